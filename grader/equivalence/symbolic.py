@@ -1,0 +1,291 @@
+"""Exact proof of an identity by reduction to rational functions over Q.
+
+Every expression of the smooth class is rewritten as a rational function of "atoms":
+  * the variables (or r = v**(1/q) when a fractional power of the variable v occurs; then v = r**q),
+  * t_m = exp(m/q) for each term m appearing (linearly, with rational coefficients) in an exp argument
+    (hyperbolic functions are written with exp; E is exp(1)),
+  * s_m = tan(m/(2q)) for each term m in a trigonometric argument (Weierstrass substitution),
+  * opaque atoms (log(...), atan(...), Abs(...), ...) compared structurally.
+If the two rational functions are identical, the expressions agree wherever both are defined:
+substituting the actual values of the atoms is a ring homomorphism.  When the only atoms are
+variables and exp(v/q), exp(1/q), the atoms are algebraically independent, so a non-zero difference
+proves the functions differ (almost everywhere): a decision procedure for that class.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from grader import limits
+from grader.equivalence.ratfunc import RatFunc, Ring
+
+MAX_POWER = 400  # largest exponent of an atom we are willing to expand
+_HYP = ("sinh", "cosh", "tanh", "sech", "csch", "coth")
+_TRIG = ("sin", "cos", "tan", "sec", "csc", "cot")
+
+
+class CannotConvert(Exception):
+    """Outside what this prover handles (sizes, floats in exponents, formal division by zero)."""
+
+
+@dataclass(frozen=True)
+class Proof:
+    verdict: str  # "equal", "different" (only in the decidable class), "unknown"
+    method: str  # "rational", "exp-rational", "symbolic" (or "piecewise" from piecewise.py)
+    detail: str
+
+
+def _terms(arg: sympy.Expr) -> list[tuple[sympy.Rational, sympy.Expr]]:
+    """arg as a sum of c*m with rational c (m = 1 for the constant term)."""
+    if any(isinstance(t, sympy.Mul) and any(isinstance(f, sympy.Add) for f in t.args)
+           for t in sympy.Add.make_args(arg)):
+        arg = sympy.expand_mul(arg)
+    out = []
+    for t in sympy.Add.make_args(arg):
+        c, m = t.as_coeff_Mul()
+        if not isinstance(c, sympy.Rational):
+            raise CannotConvert("non-rational coefficient")
+        out.append((c, m))
+    return out
+
+
+class _Scan:
+    """First pass: which atoms occur, and the common denominators q for each."""
+
+    def __init__(self) -> None:
+        self.exp_q: dict[sympy.Expr, int] = {}
+        self.trig_q: dict[sympy.Expr, int] = {}
+        self.root_q: dict[sympy.Expr, int] = {}
+        self.opaque: set[sympy.Expr] = set()
+        self.variables: set[sympy.Symbol] = set()
+
+    def walk(self, e: sympy.Basic) -> None:
+        limits.check()
+        name = type(e).__name__
+        if isinstance(e, sympy.Symbol):
+            self.variables.add(e)
+        elif isinstance(e, (sympy.Rational, sympy.Float)):
+            pass
+        elif e is sympy.E:
+            self.exp_q.setdefault(sympy.S.One, 1)
+        elif isinstance(e, (sympy.Add, sympy.Mul)):
+            for a in e.args:
+                self.walk(a)
+        elif isinstance(e, sympy.Pow):
+            b, x = e.args
+            if isinstance(x, sympy.Integer):
+                self.walk(b)
+            elif isinstance(x, sympy.Rational):
+                self.root_q[b] = math.lcm(self.root_q.get(b, 1), int(x.q))
+                self.walk(b)
+            elif b.is_number and b.is_positive:
+                self._lin(self.exp_q, x * sympy.log(b))
+            else:
+                self.opaque.add(e)
+        elif name == "exp" or name in _HYP:
+            self._lin(self.exp_q, e.args[0])
+        elif name in _TRIG:
+            self._lin(self.trig_q, e.args[0])
+        else:
+            self.opaque.add(e)
+
+    def _lin(self, table: dict[sympy.Expr, int], arg: sympy.Expr) -> None:
+        for c, m in _terms(arg):
+            table[m] = math.lcm(table.get(m, 1), int(c.q))
+            if m is not sympy.S.One:
+                self.walk(m)
+
+
+class _Build:
+    """Second pass: the rational function over Q in the atoms."""
+
+    def __init__(self, scan: _Scan) -> None:
+        self.scan = scan
+        keys: list[tuple[str, Any]] = []
+        keys += [("root", b) for b in sorted(scan.root_q, key=sympy.default_sort_key)]
+        keys += [("var", v) for v in sorted(scan.variables, key=sympy.default_sort_key)
+                 if v not in scan.root_q]
+        keys += [("exp", m) for m in sorted(scan.exp_q, key=sympy.default_sort_key)]
+        keys += [("tan", m) for m in sorted(scan.trig_q, key=sympy.default_sort_key) if not m.is_number]
+        for m in sorted(scan.trig_q, key=sympy.default_sort_key):
+            if m.is_number:  # constant angles: cos and sin as two opaque atoms (cheaper than tan(m/2))
+                keys += [("cos", m), ("sin", m)]
+        keys += [("atom", a) for a in sorted(scan.opaque, key=sympy.default_sort_key)]
+        self.keys = keys
+        self.field = Ring(len(keys))
+        self.gen = {k: self.field.gens[i] for i, k in enumerate(keys)}
+        self.memo: dict[sympy.Basic, RatFunc] = {}
+
+    def const(self, r: sympy.Rational) -> RatFunc:
+        return self.field.const(int(r.p), int(r.q))
+
+    def power(self, base: RatFunc, n: int) -> RatFunc:
+        if abs(n) > MAX_POWER:
+            raise CannotConvert("power too large")
+        if n < 0 and base.is_zero():
+            raise CannotConvert("formal division by zero")
+        return base**n
+
+    def conv(self, e: sympy.Basic) -> RatFunc:
+        hit = self.memo.get(e)
+        if hit is None:
+            hit = self.memo[e] = self._conv(e)
+        return hit
+
+    def _conv(self, e: sympy.Basic) -> RatFunc:
+        limits.check()
+        name = type(e).__name__
+        if isinstance(e, sympy.Rational):
+            return self.const(e)
+        if isinstance(e, sympy.Float):
+            p, q = sympy.Rational(e).as_numer_denom()
+            return self.const(sympy.Rational(p, q))
+        if isinstance(e, sympy.Symbol):
+            if e in self.scan.root_q:
+                return self.power(self.gen[("root", e)], self.scan.root_q[e])
+            return self.gen[("var", e)]
+        if e is sympy.E:
+            return self.power(self.gen[("exp", sympy.S.One)], self.scan.exp_q[sympy.S.One])
+        if isinstance(e, sympy.Add):
+            acc = self.field.zero
+            for a in e.args:
+                acc += self.conv(a)
+            return acc
+        if isinstance(e, sympy.Mul):
+            acc = self.field.one
+            for a in e.args:
+                acc *= self.conv(a)
+            return acc
+        if isinstance(e, sympy.Pow):
+            b, x = e.args
+            if isinstance(x, sympy.Integer):
+                return self.power(self.conv(b), int(x))
+            if isinstance(x, sympy.Rational):
+                q = self.scan.root_q[b]
+                return self.power(self.gen[("root", b)], int(x.p) * (q // int(x.q)))
+            if b.is_number and b.is_positive:
+                return self.exp_of(x * sympy.log(b))
+            return self.gen[("atom", e)]
+        if name == "exp":
+            return self.exp_of(e.args[0])
+        if name in _HYP:
+            p = self.exp_of(e.args[0])
+            n = self.power(p, -1)
+            two = self.const(sympy.Integer(2))
+            sh, ch = (p - n) / two, (p + n) / two
+            table: dict[str, Callable[[], RatFunc]] = {
+                "sinh": lambda: sh, "cosh": lambda: ch, "tanh": lambda: sh / ch,
+                "sech": lambda: self.power(ch, -1), "csch": lambda: self.power(sh, -1),
+                "coth": lambda: ch * self.power(sh, -1),
+            }
+            return table[name]()
+        if name in _TRIG:
+            c, s = self.unit(e.args[0])
+            trig: dict[str, Callable[[], RatFunc]] = {
+                "sin": lambda: s, "cos": lambda: c, "tan": lambda: s * self.power(c, -1),
+                "sec": lambda: self.power(c, -1), "csc": lambda: self.power(s, -1),
+                "cot": lambda: c * self.power(s, -1),
+            }
+            return trig[name]()
+        return self.gen[("atom", e)]
+
+    def exp_of(self, arg: sympy.Expr) -> RatFunc:
+        acc = self.field.one
+        for c, m in _terms(arg):
+            q = self.scan.exp_q[m]
+            acc *= self.power(self.gen[("exp", m)], int(c * q))
+        return acc
+
+    def unit(self, arg: sympy.Expr) -> tuple[RatFunc, RatFunc]:
+        """(cos(arg), sin(arg)) through s = tan(theta/2) for each term's base angle theta = m/q."""
+        one = self.field.one
+        c_acc, s_acc = one, self.field.zero
+        for coeff, m in _terms(arg):
+            k = int(coeff * self.scan.trig_q[m])
+            if abs(k) > MAX_POWER:
+                raise CannotConvert("angle multiple too large")
+            if m.is_number:
+                c1, s1 = self.gen[("cos", m)], self.gen[("sin", m)]
+            else:
+                t = self.gen[("tan", m)]
+                den = one + t * t
+                c1, s1 = (one - t * t) / den, (t + t) / den
+            ck, sk = one, self.field.zero
+            for _ in range(abs(k)):
+                ck, sk = ck * c1 - sk * s1, ck * s1 + sk * c1
+            if k < 0:
+                sk = -sk
+            c_acc, s_acc = c_acc * ck - s_acc * sk, c_acc * sk + s_acc * ck
+        return c_acc, s_acc
+
+    def decidable(self) -> bool:
+        return all(kind == "var" or (kind == "exp" and (m is sympy.S.One or isinstance(m, sympy.Symbol)))
+                   for kind, m in self.keys)
+
+    def kinds(self) -> str:
+        kinds = {k for k, _ in self.keys}
+        if kinds <= {"var"}:
+            return "rational"
+        if kinds <= {"var", "exp"}:
+            return "exp-rational"
+        return "symbolic"
+
+
+def _used(build: _Build, elems: list[RatFunc]) -> list[tuple[str, Any]]:
+    used: set[int] = set()
+    for el in elems:
+        for monom in el.monoms():
+            used.update(i for i, d in enumerate(monom) if d)
+    return [k for i, k in enumerate(build.keys) if i in used]
+
+
+def _name(build: _Build, kind: str, m: Any) -> str:
+    if kind == "exp":
+        q = build.scan.exp_q[m]
+        if q != 1:
+            return f"e^({m}/{q})"
+        return f"e^{m}" if isinstance(m, sympy.Symbol) or m is sympy.S.One else f"e^({m})"
+    if kind == "tan":
+        return f"tan({m}/{2 * build.scan.trig_q[m]})"
+    if kind == "root":
+        return f"({m})^(1/{build.scan.root_q[m]})"
+    if kind in ("cos", "sin"):
+        q = build.scan.trig_q[m]
+        return f"{kind}({m}/{q})" if q != 1 else f"{kind}({m})"
+    return str(m)
+
+
+def _describe(build: _Build, used: list[tuple[str, Any]]) -> str:
+    if not used:
+        return "both simplify to the same constant"
+    if len(used) == 1 and used[0][0] == "exp":
+        return f"both are the same rational function of t = {_name(build, *used[0])}"
+    return "both are the same rational function of " + ", ".join(_name(build, k, m) for k, m in used)
+
+
+def prove_identity(a: sympy.Expr, b: sympy.Expr) -> Proof:
+    """Compare two smooth expressions as rational functions of their atoms."""
+    a = sympy.Integer(a) if isinstance(a, int) else a
+    b = sympy.Integer(b) if isinstance(b, int) else b
+    try:
+        scan = _Scan()
+        scan.walk(a)
+        scan.walk(b)
+        build = _Build(scan)
+        fa, fb = build.conv(a), build.conv(b)
+        diff = fa - fb
+    except (CannotConvert, KeyError, ZeroDivisionError, sympy.PolynomialError, RecursionError) as exc:
+        return Proof("unknown", "symbolic", f"no symbolic proof ({exc.__class__.__name__})")
+    method = build.kinds()
+    used = _used(build, [fa, fb])
+    if diff.is_zero():
+        return Proof("equal", method, _describe(build, used))
+    if build.decidable():
+        names = ", ".join(_name(build, k, m) for k, m in used) or "nothing (constants)"
+        return Proof("different", method, f"the difference is a non-zero rational function of {names}")
+    return Proof("unknown", method, "no symbolic proof")
