@@ -1,0 +1,49 @@
+"""The parser's public data: what a part allows, and what a parse returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy
+
+
+@dataclass(frozen=True)
+class SheetFunction:
+    """A function a sheet defines, e.g. sigma(x) = 1/(1+e^-x)."""
+
+    name: str  # canonical name, e.g. "sigma"
+    aliases: tuple[str, ...] = ()  # other spellings, e.g. ("sigmoid", "σ"); `\sigma` works too
+    arity: int = 1
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """Names an answer may use: `variables=None` lets any free short name be a variable."""
+
+    variables: tuple[str, ...] | None = ("x",)
+    functions: tuple[SheetFunction, ...] = ()
+    author: bool = False  # reserved for sheet authors
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One parsed expression and where it came from."""
+
+    expr: sympy.Basic  # usually sympy.Expr; Piecewise for conditionals
+    text: str  # the whole input for parse(); the piece for parse_chain()
+    start: int  # offset of the piece in the original input
+    end: int
+    has_decimal: bool  # a decimal literal like 0.25 (or 1e-15) was used
+
+
+@lru_cache(maxsize=1024)
+def symbol(name: str) -> sympy.Symbol:
+    """THE way every module makes a variable: a real sympy Symbol."""
+    return sympy.Symbol(name, real=True)
+
+
+@lru_cache(maxsize=256)
+def sheet_function(name: str) -> sympy.FunctionClass:
+    """The opaque applied function of a sheet definition, e.g. sigma(x); expanded later by grading."""
+    return sympy.Function(name, real=True)
