@@ -1,0 +1,108 @@
+"""`grader check` and `grader equiv`: one answer, or two expressions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from grader.cli import JsonOption, NoColorOption, SheetOption, app, console, fail, read_answer
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def check(
+    part: Annotated[str, typer.Argument(help="Part address, e.g. sigmoid.a, relu.b.left.")],
+    answer: Annotated[str, typer.Argument(help="The answer, or - to read it (several lines) from standard input.")],
+    sheet: SheetOption = None,
+    json_out: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Grade one answer to one part and say why.
+
+    Exit status: 0 correct; 1 incorrect or invalid; 2 unknown part or bad sheet.
+
+    \b
+    Examples:
+      grader check sigmoid.a 'e^(-x)/(1+e^-x)^2'
+      grader check tanh.a '\\frac{4}{(e^x+e^{-x})^2}'
+      grader check relu.a '1 if x > 0 else 0' --json
+      grader check relu.b.differentiable no
+      printf 'e^-x/(1+e^-x)^2\\n= σ(x)(1-σ(x))\\n' | grader check sigmoid.b -
+      grader check sigmoid.a -- '-e^(-x)/(1+e^-x)^2'   (use -- before an answer starting with -)
+    """
+    from grader import grading, render, sheets
+    from grader.errors import GraderError
+    from grader.messages import describe
+
+    text = read_answer(answer)
+    try:
+        loaded = sheets.load(sheet)
+        result = grading.grade(loaded, part, text)
+    except GraderError as err:
+        fail(describe(err))
+    if json_out:
+        typer.echo(render.result_json(result))
+    else:
+        console(no_color).print(render.result_text(result), end="")
+    raise typer.Exit(0 if result.status == "correct" else 1)
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def equiv(
+    a: Annotated[str, typer.Argument(help="First expression (student notation, LaTeX too), or - for stdin.")],
+    b: Annotated[str, typer.Argument(help="Second expression, or - for stdin.")],
+    var: Annotated[
+        list[str] | None,
+        typer.Option("--var", "-v", help="A variable name (repeat for several). Default: every free name."),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", "-s", help="Make a sheet's functions (σ, ReLU, ...) known.")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Are two expressions equal, by the same engine that grades students?
+
+    Equal means equal as real functions wherever BOTH sides are defined (real and finite): points
+    where only one side is defined are skipped, so `log(a*b)` and `log(a)+log(b)` are equivalent
+    (they agree wherever both exist), and `x/x` equals `1`. If no sample point has both sides
+    defined, the verdict is `unknown`. Variables are real.
+
+    Exit status: 0 equivalent; 1 different, unknown or invalid; 2 usage error.
+
+    \b
+    Examples:
+      grader equiv '1/(4cosh(x/2)^2)' 'e^-x/(1+e^-x)^2'
+      grader equiv 'a^b*a^c' 'a^(b+c)'
+      grader equiv 'sigma(x)(1-sigma(x))' 'e^x/(1+e^x)^2' --sheet activation-derivatives
+      grader equiv 'sqrt(x^2)' 'x' --json
+    """
+    from grader import equiv as equiv_lib
+    from grader import sheets
+    from grader.errors import GraderError
+    from grader.messages import describe
+
+    if a == "-" and b == "-":
+        fail("only one of A and B can be read from standard input (-)")
+    a_text, b_text = read_answer(a), read_answer(b)
+    try:
+        loaded = sheets.load(sheet) if sheet else None
+        result = equiv_lib.equiv(a_text, b_text, variables=tuple(var) if var else None, sheet=loaded)
+    except GraderError as err:
+        fail(describe(err))
+    if json_out:
+        from grader.render import to_json
+
+        typer.echo(to_json(result.to_json()))
+    else:
+        lines = [f"{result.verdict}", f"  A: {result.interpreted[0]}", f"  B: {result.interpreted[1]}"]
+        if result.counterexample:
+            c = result.counterexample
+            where = ", ".join(f"{k} = {v}" for k, v in c["point"].items())
+            lines.append(f"  at {where}: A = {c['a']}, B = {c['b']}")
+        if result.error:
+            lines.append(result.error)
+        lines.append(f"decided by: {result.method}" + (f" ({result.detail})" if result.detail else ""))
+        typer.echo("\n".join(lines))
+    raise typer.Exit(0 if result.verdict == "equivalent" else 1)
+
+

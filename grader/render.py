@@ -1,0 +1,53 @@
+"""Results -> text for a terminal (rich styles, or none) and JSON. No printing here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+
+from grader.feedback import method_words
+from grader.mathtext import markdown_text
+from grader.results import Result
+
+_STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow"}
+_MARK = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
+
+
+def result_text(result: Result) -> Text:
+    """The verdict for a terminal; rich drops the styles when colour is off."""
+    out = Text()
+    out.append(f"{_MARK[result.status]} {result.status}", style=_STYLE[result.status])
+    out.append(f"  {result.part}  {_num(result.points)}/{_num(result.max_points)} points\n")
+    if result.parse_error is not None:
+        out.append("\n" + _indent(result.parse_error.caret) + "\n\n")
+    elif result.pretty is not None:
+        out.append("\nYou entered:\n", style="bold")
+        out.append(_indent(result.pretty) + "\n\n")
+    for step in result.steps:
+        mark, style = ("✓", "green") if step.ok else ("✗", "red")
+        out.append(f"  {mark} ", style=style)
+        out.append(f"line {step.line}: {step.interpreted}\n")
+    if result.steps:
+        out.append("\n")
+    out.append(markdown_text(result.feedback) + "\n")
+    how = method_words(result.decided_by)
+    out.append(f"\nDecided by: {how}" + (f" ({result.detail})" if result.detail else "") + "\n", style="dim")
+    return out
+
+
+def result_json(result: Result) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def _indent(block: str, pad: str = "  ") -> str:
+    return "\n".join(pad + line for line in block.splitlines())
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

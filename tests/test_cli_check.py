@@ -1,0 +1,121 @@
+"""`grader check`: the one-answer command and its public contract (output, JSON, exit codes)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from grader.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_correct_answer_exit_0_and_echo() -> None:
+    code, out, _ = run("check", "sigmoid.a", "σ(x)(1−σ(x))", "--no-color")
+    assert code == 0
+    assert "correct" in out
+    assert "You entered:" in out
+    assert "σ(x)" in out  # sympy's unicode pretty print
+    assert "Decided by:" in out
+
+
+def test_incorrect_answer_exit_1_with_counterexample() -> None:
+    code, out, _ = run("check", "tanh.a", "4/(e^x-e^(-x))^2", "--no-color")
+    assert code == 1
+    assert "incorrect" in out
+    assert "At x = " in out
+
+
+def test_invalid_answer_shows_caret_and_hint() -> None:
+    code, out, _ = run("check", "tanh.a", "tahn(x)", "--no-color")
+    assert code == 1
+    assert "invalid" in out
+    assert "^" in out
+    assert "tanh" in out
+
+
+@pytest.mark.parametrize(
+    ("part", "answer", "status", "code"),
+    [
+        ("sigmoid.a", "e^-x/(1+e^-x)^2", "correct", 0),
+        ("tanh.a", r"\frac{4}{(e^x+e^{-x})^2}", "correct", 0),
+        ("relu.a", "1 if x > 0 else 0", "correct", 0),
+        ("relu.a", "1", "incorrect", 1),
+        ("relu.b.differentiable", "No", "correct", 0),
+        ("relu.b.at_zero", "0", "correct", 0),
+        ("sigmoid.a", "((", "invalid", 1),
+    ],
+)
+def test_json_contract(part: str, answer: str, status: str, code: int) -> None:
+    exit_code, out, _ = run("check", part, answer, "--json")
+    assert exit_code == code
+    data = json.loads(out)  # exactly one JSON object
+    assert data["part"] == part
+    assert data["status"] == status
+    assert 0.0 <= data["score"] <= 1.0
+    assert isinstance(data["feedback"], str) and data["feedback"]
+    assert "interpreted" in data
+    if status == "invalid":
+        assert data["interpreted"] is None
+        assert data["parse_error"]["offset"] >= 0
+    else:
+        assert isinstance(data["interpreted"], str)
+
+
+def test_at_zero_feedback_names_frameworks() -> None:
+    _, out, _ = run("check", "relu.b.at_zero", "0.5", "--json")
+    assert "use" in json.loads(out)["feedback"] and "0" in json.loads(out)["feedback"]
+    assert "PyTorch" in json.loads(out)["feedback"]
+
+
+def test_answer_from_stdin() -> None:
+    code, out, _ = run("check", "sigmoid.a", "-", "--json", stdin="e^(-x)/(1+e^(-x))^2\n")
+    assert code == 0
+    assert json.loads(out)["status"] == "correct"
+
+
+def test_answer_starting_with_minus() -> None:
+    code, out, _ = run("check", "sigmoid.a", "--json", "--", "-e^(-x)/(1+e^(-x))^2")
+    assert code == 1
+    assert json.loads(out)["status"] == "incorrect"
+
+
+def test_unknown_part_is_a_usage_error() -> None:
+    code, out, err = run("check", "sigmoid.z", "1")
+    assert code == 2
+    assert out == ""
+    assert "no part `sigmoid.z`" in err
+
+
+def test_bad_sheet_is_exit_2_with_location(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: b\ntitle: B\nquestions:\n  - id: q\n    statment: hi\n    parts: []\n", encoding="utf-8")
+    code, _, err = run("check", "q.a", "1", "--sheet", str(bad))
+    assert code == 2
+    assert f"{bad}:5:5" in err
+    assert "statement" in err  # did you mean
+
+
+def test_help_has_examples() -> None:
+    code, out, _ = run("check", "--help")
+    assert code == 0
+    assert "Examples" in out and "grader check sigmoid.a" in out
+
+
+def test_python_dash_m_runs_from_another_folder(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader", "check", "tanh.a", "sech^2 x", "--json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] == "correct"

@@ -1,0 +1,92 @@
+""""Show that" parts: derivations graded line by line."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.grading import grade
+from grader.sheets import Sheet
+
+SEED_SIGMOID = """\
+e^(-x)/(1 + e^(-x))^2
+= 1/(1 + e^(-x)) * e^(-x)/(1 + e^(-x))
+= σ(x) * (1 - 1/(1 + e^(-x)))
+= σ(x)(1 − σ(x))
+"""
+
+SEED_TANH = r"""
+\frac{4}{(e^x + e^{-x})^2}
+= \frac{(e^x + e^{-x})^2 - (e^{2x} - 2 + e^{-2x})}{(e^x + e^{-x})^2}
+= 1 - \frac{(e^x - e^{-x})^2}{(e^x + e^{-x})^2}
+= 1 - \tanh^2(x)
+"""
+
+VALID = [
+    ("sigmoid.b", SEED_SIGMOID),
+    ("sigmoid.b", "σ'(x) = e^-x/(1+e^-x)^2 = (1/(1+e^-x))(e^-x/(1+e^-x)) = σ(x)(1-σ(x))"),
+    ("sigmoid.b", "e^-x/(1+e^-x)^2\n\n= sigma(x) * e^-x/(1+e^-x)\n= sigma(x) - sigma(x)^2\n"),
+    ("sigmoid.b", r"\frac{e^{-x}}{(1+e^{-x})^2} = \frac{1}{1+e^{-x}}\cdot\frac{e^{-x}}{1+e^{-x}}"
+     r" = \sigma(x)(1-\sigma(x))"),
+    ("tanh.b", SEED_TANH),
+    ("tanh.b", "4/(e^x+e^-x)^2\n= sech(x)^2\n= 1 - tanh(x)^2"),
+    ("tanh.b", "tanh'(x) = 4/(e^x+e^-x)^2 = ((e^x+e^-x)^2 - (e^x-e^-x)^2)/(e^x+e^-x)^2 = 1 - tanh²(x)"),
+]
+
+
+@pytest.mark.parametrize(("part", "answer"), VALID)
+def test_valid_chains(sheet: Sheet, part: str, answer: str) -> None:
+    result = grade(sheet, part, answer)
+    assert result.status == "correct", result.feedback
+    assert all(step.ok for step in result.steps)
+    assert len(result.steps) >= 3
+
+
+def test_wrong_middle_step_is_named_with_numbers(sheet: Sheet) -> None:
+    answer = "e^-x/(1+e^-x)^2\n= 1/(1+e^-x)^2\n= σ(x)(1-σ(x))"
+    result = grade(sheet, "sigmoid.b", answer)
+    assert result.status == "incorrect"
+    assert "Line 2 does not follow from line 1" in result.feedback
+    assert "at x = " in result.feedback
+    assert [s.ok for s in result.steps] == [True, False]
+
+
+def test_wrong_start_is_said_first(sheet: Sheet) -> None:
+    answer = "1/(1+e^-x)^2\n= σ(x)^2\n= σ(x)(1-σ(x))"
+    result = grade(sheet, "sigmoid.b", answer)
+    assert result.status == "incorrect"
+    assert result.feedback.startswith("Your first line is not the derivative")
+
+
+def test_wrong_final_form_names_what_is_not_allowed(sheet: Sheet) -> None:
+    answer = "4/(e^x+e^-x)^2\n= ((e^x+e^-x)^2-(e^x-e^-x)^2)/(e^x+e^-x)^2\n= 1 - (e^x-e^-x)^2/(e^x+e^-x)^2"
+    result = grade(sheet, "tanh.b", answer)
+    assert result.status == "incorrect"
+    assert "not in the required form" in result.feedback
+    assert "`exp`" in result.feedback
+
+
+def test_result_only_is_not_a_derivation(sheet: Sheet) -> None:
+    result = grade(sheet, "sigmoid.b", "σ(x)(1-σ(x))")
+    assert result.status == "incorrect"
+    assert "Not a derivation" in result.feedback
+
+
+def test_parse_error_in_a_line_is_invalid(sheet: Sheet) -> None:
+    result = grade(sheet, "tanh.b", "4/(e^x+e^-x)^2\n= sech(x^2\n= 1 - tanh(x)^2")
+    assert result.status == "invalid"
+    assert result.parse_error is not None
+
+
+def test_a_step_that_lands_on_a_known_mistake_says_so(sheet: Sheet) -> None:
+    answer = "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) * e^-x/(1+e^-x)\n= σ(x)(1+σ(x))"
+    result = grade(sheet, "sigmoid.b", answer)
+    assert result.status == "incorrect"
+    assert "Line 3 does not follow from line 2" in result.feedback
+    assert "The factor is $1 - \\sigma(x)$" in result.feedback
+    assert result.mistake is not None
+
+
+def test_several_steps_on_one_line_are_named_by_their_text(sheet: Sheet) -> None:
+    result = grade(sheet, "tanh.b", "4/(e^x+e^-x)^2 = 2/(e^x+e^-x)^2 = 1 - tanh(x)^2")
+    assert result.status == "incorrect"
+    assert "`2/(e^x+e^-x)^2` (line 1) does not follow from `4/(e^x+e^-x)^2` (line 1)" in result.feedback
