@@ -1,0 +1,139 @@
+"""`grader verify`, the JSON Schema, the pytest plugin and the pre-commit hook."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from grader.cli import app
+from grader.schema import sheet_schema
+from grader.sheets import _PART_KEYS, _QUESTION_KEYS, _SHEET_KEYS
+from grader.verify import verify_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+SHEET = "exercises/activation-derivatives.yaml"
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A copy of the bundled sheets and solutions, to corrupt."""
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def corrupt(repo: Path, old: str, new: str, name: str = SHEET) -> tuple[Path, int]:
+    path = repo / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path, line
+
+
+def test_repository_passes() -> None:
+    assert verify_paths([]) == []
+    assert verify_paths([str(ROOT / "exercises"), str(ROOT / "solutions")]) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("answer: e^(-x)/(1 + e^(-x))^2\n", "answer: e^(-x)/(1 + e^(-x))\n", "not the derivative"),
+        ("answer: 4/(e^x + e^(-x))^2\n", "answer: 4/(e^x - e^(-x))^2\n", "not the derivative"),
+        ("answer: Piecewise((0, x < 0), (1, x > 0))\n", "answer: Piecewise((0, x < 0), (2, x > 0))\n",
+         "not the derivative"),
+        ("          - answer: sech(x)\n", "          - answer: sech(x)^2\n", "equals the answer"),
+        ("        kind: expression\n", "        knd: expression\n", "unknown key `knd`"),
+        ("target: 1 - tanh(x)^2", "target: 1 + tanh(x)^2", "does not equal its start"),
+    ],
+)
+def test_corrupted_sheet_is_caught_at_its_line(repo: Path, old: str, new: str, words: str) -> None:
+    path, line = corrupt(repo, old, new)
+    problems = verify_paths([str(repo / "exercises")])
+    assert problems, "the corruption went unnoticed"
+    assert any(p.path == str(path) and p.line == line and words in p.message for p in problems), \
+        [p.text() for p in problems]
+
+
+def test_cli_text_github_json_and_exit_codes(repo: Path) -> None:
+    ok = runner.invoke(app, ["verify"])
+    assert ok.exit_code == 0
+    path, line = corrupt(repo, "          - answer: sech(x)\n", "          - answer: sech(x)^2\n")
+    bad = runner.invoke(app, ["verify", str(repo / "exercises")])
+    assert bad.exit_code == 1
+    assert re.search(rf"^{re.escape(str(path))}:{line}:\d+: ", bad.stdout, re.M)
+    gh = runner.invoke(app, ["verify", str(path), "--format", "github"])
+    assert gh.stdout.startswith(f"::error file={path},line={line},")
+    js = runner.invoke(app, ["verify", str(path), "--format", "json"])
+    data = json.loads(js.stdout)
+    assert data["ok"] is False and data["problems"][0]["line"] == line
+    missing = runner.invoke(app, ["verify", str(repo / "nope.yaml")])
+    assert missing.exit_code == 2
+
+
+def test_schema_matches_the_loader_and_the_shipped_copy() -> None:
+    schema = sheet_schema()
+    assert set(schema["properties"]) == set(_SHEET_KEYS)
+    assert set(schema["properties"]["questions"]["items"]["properties"]) == set(_QUESTION_KEYS)
+    assert set(schema["$defs"]["part"]["properties"]) == set(_PART_KEYS)
+    shipped = json.loads((ROOT / "exercises" / "sheet.schema.json").read_text(encoding="utf-8"))
+    assert shipped == schema, "regenerate with: grader schema > exercises/sheet.schema.json"
+    out = runner.invoke(app, ["schema"])
+    assert json.loads(out.stdout) == schema
+    first = (ROOT / SHEET).read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=./sheet.schema.json"
+
+
+def test_pre_commit_hook_runs_verify(repo: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = hooks[0]
+    assert hook["entry"] == "grader verify"
+    assert re.search(hook["files"], SHEET)
+    entry = [sys.executable, "-m", "grader", *hook["entry"].split()[1:]]
+    ok = subprocess.run([*entry, str(repo / SHEET)], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    corrupt(repo, "          - answer: sech(x)\n", "          - answer: sech(x)^2\n")
+    bad = subprocess.run([*entry, str(repo / SHEET)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1
+
+
+def test_readme_github_workflow_parses_and_its_command_runs(repo: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(# \.github/workflows/.*?)```", readme, re.S)
+    assert block, "the README has no GitHub Actions example"
+    workflow = yaml.safe_load(block.group(1))
+    steps = workflow["jobs"]["verify"]["steps"]
+    command = next(s["run"] for s in steps if "run" in s and "grader verify" in s["run"])
+    args = command.split()[command.split().index("verify") + 1:]
+    proc = subprocess.run([sys.executable, "-m", "grader", "verify", *args], cwd=repo, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_pytest_plugin_collects_parts_by_address(pytester: pytest.Pytester) -> None:
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(ROOT / folder, pytester.path / folder)
+    result = pytester.runpytest("exercises", "solutions", "-v")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0 and outcomes["passed"] >= 10
+    result.stdout.fnmatch_lines(["*activation-derivatives.yaml::sigmoid.a PASSED*",
+                                 "*activation-derivatives.yaml::relu.b.at_zero PASSED*"])
+
+
+def test_pytest_plugin_reports_a_failure_readably(pytester: pytest.Pytester) -> None:
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(ROOT / folder, pytester.path / folder)
+    corrupt(pytester.path, "          - answer: sech(x)\n", "          - answer: sech(x)^2\n")
+    result = pytester.runpytest("exercises")
+    assert result.parseoutcomes()["failed"] == 1
+    result.stdout.fnmatch_lines(["*activation-derivatives.yaml:*: the mistake `sech(x)^2` equals the answer*"])
