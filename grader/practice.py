@@ -67,15 +67,7 @@ def _covers(name: str, address: str) -> bool:
 
 
 def solution_for(solutions: SolutionFile | None, address: str) -> Solution | None:
-    """The worked solution of a part, or of the nearest group above it (relu.b covers relu.b.left)."""
-    if solutions is None:
-        return None
-    pieces = address.split(".")
-    for n in range(len(pieces), 0, -1):
-        found = solutions.solutions.get(".".join(pieces[:n]))
-        if found is not None:
-            return found
-    return None
+    return solutions.for_part(address) if solutions is not None else None
 
 
 def warm_up() -> None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from grader.feedback import method_words
 from grader.mathtext import markdown_text
 from grader.results import Result
+from grader.solutions import Solution
 
 _STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow"}
 _MARK = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
@@ -38,7 +39,24 @@ def result_text(result: Result) -> Text:
 
 
 def result_json(result: Result) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True)
+    return to_json_line(result.to_json())
+
+
+def to_json_line(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def solution_json(solution: Solution | None) -> dict[str, Any] | None:
+    """A worked solution as data: its steps' prose (Markdown) and mathematics (LaTeX)."""
+    if solution is None:
+        return None
+    steps = [
+        {"say": s.say, "math": s.math.latex if s.math else None, "chain": [m.latex for m in s.chain],
+         "prose": s.prose}
+        for s in solution.steps
+    ]
+    return {"part": solution.address, "title": solution.title, "steps": steps,
+            "result": solution.result.latex if solution.result else None}
 
 
 def to_json(data: Any) -> str:

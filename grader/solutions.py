@@ -53,6 +53,15 @@ class SolutionFile:
     path: str
     solutions: dict[str, Solution]
 
+    def for_part(self, address: str) -> Solution | None:
+        """The solution of a part, or of the nearest group above it (relu.b covers relu.b.left)."""
+        pieces = address.split(".")
+        for n in range(len(pieces), 0, -1):
+            found = self.solutions.get(".".join(pieces[:n]))
+            if found is not None:
+                return found
+        return None
+
 
 def solution_path(sheet: Sheet) -> Path | None:
     """`solutions/<id>.yaml` beside the sheet's `exercises/` folder, else the bundled one."""

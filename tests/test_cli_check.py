@@ -119,3 +119,14 @@ def test_python_dash_m_runs_from_another_folder(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "correct"
+
+
+def test_worked_solution_on_request() -> None:
+    code, out, _ = run("check", "tanh.a", "sech^2 x", "--solution", "--no-color")
+    assert code == 0
+    assert "Worked solution of tanh.a" in out
+    assert "e²ˣ + 2 + e⁻²ˣ" in out  # a step of the seed's solution, as unicode
+    _, raw, _ = run("check", "relu.b.left", "0", "--solution", "--json")
+    data = json.loads(raw)
+    assert data["worked_solution"]["part"] == "relu.b"  # the group's solution covers its sub-parts
+    assert any(step["prose"] for step in data["worked_solution"]["steps"])

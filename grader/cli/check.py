@@ -16,6 +16,7 @@ def check(
     sheet: SheetOption = None,
     json_out: JsonOption = False,
     no_color: NoColorOption = False,
+    solution: Annotated[bool, typer.Option("--solution", help="Also show the part's worked solution.")] = False,
 ) -> None:
     """Grade one answer to one part and say why.
 
@@ -26,7 +27,7 @@ def check(
       grader check sigmoid.a 'e^(-x)/(1+e^-x)^2'
       grader check tanh.a '\\frac{4}{(e^x+e^{-x})^2}'
       grader check relu.a '1 if x > 0 else 0' --json
-      grader check relu.b.differentiable no
+      grader check relu.b.differentiable no --solution
       printf 'e^-x/(1+e^-x)^2\\n= σ(x)(1-σ(x))\\n' | grader check sigmoid.b -
       grader check sigmoid.a -- '-e^(-x)/(1+e^-x)^2'   (use -- before an answer starting with -)
     """
@@ -40,10 +41,24 @@ def check(
         result = grading.grade(loaded, part, text)
     except GraderError as err:
         fail(describe(err))
+    worked = None
+    if solution:
+        from grader import solutions
+
+        found = solutions.load_for(loaded)
+        worked = found.for_part(part) if found else None
     if json_out:
-        typer.echo(render.result_json(result))
+        data = result.to_json()
+        if solution:
+            data["worked_solution"] = render.solution_json(worked)
+        typer.echo(render.to_json_line(data))
     else:
-        console(no_color).print(render.result_text(result), end="")
+        out = console(no_color)
+        out.print(render.result_text(result), end="")
+        if solution:
+            from grader.practice_render import solution_block
+
+            out.print(solution_block(worked, full=True) if worked else "No worked solution for this part.")
     raise typer.Exit(0 if result.status == "correct" else 1)
 
 
