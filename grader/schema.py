@@ -50,7 +50,12 @@ _PART: dict[str, Any] = {
             "description": "What an answer may be at a kink of the reference.",
             "oneOf": [
                 {"enum": list(sheets.KINK_POLICIES)},
-                {"type": "object", "properties": {"value": _EXPR}, "required": ["value"], "additionalProperties": False},
+                {
+                    "type": "object",
+                    "properties": {"value": _EXPR},
+                    "required": ["value"],
+                    "additionalProperties": False,
+                },
             ],
         },
         "interval": {"type": "array", "items": _EXPR, "minItems": 2, "maxItems": 2},

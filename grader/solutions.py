@@ -66,7 +66,8 @@ class SolutionFile:
 def solution_path(sheet: Sheet) -> Path | None:
     """`solutions/<id>.yaml` beside the sheet's `exercises/` folder, else the bundled one."""
     here = Path(sheet.path).resolve()
-    for candidate in (here.parent.parent / "solutions" / f"{sheet.id}.yaml", bundled_dir("solutions") / f"{sheet.id}.yaml"):
+    name = f"{sheet.id}.yaml"
+    for candidate in (here.parent.parent / "solutions" / name, bundled_dir("solutions") / name):
         if candidate.is_file():
             return candidate
     return None

@@ -10,8 +10,8 @@ from rich.console import Console, RenderableType
 
 from grader import solutions
 from grader.errors import UsageError
-from grader.practice import Session, Summary, command_of, select, solution_for
 from grader.mathtext import expression_text, markdown_text, math_text
+from grader.practice import Session, Summary, command_of, select, solution_for
 from grader.sheets import Sheet
 from grader.solutions import SolutionFile
 
