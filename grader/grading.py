@@ -25,6 +25,11 @@ from grader.results import ParseProblem, Result
 from grader.sheets import Part, Sheet
 
 
+# `decided_by` of answers the grader could not finish; batch grading reports these as errors.
+BUDGET = "budget"
+INTERNAL_ERROR = "internal-error"
+
+
 def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DEFAULT_SECONDS) -> Result:
     """Grade `answer` for the part at `address`. Raises UsageError only for an unknown part."""
     part = sheet.part(address)
@@ -35,10 +40,10 @@ def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DE
     except ParseError as err:
         return _invalid_parse(part, err, time.perf_counter() - began)
     except BudgetExceeded:
-        outcome = Outcome("invalid", 0.0, feedback.too_slow(seconds), "budget")
+        outcome = Outcome("invalid", 0.0, feedback.too_slow(seconds), BUDGET)
     except (RecursionError, MemoryError, ArithmeticError, ValueError, TypeError, AttributeError) as exc:
         # sympy can fail on odd input in many ways; the student gets a verdict, never a traceback.
-        outcome = Outcome("invalid", 0.0, feedback.internal_error(type(exc).__name__), "internal-error")
+        outcome = Outcome("invalid", 0.0, feedback.internal_error(type(exc).__name__), INTERNAL_ERROR)
     return _result(part, outcome, time.perf_counter() - began)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -98,7 +99,7 @@ class Sheet:
     definitions: tuple[Definition, ...]
     questions: tuple[Question, ...]
 
-    @property
+    @cached_property
     def parts(self) -> dict[str, Part]:
         """Every gradable part by address, in sheet order."""
         return {p.address: p for q in self.questions for p in q.parts}

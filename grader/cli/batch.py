@@ -1,0 +1,177 @@
+"""`grader grade`: grade a class of submission files and write the reports."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from grader.cli import NoColorOption, SheetOption, app, fail
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from grader.batch_model import Batch
+
+FORMAT_NAMES = ("canvas", "moodle", "gradescope", "junit")  # grader.reports.FORMATS, without importing it
+LINE_SECONDS = 1.0  # plain progress: at most one line a second, and one per 10 %
+_NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "comparisons of wrong answers"}
+
+
+@app.command()
+def grade(
+    paths: Annotated[list[str], typer.Argument(help="Submission files (.yaml, .yml, .json) and folders (searched "
+                                                    "recursively).", show_default=False)],
+    sheet: SheetOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path("grades"),
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes. Default: the number "
+                                             "of cores.", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.05, help="Seconds to check one answer; an answer "
+                                           "over budget becomes `error`.")] = 3.0,
+    memory: Annotated[int, typer.Option("--memory", min=64, help="Memory (MB) one worker may use.")] = 2048,
+    fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Also exit 1 when a "
+                                                     "submission scores below this percentage.")] = None,
+    formats: Annotated[list[str] | None, typer.Option("--format", "-f", help="Also write: canvas, moodle, "
+                                                      "gradescope, junit (repeat, or separate with commas).")] = None,
+    no_color: NoColorOption = False,
+) -> None:
+    """Grade every submission file and write grades.csv, results.json and summary.md.
+
+    A submission is a YAML or JSON file with `student`, optional `sheet` and `answers` (part
+    address -> answer). A file that cannot be read is reported with its reason and the rest are
+    graded; an answer that crashes or overruns the grader is `error`, the rest are graded.
+
+    Exit status: 0 every file was read; 1 some files could not be read (the rest were graded), or
+    with --fail-under a submission scored below it; 2 usage or sheet error.
+
+    \b
+    Examples:
+      grader grade submissions/
+      grader grade submissions/ --sheet activation-derivatives --out grades/ --jobs 4
+      grader grade submissions/ --format canvas,moodle --format junit
+      grader grade my-answers.yaml --fail-under 100          (a student's CI)
+      grader grade class/*.yaml --timeout 10 --format gradescope
+    """
+    from grader import reports
+    from grader.batch import grade_paths
+    from grader.errors import GraderError
+    from grader.messages import describe
+    from grader.reports_summary import summary_markdown
+
+    wanted = _formats(formats or [])
+    try:
+        with _progress(no_color) as progress:
+            batch = grade_paths(paths, sheet=sheet, jobs=jobs, timeout=timeout, memory_mb=memory, progress=progress,
+                                skip=[str(out)])
+    except GraderError as err:
+        fail(describe(err))
+    except KeyboardInterrupt:
+        fail("interrupted: no reports were written", 130)
+    for row in batch.unreadable:
+        typer.echo(f"grader: {row.file}: unreadable: {row.unreadable}", err=True)
+    for warning in batch.warnings:
+        typer.echo(f"grader: warning: {warning}", err=True)
+    try:
+        written = reports.write_reports(batch, out, wanted)
+    except OSError as exc:
+        fail(f"cannot write the reports in `{out}`: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        fail("interrupted: the previous reports were left as they were", 130)
+    typer.echo(summary_markdown(batch), nl=False)
+    typer.echo(f"grader: wrote {_listing(written, out)}", err=True)
+    raise typer.Exit(_exit_code(batch, fail_under))
+
+
+def _formats(given: list[str]) -> list[str]:
+    names = [name.strip().lower() for item in given for name in item.split(",") if name.strip()]
+    for name in names:
+        if name not in FORMAT_NAMES:
+            fail(f"unknown format `{name}`. Formats: {', '.join(FORMAT_NAMES)}")
+    return sorted(set(names))
+
+
+def _exit_code(batch: Batch, fail_under: float | None) -> int:
+    code = 1 if batch.unreadable else 0
+    if fail_under is not None:
+        below = [r for r in batch.graded if r.percent < fail_under]
+        if below:
+            shown = ", ".join(f"{r.student} ({r.percent:.1f} %)" for r in below[:10])
+            more = f" and {len(below) - 10} more" if len(below) > 10 else ""
+            typer.echo(f"grader: {len(below)} submission(s) below {fail_under:g} %: {shown}{more}", err=True)
+            code = 1
+    return code
+
+
+def _listing(written: list[Path], out: Path) -> str:
+    top = [str(p) for p in written if p.parent == out]
+    nested = len(written) - len(top)
+    return ", ".join(top) + (f" and {nested} Gradescope result file(s) in {out / 'gradescope'}" if nested else "")
+
+
+# --- progress (on standard error) ----------------------------------------------------------------
+
+
+def _progress(no_color: bool) -> _Bar | _Lines:
+    return _Bar(no_color) if sys.stderr.isatty() else _Lines()
+
+
+class _Lines:
+    """Plain lines for logs and CI: the start of each phase, then every 10 % (at most one a second)."""
+
+    def __enter__(self) -> _Lines:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        pass
+
+    def phase(self, name: str, total: int) -> None:
+        self.name, self.total, self.done, self.next, self.shown = name, total, 0, 10, time.monotonic()
+        typer.echo(f"grader: {name} {total} {_NOUNS.get(name, 'items')}", err=True)
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        percent = 100 * self.done // max(self.total, 1)
+        now = time.monotonic()
+        if percent >= self.next and now - self.shown >= LINE_SECONDS:  # a quick phase prints no lines
+            typer.echo(f"grader: {self.name}: {self.done}/{self.total} ({percent} %)", err=True)
+            self.next, self.shown = percent // 10 * 10 + 10, now
+
+
+class _Bar:
+    """A rich progress bar, refreshed by hand: no refresh thread, since workers are forked."""
+
+    def __init__(self, no_color: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(stderr=True, no_color=no_color or None)
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, auto_refresh=False, transient=True)
+        self.task: TaskID | None = None
+        self.shown = 0.0
+
+    def __enter__(self) -> _Bar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.bar.stop()
+
+    def phase(self, name: str, total: int) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = self.bar.add_task(f"{name} {_NOUNS.get(name, '')}", total=total)
+        self.bar.refresh()
+
+    def advance(self, count: int) -> None:
+        if self.task is None:
+            return
+        self.bar.advance(self.task, count)
+        now = time.monotonic()
+        if now - self.shown > 0.1:
+            self.shown = now
+            self.bar.refresh()
