@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import random
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -71,12 +70,13 @@ def solution_for(solutions: SolutionFile | None, address: str) -> Solution | Non
 
 
 def warm_up() -> None:
-    """sympy's pretty printer imports sympy.physics (~0.5 s) on its first product; do that while the
-    student reads the first question rather than after their first Enter."""
+    """sympy's pretty printer imports sympy.physics (~0.3 s) on its first product: pay that before
+    the first prompt, not after the student's first Enter. (Not in a thread: an import still
+    running there when Ctrl-C arrives could hang the exit.)"""
     import sympy
 
     a, b = sympy.symbols("a b")
-    threading.Thread(target=sympy.pretty, args=(a * b,), daemon=True).start()
+    sympy.pretty(a * b)
 
 
 @dataclass
