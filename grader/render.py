@@ -34,7 +34,8 @@ def result_text(result: Result) -> Text:
         out.append("\n")
     out.append(markdown_text(result.feedback) + "\n")
     how = method_words(result.decided_by)
-    out.append(f"\nDecided by: {how}" + (f" ({result.detail})" if result.detail else "") + "\n", style="dim")
+    # The detail says it concretely when there is one; the method's words are the fallback.
+    out.append(f"\nDecided by: {result.decided_by}: {result.detail or how}\n", style="dim")
     return out
 
 
