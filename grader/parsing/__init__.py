@@ -10,23 +10,29 @@ import signal
 import threading
 from contextlib import nullcontext
 
+import sympy
+
 from grader import limits
 from grader.errors import BudgetExceeded, ParseError
 from grader.limits import MAX_ANSWER_CHARS, MAX_DERIVATION_CHARS, MAX_TOKENS
 from grader.parsing.build import Builder
-from grader.parsing.common import CASES, CLOSERS, END, ENDCASES, ERROR, OP, OPEN_CLOSE, Token, fail
-from grader.parsing.context import ParseContext, Parsed, SheetFunction, sheet_function, symbol
+from grader.parsing.common import CASES, CLOSERS, END, ENDCASES, ERROR, NAME, OP, OPEN_CLOSE, Token, fail
+from grader.parsing.context import AnyBetween, OneOf, ParseContext, Parsed, SheetFunction, sheet_function, symbol
 from grader.parsing.names import KNOWN_FUNCTIONS
 from grader.parsing.parser import Parser
 from grader.parsing.tokens import tokenize
 
 __all__ = [
     "KNOWN_FUNCTIONS",
+    "AnyBetween",
+    "OneOf",
     "ParseContext",
     "Parsed",
     "SheetFunction",
     "parse",
     "parse_chain",
+    "parse_condition",
+    "parse_statement",
     "sheet_function",
     "symbol",
 ]
@@ -40,20 +46,117 @@ _CHAIN_TOKENS = MAX_TOKENS * (MAX_DERIVATION_CHARS // MAX_ANSWER_CHARS)
 
 def parse(text: str, ctx: ParseContext = _DEFAULT) -> Parsed:
     """One expression; a plain `=` is an error. Raises ParseError (and nothing else)."""
-    tokens = _tokens(text, MAX_ANSWER_CHARS, MAX_TOKENS)
-    return _guarded(text, tokens, ctx, whole=True)
+    tokens = _tokens(text, MAX_ANSWER_CHARS, MAX_TOKENS, ctx.author)
+    return _plain(_guarded(text, tokens, ctx, whole=True), ctx.author)
 
 
 def parse_chain(text: str, ctx: ParseContext = _DEFAULT) -> list[Parsed]:
     """`a = b = c` (a leading `=` is allowed) -> one Parsed per piece, offsets into `text`."""
-    tokens = _tokens(text, MAX_DERIVATION_CHARS, _CHAIN_TOKENS)
-    return [_guarded(text, piece, ctx) for piece in _split(text, tokens)]
+    tokens = _tokens(text, MAX_DERIVATION_CHARS, _CHAIN_TOKENS, ctx.author)
+    return [_plain(_guarded(text, piece, ctx), ctx.author) for piece in _split(text, tokens)]
 
 
-def _tokens(text: str, max_chars: int, max_tokens: int) -> list[Token]:
+# Statements an author may write in a worked solution: `A = B \Rightarrow C = D`, `A = B, \quad C = D`.
+_IMPLIES = frozenset({"Rightarrow", "implies", "Longrightarrow", "Leftrightarrow", "iff"})
+_UNEVALUATED = (sympy.Derivative, sympy.Limit, sympy.Subs, AnyBetween, OneOf)
+
+
+def parse_statement(text: str, ctx: ParseContext) -> list[list[Parsed]]:
+    """An author's display -> its claims, each a chain `a = b = c` of Parsed pieces (offsets into `text`).
+
+    Claims are separated by a top-level `\\Rightarrow` (or `\\implies`) or `,`; `\\boxed{...}` is its
+    content; a final `.` or `,` is punctuation. Derivatives, limits and the like stay unevaluated
+    (sympy Derivative, Limit, Subs; grader.parsing.author). Needs `ctx.author`.
+    """
+    if not ctx.author:
+        raise fail("not_allowed", text, 0, len(text), hint="statements are author notation")
+    stripped = text.rstrip()
+    body = stripped[:-1] + " " + text[len(stripped):] if stripped.endswith((".", ",")) else text
+    tokens = _unbox(body, _tokens(body, MAX_DERIVATION_CHARS, _CHAIN_TOKENS, True))
+    return [[_guarded(body, piece, ctx) for piece in _split(body, claim)] for claim in _claims(body, tokens)]
+
+
+def parse_condition(text: str, ctx: ParseContext) -> sympy.Basic:
+    """A condition such as `x < 0` or `x \\neq 0` -> a sympy relation. Raises ParseError."""
+    tokens = _tokens(text, MAX_ANSWER_CHARS, MAX_TOKENS, ctx.author)
+    try:
+        with limits.time_limit(PARSE_SECONDS) if _may_time_box() else nullcontext():
+            return Builder(text).condition(Parser(text, tokens, ctx).parse_all())
+    except BudgetExceeded:
+        raise fail("too_long", text, 0, len(text), found="", reason="time") from None
+
+
+def _plain(parsed: Parsed, author: bool) -> Parsed:
+    """parse() and parse_chain() give expressions to evaluate: no unevaluated author notation."""
+    if author and parsed.expr.has(*_UNEVALUATED):
+        raise fail("not_allowed", parsed.text, 0, len(parsed.text),
+                   hint="derivatives, limits and words belong in worked solutions; type the expression itself")
+    return parsed
+
+
+def _unbox(text: str, tokens: list[Token]) -> list[Token]:
+    """Drop `\\boxed{` and its `}`: a box around a claim does not change it."""
+    out: list[Token] = []
+    closing: list[tuple[int, Token]] = []  # brace depths at which a box closes, and the box
+    depth = 0
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == NAME and tok.origin == "latex" and tok.value == "boxed" and tokens[i + 1].is_op("{"):
+            depth += 1
+            closing.append((depth, tok))
+            i += 2
+            continue
+        if tok.is_op("{"):
+            depth += 1
+        elif tok.is_op("}"):
+            if closing and closing[-1][0] == depth:
+                closing.pop()
+                depth -= 1
+                i += 1
+                continue
+            depth -= 1
+        out.append(tok)
+        i += 1
+    if closing and out[-1].kind == END:
+        box = closing[-1][1]
+        raise fail("missing_close", text, box.start, box.end + 1, expected="}", open="\\boxed{",
+                   hint=f"missing `}}` to close the `\\boxed{{` at column {box.start + 1}")
+    return out
+
+
+def _claims(text: str, tokens: list[Token]) -> list[list[Token]]:
+    """Tokens split at top-level `\\Rightarrow` and `,`; each claim ends with an END token."""
+    claims: list[list[Token]] = []
+    current: list[Token] = []
+    level = 0
+    for tok in tokens:
+        if tok.kind in (END, ERROR):
+            current.append(tok)
+            break
+        if (tok.kind == OP and tok.value in OPEN_CLOSE) or tok.kind == CASES:
+            level += 1
+        elif (tok.kind == OP and tok.value in CLOSERS) or tok.kind == ENDCASES:
+            level = max(level - 1, 0)
+        separator = tok.is_op(",") or (tok.kind == NAME and tok.origin == "latex" and tok.value in _IMPLIES)
+        if separator and level == 0:
+            if not current:
+                raise fail("unexpected_token", text, tok.start, tok.end, hint="a claim is missing before this")
+            claims.append([*current, Token(END, "", tok.start, tok.start, space=True)])
+            current = []
+            continue
+        current.append(tok)
+    if current and current[0].kind == END:
+        raise fail("unexpected_end", text, current[0].start, current[0].start, found="",
+                   hint="a claim is missing at the end")
+    claims.append(current)
+    return claims
+
+
+def _tokens(text: str, max_chars: int, max_tokens: int, author: bool = False) -> list[Token]:
     if len(text) > max_chars:
         raise fail("too_long", text, max_chars, len(text), found="", limit=max_chars, length=len(text))
-    tokens = tokenize(text, max_tokens)
+    tokens = tokenize(text, max_tokens, author=author)
     if tokens[0].kind == END:
         raise fail("empty", text, 0, 0, found="", hint="type an expression")
     return tokens

@@ -11,7 +11,7 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from grader.parsing import problems
+from grader.parsing import author, problems
 from grader.parsing.common import (
     BP_CMP,
     BP_COND,
@@ -42,6 +42,10 @@ _D_DX = r"\\[a-z]*frac\s*\{\s*(?:d|\\mathrm\{d\})\s*\}\s*\{\s*(?:d|\\mathrm\{d\}
 def application(p: Parser, name: Token, r: Resolved) -> Node:
     """`name` is a function: read its power, its argument(s), and check how many."""
     p.advance()
+    primes = author.primes(p) if p.author else 0
+    bare = author.bare_call(p, name, r, primes) if p.author else None
+    if bare is not None:
+        return bare
     label = p.src(name.start, name.end)
     power: int | None = None
     power_start = 0
@@ -73,7 +77,7 @@ def application(p: Parser, name: Token, r: Resolved) -> Node:
         raise fail("wrong_arity", p.text, name.start, p.prev_end, found=label, expected=want, got=len(args),
                    hint=f"`{label}` takes {want} argument{'s' if want != '1' else ''}, not {len(args)}")
     return Call(start=name.start, end=p.prev_end, func=r.name, args=args, sheet=r.sheet is not None,
-                power=power, power_start=power_start)
+                power=power, power_start=power_start, primes=primes)
 
 
 def _arity(r: Resolved) -> tuple[int, int | None]:
@@ -217,6 +221,9 @@ def latex_arg(p: Parser, cmd: Token) -> Node:
 
 def frac(p: Parser) -> Node:
     tok = p.advance()
+    derivative = author.derivative_frac(p, tok) if p.author else None
+    if derivative is not None:
+        return derivative
     if re.match(_D_DX, p.text[tok.start:tok.start + 80]):
         raise fail("not_allowed", p.text, tok.start, tok.end,
                    hint="derivative notation like `\\frac{d}{dx}` is not allowed: type the derivative itself")
@@ -275,7 +282,11 @@ def cases(p: Parser) -> Node:
             p.advance()
             cond: Node = Bool(start=tok.start, end=tok.end, value=True)
         else:
+            p.eq_compare = p.author
             cond = p.expr(BP_COND)
+            p.eq_compare = False
+        if p.author:
+            author.skip_label(p)
         while p.peek().is_op(","):
             p.advance()
         pairs.append((value, cond))

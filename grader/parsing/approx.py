@@ -91,7 +91,7 @@ def _estimate(node: Node, known: dict[int, Approx]) -> Approx:
         case Abs(arg=arg):
             a = get(arg)
             return None if a is None else abs(a)
-        case Call(func=func, args=args, sheet=False, power=power):
+        case Call(func=func, args=args, sheet=False, power=power, primes=0):
             values = [get(a) for a in args]
             if any(v is None for v in values) or (func not in _FUNCS and func not in ("max", "min")):
                 return None

@@ -16,6 +16,7 @@ from sympy.logic.boolalg import Boolean
 
 from grader import limits
 from grader.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INT_BITS
+from grader.parsing import author
 from grader.parsing.approx import Approx, estimate, is_complex, magnitude
 from grader.parsing.common import fail
 from grader.parsing.context import sheet_function, symbol
@@ -23,9 +24,12 @@ from grader.parsing.nodes import (
     Abs,
     Bool,
     Call,
+    Choice,
     Compare,
     Cond,
     Const,
+    Diff,
+    Lim,
     Logic,
     Neg,
     Node,
@@ -156,6 +160,8 @@ class Builder:
                 return self.piecewise([(self.value(v), self.condition(c)) for v, c in pairs], node)
             case Abs(arg=arg):
                 return sympy.Abs(self.value(arg))
+            case Diff() | Lim() | Choice():
+                return author.build(self, node)
             case Root(arg=arg, index=index):
                 exponent = sympy.Rational(1, 2) if index is None else \
                     self.power(self.value(index), sympy.Integer(-1), node)
@@ -236,8 +242,10 @@ class Builder:
 
     def call(self, node: Call) -> sympy.Basic:
         f = node.func
-        if node.sheet:
-            out: sympy.Basic = sheet_function(f)(*[self.value(a) for a in node.args])
+        if node.primes:
+            out: sympy.Basic = author.primed(self, node)
+        elif node.sheet:
+            out = sheet_function(f)(*[self.value(a) for a in node.args])
         elif f == "piecewise":
             out = self.piecewise([(self.value(v), self.condition(c)) for arg in node.args
                                   if isinstance(arg, Cond) for v, c in arg.pairs], node)

@@ -12,6 +12,7 @@ NUM, NAME, OP = "num", "name", "op"
 FRAC, SQRT, ROOT = "frac", "sqrt", "root"  # \frac, \sqrt, √
 CASES, ENDCASES, ROWSEP = "cases", "endcases", "rowsep"  # \begin{cases}, \end{cases}, \\
 END, ERROR = "end", "error"
+TEXT, PRIME = "text", "prime"  # author notation only: `\text{any value between 0 and 1}`, `f'(x)`
 
 OPEN_CLOSE: dict[str, str] = {"(": ")", "[": "]", "{": "}"}
 CLOSERS: frozenset[str] = frozenset(OPEN_CLOSE.values())

@@ -15,6 +15,7 @@ class SheetFunction:
     name: str  # canonical name, e.g. "sigma"
     aliases: tuple[str, ...] = ()  # other spellings, e.g. ("sigmoid", "σ"); `\sigma` works too
     arity: int = 1
+    bare: bool = False  # author notation only: may be written without its argument (`u` for u(x))
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class ParseContext:
 
     variables: tuple[str, ...] | None = ("x",)
     functions: tuple[SheetFunction, ...] = ()
-    author: bool = False  # reserved for sheet authors
+    author: bool = False  # sheet and solution authors: d/dx, limits, primes, helper names (grader.parsing.author)
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,13 @@ def symbol(name: str) -> sympy.Symbol:
 def sheet_function(name: str) -> sympy.FunctionClass:
     """The opaque applied function of a sheet definition, e.g. sigma(x); expanded later by grading."""
     return sympy.Function(name, real=True)
+
+
+class AnyBetween(sympy.Function):  # type: ignore[misc]
+    """Author text `any value between a and b`: a value known only to lie in [a, b] (never evaluated)."""
+
+    nargs = 2
+
+
+class OneOf(sympy.Function):  # type: ignore[misc]
+    """Author text `a \\text{or sometimes} b`: one of the values given (never evaluated)."""

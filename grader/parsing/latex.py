@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from grader.parsing.common import CASES, ENDCASES, FRAC, NAME, OP, ROWSEP, SQRT, Token, fail
+from grader.parsing.common import CASES, ENDCASES, FRAC, NAME, OP, ROWSEP, SQRT, TEXT, Token, fail
 from grader.parsing.names import GREEK, LATEX_GREEK
 
 _SILENT = frozenset({
@@ -46,8 +46,11 @@ def _brace_arg(text: str, i: int, hi: int, cmd_start: int, cmd: str) -> tuple[st
     return text[i + 1:close], close + 1
 
 
-def lex_command(text: str, i: int, hi: int) -> tuple[list[Token], int, bool]:
+def lex_command(text: str, i: int, hi: int, *, author: bool = False) -> tuple[list[Token], int, bool]:
     """Lex the command starting at text[i] == '\\' (the answer ends at `hi`).
+
+    With `author`, `\\text{...}` holding words becomes a TEXT token that the author notation reads
+    (grader.parsing.author); for students it stays an error.
 
     Returns the tokens it stands for, the index after it, and whether spaces that follow are
     invisible (true after a letter command: `\\pi x` reads as `\\pi{}x`).
@@ -89,6 +92,8 @@ def lex_command(text: str, i: int, hi: int) -> tuple[list[Token], int, bool]:
             return [Token(NAME, word, i, k, origin="latex")], k, False
         if not word:
             return [], k, False
+        if author and cmd.startswith("text"):
+            return [Token(TEXT, " ".join(word.split()), i, k, origin="text")], k, False
         raise fail("bad_latex", text, i, k, hint=f"`\\{cmd}{{...}}` must hold a name, like `\\{cmd}{{ReLU}}`")
     return [Token(NAME, LATEX_GREEK.get(cmd, cmd), i, j, origin="latex")], j, True
 

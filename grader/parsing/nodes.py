@@ -40,6 +40,7 @@ class Call(Node):
     sheet: bool = False
     power: int | None = None  # sech^2(x)
     power_start: int = 0
+    primes: int = 0  # author notation: f'(x)
 
 
 @dataclass(eq=False, kw_only=True)
@@ -91,3 +92,32 @@ class Abs(Node):
 class Root(Node):
     arg: Node
     index: Node | None = None
+
+
+# --- author notation only (grader.parsing.author) ---------------------------------------------------
+
+
+@dataclass(eq=False, kw_only=True)
+class Diff(Node):
+    """`\\frac{d}{dx} f` or `\\frac{du}{dx}`: the derivative of arg in var."""
+
+    arg: Node
+    var: str
+
+
+@dataclass(eq=False, kw_only=True)
+class Lim(Node):
+    """`\\lim_{h \\to 0^-} body`: side is "-", "+" or "" (two-sided)."""
+
+    body: Node
+    var: str
+    point: Node
+    side: str
+
+
+@dataclass(eq=False, kw_only=True)
+class Choice(Node):
+    """`\\text{any value between a and b}` (kind "between") or `a \\text{or sometimes} b` ("one_of")."""
+
+    kind: str
+    values: list[Node]

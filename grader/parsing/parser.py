@@ -7,7 +7,7 @@ juxtaposition < unary minus < ^. So `-x^2` is -(x^2) and `2^3^2` is 2^9.
 from __future__ import annotations
 
 from grader.limits import MAX_DEPTH
-from grader.parsing import apply, problems
+from grader.parsing import apply, author, problems
 from grader.parsing.common import (
     BP_ADD,
     BP_AND,
@@ -32,6 +32,7 @@ from grader.parsing.common import (
     ROOT,
     ROWSEP,
     SQRT,
+    TEXT,
     Token,
     column,
     fail,
@@ -54,6 +55,8 @@ class Parser:
         self.brackets = 0
         self.names = Names(ctx)
         self.has_decimal = False
+        self.author = ctx.author  # author notation (grader.parsing.author): never for students
+        self.eq_compare = False  # author notation: `=` compares, as in a `cases` condition `x = 0`
 
     # --- token access ---------------------------------------------------------------------------
 
@@ -114,7 +117,7 @@ class Parser:
                 return BP_MUL
             if v == "^":
                 return BP_POW
-            if v in COMPARISONS:
+            if v in COMPARISONS or author.is_equals_condition(self, tok):
                 return BP_CMP
             if v == "&":
                 return BP_AND
@@ -131,6 +134,8 @@ class Parser:
             return BP_MUL
         if tok.kind in (NUM, FRAC, SQRT, ROOT, CASES):
             return BP_MUL
+        if tok.kind == TEXT:
+            return author.phrase_bp(tok)
         return 0
 
     def led(self, left: Node, tok: Token) -> Node:
@@ -149,7 +154,7 @@ class Parser:
                 return self.join(left, self.expr(BP_MUL), divide=v == "/")
             if v == "^":
                 return self.led_pow(left)
-            if v in COMPARISONS:
+            if v in COMPARISONS or author.is_equals_condition(self, tok):
                 return self.led_compare(left)
             if v == "&":
                 return self.led_logic(left, "and")
@@ -159,6 +164,8 @@ class Parser:
             if v == "_":
                 raise fail("unexpected_token", self.text, tok.start, tok.end,
                            hint="subscripts are not allowed")
+        if tok.kind == TEXT:
+            return author.alternative(self, left, tok)
         if is_word(tok):
             if tok.value == "if":
                 return self.led_if(left)
@@ -180,8 +187,10 @@ class Parser:
     def led_compare(self, left: Node) -> Node:
         ops: list[str] = []
         operands = [left]
-        while self.peek().kind == OP and self.peek().value in COMPARISONS:
-            ops.append(self.advance().value)
+        while self.peek().kind == OP and (self.peek().value in COMPARISONS
+                                          or author.is_equals_condition(self, self.peek())):
+            op = self.advance().value
+            ops.append("==" if op == "=" else op)  # `=` only in an author's `cases` condition
             operands.append(self.expr(BP_CMP))
         return Compare(start=left.start, end=operands[-1].end, ops=ops, operands=operands)
 
@@ -255,9 +264,18 @@ class Parser:
             return apply.unicode_root(self)
         if tok.kind == CASES:
             return apply.cases(self)
+        if tok.kind == TEXT:
+            return author.phrase_value(self, tok)
         raise problems.no_operand(self, tok)
 
     def name(self, tok: Token) -> Node:
+        if self.author and tok.value == "lim" and tok.origin == "latex":
+            return author.limit(self, tok)
+        if self.author:
+            derivative = author.slash_derivative(self, tok)
+            if derivative is not None:
+                return derivative
+            tok = author.split_helpers(self, tok)
         after = self.peek(1)
         r = self.names.resolve(tok, self.text, after, self.paren_text(self.i + 1))
         if r.kind == "keyword":

@@ -13,6 +13,7 @@ from grader.parsing.common import (
     NAME,
     OP,
     ROWSEP,
+    TEXT,
     Token,
     column,
     fail,
@@ -42,6 +43,10 @@ def no_operand(p: Parser, tok: Token) -> ParseError:
     code = python_code(p, tok)
     if code is not None:
         return code
+    if tok.kind == TEXT:
+        from grader.parsing.author import unknown_phrase
+
+        return unknown_phrase(p, tok)
     return fail("unexpected_token", p.text, tok.start, tok.end,
                 hint="an operator needs a value before it" if tok.kind == OP else "")
 

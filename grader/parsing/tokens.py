@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from grader.errors import ParseError
 from grader.limits import MAX_INT_BITS, MAX_NUMBER_DIGITS
-from grader.parsing.common import END, ERROR, NAME, NUM, OP, ROOT, Token, fail
+from grader.parsing.common import END, ERROR, NAME, NUM, OP, PRIME, ROOT, Token, fail
 from grader.parsing.latex import lex_command
 from grader.parsing.names import GREEK, PREFIXES
 
@@ -42,9 +42,13 @@ _IDENT = _LETTERS | _DIGITS | {"_"}
 _LOG2_10 = 3.3219280948873626
 
 
-def tokenize(text: str, max_tokens: int) -> list[Token]:
-    """All tokens of `text`, ending with END (or with one ERROR token at the first problem)."""
-    lexer = _Lexer(text, max_tokens)
+def tokenize(text: str, max_tokens: int, *, author: bool = False) -> list[Token]:
+    """All tokens of `text`, ending with END (or with one ERROR token at the first problem).
+
+    `author` adds the notation only sheet and solution authors may use: primes (`f'(x)`) and
+    `\\text{...}` holding words (see grader.parsing.author).
+    """
+    lexer = _Lexer(text, max_tokens, author)
     try:
         lexer.run()
     except ParseError as err:
@@ -65,9 +69,10 @@ def _dollar_bounds(text: str) -> tuple[int, int]:
 
 
 class _Lexer:
-    def __init__(self, text: str, max_tokens: int) -> None:
+    def __init__(self, text: str, max_tokens: int, author: bool = False) -> None:
         self.text = text
         self.max_tokens = max_tokens
+        self.author = author
         self.tokens: list[Token] = []
         self.space = True
         self.invisible_space = False
@@ -100,7 +105,7 @@ class _Lexer:
         if c in _LETTERS or c == "_":
             return self.identifier(i, hi)
         if c == "\\":
-            toks, j, invisible = lex_command(text, i, hi)
+            toks, j, invisible = lex_command(text, i, hi, author=self.author)
             for tok in toks:
                 self.emit(tok)
             self.invisible_space = invisible
@@ -124,6 +129,9 @@ class _Lexer:
             return i + 1
         if c in _ROOTS:
             self.emit(Token(ROOT, _ROOTS[c], i, i + 1))
+            return i + 1
+        if c == "'" and self.author and self.tokens and not self.space and self.tokens[-1].kind in (NAME, PRIME):
+            self.emit(Token(PRIME, "'", i, i + 1))
             return i + 1
         raise self.bad_character(c, i)
 
