@@ -24,7 +24,6 @@ from grader.parsing import Parsed, parse, symbol
 from grader.results import ParseProblem, Result
 from grader.sheets import Part, Sheet
 
-
 # `decided_by` of answers the grader could not finish; batch grading reports these as errors.
 BUDGET = "budget"
 INTERNAL_ERROR = "internal-error"
