@@ -114,12 +114,26 @@ def _part_check(sheet: Sheet, question: Question, part: Part) -> Callable[[], li
     return run
 
 
-def verify_paths(paths: Iterable[str]) -> list[Problem]:
+@dataclass(frozen=True)
+class Report:
+    problems: list[Problem]
+    files: int
+    items: int  # checks run: one per sheet, part and worked solution
+
+
+def verify_report(paths: Iterable[str]) -> Report:
     problems: list[Problem] = []
+    files = items = 0
     for path in yaml_files(paths):
+        files += 1
         for item in items_for(path):
+            items += 1
             problems.extend(item.run())
-    return problems
+    return Report(problems, files, items)
+
+
+def verify_paths(paths: Iterable[str]) -> list[Problem]:
+    return verify_report(paths).problems
 
 
 # --- the checks of one part -----------------------------------------------------------------------

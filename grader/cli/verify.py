@@ -44,12 +44,13 @@ def verify(
     """
     from pathlib import Path
 
-    from grader.verify import verify_paths
+    from grader.verify import verify_report
 
     for name in paths or []:
         if not Path(name).exists():
             fail(f"no such file or folder: {name}")
-    problems = verify_paths(paths or [])
+    report = verify_report(paths or [])
+    problems = report.problems
     if output is Format.json:
         typer.echo(json.dumps({"ok": not problems, "problems": [p.__dict__ for p in problems]}, indent=2))
     else:
@@ -60,7 +61,7 @@ def verify(
             else:
                 typer.echo(p.text())
         summary = f"{len(problems)} problem(s) found" if problems else "all checks passed"
-        typer.echo(f"grader verify: {summary}", err=True)
+        typer.echo(f"grader verify: {summary} ({report.files} files, {report.items} checks)", err=True)
     raise typer.Exit(1 if problems else 0)
 
 
