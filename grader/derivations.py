@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 import sympy
 
@@ -65,13 +66,7 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
     variables = [symbol(v) for v in sheet.variables]
     shown = sympy.Tuple(*(p.expr for _, p in pieces)) if pieces else None
     if len(pieces) < part.min_lines:
-        return Outcome(
-            "incorrect", 0.0,
-            f"Not a derivation yet: it has {len(pieces)} expression(s); show at least {part.min_lines}, "
-            "one step per line, starting from the derivative and ending in the required form. "
-            "A chain that only states the result proves nothing.",
-            "derivation", parsed=shown,
-        )
+        return _too_short(part, len(pieces), shown)
     steps: list[Step] = []
     expanded = [sheet.expand(p.expr) for _, p in pieces]
     first = compare(sheet.expand(part.start.expr), expanded[0], variables)
@@ -85,6 +80,17 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
         return Outcome("incorrect", 0.0, words, first.method, first.detail, shown, first_point,
                        steps=tuple(steps))
     per_line = Counter(number for number, _ in pieces)
+    rule = part.final_form
+    if rule is not None and not violations(rule, pieces[0][1].expr, pieces[0][1].has_decimal, sheet.variables):
+        words = ("Your first line is already the result to show. Start from the derivative as you found "
+                 "it (for example in part (a)) and transform it, step by step, into the required form.")
+        return Outcome("incorrect", 0.0, words, "derivation", "", shown, steps=tuple(steps))
+    # A line written exactly like the one before it is not a step (sympy may still put two
+    # different lines in the same canonical form, so compare what was written).
+    written = [" ".join(p.text.split()) for _, p in pieces]
+    distinct = 1 + sum(1 for a, b in pairwise(written) if a != b)
+    if distinct < part.min_lines:
+        return _too_short(part, distinct, shown)
     for i in range(1, len(pieces)):
         d = compare(expanded[i - 1], expanded[i], variables)
         point = point_of(d.counterexample) if d.counterexample else None
@@ -97,7 +103,6 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
             return Outcome("incorrect", 0.0, words, d.method, d.detail, shown, point,
                            mistake.message if mistake else None, steps=tuple(steps))
     last = pieces[-1][1]
-    rule = part.final_form
     outside = violations(rule, last.expr, last.has_decimal, sheet.variables) if rule else []
     if rule is not None and outside:
         words = (f"Every step follows, but the last line is not in the required form: it uses "
@@ -110,6 +115,16 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
     return Outcome("correct", 1.0, "Correct: every step follows and the chain ends in the required form. "
                    + part.correct_feedback, "derivation",
                    f"{len(pieces)} expressions, {len(pieces) - 1} steps checked", shown, steps=tuple(steps))
+
+
+def _too_short(part: Part, count: int, shown: sympy.Basic | None) -> Outcome:
+    return Outcome(
+        "incorrect", 0.0,
+        f"Not a derivation yet: it has {count} different expression(s); show at least {part.min_lines}, "
+        "one step per line, starting from the derivative and ending in the required form. "
+        "A chain that only states the result proves nothing.",
+        "derivation", parsed=shown,
+    )
 
 
 def _step(piece: tuple[int, Parsed], ok: bool, method: str, point: Point | None) -> Step:

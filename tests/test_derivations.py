@@ -90,3 +90,18 @@ def test_several_steps_on_one_line_are_named_by_their_text(sheet: Sheet) -> None
     result = grade(sheet, "tanh.b", "4/(e^x+e^-x)^2 = 2/(e^x+e^-x)^2 = 1 - tanh(x)^2")
     assert result.status == "incorrect"
     assert "`2/(e^x+e^-x)^2` (line 1) does not follow from `4/(e^x+e^-x)^2` (line 1)" in result.feedback
+
+
+@pytest.mark.parametrize(
+    ("part", "answer", "words"),
+    [
+        ("sigmoid.b", "σ(x)(1-σ(x)) = σ(x)(1-σ(x)) = σ(x)(1-σ(x))", "already the result"),
+        ("tanh.b", "1 - tanh(x)^2\n= 1 - tanh(x)^2\n= 1 - tanh(x)^2", "already the result"),
+        ("sigmoid.b", "e^-x/(1+e^-x)^2 = e^-x/(1+e^-x)^2 = σ(x)(1-σ(x))", "Not a derivation yet"),
+        ("tanh.b", "4/(e^x+e^-x)^2\n= 4/(e^x+e^-x)^2\n= 4/(e^x+e^-x)^2\n= 1 - tanh(x)^2", "Not a derivation yet"),
+    ],
+)
+def test_padding_does_not_make_a_derivation(sheet: Sheet, part: str, answer: str, words: str) -> None:
+    result = grade(sheet, part, answer)
+    assert result.status == "incorrect"
+    assert words in result.feedback

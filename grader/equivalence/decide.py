@@ -28,6 +28,7 @@ from grader.errors import BudgetExceeded
 
 SYMBOLIC_SECONDS = 0.8
 KINK_SECONDS = 0.5
+FALLBACK_SECONDS = 1.0  # sympy.simplify, only when nothing cheaper proved it
 MIN_AGREE = 5
 T = TypeVar("T")
 
@@ -219,8 +220,38 @@ def compare(
             return _different(run, cex, "numeric-refutation")
     digits = int((conf_prec - 100) / 3.33)
     n = len(run.agree)
-    return Decision("equivalent", "numeric",
-                    f"agree to {int(TARGET_BITS / 3.33)} digits at {n} point{'s' if n != 1 else ''} and to"
-                    f" {digits} digits at {len(picks)} of them (no symbolic proof within budget){checked}",
-                    None, run.points)
+    evidence = (f"agree to {int(TARGET_BITS / 3.33)} digits at {n} point{'s' if n != 1 else ''} and to"
+                f" {digits} digits at {len(picks)} of them")
+    if _tame(ref, ans):
+        return Decision("equivalent", "numeric", f"{evidence} (no symbolic proof within budget){checked}",
+                        None, run.points)
+    # Agreement at sample points is evidence, not proof, and constants far outside the sampled
+    # scale (a bump of width 1/100, σ(x - 10^4), tanh(500), 1 + 10^-100) can hide a difference
+    # from every point. Then only a proof will do: sympy's simplify, or "unknown".
+    # simplify knows nothing of kink policies or of where a piecewise answer is undefined
+    smooth = not has_switches(ref) and not has_switches(ans)
+    if smooth and _with_budget(FALLBACK_SECONDS, lambda: _simplifies_to_zero(ref, ans), False):
+        return Decision("equivalent", "symbolic", f"sympy simplifies the difference to 0; {evidence}{checked}",
+                        None, run.points)
+    return Decision("unknown", "numeric", f"{evidence}, but constants beyond the sampled scale leave room for a"
+                    f" difference between the points, and there is no proof{checked}", None, run.points)
+
+
+TAME = sympy.Rational(64)
+
+
+def _tame(*exprs: sympy.Expr) -> bool:
+    """Every numeric constant lies within the scale the sample points explore: 1/64 <= |c| <= 64,
+    with a small numerator and denominator (1 + 10^-100 is not tame)."""
+    for e in exprs:
+        for c in e.atoms(sympy.Rational):
+            if c != 0 and not (1 / TAME <= abs(c) <= TAME and c.q <= 4096):
+                return False
+    return True
+
+
+def _simplifies_to_zero(ref: sympy.Expr, ans: sympy.Expr) -> bool:
+    """A last, slower attempt at a proof: sympy's simplify on the difference (sound when it gives 0)."""
+    diff = ref - ans
+    return bool(sympy.simplify(diff) == 0) or bool(sympy.simplify(diff.rewrite(sympy.exp)) == 0)
 

@@ -27,6 +27,7 @@ from mpmath.libmp import (
     mpf_cosh_sinh,
     mpf_div,
     mpf_e,
+    mpf_erf,
     mpf_exp,
     mpf_floor,
     mpf_log,
@@ -34,6 +35,7 @@ from mpmath.libmp import (
     mpf_neg,
     mpf_nthroot,
     mpf_pi,
+    mpf_pos,
     mpf_pow_int,
     mpf_shift,
     mpf_sign,
@@ -233,6 +235,10 @@ def atan(a: Interval, prec: int) -> Interval:
     return _mono(mpf_atan, a, prec)
 
 
+def erf(a: Interval, prec: int) -> Interval:
+    return _mono(mpf_erf, a, prec)
+
+
 def asin(a: Interval, prec: int) -> Interval:
     return _mono(mpf_asin, a, prec)
 
@@ -375,6 +381,9 @@ def fmt(v: Mpf, digits: int, exact: bool = False) -> str:
     if exact and ex >= 0 and bc + ex <= 3 * digits:
         n = int(man) << int(ex)
         return str(-n if sign else n)
+    # Round to a few more bits than the digits need first: mpmath's formatting of a mantissa
+    # with thousands of bits builds a decimal integer past Python's int-to-str limit.
+    v = mpf_pos(v, int(digits * 3.33) + 16, round_nearest)
     s: str = to_str(v, digits, strip_zeros=exact)
     if exact:
         s = s.replace(".0e", "e")
