@@ -276,8 +276,8 @@ REJECTED: list[tuple[str, str, int | None, str | None]] = [
     ("sin 2(x+1)", "unexpected_token", 0, "ambiguous"),
     ("2 3", "unexpected_token", 2, "`2*3`"),
     ("*x", "unexpected_token", 0, None),
-    ("x,", "unexpected_token", 1, None),
-    ("1 if x = 0 else 2", "unexpected_token", 7, "use `==`"),
+    ("x, y", "unexpected_token", 1, "commas only separate"),  # `x,` alone: a closing comma (review 4)
+    ("1 if x = 0", "unexpected_end", 10, "needs `else`"),  # `=` compares in a condition (review 3)
     ("tanh^-1(x)", "not_allowed", 0, "`atanh(x)`"),
     ("sech^{-1}(x)", "not_allowed", 0, "reciprocal"),
     ("sech", "missing_argument", 0, "`sech` needs an argument, e.g. `sech(x)`"),

@@ -16,7 +16,19 @@ from grader import limits
 from grader.errors import BudgetExceeded, ParseError
 from grader.limits import MAX_ANSWER_CHARS, MAX_DERIVATION_CHARS, MAX_TOKENS
 from grader.parsing.build import Builder
-from grader.parsing.common import CASES, CLOSERS, END, ENDCASES, ERROR, NAME, OP, OPEN_CLOSE, Token, fail
+from grader.parsing.common import (
+    CASES,
+    CLOSERS,
+    END,
+    ENDCASES,
+    ERROR,
+    NAME,
+    OP,
+    OPEN_CLOSE,
+    Token,
+    fail,
+    is_word,
+)
 from grader.parsing.context import AnyBetween, OneOf, ParseContext, Parsed, SheetFunction, sheet_function, symbol
 from grader.parsing.names import KNOWN_FUNCTIONS
 from grader.parsing.parser import Parser
@@ -51,7 +63,9 @@ def parse(text: str, ctx: ParseContext = _DEFAULT) -> Parsed:
 
 
 def parse_chain(text: str, ctx: ParseContext = _DEFAULT) -> list[Parsed]:
-    """`a = b = c` (a leading `=` is allowed) -> one Parsed per piece, offsets into `text`."""
+    """`a = b = c` (a leading `=` or `&=` is allowed) -> one Parsed per piece, offsets into `text`.
+
+    A `.` or `,` ending a piece is punctuation (grader.parsing.tokens)."""
     tokens = _tokens(text, MAX_DERIVATION_CHARS, _CHAIN_TOKENS, ctx.author)
     return [_plain(_guarded(text, piece, ctx), ctx.author) for piece in _split(text, tokens)]
 
@@ -201,7 +215,8 @@ def _split(text: str, tokens: list[Token]) -> list[list[Token]]:
     pieces: list[list[Token]] = []
     current: list[Token] = []
     level = 0
-    leading = True  # one `=` may open the chain: `= x^2 + 1`
+    leading = True  # one `=` (or `&=`) may open the chain: `= x^2 + 1`
+    open_ifs = 0  # `if`s waiting for their `else`: the `=` in `1 if x = 0 else 0` compares
     for tok in tokens:
         if tok.kind == ERROR:
             current.append(tok)
@@ -215,7 +230,9 @@ def _split(text: str, tokens: list[Token]) -> list[list[Token]]:
             level += 1
         elif (tok.kind == OP and tok.value in CLOSERS) or tok.kind == ENDCASES:
             level = max(level - 1, 0)
-        if tok.is_op("=") and level == 0:
+        if level == 0 and is_word(tok) and tok.value in ("if", "else"):
+            open_ifs = max(open_ifs + (1 if tok.value == "if" else -1), 0)
+        if tok.is_op("=") and level == 0 and not open_ifs:
             if current and current[-1].is_op("&"):  # LaTeX `&=` in an aligned derivation
                 current.pop()
             if not (leading and not current):
@@ -223,7 +240,7 @@ def _split(text: str, tokens: list[Token]) -> list[list[Token]]:
             leading = False
             current = []
             continue
-        leading = False
+        leading = leading and tok.is_op("&")  # the `&` of a leading `&=`
         current.append(tok)
     if current:
         pieces.append(current)

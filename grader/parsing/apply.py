@@ -193,14 +193,20 @@ def tight_arg(p: Parser, name: Token, label: str) -> Node:
 
 
 def _split_first(p: Parser, tok: Token) -> None:
-    """`\\frac12` and `\\frac ab`: the first character alone is the argument."""
-    rest_value = tok.value[1:]
+    """`\\frac12`, `\\frac ab` and `\\frac x2`: the first character alone is the argument; the rest
+    becomes a number token (its leading digits) and a name token (what follows them)."""
     first = Token(tok.kind, tok.value[0], tok.start, tok.start + 1, space=tok.space, origin=tok.origin)
-    rest = Token(tok.kind, rest_value, tok.start + 1, tok.end, origin=tok.origin)
     if tok.kind == NUM:
         first.number = Fraction(int(first.value))
-        rest.number = Fraction(int(rest_value))
-    p.toks[p.i:p.i + 1] = [first, rest]
+    pieces = [first]
+    rest = tok.value[1:]
+    digits = len(rest) - len(rest.lstrip("0123456789"))
+    at = tok.start + 1
+    if digits:
+        pieces.append(Token(NUM, rest[:digits], at, at + digits, number=Fraction(int(rest[:digits]))))
+    if rest[digits:]:
+        pieces.append(Token(NAME, rest[digits:], at + digits, tok.end, origin=tok.origin))
+    p.toks[p.i:p.i + 1] = pieces
 
 
 def latex_arg(p: Parser, cmd: Token) -> Node:
@@ -209,7 +215,8 @@ def latex_arg(p: Parser, cmd: Token) -> Node:
     if tok.is_op("{"):
         return p.group()
     if len(tok.value) > 1 and ((tok.kind == NUM and tok.value.isdigit())
-                               or (tok.kind == NAME and tok.origin == "" and tok.value.isalpha())):
+                               or (tok.kind == NAME and tok.origin == "" and tok.value.isalnum()
+                                   and tok.value.isascii() and tok.value[0].isalpha())):
         _split_first(p, tok)
     if tok.kind in (NUM, NAME, FRAC, SQRT) and not is_word(tok):
         return p.nud()
@@ -282,9 +289,9 @@ def cases(p: Parser) -> Node:
             p.advance()
             cond: Node = Bool(start=tok.start, end=tok.end, value=True)
         else:
-            p.eq_compare = p.author
+            saved, p.eq_compare = p.eq_compare, True  # `x = 0` in a condition compares
             cond = p.expr(BP_COND)
-            p.eq_compare = False
+            p.eq_compare = saved
         if p.author:
             author.skip_label(p)
         while p.peek().is_op(","):

@@ -5,8 +5,7 @@
 - limits: `\\lim_{h \\to 0^-} body` (also `\\rightarrow`, `0^+`, two-sided `0`);
 - helper names written bare (`u` for u(x)): a `SheetFunction(..., bare=True)`;
 - words: `\\text{any value between 0 and 1}` (a value known to lie in [0, 1]), `a \\text{or sometimes} b`
-  (one of the values), the label `\\text{(subgradient)}` after a `cases` condition, and `x = 0` as a
-  `cases` condition;
+  (one of the values), and the label `\\text{(subgradient)}` after a `cases` condition;
 - statements (`grader.parsing.parse_statement`): `A \\Rightarrow B`, `A, \\quad B`, `\\boxed{...}`.
 
 The tokens come from the same lexer and the tree goes through the same Builder with its size and time
@@ -293,7 +292,7 @@ def unknown_phrase(p: Parser, tok: Token) -> ParseError:
 
 
 def is_equals_condition(p: Parser, tok: Token) -> bool:
-    """`x = 0` as a `cases` condition (author notation): `=` compares there."""
+    """`x = 0` as a `cases` condition or the condition of `a if c else b`: `=` compares there."""
     return p.eq_compare and tok.kind == OP and tok.value == "="
 
 

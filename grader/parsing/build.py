@@ -15,6 +15,7 @@ from sympy.core.relational import Relational
 from sympy.logic.boolalg import Boolean
 
 from grader import limits
+from grader.errors import ParseError
 from grader.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INT_BITS
 from grader.parsing import author
 from grader.parsing.approx import Approx, estimate, is_complex, magnitude
@@ -45,13 +46,19 @@ from grader.parsing.nodes import (
 _COMPOUND_LIMIT = 8
 # sympy factors the base of a fractional power (and merges sqrt(a)*sqrt(b)): keep such bases small.
 ROOT_BASE_LIMIT = 10**12
+# The largest denominator of a fractional exponent (x^(1/1000) is fine): the checker raises a
+# power with exponent p/q to the q-th power to decide it, so 2^(1/10^12) would build 2^(10^12).
+MAX_ROOT_DENOMINATOR = 1000
+# Values that are not finite numbers: sympy folds 1/zoo to 0, log(2)/log(0) to 0 and atan(zoo) to
+# AccumBounds(-pi/2, pi/2) (an interval, which counts as folding it away).
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 _ONE_ARG: dict[str, Callable[[sympy.Expr], sympy.Basic]] = {
     "exp": sympy.exp, "abs": sympy.Abs, "sign": sympy.sign, "sin": sympy.sin, "cos": sympy.cos,
     "tan": sympy.tan, "sec": sympy.sec, "csc": sympy.csc, "cot": sympy.cot, "asin": sympy.asin,
     "acos": sympy.acos, "atan": sympy.atan, "acot": sympy.acot, "sinh": sympy.sinh, "cosh": sympy.cosh,
     "tanh": sympy.tanh, "sech": sympy.sech, "csch": sympy.csch, "coth": sympy.coth, "asinh": sympy.asinh,
-    "acosh": sympy.acosh, "atanh": sympy.atanh, "acoth": sympy.acoth,
+    "acosh": sympy.acosh, "atanh": sympy.atanh, "acoth": sympy.acoth, "erf": sympy.erf,
 }
 _RELATIONS: dict[str, Callable[[sympy.Expr, sympy.Expr], sympy.Basic]] = {
     "<": sympy.Lt, ">": sympy.Gt, "<=": sympy.Le, ">=": sympy.Ge, "==": sympy.Eq, "!=": sympy.Ne,
@@ -78,6 +85,7 @@ class Builder:
         self.text = text
         self.approx: dict[int, Approx] = {}  # id(node) -> rough value of a constant node
         self.level = 0
+        self.undefined: Node | None = None  # the first node built whose value is not finite (1/0)
 
     def top(self, node: Node) -> sympy.Basic:
         out = self.build(node)
@@ -113,10 +121,12 @@ class Builder:
         if self.level > MAX_DEPTH:
             raise fail("too_deep", self.text, node.start, node.end, found="", limit=MAX_DEPTH,
                        hint=f"at most {MAX_DEPTH} levels of nested operations")
+        undefined_before = self.undefined
         try:
             out = self._build(node)
         finally:
             self.level -= step
+        self.check_defined(out, node, undefined_before)
         self.check(out, node)
         value = estimate(node, out, self.approx)
         size = magnitude(value)
@@ -168,6 +178,19 @@ class Builder:
                 return self.power(self.value(arg), exponent, node)
         raise AssertionError(f"unknown node {type(node).__name__}")
 
+    def check_defined(self, out: sympy.Basic, node: Node, undefined_before: Node | None) -> None:
+        """A zoo or nan below may stay visible (1/0 is graded as it is), but never be folded away:
+        sympy makes 1/(1/0) 0, 0^(1/0)... nan and (1/0)^0 1, which would grade as a number."""
+        if out.has(*_UNDEFINED):
+            if self.undefined is None:
+                self.undefined = node
+            return
+        if self.undefined is not undefined_before and self.undefined is not None:
+            bad = self.undefined
+            raise fail("not_allowed", self.text, bad.start, bad.end,
+                       hint=f"`{self.text[bad.start:bad.end].strip()}` has no value (a division by zero, "
+                       "a logarithm of 0 or the like), so the expression around it has none either")
+
     def guard(self, node: Node, kind: str, make: Callable[[], sympy.Basic]) -> sympy.Basic:
         try:
             return make()
@@ -194,6 +217,8 @@ class Builder:
 
     def power(self, base: sympy.Expr, exp: sympy.Expr, node: Node) -> sympy.Expr:
         start = node.op_start if isinstance(node, Pow) else node.start
+        if isinstance(exp, sympy.Rational) and exp.q > MAX_ROOT_DENOMINATOR and base is not sympy.E:
+            raise _root_too_fine(self.text, start, node.end)  # e^(1/10^12) is exp(1/10^12), no root
         if isinstance(exp, sympy.Rational):
             if isinstance(base, sympy.Rational):
                 if not exp.is_Integer and _too_big_for_root(base):
@@ -237,6 +262,8 @@ class Builder:
                 if isinstance(b, sympy.Rational) and not e.is_Integer and _too_big_for_root(b):
                     raise fail("number_too_large", self.text, node.start, node.end,
                                hint="fractional powers of numbers above 10^12 are not supported")
+                if isinstance(e, sympy.Rational) and e.q > MAX_ROOT_DENOMINATOR:  # x^(1/999)*x^(1/997)
+                    raise _root_too_fine(self.text, node.start, node.end)
 
     # --- functions and conditions ---------------------------------------------------------------
 
@@ -275,8 +302,23 @@ class Builder:
             "max": lambda: sympy.Max(*args),
             "min": lambda: sympy.Min(*args),
         }
+        if f == "log" and len(args) == 2:
+            self.check_log_base(args[1], node)
         make = makers.get(f) or (lambda: _ONE_ARG[f](args[0]))
         return self.guard(node, "not_allowed", make)
+
+    def check_log_base(self, base: sympy.Expr, node: Call) -> None:
+        """A constant base must be positive and not 1: sympy folds log(2, 0) = log(2)/log(0) to 0."""
+        if not base.is_number or base.has(*_UNDEFINED):
+            return  # a variable base is the student's business; an undefined one is caught above
+        if base == 1 or base.is_nonpositive:
+            where = node.args[-1]
+            shown = self.text[where.start:where.end].strip()
+            latex = " (write a base of several digits in braces: `\\log_{10} x`)" \
+                if self.text[node.start:node.start + 1] == "\\" else ""
+            raise fail("not_allowed", self.text, where.start, where.end,
+                       hint=f"the base of a logarithm must be a positive number other than 1, not `{shown}`"
+                       + latex)
 
     def piecewise(self, pairs: list[tuple[sympy.Expr, Boolean]], node: Node) -> sympy.Basic:
         """sympy.Piecewise, without its exponential worst case.
@@ -315,6 +357,12 @@ class Builder:
         rels = [self.guard(node, "bad_condition", partial(_RELATIONS[op], a, b))
                 for op, a, b in zip(node.ops, values, values[1:], strict=False)]
         return rels[0] if len(rels) == 1 else self.guard(node, "bad_condition", lambda: sympy.And(*rels))
+
+
+def _root_too_fine(text: str, start: int, end: int) -> ParseError:
+    return fail("exponent_too_large", text, start, end, limit=MAX_ROOT_DENOMINATOR,
+                hint=f"a fractional exponent may have a denominator of at most {MAX_ROOT_DENOMINATOR}: "
+                "write a simple fraction, e.g. `x^(3/2)`, or a whole number, e.g. `x^2`")
 
 
 def _has_radical(v: sympy.Basic) -> bool:

@@ -12,10 +12,11 @@ from grader.parsing.common import CASES, ENDCASES, FRAC, NAME, OP, ROWSEP, SQRT,
 from grader.parsing.names import GREEK, LATEX_GREEK
 
 _SILENT = frozenset({
-    "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "big", "Big",
-    "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "middle",
+    "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "middle",
     "mathopen", "mathclose", "enspace", "thinspace", "medspace", "thickspace", "negthinspace",
 })
+# `\big(`, `\Bigl[`, `\biggr)`, `\Bigm|`: a bracket of a fixed size, read like `\left(` and `\right)`.
+_SIZING = frozenset(size + side for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m"))
 _OPS: dict[str, str] = {
     "cdot": "*", "times": "*", "ast": "*", "div": "/", "le": "<=", "leq": "<=", "leqslant": "<=",
     "ge": ">=", "geq": ">=", "geqslant": ">=", "lt": "<", "gt": ">", "ne": "!=", "neq": "!=",
@@ -68,6 +69,8 @@ def lex_command(text: str, i: int, hi: int, *, author: bool = False) -> tuple[li
         return [], j, True
     if cmd in ("left", "right"):
         return _left_right(text, i, j, n, cmd)
+    if cmd in _SIZING:  # a sizing command without a delimiter after it changes nothing
+        return _left_right(text, i, j, n, "right" if cmd.endswith("r") else "left")
     if cmd in _OPS:
         return [Token(OP, _OPS[cmd], i, j, origin="latex")], j, True
     if cmd in _FRACS:
@@ -114,7 +117,8 @@ _DELIMITERS: dict[str, str] = {"(": "(", ")": ")", "[": "[", "]": "]", "|": "|",
 
 
 def _left_right(text: str, i: int, j: int, hi: int, cmd: str) -> tuple[list[Token], int, bool]:
-    """`\\left(` is one bracket token (marked LaTeX: never read as indexing); `\\left.` is nothing."""
+    """`\\left(` (or `\\Big(`) is one bracket token (marked LaTeX: never read as indexing); `\\left.` is
+    nothing."""
     k = _skip_spaces(text, j)
     if k < hi and text[k] == ".":
         return [], k + 1, True

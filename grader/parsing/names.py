@@ -15,7 +15,7 @@ class Builtin:
 
 
 _ONE = ("sqrt", "sign", "sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "acot",
-        "sinh", "cosh", "tanh", "sech", "csch", "coth", "asinh", "acosh", "atanh", "acoth", "abs")
+        "sinh", "cosh", "tanh", "sech", "csch", "coth", "asinh", "acosh", "atanh", "acoth", "abs", "erf")
 
 BUILTINS: dict[str, Builtin] = {name: Builtin(name) for name in _ONE}
 BUILTINS.update({

@@ -56,7 +56,7 @@ class Parser:
         self.names = Names(ctx)
         self.has_decimal = False
         self.author = ctx.author  # author notation (grader.parsing.author): never for students
-        self.eq_compare = False  # author notation: `=` compares, as in a `cases` condition `x = 0`
+        self.eq_compare = False  # in a condition (`cases` row, `if`) a single `=` compares: `x = 0`
 
     # --- token access ---------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ class Parser:
         while self.peek().kind == OP and (self.peek().value in COMPARISONS
                                           or author.is_equals_condition(self, self.peek())):
             op = self.advance().value
-            ops.append("==" if op == "=" else op)  # `=` only in an author's `cases` condition
+            ops.append("==" if op == "=" else op)  # `=` only in a condition (cases row, `if`)
             operands.append(self.expr(BP_CMP))
         return Compare(start=left.start, end=operands[-1].end, ops=ops, operands=operands)
 
@@ -205,13 +205,13 @@ class Parser:
 
     def led_if(self, left: Node) -> Node:
         self.advance()
+        saved, self.eq_compare = self.eq_compare, True  # `1 if x = 0 else 0`: `=` compares
         cond = self.expr(BP_COND)
+        self.eq_compare = saved
         tok = self.peek()
         if not (is_word(tok) and tok.value == "else"):
-            hint = ("use `==` to compare" if tok.is_op("=") else
-                    "a Python conditional needs `else`, e.g. `1 if x > 0 else 0`")
             raise fail("unexpected_end" if tok.kind == END else "unexpected_token", self.text, tok.start,
-                       tok.end, hint=hint)
+                       tok.end, hint="a Python conditional needs `else`, e.g. `1 if x > 0 else 0`")
         self.advance()
         other = self.expr(BP_COND - 1)
         pairs = [(left, cond)]
@@ -223,7 +223,7 @@ class Parser:
 
     def led_juxtaposed(self, left: Node, tok: Token) -> Node:
         if tok.is_op("[") and tok.origin == "" and not tok.space and \
-                (left.paren or isinstance(left, Var | Const | Call)):
+                (left.paren or isinstance(left, Var | Const) or (isinstance(left, Call) and self.indexes())):
             raise fail("not_allowed", self.text, tok.start, tok.end,
                        hint="`[` right after a value reads as indexing, which is not allowed; "
                        "write `*` before `[` to multiply")
@@ -235,6 +235,17 @@ class Parser:
         right = self.expr(BP_MUL)
         problems.check_ambiguous(self, left, right, tok)
         return self.join(left, right, divide=False)
+
+    def indexes(self) -> bool:
+        """`[` after a call reads as indexing only around a whole number: `sigma(x)[0]`, `f(x)[-1]`;
+        `σ(x)[1-σ(x)]` is a bracket (a product)."""
+        toks, i = self.toks, self.i + 1
+        if i < len(toks) and toks[i].is_op("-"):
+            i += 1
+        if i + 1 >= len(toks) or not toks[i + 1].is_op("]"):
+            return False
+        number = toks[i].number
+        return toks[i].kind == NUM and not toks[i].decimal and number is not None and number.denominator == 1
 
     # --- prefix positions -----------------------------------------------------------------------
 

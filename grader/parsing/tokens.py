@@ -37,6 +37,7 @@ _VULGAR: dict[str, Fraction] = {"½": Fraction(1, 2), "⅓": Fraction(1, 3), "�
                                 "¼": Fraction(1, 4), "¾": Fraction(3, 4)}
 _ROOTS: dict[str, str] = {"√": "2", "∛": "3", "∜": "4"}
 _DIGITS = frozenset("0123456789")
+_MIDDLE_DOTS = frozenset("\u00b7\u22c5")  # `·` and `⋅`: `0·5` may be a decimal point
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _IDENT = _LETTERS | _DIGITS | {"_"}
 _LOG2_10 = 3.3219280948873626
@@ -56,6 +57,22 @@ def tokenize(text: str, max_tokens: int, *, author: bool = False) -> list[Token]
         return lexer.tokens
     lexer.tokens.append(Token(END, "", len(text), len(text), space=True))
     return lexer.tokens
+
+
+def _closing_punctuation(text: str, i: int, hi: int) -> bool:
+    """A `.` or `,` before text[i:] closes a sentence: only spaces follow up to the end of the answer,
+    up to a single `=` (or `&=`) that starts the next step of a derivation, or up to the end of a
+    `cases` row (`\\\\` or `\\end{cases}`)."""
+    while i < hi and text[i] in SPACES:
+        i += 1
+    if text.startswith(("\\\\", "\\end"), i, hi):
+        return True
+    if i < hi and text[i] == "&":
+        i += 1
+        while i < hi and text[i] in SPACES:
+            i += 1
+        return i < hi and text[i] == "=" and text[i + 1:i + 2] != "="
+    return i >= hi or (text[i] == "=" and text[i + 1:i + 2] != "=")
 
 
 def _dollar_bounds(text: str) -> tuple[int, int]:
@@ -102,6 +119,13 @@ class _Lexer:
         nxt = text[i + 1] if i + 1 < hi else ""
         if c in _DIGITS or (c == "." and nxt in _DIGITS):
             return self.number(i, hi)
+        if c in ".," and _closing_punctuation(text, i + 1, hi):
+            self.space = True  # a sentence's full stop or comma, read as a space
+            return i + 1
+        if c in _MIDDLE_DOTS and i > 0 and text[i - 1] in _DIGITS and nxt in _DIGITS:
+            ambiguous = self.middle_dot(i, hi)
+            if ambiguous is not None:
+                raise ambiguous
         if c in _LETTERS or c == "_":
             return self.identifier(i, hi)
         if c == "\\":
@@ -162,6 +186,21 @@ class _Lexer:
                         hint=f"`{c}` ({code} {name.lower()}) is not a letter the grader reads; "
                         "type plain ASCII letters")
         return fail("unexpected_character", text, i, hint="")
+
+    def middle_dot(self, i: int, hi: int) -> ParseError | None:
+        """`0·5` between digits: some write `·` as a decimal point, others as a product (None when a
+        decimal point next to it already says: `2.5·3`)."""
+        text = self.text
+        lo, j = i, i + 1
+        while lo > 0 and text[lo - 1] in _DIGITS:
+            lo -= 1
+        while j < hi and text[j] in _DIGITS:
+            j += 1
+        if (lo > 0 and text[lo - 1] == ".") or (j + 1 < hi and text[j] == "." and text[j + 1] in _DIGITS):
+            return None
+        a, b = text[lo:i], text[i + 1:j]
+        return fail("not_allowed", text, i, hint=f"`{a}{text[i]}{b}` is ambiguous (a decimal point or a "
+                    f"product): write `{a}.{b}` or `{a}*{b}`")
 
     def number(self, i: int, hi: int) -> int:
         text = self.text
