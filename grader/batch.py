@@ -10,6 +10,7 @@ worst cost its own worker. `handler` is the seam for tests: it runs in the worke
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -20,9 +21,10 @@ from grader.batch_groups import summarize
 from grader.batch_model import Answer, Batch, Row
 from grader.batch_pool import Failure, WorkerPool
 from grader.batch_worker import FINGERPRINT_SECONDS, Graded, GradeTask, Handler, SameTask, Task, handle
-from grader.grading import BUDGET, INTERNAL_ERROR, grade
+from grader.grading import BUDGET, INTERNAL_ERROR, prepare
 from grader.limits import DEFAULT_SECONDS
 from grader.sheets import Part, Sheet
+from grader.variant_batch import Chooser, Key, by_text
 
 DEFAULT_MEMORY_MB = 2048
 KILL_GRACE_SECONDS = 1.0  # how long past its budget a task may run before its worker is killed
@@ -70,17 +72,19 @@ def grade_paths(
     chosen = _choose_sheet(sheet, items)
     parts = chosen.parts  # a property that builds a dict: once, not once per file
     items = [_fit(item, chosen.id, parts) for item in items]
-    keys = sorted({(a, t) for s in items if isinstance(s, Submission) for a, t in s.answers.items()},
-                  key=_task_order(chosen))
+    chooser = Chooser(chosen)  # randomised questions: each answer is graded against its student's variant
+    keys = sorted({(a, t, chooser.index(s, a)) for s in items if isinstance(s, Submission)
+                   for a, t in s.answers.items()}, key=_task_order(chosen))
     deadline = timeout + FINGERPRINT_SECONDS + KILL_GRACE_SECONDS
     _warm_up(chosen)
     work = _bind(handler, chosen, timeout)
     pool: WorkerPool[Task, object] = WorkerPool(work, jobs=jobs, deadline=deadline, memory_mb=memory_mb)
     with pool:
         progress.phase("grading", len(keys))
-        outputs = pool.run([GradeTask(a, t) for a, t in keys], lambda _: progress.advance(1))
-        graded: dict[tuple[str, str], object] = dict(zip(keys, outputs, strict=True))
-        rows = tuple(sorted((_row(item, parts, graded) for item in items), key=lambda r: (r.student, r.file)))
+        outputs = pool.run([GradeTask(a, t, v) for a, t, v in keys], lambda _: progress.advance(1))
+        graded: dict[Key, object] = dict(zip(keys, outputs, strict=True))
+        rows = tuple(sorted((_row(item, parts, graded, chooser) for item in items),
+                            key=lambda r: (r.student, r.file)))
         points = tuple((address, part.points) for address, part in parts.items())
 
         def confirm(tasks: list[SameTask]) -> list[bool]:
@@ -89,7 +93,7 @@ def grade_paths(
             progress.phase("grouping", len(tasks))
             return [out is True for out in pool.run(tasks, lambda _: progress.advance(1))]
 
-        summaries = summarize(points, rows, graded, confirm)
+        summaries = summarize(points, rows, by_text(graded), confirm)
     return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), _warnings(rows))
 
 
@@ -127,12 +131,12 @@ def _read_chunk(files: list[str]) -> list[Submission | Unreadable]:
 def _warm_up(sheet: Sheet) -> None:
     """Grade the sheet's own answers here, once, before workers are forked: the first grading in a
     process pays ~0.5 s of lazy imports and caches, which forked workers then inherit instead of
-    each paying it again. Only the sheet's text is evaluated here, as sheets.load already does."""
-    for address, part in sheet.parts.items():
-        if part.answer is not None:
-            grade(sheet, address, part.answer.text)
-        elif part.start is not None and part.target is not None:
-            grade(sheet, address, f"{part.start.text}\n= {part.target.text}")
+    each paying it again. Only the sheet's text is evaluated here, as sheets.load already does.
+    `prepare` also compiles and evaluates the known mistakes; then everything alive is frozen, so
+    the cyclic GC of each worker never scans it again (~10 % of grading) nor copies its pages."""
+    for address in sheet.parts:
+        prepare(sheet, address)
+    gc.freeze()
 
 
 def _bind(handler: Handler, sheet: Sheet, seconds: float) -> Callable[[Task], object]:
@@ -143,9 +147,9 @@ def _bind(handler: Handler, sheet: Sheet, seconds: float) -> Callable[[Task], ob
     return work
 
 
-def _task_order(sheet: Sheet) -> Callable[[tuple[str, str]], tuple[int, str]]:
+def _task_order(sheet: Sheet) -> Callable[[Key], tuple[int, str, int]]:
     order = {address: i for i, address in enumerate(sheet.parts)}
-    return lambda key: (order[key[0]], key[1])
+    return lambda key: (order[key[0]], key[1], key[2])
 
 
 def _choose_sheet(spec: str | None, items: Sequence[Submission | Unreadable]) -> Sheet:
@@ -169,7 +173,7 @@ def _fit(item: Submission | Unreadable, sheet_id: str, parts: dict[str, Part]) -
     return Unreadable(item.file, item.student, problem) if problem else item
 
 
-def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[tuple[str, str], object]) -> Row:
+def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key, object], chooser: Chooser) -> Row:
     max_total = round(sum(p.points for p in parts.values()), 6)
     if isinstance(item, Unreadable):
         return Row(item.student, item.file, (), max_total, item.reason)
@@ -179,8 +183,10 @@ def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[tup
         if text is None:
             answers.append(Answer(address, "missing", 0.0, part.points))
         else:
-            answers.append(_answer(address, part.points, text, graded[(address, text)]))
-    return Row(item.student, item.file, tuple(answers), max_total)
+            output = graded[(address, text, chooser.index(item, address))]
+            answers.append(_answer(address, part.points, text, output))
+    return Row(item.student, item.file, tuple(answers), max_total,
+               seed=chooser.seed(item), variant=chooser.values(item))
 
 
 def _answer(address: str, max_points: float, text: str, output: object) -> Answer:

@@ -1,7 +1,8 @@
 """Finding submission files and reading them into plain data, or a reason why a file cannot be read.
 
 A submission is YAML or JSON: `student` (default: the file name without its extension), optional
-`sheet` (a sheet id) and `answers` (part address -> answer text). Nothing here raises for the
+`sheet` (a sheet id), optional `seed` (which variants of randomised questions it answers) and
+`answers` (part address -> answer text). Nothing here raises for the
 contents of a file: every problem becomes an `Unreadable` with a reason an instructor can act on.
 Nothing here evaluates an answer (no sympy); a batch runs `read` in its worker processes.
 """
@@ -23,7 +24,8 @@ SUFFIXES = (".yaml", ".yml", ".json")  # what a folder is searched for
 MAX_FILE_BYTES = 1_000_000  # a submission is a few kB; this bounds what one hostile file can cost
 MAX_STUDENT_CHARS = 200
 MAX_VALUES = 10_000  # YAML aliases can multiply values; refuse rather than expand them
-KEYS = ("student", "sheet", "answers")
+KEYS = ("student", "sheet", "seed", "answers")
+MAX_SEED = 10**18
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -35,6 +37,7 @@ class Submission:
     student: str
     sheet: str | None
     answers: dict[str, str]  # part address -> non-blank answer text, in file order
+    seed: int | None = None  # the variants it answers; None: the student id's (grader.variant_batch)
 
 
 @dataclass(frozen=True)
@@ -201,12 +204,13 @@ def _submission(file: str, value: object) -> Submission:
     student = _student(fields.get("student"), file)
     try:
         sheet = _optional_text(fields.get("sheet"), "sheet")
+        seed = _seed(fields.get("seed"))
         if "answers" not in fields:
             raise _Bad("wrong shape: no `answers` (a mapping from part address to answer)")
         answers = _answers(fields["answers"])
     except _Bad as bad:
         raise _Bad(str(bad), student) from None  # the row keeps the id the file gave
-    return Submission(file, student, sheet, answers)
+    return Submission(file, student, sheet, answers, seed)
 
 
 def _student(value: object, file: str) -> str:
@@ -223,6 +227,14 @@ def _optional_text(value: object, key: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise _Bad(f"wrong shape: `{key}` must be a text, not {_kind(value)}")
     return _one_line(value, key)
+
+
+def _seed(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip().isdigit() or int(value) > MAX_SEED:
+        raise _Bad(f"wrong shape: `seed` must be a whole number from 0 to {MAX_SEED}, not {_kind(value)}")
+    return int(value)
 
 
 def _one_line(value: str, key: str) -> str:

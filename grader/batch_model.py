@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from grader.results import Result
@@ -34,6 +34,8 @@ class Row:
     answers: tuple[Answer, ...]
     max_total: float
     unreadable: str = ""
+    seed: int | None = None  # randomised sheets: the seed its variants came from
+    variant: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # question -> parameter -> value
 
     @property
     def readable(self) -> bool:
@@ -109,6 +111,11 @@ class Batch:
     @property
     def unreadable(self) -> tuple[Row, ...]:
         return tuple(r for r in self.rows if not r.readable)
+
+    @property
+    def randomised(self) -> bool:
+        """The sheet has randomised questions: grade files record each submission's seed and variant."""
+        return any(r.seed is not None for r in self.rows)
 
     @property
     def graded(self) -> tuple[Row, ...]:

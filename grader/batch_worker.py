@@ -14,7 +14,7 @@ from decimal import Context, Decimal, InvalidOperation
 
 import sympy
 
-from grader import limits
+from grader import limits, variants
 from grader.equivalence import compare, evaluate_at
 from grader.errors import GraderError
 from grader.grading import grade
@@ -33,6 +33,7 @@ _POINTS = (sympy.Rational(-37, 10), sympy.Rational(-6, 5), sympy.Rational(-3, 7)
 class GradeTask:
     address: str
     text: str
+    variant: int = 0  # of the part's question, for a randomised one (grader.variant_batch)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def handle(sheet: Sheet, task: Task, seconds: float) -> Graded | bool:
     """Run one task with a budget of `seconds` (a fingerprint gets FINGERPRINT_SECONDS more)."""
     if isinstance(task, SameTask):
         return same(sheet, task.address, task.a, task.b, seconds)
+    sheet = variants.for_task(sheet, task.address, task.variant)  # its variant; `α` names its value
     result = grade(sheet, task.address, task.text, seconds=seconds)
     wanted = result.status == "incorrect" and sheet.part(task.address).kind in ("expression", "number")
     return Graded(result, fingerprint(sheet, task.address, task.text) if wanted else None)

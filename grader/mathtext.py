@@ -14,6 +14,8 @@ _SYMBOLS = {
     r"\leq": "≤", r"\le": "≤", r"\geq": "≥", r"\ge": "≥", r"\neq": "≠", r"\infty": "∞", r"\pi": "π",
     r"\quad": "  ", r"\qquad": "    ", r"\,": " ", r"\;": " ", r"\!": "", r"\left": "", r"\right": "",
     r"\lim": "lim", r"\partial": "∂", r"\pm": "±", r"\in": "∈", r"\approx": "≈", r"\ldots": "…",
+    r"\alpha": "α", r"\beta": "β", r"\lambda": "λ", r"\mu": "μ", r"\phi": "φ", r"\varphi": "φ", r"\Phi": "Φ",
+    r"\bigl": "", r"\bigr": "", r"\Bigl": "", r"\Bigr": "",
 }
 _SUPER = str.maketrans("0123456789-+()nx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ⁿˣ")
 _SUB = str.maketrans("0123456789-+()", "₀₁₂₃₄₅₆₇₈₉₋₊₍₎")
@@ -38,7 +40,7 @@ def latex_to_text(latex: str) -> str:
     s = re.sub(r"\\begin\{(?:aligned|cases)\}|\\end\{(?:aligned|cases)\}", "", s)
     s = s.replace(r"\\", "; ").replace("&", "")
     for command, symbol in sorted(_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
-        s = re.sub(re.escape(command) + r"(?![A-Za-z])", symbol, s)
+        s = re.sub(re.escape(command) + (r"(?![A-Za-z])" if command[-1].isalpha() else ""), symbol, s)  # \,x
     s = re.sub(r"\\(sinh|cosh|tanh|sech|sin|cos|tan|exp|log|ln|max|min)(?![A-Za-z])", r"\1", s)
     s = re.sub(r"\^" + _GROUP, lambda m: _script(m[1], _SUPER, "^"), s)
     s = re.sub(r"\^([0-9A-Za-z])", lambda m: _script(m[1], _SUPER, "^"), s)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from rich.console import RenderableType
 
 from grader import practice_render as view
+from grader import variants
 from grader.errors import UsageError
 from grader.results import Result
 from grader.sheets import Part, Question, Sheet
@@ -126,6 +127,8 @@ class Session:
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise UsageError("--attempts must be at least 1")
+        self.sheet = variants.pick(self.sheet, self.seed)  # a randomised question: the variant of this seed
+        self.solutions = variants.fill_solutions(self.solutions, self.sheet)
         self.plan = select(self.sheet, self.only)
         random.Random(self.seed).shuffle(self.plan)  # questions move; parts keep their order (b builds on a)
         self.records = {p.address: Record(p.address, p.points) for _, parts in self.plan for p in parts}
@@ -178,7 +181,8 @@ class Session:
     def _grade_once(self, part: Part, record: Record, answer: str) -> bool:
         """Grade one answer; True when the part is over (correct, or no attempts left)."""
         with self.working():
-            result = (self.grade or _default_grade)(self.sheet, part.address, answer)
+            scoped = variants.scoped(self.sheet, part.address)  # its parameters may be named (α)
+            result = (self.grade or _default_grade)(scoped, part.address, answer)
         counts = result.status != "invalid"  # an unreadable answer costs no attempt
         record.attempts += counts
         record.points = max(record.points, result.points)

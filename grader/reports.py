@@ -132,12 +132,19 @@ def csv_text(rows: Sequence[Sequence[str]]) -> str:
 def grades_csv(batch: Batch) -> str:
     """student, file, one column per part (points), total, max_total, status. Unreadable: no points."""
     header = ["student", "file", *(address for address, _ in batch.parts), "total", "max_total", "status"]
-    rows = [header]
+    variants = batch.randomised  # then each row also says which variants it answered
+    rows = [[*header, "seed", "variant"] if variants else header]
     for row in batch.rows:
         points = [num(a.points) for a in row.answers] if row.readable else [""] * len(batch.parts)
         total = num(row.total) if row.readable else ""
-        rows.append([cell(row.student), cell(row.file), *points, total, num(row.max_total), row.status])
+        extra = [str(row.seed) if row.seed is not None else "", variant_text(row)] if variants else []
+        rows.append([cell(row.student), cell(row.file), *points, total, num(row.max_total), row.status, *extra])
     return csv_text(rows)
+
+
+def variant_text(row: Row) -> str:
+    """`elu: alpha=2; leaky_relu: alpha=0.1`: the variants a row answered."""
+    return "; ".join(f"{q}: " + ", ".join(f"{n}={v}" for n, v in values.items()) for q, values in row.variant.items())
 
 
 # --- results.json --------------------------------------------------------------------------------
@@ -178,6 +185,8 @@ def _row_text(row: Row, cache: dict[tuple[object, ...], str]) -> str:
         "total": row.total if row.readable else None, "max_total": row.max_total,
     }
     items = {key: _encode(value) for key, value in fields.items()}
+    if row.seed is not None:  # a randomised sheet: which variants this submission answered
+        items |= {"seed": _encode(row.seed), "variant": _dump(row.variant, level + 1)}
     answers = {}
     for a in row.answers:
         key = (a.address, a.status, a.text, a.points, a.error, id(a.result))

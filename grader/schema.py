@@ -112,6 +112,13 @@ def sheet_schema() -> dict[str, Any]:
                         "statement": {"type": "string"},
                         "function": _EXPR,
                         "parts": {"type": "array", "items": {"$ref": "#/$defs/part"}},
+                        "parameters": {
+                            "type": "object",
+                            "description": "A randomised question: each parameter's possible values. Expressions "
+                                           "use the name (alpha*x), texts the placeholder {alpha}.",
+                            "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_]*$"},
+                            "additionalProperties": {"type": "array", "items": _EXPR, "minItems": 1},
+                        },
                     },
                 },
             },

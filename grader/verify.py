@@ -87,7 +87,7 @@ def items_for(path: Path) -> Iterator[Item]:
         yield Item(shown, "exists", lambda: [Problem(shown, 1, 1, "no such file")])
         return
     if is_solution_file(path):
-        from grader.solution_check import solution_items
+        from grader.variant_checks import solution_items  # every variant of a randomised question
 
         yield from solution_items(path)
         return
@@ -98,9 +98,13 @@ def items_for(path: Path) -> Iterator[Item]:
         yield Item(shown, "sheet", lambda: problems)
         return
     yield Item(shown, "sheet", lambda: [])
+    from grader.variant_checks import labelled
+    from grader.variants import verified
+
     for question in sheet.questions:
-        for part in question.parts:
-            yield Item(shown, part.address, _part_check(sheet, question, part))
+        for label, variant, asked in verified(sheet, question):  # label: "" or `[alpha=0.1]`
+            for part in asked.parts:
+                yield Item(shown, part.address + label, labelled(_part_check(variant, asked, part), label))
 
 
 def _part_check(sheet: Sheet, question: Question, part: Part) -> Callable[[], list[Problem]]:

@@ -64,7 +64,7 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("syntax.yaml", "answers:\n  a: [x\n", "invalid YAML at line 3, column 1"),
     ("two.yaml", "a: 1\n---\nb: 2\n", "invalid YAML"),
     ("syntax.json", '{"answers": {"a": "x",}}', "invalid JSON at line 1, column 23"),
-    ("list.yaml", "- a\n- b\n", "wrong shape: the file must be a mapping with `student`, `sheet`, `answers`"),
+    ("list.yaml", "- a\n- b\n", "wrong shape: the file must be a mapping with `student`, `sheet`, `seed`, `answers`"),
     ("text.yaml", "just text\n", "not the text `just text`"),
     ("answers-list.yaml", "answers: [a, b]\n", "`answers` must be a mapping from part address to answer"),
     ("no-answers.yaml", "student: a\n", "no `answers`"),

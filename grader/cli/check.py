@@ -17,6 +17,9 @@ def check(
     json_out: JsonOption = False,
     no_color: NoColorOption = False,
     solution: Annotated[bool, typer.Option("--solution", help="Also show the part's worked solution.")] = False,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="N", help="A randomised question's variant (default: the first).")
+    ] = None,
 ) -> None:
     """Grade one answer to one part and say why.
 
@@ -30,30 +33,35 @@ def check(
       grader check relu.b.differentiable no --solution
       printf 'e^-x/(1+e^-x)^2\\n= σ(x)(1-σ(x))\\n' | grader check sigmoid.b -
       grader check sigmoid.a -- '-e^(-x)/(1+e^-x)^2'   (use -- before an answer starting with -)
+      grader check leaky_relu.a 'α if x < 0 else 1' --sheet piecewise-activations --seed 7
     """
-    from grader import grading, render, sheets
+    from grader import grading, render, sheet_cache, variants
     from grader.errors import GraderError
     from grader.messages import describe
 
     text = read_answer(answer)
     try:
-        loaded = sheets.load(sheet)
-        result = grading.grade(loaded, part, text)
+        loaded = variants.pick(sheet_cache.load(sheet), seed)  # sheets.load, cached on disk by content
+        result = grading.grade(variants.scoped(loaded, part), part, text)
     except GraderError as err:
         fail(describe(err))
     worked = None
     if solution:
         from grader import solutions
 
-        found = solutions.load_for(loaded)
+        found = variants.fill_solutions(solutions.load_for(loaded), loaded)
         worked = found.for_part(part) if found else None
     if json_out:
         data = result.to_json()
+        data.update(variants.described(loaded, part, seed))  # `variant`, for a randomised question
         if solution:
             data["worked_solution"] = render.solution_json(worked)
         typer.echo(render.to_json_line(data))
     else:
         out = console(no_color)
+        note = variants.note(loaded, part, seed)  # which variant, for a randomised question
+        if note:
+            out.print(note, highlight=False)
         out.print(render.result_text(result), end="")
         if solution:
             from grader.practice_render import solution_block

@@ -130,7 +130,7 @@ def practice(
     ] = 3,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", metavar="N", help="Fix the order of the questions (shown at the start)."),
+        typer.Option("--seed", metavar="N", help="Fix the order of the questions and their variants (shown first)."),
     ] = None,
     no_color: NoColorOption = False,
 ) -> None:
@@ -221,6 +221,9 @@ def show(
     solution: Annotated[bool, typer.Option("--solution", help="Also print the worked solution.")] = False,
     sheet: SheetOption = None,
     no_color: NoColorOption = False,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="N", help="A randomised question's variant (default: the first).")
+    ] = None,
 ) -> None:
     """Print one question, or some of its parts, the way `grader practice` asks them.
 
@@ -231,16 +234,17 @@ def show(
       grader show sigmoid
       grader show tanh.b --solution
       grader show relu.b --sheet activation-derivatives
+      grader show leaky_relu --sheet piecewise-activations --seed 7
     """
     from grader import practice as practice_lib
     from grader import sheets as sheets_lib
-    from grader import solutions
+    from grader import solutions, variants
     from grader.practice_render import note, show_block
 
     with _no_traceback():
-        loaded = _load(lambda: sheets_lib.load(sheet))
+        loaded = variants.pick(_load(lambda: sheets_lib.load(sheet)), seed)
         plan = _load(lambda: practice_lib.select(loaded, [address]))
-        worked = _load(lambda: solutions.load_for(loaded)) if solution else None
+        worked = _load(lambda: variants.fill_solutions(solutions.load_for(loaded), loaded)) if solution else None
         out = console(no_color)
         for question, parts in plan:
             found = {}

@@ -225,6 +225,7 @@ FUNCS: dict[str, Builder] = {
     "asin": _bounded(iv.asin, -1, 1, False, {0: F0}),
     "acos": _bounded(iv.acos, -1, 1, False, {1: F0}),
     "atan": _unary(iv.atan, F0),
+    "erf": _unary(iv.erf, F0),
     "asinh": _unary(iv.asinh, F0),
     "acosh": _bounded(iv.acosh, 1, None, False, {1: F0}),
     "atanh": _bounded(iv.atanh, -1, 1, True, {0: F0}),

@@ -49,6 +49,16 @@ def _cache_put(key: tuple[object, ...], out: Outcome) -> None:
     _ref_cache[key] = out
 
 
+def _once(expr: sympy.Expr, fn: Fn, pt: Point, prec: int) -> Outcome:
+    """expr's value at pt (cached: a pure function of them, asked for by many comparisons)."""
+    key = (expr, tuple(pt.items()), prec)
+    out = _ref_cache.get(key)
+    if out is None:
+        out = evaluate_once(fn, pt, prec)
+        _cache_put(key, out)
+    return out
+
+
 class Run:
     Unsupported = Unsupported
 
@@ -128,12 +138,10 @@ class Run:
         return dict(zip(self.variables, values, strict=True))
 
     def ref_once(self, pt: Point, prec: int) -> Outcome:
-        key = (self.ref, tuple(pt.items()), prec)
-        out = _ref_cache.get(key)
-        if out is None:
-            out = evaluate_once(self.fr, pt, prec)
-            _cache_put(key, out)
-        return out
+        return _once(self.ref, self.fr, pt, prec)
+
+    def ans_once(self, pt: Point, prec: int) -> Outcome:
+        return _once(self.ans, self.fa, pt, prec)  # an answer is compared with each known mistake too
 
     def ref_limit(self, pt: Point, var: sympy.Symbol, side: int) -> Outcome:
         key = (self.ref, tuple(pt.items()), "limit", var, side)
@@ -203,7 +211,7 @@ class Run:
                 self.skipped += 1
                 self.certified.add(sample.values)
                 return None
-            a = evaluate_once(self.fa, pt, prec)
+            a = self.ans_once(pt, prec)
             if "overflow" in (r.kind, a.kind):
                 self.overflow += 1
                 return None
@@ -291,6 +299,10 @@ class Run:
         if kind == "undefined":
             return self._policy_cex(sample, a, allowed), "kink"
         ai = a.interval()
+        if kind == "between" and all(isinstance(o.value, Fraction) for o in (a, lo, hi)):
+            # exact ends (alpha = 1/100 beside leaky ReLU's kink): decide exactly, not by overlapping intervals
+            inside = lo.value <= a.value <= hi.value  # type: ignore[operator]
+            return self._jump_ok(sample, True) if inside else (self._policy_cex(sample, a, allowed), "kink")
         if kind == "between":
             lo_i, hi_i = lo.interval(), hi.interval()
             if iv.lt(ai[1], lo_i[0]) or iv.lt(hi_i[1], ai[0]):

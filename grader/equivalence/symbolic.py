@@ -2,8 +2,8 @@
 
 Every expression of the smooth class is rewritten as a rational function of "atoms":
   * the variables (or r = v**(1/q) when a fractional power of the variable v occurs; then v = r**q),
-  * t_m = exp(m/q) for each term m appearing (linearly, with rational coefficients) in an exp argument
-    (hyperbolic functions are written with exp; E is exp(1)),
+  * t_m = exp(g*m) for each term m appearing (linearly, with rational coefficients) in an exp argument,
+    g the gcd of those coefficients (hyperbolic functions are written with exp; E is exp(1)),
   * s_m = tan(m/(2q)) for each term m in a trigonometric argument (Weierstrass substitution),
   * opaque atoms (log(...), atan(...), Abs(...), ...) compared structurally.
 If the two rational functions are identical, the expressions agree wherever both are defined:
@@ -22,6 +22,7 @@ from typing import Any
 import sympy
 
 from grader import limits
+from grader.equivalence import settled
 from grader.equivalence.ratfunc import RatFunc, Ring
 
 MAX_POWER = 400  # largest exponent of an atom we are willing to expand
@@ -58,7 +59,7 @@ class _Scan:
     """First pass: which atoms occur, and the common denominators q for each."""
 
     def __init__(self) -> None:
-        self.exp_q: dict[sympy.Expr, int] = {}
+        self.exp_step: dict[sympy.Expr, sympy.Rational] = {}  # m -> g: every exp(c*m) is exp(g*m)**k
         self.trig_q: dict[sympy.Expr, int] = {}
         self.root_q: dict[sympy.Expr, int] = {}
         self.opaque: set[sympy.Expr] = set()
@@ -72,7 +73,7 @@ class _Scan:
         elif isinstance(e, (sympy.Rational, sympy.Float)):
             pass
         elif e is sympy.E:
-            self.exp_q.setdefault(sympy.S.One, 1)
+            self._exp(sympy.S.One)
         elif isinstance(e, (sympy.Add, sympy.Mul)):
             for a in e.args:
                 self.walk(a)
@@ -84,15 +85,24 @@ class _Scan:
                 self.root_q[b] = math.lcm(self.root_q.get(b, 1), int(x.q))
                 self.walk(b)
             elif b.is_number and b.is_positive:
-                self._lin(self.exp_q, x * sympy.log(b))
+                self._exp(x * sympy.log(b))
             else:
                 self.opaque.add(e)
         elif name == "exp" or name in _HYP:
-            self._lin(self.exp_q, e.args[0])
+            self._exp(e.args[0])
         elif name in _TRIG:
             self._lin(self.trig_q, e.args[0])
         else:
             self.opaque.add(e)
+
+    def _exp(self, arg: sympy.Expr) -> None:
+        """The step g of each term: the gcd of its coefficients, so exp(0.044715 x^3) is t**1, not t**8943."""
+        for c, m in _terms(arg):
+            if c != 0:
+                g = self.exp_step.get(m, abs(c))
+                self.exp_step[m] = sympy.Rational(math.gcd(g.p * c.q, c.p * g.q), g.q * c.q)
+            if m is not sympy.S.One:
+                self.walk(m)
 
     def _lin(self, table: dict[sympy.Expr, int], arg: sympy.Expr) -> None:
         for c, m in _terms(arg):
@@ -110,7 +120,7 @@ class _Build:
         keys += [("root", b) for b in sorted(scan.root_q, key=sympy.default_sort_key)]
         keys += [("var", v) for v in sorted(scan.variables, key=sympy.default_sort_key)
                  if v not in scan.root_q]
-        keys += [("exp", m) for m in sorted(scan.exp_q, key=sympy.default_sort_key)]
+        keys += [("exp", m) for m in sorted(scan.exp_step, key=sympy.default_sort_key)]
         keys += [("tan", m) for m in sorted(scan.trig_q, key=sympy.default_sort_key) if not m.is_number]
         for m in sorted(scan.trig_q, key=sympy.default_sort_key):
             if m.is_number:  # constant angles: cos and sin as two opaque atoms (cheaper than tan(m/2))
@@ -150,7 +160,7 @@ class _Build:
                 return self.power(self.gen[("root", e)], self.scan.root_q[e])
             return self.gen[("var", e)]
         if e is sympy.E:
-            return self.power(self.gen[("exp", sympy.S.One)], self.scan.exp_q[sympy.S.One])
+            return self.power(self.gen[("exp", sympy.S.One)], int(1 / self.scan.exp_step[sympy.S.One]))
         if isinstance(e, sympy.Add):
             acc = self.field.zero
             for a in e.args:
@@ -197,8 +207,8 @@ class _Build:
     def exp_of(self, arg: sympy.Expr) -> RatFunc:
         acc = self.field.one
         for c, m in _terms(arg):
-            q = self.scan.exp_q[m]
-            acc *= self.power(self.gen[("exp", m)], int(c * q))
+            if c != 0:
+                acc *= self.power(self.gen[("exp", m)], int(c / self.scan.exp_step[m]))
         return acc
 
     def unit(self, arg: sympy.Expr) -> tuple[RatFunc, RatFunc]:
@@ -246,9 +256,9 @@ def _used(build: _Build, elems: list[RatFunc]) -> list[tuple[str, Any]]:
 
 def _name(build: _Build, kind: str, m: Any) -> str:
     if kind == "exp":
-        q = build.scan.exp_q[m]
-        if q != 1:
-            return f"e^({m}/{q})"
+        g = build.scan.exp_step[m]
+        if g != 1:
+            return f"e^({m}/{g.q})" if g.p == 1 else f"e^({g}*{m})"
         return f"e^{m}" if isinstance(m, sympy.Symbol) or m is sympy.S.One else f"e^({m})"
     if kind == "tan":
         return f"tan({m}/{2 * build.scan.trig_q[m]})"
@@ -280,6 +290,8 @@ def prove_identity(a: sympy.Expr, b: sympy.Expr) -> Proof:
         fa, fb = build.conv(a), build.conv(b)
         diff = fa - fb
     except (CannotConvert, KeyError, ZeroDivisionError, sympy.PolynomialError, RecursionError) as exc:
+        if isinstance(exc, RecursionError):
+            settled.cut()
         return Proof("unknown", "symbolic", f"no symbolic proof ({exc.__class__.__name__})")
     method = build.kinds()
     used = _used(build, [fa, fb])
