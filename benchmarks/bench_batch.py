@@ -4,8 +4,10 @@
     python benchmarks/bench_batch.py --students 2000 --jobs 1 2 4
 
 Prints, per run: wall time, the peak RSS of the largest single process (resource.getrusage of
-children: the grader or one of its workers) and the peak of the RSS summed over the grader and
-all its workers (sampled from /proc every 100 ms, Linux only).
+children: the grader or one of its workers), and the peaks of the RSS and of the PSS summed over
+the grader and all its workers (sampled from /proc every 100 ms, Linux only). Forked workers share
+most of their pages with the grader: the RSS sum counts a shared page once per process, the PSS
+sum splits it between them, so the PSS sum is the memory the run really takes.
 """
 
 from __future__ import annotations
@@ -24,20 +26,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate_class import generate
 
 
-def _tree_rss(root: int) -> int:
-    """RSS in bytes of `root` and its descendants, via /proc/<pid>/task/<pid>/children (0 elsewhere)."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [root]
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of `root` and its descendants, via /proc (0 elsewhere)."""
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         try:
-            with open(f"/proc/{pid}/statm") as statm:
-                total += int(statm.read().split()[1]) * page
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                fields = dict(line.split(":", 1) for line in rollup.read().splitlines()[1:])
+            rss += int(fields["Rss"].split()[0]) * 1024
+            pss += int(fields["Pss"].split()[0]) * 1024
             with open(f"/proc/{pid}/task/{pid}/children") as children:
                 todo += [int(child) for child in children.read().split()]
-        except (OSError, ValueError, IndexError):
+        except (OSError, ValueError, IndexError, KeyError):
             continue  # it ended between two reads
-    return total
+    return rss, pss
 
 
 def measure(folder: Path, out: Path, jobs: int) -> dict[str, float]:
@@ -45,13 +49,23 @@ def measure(folder: Path, out: Path, jobs: int) -> dict[str, float]:
     command = [sys.executable, "-m", "grader", "grade", str(folder), "--out", str(out), "--jobs", str(jobs)]
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak_total = 0
+    peak_rss = peak_pss = 0
     while process.poll() is None:
-        peak_total = max(peak_total, _tree_rss(process.pid))
+        rss, pss = _tree_memory(process.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.1)  # sampling is cheap, but it shares the cores with the workers
     wall = time.perf_counter() - began
     largest_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kB on Linux
-    return {"wall": wall, "exit": process.returncode, "largest_mb": largest_kb / 1024, "total_mb": peak_total / 2**20}
+    return {"wall": wall, "exit": process.returncode, "largest_mb": largest_kb / 1024,
+            "total_mb": peak_rss / 2**20, "pss_mb": peak_pss / 2**20}
+
+
+def run_one(folder: Path, jobs: int) -> dict[str, float]:
+    """`measure` in a fresh process, so that getrusage(RUSAGE_CHILDREN) covers that run only."""
+    done = subprocess.run([sys.executable, __file__, "--one", str(jobs), "--folder", str(folder)],
+                          capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
 
 
 def main() -> None:
@@ -72,12 +86,10 @@ def main() -> None:
         print(f"generated {args.students} submissions ({bad} bad on purpose) in {time.perf_counter() - began:.1f} s")
         print(f"cores: {os.cpu_count()}; python {sys.version.split()[0]}")
         for jobs in args.jobs:
-            # A fresh process per run, so that getrusage(RUSAGE_CHILDREN) covers that run only.
-            done = subprocess.run([sys.executable, __file__, "--one", str(jobs), "--folder", str(folder)],
-                                  capture_output=True, text=True, check=True)
-            r = json.loads(done.stdout)
+            r = run_one(folder, jobs)
             print(f"--jobs {jobs}: {r['wall']:.1f} s wall, exit {r['exit']:.0f}; peak RSS: largest process "
-                  f"{r['largest_mb']:.0f} MB, grader + workers together {r['total_mb']:.0f} MB")
+                  f"{r['largest_mb']:.0f} MB, grader + workers together {r['total_mb']:.0f} MB "
+                  f"(PSS {r['pss_mb']:.0f} MB)")
 
 
 if __name__ == "__main__":

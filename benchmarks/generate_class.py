@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -75,27 +77,51 @@ DERIV_TANH_RIGHT = [
 ]
 DERIV_TANH_WRONG = ["4/(e^x+e^(-x))^2\n= 1 - tanh(x)^2", "4/(e^x+e^(-x))^2\n= sech(x)^2\n= 1 + tanh(x)^2", "1-tanh^2"]
 
-# part -> its answer forms, most common first (right forms first: most students are right)
-PARTS: dict[str, list[str]] = {
-    "sigmoid.a": SIGMOID_RIGHT + SIGMOID_WRONG + INVALID + HOSTILE,
-    "sigmoid.b": DERIV_SIG_RIGHT + DERIV_SIG_WRONG + INVALID[:4],
-    "tanh.a": TANH_RIGHT + TANH_WRONG + INVALID + HOSTILE[:4],
-    "tanh.b": DERIV_TANH_RIGHT + DERIV_TANH_WRONG + INVALID[:4],
-    "relu.a": RELU_RIGHT + RELU_WRONG + INVALID[:6] + HOSTILE[4:7],
-    "relu.b.left": ["0", "0.0", "0.", "-0", "1", "-1", "zero", "0/1", "1/2", "undefined", "lim = 0"],
-    "relu.b.right": ["1", "1.0", "1.", "2/2", "0", "-1", "one", "x", "infinity", "1 "],
-    "relu.b.differentiable": ["no", "No", "NO", "false", "not differentiable", "n", "yes", "Yes", "true", "maybe"],
-    "relu.b.at_zero": ["0", "0.5", "1", "1/2", "0.0", "2", "-1", "0.25", "undefined", "0,5"],
+# The generator's known labels: the verdict a right grader gives (decided by hand, from the maths and
+# the sheet's rules: an unreadable text is `invalid`); `hostile` inputs only have to be answered
+# quickly and never be marked correct.
+Labelled = list[tuple[str, str]]
+
+
+def _as(label: str, forms: list[str]) -> Labelled:
+    return [(text, label) for text in forms]
+
+
+RIGHT, WRONG, BAD, ODD = "correct", "incorrect", "invalid", "hostile"
+
+# part -> its answer forms with their labels, most common first (right forms first: most students are right)
+LABELLED: dict[str, Labelled] = {
+    "sigmoid.a": _as(RIGHT, SIGMOID_RIGHT) + _as(WRONG, SIGMOID_WRONG) + _as(BAD, INVALID) + _as(ODD, HOSTILE),
+    "sigmoid.b": _as(RIGHT, DERIV_SIG_RIGHT) + _as(WRONG, DERIV_SIG_WRONG) + _as(BAD, INVALID[:4]),
+    "tanh.a": _as(RIGHT, TANH_RIGHT) + _as(WRONG, TANH_WRONG) + _as(BAD, INVALID) + _as(ODD, HOSTILE[:4]),
+    # "1-tanh^2" names tanh without its argument: unreadable, not a wrong derivation
+    "tanh.b": _as(RIGHT, DERIV_TANH_RIGHT) + _as(WRONG, DERIV_TANH_WRONG[:2]) + _as(BAD, DERIV_TANH_WRONG[2:])
+    + _as(BAD, INVALID[:4]),
+    "relu.a": _as(RIGHT, RELU_RIGHT) + _as(WRONG, RELU_WRONG) + _as(BAD, INVALID[:6]) + _as(ODD, HOSTILE[4:7]),
+    "relu.b.left": [("0", RIGHT), ("0.0", RIGHT), ("0.", RIGHT), ("-0", RIGHT), ("1", WRONG), ("-1", WRONG),
+                    ("zero", BAD), ("0/1", RIGHT), ("1/2", WRONG), ("undefined", BAD), ("lim = 0", BAD)],
+    "relu.b.right": [("1", RIGHT), ("1.0", RIGHT), ("1.", RIGHT), ("2/2", RIGHT), ("0", WRONG), ("-1", WRONG),
+                     ("one", BAD), ("x", BAD), ("infinity", BAD), ("1 ", RIGHT)],  # x: this part has no variable
+    "relu.b.differentiable": [("no", RIGHT), ("No", RIGHT), ("NO", RIGHT), ("false", RIGHT),
+                              ("not differentiable", RIGHT), ("n", RIGHT), ("yes", WRONG), ("Yes", WRONG),
+                              ("true", WRONG), ("maybe", BAD)],
+    "relu.b.at_zero": [("0", RIGHT), ("0.5", RIGHT), ("1", RIGHT), ("1/2", RIGHT), ("0.0", RIGHT), ("2", WRONG),
+                       ("-1", WRONG), ("0.25", RIGHT), ("undefined", BAD), ("0,5", BAD)],
 }
+PARTS: dict[str, list[str]] = {address: [text for text, _ in forms] for address, forms in LABELLED.items()}
 
 
-def _pick(rng: random.Random, forms: list[str]) -> str:
+def _pick(rng: random.Random, forms: Labelled) -> tuple[str, str]:
     # Zipf-like: form k has weight 1/(k+1)^1.3, so the first (right) forms dominate.
     weights = [1 / (k + 1) ** 1.3 for k in range(len(forms))]
-    text = rng.choices(forms, weights)[0]
+    text, label = rng.choices(forms, weights)[0]
     if "\n" not in text and rng.random() < 0.15:  # spacing variations: distinct texts, same answer
-        text = text.replace("+", " + ") if rng.random() < 0.5 else text.replace(" ", "")
-    return text
+        spaced = rng.random() < 0.5
+        if spaced:
+            text = text.replace("+", " + ")
+        elif not re.search(r"\w\s+\w", text):  # `1 if x` without spaces is another text: `1ifx`
+            text = text.replace(" ", "")
+    return text, label
 
 
 def _bad_file(rng: random.Random, i: int) -> bytes:
@@ -109,20 +135,39 @@ def _bad_file(rng: random.Random, i: int) -> bytes:
     return f"student: s{i:05d}\nanswers:\n  sigmoid.c: x\n".encode()
 
 
-def generate(students: int, out: Path, seed: int = 1) -> int:
-    """Write `students` files into `out`; return how many are bad on purpose."""
+def students(count: int, seed: int = 1) -> Iterator[tuple[str, bytes | None, dict[str, tuple[str, str]], bool]]:
+    """Per student: (name, the bytes of a bad file or None, answers as address -> (text, label), JSON?)."""
     rng = random.Random(seed)
-    out.mkdir(parents=True, exist_ok=True)
-    bad = 0
-    for i in range(students):
+    for i in range(count):
         name = f"s{i:05d}"
         if rng.random() < 0.01:
-            (out / f"{name}.yaml").write_bytes(_bad_file(rng, i))
+            yield name, _bad_file(rng, i), {}, False
+            continue
+        answers = {address: _pick(rng, forms) for address, forms in LABELLED.items() if rng.random() > 0.05}
+        yield name, None, answers, rng.random() < 0.1
+
+
+def distinct_answers(count: int, seed: int = 1) -> dict[tuple[str, str], str]:
+    """Every distinct (part, answer text) the class holds, with its label, in first-seen order."""
+    found: dict[tuple[str, str], str] = {}
+    for _, _, answers, _ in students(count, seed):
+        for address, (text, label) in answers.items():
+            found.setdefault((address, text), label)
+    return found
+
+
+def generate(count: int, out: Path, seed: int = 1) -> int:
+    """Write `count` submission files into `out`; return how many are bad on purpose."""
+    out.mkdir(parents=True, exist_ok=True)
+    bad = 0
+    for name, broken, labelled, as_json in students(count, seed):
+        if broken is not None:
+            (out / f"{name}.yaml").write_bytes(broken)
             bad += 1
             continue
-        answers = {address: _pick(rng, forms) for address, forms in PARTS.items() if rng.random() > 0.05}
+        answers = {address: text for address, (text, _) in labelled.items()}
         data = {"student": name, "sheet": "activation-derivatives", "answers": answers}
-        if rng.random() < 0.1:
+        if as_json:
             (out / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         else:
             text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)

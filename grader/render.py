@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from grader.feedback import method_words
 from grader.mathtext import markdown_text
 from grader.results import Result
-from grader.solutions import Solution
+
+if TYPE_CHECKING:  # rich and solutions only when used: `grader check --json` starts ~40 ms sooner
+    from rich.text import Text
+
+    from grader.solutions import Solution
 
 _STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow"}
 _MARK = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
@@ -18,6 +20,8 @@ _MARK = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
 
 def result_text(result: Result) -> Text:
     """The verdict for a terminal; rich drops the styles when colour is off."""
+    from rich.text import Text
+
     out = Text()
     out.append(f"{_MARK[result.status]} {result.status}", style=_STYLE[result.status])
     out.append(f"  {result.part}  {_num(result.points)}/{_num(result.max_points)} points\n")

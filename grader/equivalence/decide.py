@@ -19,6 +19,7 @@ from typing import Literal, TypeVar
 import sympy
 
 from grader import limits
+from grader.equivalence import settled
 from grader.equivalence.kinks import is_total, kinks_and_completeness
 from grader.equivalence.piecewise import has_switches, prove_piecewise
 from grader.equivalence.run import TARGET_BITS, Run
@@ -41,10 +42,12 @@ def _with_budget(seconds: float, fn: Callable[[], T], fallback: T) -> T:
     try:
         with limits.time_limit(seconds):
             return fn()
-    except BudgetExceeded:
-        limits.check()
+    except (BudgetExceeded, RecursionError) as exc:
+        settled.cut()  # the fallback depends on the moment: do not keep this decision
+        if isinstance(exc, BudgetExceeded):
+            limits.check()
         return fallback
-    except (ValueError, TypeError, AttributeError, NotImplementedError, RecursionError, ZeroDivisionError,
+    except (ValueError, TypeError, AttributeError, NotImplementedError, ZeroDivisionError,
             sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed):
         return fallback
 

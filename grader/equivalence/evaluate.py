@@ -15,6 +15,7 @@ from mpmath.libmp import mpf_sign
 
 from grader import limits
 from grader.equivalence import intervals as iv
+from grader.equivalence import settled
 from grader.equivalence.compiler import compile_expr
 from grader.equivalence.evalcore import (
     Ambiguous,
@@ -61,7 +62,9 @@ def evaluate_once(fn: Fn, point: Point, prec: int, side: tuple[sympy.Symbol, int
         return Outcome("overflow", None, prec)
     except Ambiguous:
         return Outcome("ambiguous", None, prec)
-    except (RecursionError, MemoryError, OverflowError, ZeroDivisionError):
+    except (RecursionError, MemoryError, OverflowError, ZeroDivisionError) as exc:
+        if isinstance(exc, RecursionError | MemoryError):
+            settled.cut()
         return Outcome("overflow", None, prec)
     if not isinstance(val, Fraction) and not (iv.finite(val[0]) and iv.finite(val[1])):
         return Outcome("ambiguous", None, prec)

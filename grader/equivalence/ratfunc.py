@@ -62,11 +62,23 @@ class RatFunc:
         return list(self.n.monoms()) + list(self.d.monoms())
 
 
+# Q[g0, ..., gk] by number of generators: a constant of the process, built once. sympy builds a new
+# ring (generating its monomial code with exec, ~1 ms) for every PolyRing(...) call.
+_RINGS: dict[int, PolyRing] = {}
+
+
+def _ring(count: int) -> PolyRing:
+    ring = _RINGS.get(count)
+    if ring is None:
+        ring = _RINGS[count] = PolyRing([Dummy(f"g{i}") for i in range(count)], QQ, lex)
+    return ring
+
+
 class Ring:
     """Generators and constants of Q(g0, ..., gk) as RatFunc."""
 
     def __init__(self, count: int) -> None:
-        self.poly = PolyRing([Dummy(f"g{i}") for i in range(max(1, count))], QQ, lex)
+        self.poly = _ring(max(1, count))
         one = self.poly.one
         self.gens = [RatFunc(g, one) for g in self.poly.gens]
         self.zero = RatFunc(self.poly.zero, one)

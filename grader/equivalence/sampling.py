@@ -13,6 +13,7 @@ from fractions import Fraction
 import sympy
 
 from grader import limits
+from grader.equivalence import settled
 from grader.equivalence.compiler import compile_expr
 from grader.equivalence.evalcore import sign_of
 from grader.equivalence.evaluate import evaluate_adaptive
@@ -72,7 +73,9 @@ def _specials(exprs: list[sympy.Basic], var: sympy.Symbol) -> list[tuple[sympy.E
         for e in exprs:
             try:
                 found = table(e, var)[0]
-            except (ValueError, TypeError, sympy.PolynomialError, RecursionError):
+            except (ValueError, TypeError, sympy.PolynomialError, RecursionError) as exc:
+                if isinstance(exc, RecursionError):
+                    settled.cut()
                 continue
             for k in found:
                 if k not in seen:
