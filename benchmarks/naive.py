@@ -44,20 +44,20 @@ def read(text: str) -> sympy.Expr:
 
 
 def naive_verdict(reference: str, text: str, uncached: bool) -> tuple[str, float]:
-    """(verdict, seconds) of parse_expr + simplify; uncached: sympy's cache emptied first."""
+    """(verdict, CPU seconds) of parse_expr + simplify; uncached: sympy's cache emptied first."""
     if uncached:
         sympy.core.cache.clear_cache()
     ref = read(reference)  # read once per part, as the grader's reference is: not timed
-    began = time.perf_counter()
+    began = time.process_time()
     try:
         answer = read(text)
     except Exception:  # whatever parse_expr raises: it could not read the text
-        return "invalid", time.perf_counter() - began
+        return "invalid", time.process_time() - began
     try:
         verdict = "correct" if sympy.simplify(answer - ref) == 0 else "incorrect"
     except Exception:
         verdict = "error"
-    return verdict, time.perf_counter() - began
+    return verdict, time.process_time() - began
 
 
 def numeric_label(address: str, reference: str, text: str) -> str | None:
@@ -91,8 +91,8 @@ def _value(expr: sympy.Expr, point: sympy.Rational) -> sympy.Float | None:
 
 
 def run(sheet: Sheet, answers: list[tuple[str, str]], timeout: float, uncached: bool = True) -> list[tuple[str, float]]:
-    """Per answer: (naive verdict, or `timeout`/`crash`, and seconds; a timeout counts as `timeout`
-    seconds, less than it really takes). Warm (uncached=False): one process grades them in turn,
+    """Per answer: (naive verdict, or `timeout`/`crash`, and CPU seconds; a timeout counts as
+    `timeout` seconds, less than it really takes). Warm (uncached=False): one process grades them in turn,
     keeping sympy's cache, unless a timeout kills it."""
     references = {address: _reference(sheet, address) for address, _ in answers}
 

@@ -71,13 +71,15 @@ def solution_for(solutions: SolutionFile | None, address: str) -> Solution | Non
 
 
 def warm_up() -> None:
-    """sympy's pretty printer imports sympy.physics (~0.3 s) on its first product: pay that before
-    the first prompt, not after the student's first Enter. (Not in a thread: an import still
-    running there when Ctrl-C arrives could hang the exit.)"""
+    """Load the pretty printer before the first prompt, not after the student's first Enter. (Not in
+    a thread: an import still running there when Ctrl-C arrives could hang the exit.) Through
+    grader.prettyprint, as grading prints, which spares the ~0.3 s import of sympy.physics."""
     import sympy
 
+    from grader.prettyprint import pretty
+
     a, b = sympy.symbols("a b")
-    sympy.pretty(a * b)
+    pretty(a * b)
 
 
 @dataclass

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Commands run by the tests keep their parsed-sheet cache out of the user's ~/.cache.
+os.environ.setdefault("GRADER_CACHE_DIR", tempfile.mkdtemp(prefix="grader-test-cache-"))
 
 from grader import sheets
 from grader.sheets import Sheet

@@ -172,9 +172,11 @@ def test_bounds(sheet: Sheet, answer: str, status: str) -> None:
 
 DERIVATIONS: list[tuple[str, str, str]] = [
     ("sigmoid.b", "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1-\u03c3(x))", "correct"),
-    ("sigmoid.b", "\u03c3'(x) = e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1-\u03c3(x))", "correct"),
+    ("sigmoid.b",
+     "\u03c3'(x) = e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1-\u03c3(x))", "correct"),
     ("sigmoid.b", "e^-x/(1+e^-x)^2\n= \u03c3(x)(1-\u03c3(x))", "incorrect"),  # too short
-    ("sigmoid.b", "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1+\u03c3(x))", "incorrect"),
+    ("sigmoid.b",
+     "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1+\u03c3(x))", "incorrect"),
     ("sigmoid.b", "x = e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1-\u03c3(x))", "incorrect"),
     ("sigmoid.b", "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1 - 1/(1+e^-x))", "incorrect"),
     ("tanh.b", "4/(e^x+e^-x)^2\n= 1 - ((e^x-e^-x)/(e^x+e^-x))^2\n= 1 - tanh^2(x)", "correct"),

@@ -20,6 +20,7 @@ from grader.equivalence.evaluate import (
     rounded,
 )
 from grader.equivalence.kinks import _numeric_key, switch_args
+from grader.equivalence.points import facts_of, limit_at, value_at
 from grader.equivalence.sampling import (
     LARGE,
     RANDOM,
@@ -39,25 +40,6 @@ LIGHT_PREC = 120  # after a symbolic proof: points only check definedness (and c
 MAX_PREC = 8192
 Point = dict[sympy.Symbol, sympy.Expr]
 Found = tuple[Counterexample, str]
-
-_ref_cache: dict[tuple[object, ...], Outcome] = {}
-
-
-def _cache_put(key: tuple[object, ...], out: Outcome) -> None:
-    if len(_ref_cache) > 50_000:
-        _ref_cache.clear()
-    _ref_cache[key] = out
-
-
-def _once(expr: sympy.Expr, fn: Fn, pt: Point, prec: int) -> Outcome:
-    """expr's value at pt (cached: a pure function of them, asked for by many comparisons)."""
-    key = (expr, tuple(pt.items()), prec)
-    out = _ref_cache.get(key)
-    if out is None:
-        out = evaluate_once(fn, pt, prec)
-        _cache_put(key, out)
-    return out
-
 
 class Run:
     Unsupported = Unsupported
@@ -138,18 +120,13 @@ class Run:
         return dict(zip(self.variables, values, strict=True))
 
     def ref_once(self, pt: Point, prec: int) -> Outcome:
-        return _once(self.ref, self.fr, pt, prec)
+        return value_at(self.ref, self.fr, pt, prec)
 
     def ans_once(self, pt: Point, prec: int) -> Outcome:
-        return _once(self.ans, self.fa, pt, prec)  # an answer is compared with each known mistake too
+        return value_at(self.ans, self.fa, pt, prec)  # an answer is compared with each known mistake too
 
     def ref_limit(self, pt: Point, var: sympy.Symbol, side: int) -> Outcome:
-        key = (self.ref, tuple(pt.items()), "limit", var, side)
-        out = _ref_cache.get(key)
-        if out is None:
-            out = evaluate_adaptive(self.fr, pt, TARGET_BITS + 20, START_PREC, MAX_PREC, (var, side))
-            _cache_put(key, out)
-        return out
+        return limit_at(self.ref, self.fr, pt, var, side, TARGET_BITS + 20, START_PREC, MAX_PREC)
 
     def check(self, sample: Sample) -> Found | None:
         if sample.values in self.checked:
@@ -174,17 +151,17 @@ class Run:
     def _allowed(self, values: tuple[sympy.Expr, ...]) -> bool:
         """Respect assumptions on the symbols (positive, nonnegative, negative, integer, ...)."""
         for var, val in zip(self.variables, values, strict=True):
-            if var.is_real is not True and var.is_real is not None:
-                return False
-            if not (var.is_positive or var.is_nonnegative or var.is_negative or var.is_nonpositive
-                    or var.is_integer):
+            facts = facts_of(var)
+            if facts is None:
                 continue
+            if facts.never:
+                return False
             key = _numeric_key(val)
             if key is None:
                 return False
-            if (var.is_positive and key <= 0) or (var.is_nonnegative and key < 0) \
-                    or (var.is_negative and key >= 0) or (var.is_nonpositive and key > 0) \
-                    or (var.is_integer and key.denominator != 1):
+            if (facts.positive and key <= 0) or (facts.nonnegative and key < 0) \
+                    or (facts.negative and key >= 0) or (facts.nonpositive and key > 0) \
+                    or (facts.integer and key.denominator != 1):
                 return False
         return True
 
