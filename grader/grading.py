@@ -9,13 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 
 import sympy
 
 from grader import feedback, limits, prettyprint
 from grader.derivations import grade_derivation
-from grader.equivalence import Decision, compare, evaluate_at, prime
+from grader.equivalence import Decision, compare, decimal_of, evaluate_at, prime
 from grader.errors import BudgetExceeded, ParseError
 from grader.forms import violations
 from grader.messages import caret_lines, describe
@@ -147,7 +146,7 @@ def grade_number(sheet: Sheet, part: Part, answer: str) -> Outcome:
         decision = compare(sheet.expand(part.answer.expr), value, [])
         return _apply_forms(part, parsed, _from_decision(sheet, part, parsed.expr, value, decision, []), ())
     assert part.interval is not None
-    if _decimal(shown) is None and not shown.startswith("0 (to within"):
+    if decimal_of(shown) is None and not shown.startswith("0 (to within"):
         return Outcome("invalid", 0.0, feedback.undecided(), "interval", f"value: {shown}", parsed.expr)
     low, high = part.interval
     inside = [_at_least(value, low), _at_least(high, value)]
@@ -161,12 +160,6 @@ def grade_number(sheet: Sheet, part: Part, answer: str) -> Outcome:
                    "interval", parsed=parsed.expr)
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
 
 def _at_least(a: sympy.Basic, b: sympy.Basic) -> bool | None:
     """a >= b: exactly for rationals, else from a 50-digit enclosure; None when it cannot be told."""
@@ -176,7 +169,7 @@ def _at_least(a: sympy.Basic, b: sympy.Basic) -> bool | None:
     text = evaluate_at(diff, {}, digits=50)
     if text.startswith("0 (to within"):  # no sign could be seen at thousands of digits: is it 0?
         return compare(a, b, []).verdict == "equivalent" or None
-    value = _decimal(text)
+    value = decimal_of(text)
     return None if value is None else value >= 0
 
 

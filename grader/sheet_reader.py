@@ -255,7 +255,7 @@ class Builder:
         r = self.r
         choices: dict[str, tuple[str, ...]] = {}
         if "choices" in m:
-            cm = r.mapping(m["choices"], "`choices`", tuple(_scalar_keys(m["choices"])))
+            cm = r.mapping(m["choices"], "`choices`", None)
             for key, value in (cm or {}).items():
                 spellings = tuple(r.each(value, f"spellings of `{key}`", lambda n: r.text(n, "a spelling")))
                 choices[key] = tuple(dict.fromkeys(s.casefold() for s in (key, *spellings)))
@@ -328,12 +328,6 @@ class Builder:
         message = (r.text(fm["message"], "`message`") if "message" in fm else None) or ""
         score = r.number(fm["score"], "`score`") if "score" in fm else 0.0
         return FormRule(only, forbid, decimals, message, score or 0.0, r.where(node))
-
-
-def _scalar_keys(node: yaml.Node) -> list[str]:
-    if isinstance(node, yaml.MappingNode):
-        return [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-    return []
 
 
 def _replace(part: Part, **changes: object) -> Part:

@@ -10,12 +10,12 @@ evaluating close to the point on that side. Equality is then decided by `grader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sympy
 
 from grader import limits
-from grader.equivalence import evaluate_at
+from grader.equivalence import decimal_of, evaluate_at
 from grader.equivalence.kinks import kinks_and_completeness
 from grader.errors import BudgetExceeded
 from grader.parsing import sheet_function, symbol
@@ -181,11 +181,11 @@ def _confirm(body: sympy.Basic, var: sympy.Symbol, point: sympy.Basic, side: str
     """The values of body at point ∓ 10^-20 and ∓ 10^-40 must be within 10^-6 of the limit sympy found
     (other variables at 1/3): sympy.limit alone is not trusted (it gets piecewise limits wrong)."""
     others = {s: sympy.Rational(1, 3) for s in body.free_symbols - {var}}
-    target = _decimal(evaluate_at(value.subs(others), {}, 30))
+    target = decimal_of(evaluate_at(value.subs(others), {}, 30))
     sign = -1 if side == "-" else 1
     seen = 0
     for k in _CLOSE:
-        got = _decimal(evaluate_at(body, {**others, var: point + sign * sympy.Rational(1, 10**k)}, 30))
+        got = decimal_of(evaluate_at(body, {**others, var: point + sign * sympy.Rational(1, 10**k)}, 30))
         if got is None or target is None:
             continue
         seen += 1
@@ -196,8 +196,3 @@ def _confirm(body: sympy.Basic, var: sympy.Symbol, point: sympy.Basic, side: str
         raise Unchecked(f"the expression under the limit cannot be evaluated close to {point}")
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None

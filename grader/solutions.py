@@ -97,7 +97,7 @@ def load_text(text: str, path: str = "<solutions>") -> SolutionFile:
     sheet_id = (r.text(m["sheet"], "`sheet`") if "sheet" in m else None) or ""
     parts: dict[str, Solution] = {}
     if "solutions" in m:
-        sm = r.mapping(m["solutions"], "`solutions`", tuple(_keys(m["solutions"]))) or {}
+        sm = r.mapping(m["solutions"], "`solutions`", None) or {}
         for address, node in sm.items():
             solution = _solution(r, address, node)
             if solution is not None:
@@ -105,10 +105,6 @@ def load_text(text: str, path: str = "<solutions>") -> SolutionFile:
     if r.errors:
         raise SheetErrors(r.errors)
     return SolutionFile(sheet_id, path, parts)
-
-
-def _keys(node: yaml.Node) -> list[str]:
-    return [k.value for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
 
 
 def _math(r: Reader, node: yaml.Node, what: str) -> Math | None:
@@ -136,7 +132,7 @@ def _step(r: Reader, node: yaml.Node) -> SolutionStep | None:
     chain = tuple(r.each(m.get("chain"), "`chain`", lambda n: _math(r, n, "a chain line")))
     define: list[tuple[str, Math]] = []
     if "define" in m:
-        for name, value in (r.mapping(m["define"], "`define`", tuple(_keys(m["define"]))) or {}).items():
+        for name, value in (r.mapping(m["define"], "`define`", None) or {}).items():
             body = _math(r, value, f"the definition of `{name}`")
             if body is not None:
                 define.append((name, body))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import sympy
 
 from grader import limits
-from grader.equivalence import compare, evaluate_at, find_kinks
+from grader.equivalence import compare, decimal_of, evaluate_at, find_kinks
 from grader.errors import BudgetExceeded, GraderError, SheetError, SheetErrors
 from grader.messages import describe
 from grader.parsing import symbol
@@ -159,7 +159,7 @@ def check_part(sheet: Sheet, question: Question, part: Part) -> list[Problem]:
             problems.append(at(part.target.where, f"the target of `{part.address}` does not equal its start "
                                                   f"({d.verdict}: {d.detail})"))
     if part.interval is not None:
-        low, high = (_decimal(evaluate_at(e, {}, 30)) for e in part.interval)
+        low, high = (decimal_of(evaluate_at(e, {}, 30)) for e in part.interval)
         if low is None or high is None or low > high:
             problems.append(at(part.where, f"the interval of `{part.address}` is empty or not made of numbers"))
     for mistake in part.mistakes:
@@ -176,13 +176,6 @@ def check_part(sheet: Sheet, question: Question, part: Part) -> list[Problem]:
 
 def _reference(part: Part) -> Expression | None:
     return part.start if part.kind == "derivation" else part.answer
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
 
 
 def _hint_problems(part: Part) -> list[Problem]:
@@ -211,7 +204,7 @@ def check_derivative(sheet: Sheet, function: Expression, reference: Expression, 
                                             f"question's function ({d.verdict}){where}"))
     for point in _numeric_points(f, x):
         numeric = _central_difference(f, x, point)
-        value = _decimal(evaluate_at(ref, {x: point}, 30))
+        value = decimal_of(evaluate_at(ref, {x: point}, 30))
         if numeric is None or value is None:
             continue  # undefined there (a kink of the reference, say): nothing to compare
         if abs(numeric - value) > Decimal("1e-12") * max(Decimal(1), abs(value)):
@@ -231,7 +224,7 @@ def _numeric_points(f: sympy.Basic, x: sympy.Symbol) -> list[sympy.Rational]:
 
 def _central_difference(f: sympy.Basic, x: sympy.Symbol, point: sympy.Rational) -> Decimal | None:
     h = sympy.Rational(1, 10**12)
-    hi, lo = (_decimal(evaluate_at(f, {x: point + s * h}, 40)) for s in (1, -1))
+    hi, lo = (decimal_of(evaluate_at(f, {x: point + s * h}, 40)) for s in (1, -1))
     if hi is None or lo is None:
         return None
     return (hi - lo) / (2 * Decimal(10) ** -12)

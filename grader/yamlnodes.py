@@ -58,11 +58,13 @@ class Reader:
     # --- shapes ------------------------------------------------------------------------------
 
     def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...] | None, required: tuple[str, ...] = ()
     ) -> dict[str, yaml.Node] | None:
-        """A mapping's keys to value nodes; unknown, duplicate and missing keys are reported."""
+        """A mapping's keys to value nodes; unknown (unless `allowed` is None: any key), duplicate
+        and missing keys are reported."""
         if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping of keys to values", f"expected keys: {', '.join(allowed)}")
+            expected = f"expected keys: {', '.join(allowed)}" if allowed else ""
+            self.error(node, f"{what} must be a mapping of keys to values", expected)
             return None
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -70,7 +72,7 @@ class Reader:
             if not isinstance(key, str):
                 self.error(key_node, f"{what} has a key that is not text")
                 continue
-            if key not in allowed:
+            if allowed is not None and key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 fix = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
                 self.error(key_node, f"unknown key `{key}` in {what}", fix)

@@ -8,10 +8,10 @@ points, a difference is reported only when it is certain, and equality comes fro
 to 57+ digits at every sample point and hundreds of digits at two of them.
 """
 
-from grader.equivalence.evaluate import evaluate_at
+from grader.equivalence.evaluate import decimal_of, evaluate_at
 from grader.equivalence.kinks import find_kinks
 from grader.equivalence.memo import compare  # decide.compare, remembered by the expressions compared
 from grader.equivalence.prepare import prime
 from grader.equivalence.types import Counterexample, Decision, KinkPolicy
 
-__all__ = ["Counterexample", "Decision", "KinkPolicy", "compare", "evaluate_at", "find_kinks", "prime"]
+__all__ = ["Counterexample", "Decision", "KinkPolicy", "compare", "decimal_of", "evaluate_at", "find_kinks", "prime"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import sympy
@@ -164,6 +165,14 @@ def exact_point(point: Mapping[sympy.Symbol, object]) -> dict[sympy.Symbol, symp
             kind = type(v).__name__
             raise TypeError(f"point values must be exact (sympy Rational, int or Fraction), not {kind}")
     return exact
+
+
+def decimal_of(text: str) -> Decimal | None:
+    """The number in evaluate_at's text, or None for "undefined", "overflow", "0 (to within ...)"."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 def evaluate_at(expr: sympy.Basic, point: Mapping[sympy.Symbol, object], digits: int = 15) -> str:
