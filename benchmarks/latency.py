@@ -1,8 +1,8 @@
 """Per-answer grading latency, in process: each distinct answer of the generated class graded once.
 
 Uncached means nothing learnt from earlier answers helps: before each answer every cache is
-emptied (sympy's and the grader's, `grader.caches.clear`), then the part is prepared, untimed, as
-a grading process does once per part (`grader.grading.prepare`: the reference and the known
+emptied (sympy's and the grader's, `grader.core.caches.clear`), then the part is prepared, untimed, as
+a grading process does once per part (`grader.grading.grade.prepare`: the reference and the known
 mistakes compiled and evaluated at the first sample points, the part's own answer graded). Only
 then is the answer graded, timed. Warm: the same answers, in turn, in a process that keeps its
 caches (a `grader grade` worker, a practice session). In both, what exists before the answer is
@@ -18,10 +18,10 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from grader import caches
-from grader.grading import grade, prepare
-from grader.results import Result
-from grader.sheets import Sheet
+from grader.core import caches
+from grader.grading.grade import grade, prepare
+from grader.grading.results import Result
+from grader.sheets.model import Sheet
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Timing:
 
 
 def part_warm_up(sheet: Sheet, address: str) -> None:
-    """What a grading process does once per part (grader.grading.prepare)."""
+    """What a grading process does once per part (grader.grading.grade.prepare)."""
     prepare(sheet, address)
 
 

@@ -4,7 +4,7 @@
 In good faith: implicit multiplication and `^` are on, `e` is Euler's number and the sheet's
 functions (σ, sigma, sigmoid, ReLU) are given to parse_expr, and the reference is the sheet's own
 answer text read the same way. Anything parse_expr cannot read is `invalid`. Each answer runs in a
-worker process with a hard timeout (grader.batch_pool), so a hostile answer cannot hang the run.
+worker process with a hard timeout (grader.batch.pool), so a hostile answer cannot hang the run.
 
 It also gives the labels an independent check: both sides evaluated with sympy's evalf to 50
 digits at fixed points (and, for the step, at its kink 0, where the sheet allows any value in
@@ -23,8 +23,8 @@ from sympy.parsing.sympy_parser import (
     standard_transformations,
 )
 
-from grader.batch_pool import Failure, WorkerPool
-from grader.sheets import Sheet
+from grader.batch.pool import Failure, WorkerPool
+from grader.sheets.model import Sheet
 
 TRANSFORMS = (*standard_transformations, implicit_multiplication_application, convert_xor)
 X = sympy.Symbol("x")

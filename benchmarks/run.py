@@ -34,7 +34,7 @@ import naive
 from generate_class import distinct_answers, generate
 
 from grader import sheets
-from grader.limits import DEFAULT_SECONDS
+from grader.core.limits import DEFAULT_SECONDS
 
 
 def machine() -> str:

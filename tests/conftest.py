@@ -9,7 +9,7 @@ import pytest
 os.environ.setdefault("GRADER_CACHE_DIR", tempfile.mkdtemp(prefix="grader-test-cache-"))
 
 from grader import sheets
-from grader.sheets import Sheet
+from grader.sheets.model import Sheet
 
 
 @pytest.fixture(scope="session")

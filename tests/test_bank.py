@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from grader import grading, sheets, solutions
+from grader import sheets
 from grader.cli import app
+from grader.grading import grade as grading
 from grader.parsing import KNOWN_FUNCTIONS, parse
-from grader.sheets import Sheet
-from grader.variants import pick, scoped
-from grader.verify import items_for
+from grader.sheets import solutions
+from grader.sheets.model import Sheet
+from grader.sheets.variants import pick, scoped
+from grader.verify.run import items_for
 
 BANK = ("smooth-activations", "piecewise-activations")
 ROOT = Path(__file__).resolve().parent.parent

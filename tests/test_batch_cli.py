@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from grader.batch import grade_paths
+from grader.batch.grade import grade_paths
 from grader.cli import app
 
 RIGHT = {
@@ -141,7 +141,7 @@ def test_reports_are_replaced_atomically(tmp_path: Path, monkeypatch: pytest.Mon
     def broken(*args: object) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("grader.reports_summary.summary_markdown", broken)
+    monkeypatch.setattr("grader.batch.reports.write.summary_markdown", broken)
     result = _grade(str(tmp_path / "in"), "--out", str(out))
     assert result.exit_code == 2
     assert "No space left on device" in result.stderr

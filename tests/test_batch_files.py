@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch_files import Submission, Unreadable, find, read, unknown_parts
-from grader.errors import UsageError
+from grader.batch.submissions import Submission, Unreadable, find, read, unknown_parts
+from grader.core.errors import UsageError
 
 
 def _read(tmp_path: Path, name: str, data: str | bytes) -> Submission | Unreadable:

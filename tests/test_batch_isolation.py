@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch import grade_paths
-from grader.batch_model import Batch
-from grader.batch_pool import Failure, WorkerPool
-from grader.batch_worker import Graded, GradeTask, Task, handle
-from grader.grading import BUDGET
-from grader.sheets import Sheet
+from grader.batch.grade import grade_paths
+from grader.batch.model import Batch
+from grader.batch.pool import Failure, WorkerPool
+from grader.batch.worker import Graded, GradeTask, Task, handle
+from grader.grading.grade import BUDGET
+from grader.sheets.model import Sheet
 
 RIGHT = "e^(-x)/(1+e^(-x))^2"
 

@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 import sympy
 
-from grader import caches, grading, sheet_cache, sheets
-from grader.equivalence import KinkPolicy, compare, decide, memo, settled
-from grader.errors import SheetErrors
+from grader import sheets
+from grader.core import caches
+from grader.core.errors import SheetErrors
+from grader.equivalence import KinkPolicy, compare, decide, fallbacks, memo
+from grader.grading import grade as grading
+from grader.grading.results import Result
 from grader.parsing import symbol
-from grader.results import Result
-from grader.sheets import Sheet
+from grader.sheets import cache as sheet_cache
+from grader.sheets.model import Sheet
 
 X = symbol("x")
 E = sympy.exp
@@ -89,7 +92,7 @@ def test_a_decision_cut_short_by_time_is_not_kept(monkeypatch: pytest.MonkeyPatc
     real = decide.compare
 
     def hurried(*args: object, **kwargs: object) -> object:
-        settled.cut()  # as _with_budget does when a sub-budget runs out
+        fallbacks.cut()  # as _with_budget does when a sub-budget runs out
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(decide, "compare", hurried)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.grading import grade
-from grader.sheets import Sheet
+from grader.grading.grade import grade
+from grader.sheets.model import Sheet
 
 SEED_SIGMOID = """\
 e^(-x)/(1 + e^(-x))^2

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from grader import sheets
 from grader.cli import app
-from grader.equiv import equiv
-from grader.errors import UsageError
+from grader.core.errors import UsageError
+from grader.grading.equiv import equiv
 
 runner = CliRunner()
 

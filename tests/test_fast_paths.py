@@ -24,7 +24,7 @@ def test_printing_is_sympys_text_and_does_not_load_physics() -> None:
     """In a fresh process: our text first (sympy.physics.units not loaded), then sympy's own."""
     script = f"""
 import sys, sympy
-from grader import prettyprint
+from grader.text import pretty as prettyprint
 x, y = sympy.symbols("x y", real=True)
 ns = {{"x": x, "y": y, "sigma": sympy.Function("sigma", real=True), "Tuple": sympy.Tuple}}
 exprs = [sympy.sympify(t, locals=ns) for t in {EXPRESSIONS!r}]

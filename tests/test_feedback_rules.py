@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from grader import sheets
-from grader.grading import grade
-from grader.sheets import Sheet
+from grader.grading.grade import grade
+from grader.sheets.model import Sheet
 
 # (part, wrong answer in a form other than the sheet's, words the message must contain)
 MISTAKES = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.grading import grade
-from grader.sheets import Sheet
+from grader.grading.grade import grade
+from grader.sheets.model import Sheet
 
 C, WRONG, V = "correct", "incorrect", "invalid"
 

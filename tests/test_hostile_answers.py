@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from grader.grading import grade
-from grader.sheets import Sheet
+from grader.grading.grade import grade
+from grader.sheets.model import Sheet
 
 HOSTILE: list[tuple[str, str]] = [
     ("sigmoid.a", "9^9^9^9"),

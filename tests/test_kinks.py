@@ -11,11 +11,12 @@ import pytest
 import sympy
 import yaml
 
-from grader import grading, sheets
+from grader import sheets
 from grader.equivalence import KinkPolicy, compare, find_kinks
+from grader.grading import grade as grading
 from grader.parsing import parse, symbol
-from grader.sheets import Sheet
-from grader.variants import at_index, pick, scoped
+from grader.sheets.model import Sheet
+from grader.sheets.variants import at_index, pick, scoped
 
 x = symbol("x")
 

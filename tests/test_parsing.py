@@ -6,8 +6,7 @@ import pytest
 import sympy
 from sympy import Abs, E, Heaviside, Integer, Max, Min, Piecewise, Rational, exp, log, pi, sqrt
 
-from grader.errors import ParseError
-from grader.messages import caret_lines, describe_parse_error
+from grader.core.errors import ParseError, caret_lines, describe_parse_error
 from grader.parsing import (
     KNOWN_FUNCTIONS,
     ParseContext,

@@ -7,8 +7,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.errors import ParseError
-from grader.messages import caret_lines, describe_parse_error
+from grader.core.errors import ParseError, caret_lines, describe_parse_error
 from grader.parsing import ParseContext, Parsed, SheetFunction, parse, parse_chain
 
 CTX = ParseContext(functions=(SheetFunction("sigma", ("sigmoid", "σ")), SheetFunction("ReLU", ("relu",))))

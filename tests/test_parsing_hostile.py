@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from grader.errors import ParseError
-from grader.messages import caret_lines, describe_parse_error
+from grader.core.errors import ParseError, caret_lines, describe_parse_error
 from grader.parsing import ParseContext, Parsed, SheetFunction, parse, parse_chain
 
 CTX = ParseContext(functions=(SheetFunction("sigma", ("sigmoid", "σ")), SheetFunction("ReLU", ("relu",))))
@@ -186,8 +185,8 @@ def test_own_time_box_gives_a_parse_error(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_caller_budget_is_left_to_the_caller() -> None:
-    from grader import limits
-    from grader.errors import BudgetExceeded
+    from grader.core import limits
+    from grader.core.errors import BudgetExceeded
 
     with pytest.raises(BudgetExceeded), limits.time_limit(0.001):
         parse("+".join(f"sin({i}*x+5)*tanh({i}-x)" for i in range(30)), CTX)

@@ -9,12 +9,11 @@ import pytest
 import sympy
 from sympy import Abs, E, Eq, Piecewise, Rational, exp, log, sech
 
-from grader.errors import ParseError
-from grader.grading import grade
-from grader.messages import caret_lines, describe_parse_error
+from grader.core.errors import ParseError, caret_lines, describe_parse_error
+from grader.grading.grade import grade
 from grader.parsing import ParseContext, SheetFunction, parse, parse_chain, sheet_function, symbol
 from grader.parsing.build import MAX_ROOT_DENOMINATOR
-from grader.sheets import Sheet
+from grader.sheets.model import Sheet
 
 x = symbol("x")
 sigma = sheet_function("sigma")

@@ -1,4 +1,4 @@
-"""`grader.practice`: whole sessions driven in-process through injected input and output (fast)."""
+"""`grader.practice.session`: whole sessions driven in-process through injected input and output (fast)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from collections.abc import Sequence
 import pytest
 from rich.console import Console, RenderableType
 
-from grader import solutions
-from grader.errors import UsageError
-from grader.mathtext import expression_text, markdown_text, math_text
-from grader.practice import Session, Summary, command_of, select, solution_for
-from grader.sheets import Sheet
-from grader.solutions import SolutionFile
+from grader.core.errors import UsageError
+from grader.practice.session import Session, Summary, command_of, select, solution_for
+from grader.sheets import solutions
+from grader.sheets.model import Sheet
+from grader.sheets.solutions import SolutionFile
+from grader.text.terminal import expression_text, markdown_text, math_text
 
 Line = str | type[BaseException]
 

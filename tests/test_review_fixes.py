@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.equiv import equiv
-from grader.grading import grade
-from grader.sheets import Sheet
+from grader.grading.equiv import equiv
+from grader.grading.grade import grade
+from grader.sheets.model import Sheet
 
 NEVER_CORRECT = [
     ("sigmoid.a", "sigma(x)*(1-sigma(x))*(1+exp(-(100x-33)^2))"),  # a bump between sample points

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.grading import grade
-from grader.sheets import Sheet
+from grader.grading.grade import grade
+from grader.sheets.model import Sheet
 
 # (part, answer, expected status)
 VERDICTS: list[tuple[str, str, str]] = [

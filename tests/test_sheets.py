@@ -8,9 +8,9 @@ import pytest
 import sympy
 
 from grader import sheets
-from grader.errors import SheetErrors, UsageError
+from grader.core.errors import SheetErrors, UsageError
 from grader.parsing import sheet_function, symbol
-from grader.sheets import Sheet
+from grader.sheets.model import Sheet
 
 x = symbol("x")
 

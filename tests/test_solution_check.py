@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.solution_check import solution_counts, solution_items
-from grader.solutions import load
-from grader.verify import Problem
+from grader.sheets.solutions import load
+from grader.verify.problems import Problem
+from grader.verify.solutions import solution_counts, solution_items
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = "solutions/activation-derivatives.yaml"

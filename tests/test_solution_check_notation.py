@@ -1,12 +1,12 @@
-"""Author notation of worked solutions (grader.parsing.author): what it means, how claims with it are
-evaluated (grader.solution_math, grader.solution_equal), and that students still cannot use it."""
+"""Author notation of worked solutions (grader.parsing.author_notation): what it means, how claims with it are
+evaluated (grader.verify.claim_math, grader.verify.claim_equal), and that students still cannot use it."""
 
 from __future__ import annotations
 
 import pytest
 import sympy
 
-from grader.errors import ParseError
+from grader.core.errors import ParseError
 from grader.parsing import (
     AnyBetween,
     OneOf,
@@ -19,9 +19,9 @@ from grader.parsing import (
     sheet_function,
     symbol,
 )
-from grader.sheets import load
-from grader.solution_equal import claim_equal
-from grader.solution_math import Env, Subgradients, Unchecked, derivative_at, one_sided_limit, resolve
+from grader.sheets.files import load
+from grader.verify.claim_equal import claim_equal
+from grader.verify.claim_math import Env, Subgradients, Unchecked, derivative_at, one_sided_limit, resolve
 
 x, h = symbol("x"), symbol("h")
 FUNCTIONS = (SheetFunction("sigma", ("σ",)), SheetFunction("ReLU"))

@@ -12,14 +12,16 @@ import sympy
 from rich.console import Console, RenderableType
 from typer.testing import CliRunner
 
-from grader import grading, sheets, solutions
-from grader.batch import grade_paths
+from grader import sheets
+from grader.batch.grade import grade_paths
+from grader.batch.reports.write import grades_csv, write_results_json
 from grader.cli import app
-from grader.errors import SheetErrors
-from grader.practice import Session
-from grader.reports import grades_csv, write_results_json
-from grader.sheets import Sheet
-from grader.variants import (
+from grader.core.errors import SheetErrors
+from grader.grading import grade as grading
+from grader.practice.session import Session
+from grader.sheets import solutions
+from grader.sheets.model import Sheet
+from grader.sheets.variants import (
     MAX_VERIFIED,
     Filler,
     at_index,
@@ -31,7 +33,7 @@ from grader.variants import (
     variant_count,
     verified,
 )
-from grader.verify import verify_paths
+from grader.verify.run import verify_paths
 
 runner = CliRunner()
 

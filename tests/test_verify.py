@@ -14,9 +14,9 @@ import yaml
 from typer.testing import CliRunner
 
 from grader.cli import app
-from grader.schema import sheet_schema
-from grader.sheets import _PART_KEYS, _QUESTION_KEYS, _SHEET_KEYS
-from grader.verify import verify_paths
+from grader.sheets.reader import PART_KEYS, QUESTION_KEYS, SHEET_KEYS
+from grader.sheets.schema import sheet_schema
+from grader.verify.run import verify_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -83,9 +83,9 @@ def test_cli_text_github_json_and_exit_codes(repo: Path) -> None:
 
 def test_schema_matches_the_loader_and_the_shipped_copy() -> None:
     schema = sheet_schema()
-    assert set(schema["properties"]) == set(_SHEET_KEYS)
-    assert set(schema["properties"]["questions"]["items"]["properties"]) == set(_QUESTION_KEYS)
-    assert set(schema["$defs"]["part"]["properties"]) == set(_PART_KEYS)
+    assert set(schema["properties"]) == set(SHEET_KEYS)
+    assert set(schema["properties"]["questions"]["items"]["properties"]) == set(QUESTION_KEYS)
+    assert set(schema["$defs"]["part"]["properties"]) == set(PART_KEYS)
     shipped = json.loads((ROOT / "exercises" / "sheet.schema.json").read_text(encoding="utf-8"))
     assert shipped == schema, "regenerate with: grader schema > exercises/sheet.schema.json"
     out = runner.invoke(app, ["schema"])

@@ -6,51 +6,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import typer
+# Importing the command modules registers their commands on `app`.
+from grader.cli import batch, check, practice, verify  # noqa: F401
+from grader.cli.app import app
 
-from grader.cli import plain_params
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
-app = typer.Typer(
-    name="grader",
-    help="Auto-grade calculus answers typed by students: exact, safe, explained.\n\n"
-    "Example: grader check sigmoid.a 'σ(x)(1-σ(x))'",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain click help: importing rich's markdown costs ~0.4 s at start-up
-)
-plain_params.install()  # plain values skip typer's pydantic coercion: ~0.2 s per command
-
-SheetOption = Annotated[
-    str | None,
-    typer.Option("--sheet", "-s", help="Sheet file (.yaml) or bundled sheet id. Default: activation-derivatives."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
-NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colours (also: the NO_COLOR variable).")]
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"grader: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def read_answer(answer: str) -> str:
-    if answer != "-":
-        return answer
-    if sys.stdin.isatty():
-        typer.echo("Type the answer; end with Ctrl-D.", err=True)
-    return sys.stdin.read()
-
-
-def console(no_color: bool) -> Console:
-    from rich.console import Console
-
-    return Console(no_color=no_color or None, highlight=False, soft_wrap=True)
+__all__ = ["app", "main"]
 
 
 # Commands that only print: once their output is flushed, the process ends without the
@@ -75,10 +36,3 @@ def _exit_now(code: int) -> None:
     except (OSError, ValueError):
         return  # a closed or broken stream: let the normal exit deal with it
     os._exit(code)
-
-
-# Importing the command modules registers their commands on `app`.
-from grader.cli import batch as _batch  # noqa: E402,F401
-from grader.cli import check as _check  # noqa: E402,F401
-from grader.cli import practice as _practice  # noqa: E402,F401
-from grader.cli import verify as _verify  # noqa: E402,F401

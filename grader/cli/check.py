@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from grader.cli import JsonOption, NoColorOption, SheetOption, app, console, fail, read_answer
+from grader.cli.app import JsonOption, NoColorOption, SheetOption, app, console, fail, read_answer
 
 
 @app.command(context_settings={"ignore_unknown_options": True})
@@ -35,9 +35,11 @@ def check(
       grader check sigmoid.a -- '-e^(-x)/(1+e^-x)^2'   (use -- before an answer starting with -)
       grader check leaky_relu.a 'α if x < 0 else 1' --sheet piecewise-activations --seed 7
     """
-    from grader import grading, render, sheet_cache, variants
-    from grader.errors import GraderError
-    from grader.messages import describe
+    from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.grading import grade as grading
+    from grader.grading import render
+    from grader.sheets import cache as sheet_cache
+    from grader.sheets import variants
 
     text = read_answer(answer)
     try:
@@ -47,7 +49,7 @@ def check(
         fail(describe(err))
     worked = None
     if solution:
-        from grader import solutions
+        from grader.sheets import solutions  # lazy: keeps `grader --help` fast (no sympy)
 
         found = variants.fill_solutions(solutions.load_for(loaded), loaded)
         worked = found.for_part(part) if found else None
@@ -64,7 +66,7 @@ def check(
             out.print(note, highlight=False)
         out.print(render.result_text(result), end="")
         if solution:
-            from grader.practice_render import solution_block
+            from grader.practice.render import solution_block  # lazy: keeps `grader --help` fast (no sympy)
 
             out.print(solution_block(worked, full=True) if worked else "No worked solution for this part.")
     raise typer.Exit(0 if result.status == "correct" else 1)
@@ -99,10 +101,9 @@ def equiv(
       grader equiv 'sigma(x)(1-sigma(x))' 'e^x/(1+e^x)^2' --sheet activation-derivatives
       grader equiv 'sqrt(x^2)' 'x' --json
     """
-    from grader import equiv as equiv_lib
-    from grader import sheets
-    from grader.errors import GraderError
-    from grader.messages import describe
+    from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.core.errors import GraderError, describe
+    from grader.grading import equiv as equiv_lib
 
     if a == "-" and b == "-":
         fail("only one of A and B can be read from standard input (-)")
@@ -113,7 +114,7 @@ def equiv(
     except GraderError as err:
         fail(describe(err))
     if json_out:
-        from grader.render import to_json
+        from grader.grading.render import to_json  # lazy: keeps `grader --help` fast (no sympy)
 
         typer.echo(to_json(result.to_json()))
     else:

@@ -1,5 +1,5 @@
 """`grader practice`, `grader list` and `grader show`: the student's commands. The session itself
-lives in `grader.practice`; this module only connects it to the terminal (or to a pipe)."""
+lives in `grader.practice.session`; this module only connects it to the terminal (or to a pipe)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from grader.cli import JsonOption, NoColorOption, SheetOption, app, console, fail
+from grader.cli.app import JsonOption, NoColorOption, SheetOption, app, console, fail
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-    from grader.sheets import Sheet
+    from grader.sheets.model import Sheet
 
 T = TypeVar("T")
 _SPINNER_DELAY = 0.3  # seconds: most answers are graded before a spinner would be worth drawing
@@ -103,8 +103,7 @@ def _no_traceback() -> Iterator[None]:
 
 
 def _load(call: Callable[[], T]) -> T:
-    from grader.errors import GraderError
-    from grader.messages import describe
+    from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast (no sympy)
 
     try:
         return call()
@@ -152,8 +151,9 @@ def practice(
     import random
 
     with _no_traceback():
-        from grader import practice as practice_lib
-        from grader import sheets, solutions
+        from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
+        from grader.practice import session as practice_lib
+        from grader.sheets import solutions
 
         loaded = _load(lambda: sheets.load(sheet))
         worked = _load(lambda: solutions.load_for(loaded))
@@ -186,11 +186,10 @@ def list_sheets(
       grader list activation-derivatives --json
       grader list my-sheet.yaml
     """
-    from grader import sheets
-    from grader.errors import GraderError
-    from grader.messages import describe
-    from grader.practice_render import sheet_json, sheet_table
-    from grader.render import to_json
+    from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.core.errors import GraderError, describe
+    from grader.grading.render import to_json
+    from grader.practice.render import sheet_json, sheet_table
 
     with _no_traceback():
         specs = [sheet] if sheet else [str(p) for p in sheets.bundled_sheets()]
@@ -236,10 +235,10 @@ def show(
       grader show relu.b --sheet activation-derivatives
       grader show leaky_relu --sheet piecewise-activations --seed 7
     """
-    from grader import practice as practice_lib
-    from grader import sheets as sheets_lib
-    from grader import solutions, variants
-    from grader.practice_render import note, show_block
+    from grader import sheets as sheets_lib  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.practice import session as practice_lib
+    from grader.practice.render import note, show_block
+    from grader.sheets import solutions, variants
 
     with _no_traceback():
         loaded = variants.pick(_load(lambda: sheets_lib.load(sheet)), seed)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from grader.cli import app, fail
+from grader.cli.app import app, fail
 
 
 class Format(StrEnum):
@@ -44,7 +44,7 @@ def verify(
     """
     from pathlib import Path
 
-    from grader.verify import verify_report
+    from grader.verify.run import verify_report  # lazy: keeps `grader --help` fast (no sympy)
 
     for name in paths or []:
         if not Path(name).exists():
@@ -75,6 +75,6 @@ def schema() -> None:
     Examples:
       grader schema > sheet.schema.json
     """
-    from grader.schema import sheet_schema
+    from grader.sheets.schema import sheet_schema  # lazy: keeps `grader --help` fast (no sympy)
 
     typer.echo(json.dumps(sheet_schema(), indent=2, ensure_ascii=False))

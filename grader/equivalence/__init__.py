@@ -12,6 +12,6 @@ from grader.equivalence.evaluate import decimal_of, evaluate_at
 from grader.equivalence.kinks import find_kinks
 from grader.equivalence.memo import compare  # decide.compare, remembered by the expressions compared
 from grader.equivalence.prepare import prime
-from grader.equivalence.types import Counterexample, Decision, KinkPolicy
+from grader.equivalence.results import Counterexample, Decision, KinkPolicy
 
 __all__ = ["Counterexample", "Decision", "KinkPolicy", "compare", "decimal_of", "evaluate_at", "find_kinks", "prime"]

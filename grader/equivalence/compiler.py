@@ -14,7 +14,9 @@ from functools import lru_cache
 import sympy
 
 from grader.equivalence import intervals as iv
-from grader.equivalence.evalcore import (
+from grader.equivalence.functions import FUNCS, guard_exp_arg
+from grader.equivalence.intervals import Interval
+from grader.equivalence.values import (
     F0,
     F1,
     Ambiguous,
@@ -28,13 +30,13 @@ from grader.equivalence.evalcore import (
     exact_root,
     int_of,
     pow_val,
+    register_constant_enclosure,
     require_nonzero,
     sign_of,
     small,
     to_iv,
     zero_sign,
 )
-from grader.equivalence.functions import FUNCS, guard_exp_arg
 
 MAX_INT_POWER = 100_000
 Cond = Callable[[Env], bool]
@@ -308,3 +310,10 @@ def _general_power(bf: Fn, base: sympy.Expr, ef: Fn, ex: sympy.Expr) -> Fn:
 def compile_expr(expr: sympy.Basic) -> Fn:
     """Compile once (cached: the same reference is compared against many answers)."""
     return _Compiler(expr).expr(expr)
+
+
+def _enclose_constant(value: sympy.Expr, prec: int) -> Interval:
+    return to_iv(compile_expr(value)(Env({}, prec)), prec)
+
+
+register_constant_enclosure(_enclose_constant)

@@ -18,14 +18,14 @@ from typing import Literal, TypeVar
 
 import sympy
 
-from grader import limits
-from grader.equivalence import settled
+from grader.core import limits
+from grader.core.errors import BudgetExceeded
+from grader.equivalence import fallbacks
+from grader.equivalence.comparison import TARGET_BITS, Run
 from grader.equivalence.kinks import is_total, kinks_and_completeness
 from grader.equivalence.piecewise import has_switches, prove_piecewise
-from grader.equivalence.run import TARGET_BITS, Run
+from grader.equivalence.results import Counterexample, Decision, KinkPolicy
 from grader.equivalence.symbolic import Proof, prove_identity
-from grader.equivalence.types import Counterexample, Decision, KinkPolicy
-from grader.errors import BudgetExceeded
 
 SYMBOLIC_SECONDS = 0.8
 KINK_SECONDS = 0.5
@@ -43,7 +43,7 @@ def _with_budget(seconds: float, fn: Callable[[], T], fallback: T) -> T:
         with limits.time_limit(seconds):
             return fn()
     except (BudgetExceeded, RecursionError) as exc:
-        settled.cut()  # the fallback depends on the moment: do not keep this decision
+        fallbacks.cut()  # the fallback depends on the moment: do not keep this decision
         if isinstance(exc, BudgetExceeded):
             limits.check()
         return fallback

@@ -14,11 +14,12 @@ from fractions import Fraction
 import sympy
 from mpmath.libmp import mpf_sign
 
-from grader import limits
+from grader.core import limits
+from grader.equivalence import fallbacks
 from grader.equivalence import intervals as iv
-from grader.equivalence import settled
 from grader.equivalence.compiler import compile_expr
-from grader.equivalence.evalcore import (
+from grader.equivalence.intervals import Interval
+from grader.equivalence.values import (
     Ambiguous,
     Env,
     Fn,
@@ -28,7 +29,6 @@ from grader.equivalence.evalcore import (
     Val,
     to_iv,
 )
-from grader.equivalence.intervals import Interval
 
 Point = Mapping[sympy.Symbol, sympy.Expr]
 AMBIGUOUS_CAP = 2048  # bits; sample points sit exactly on a kink or >= 1e-30 away from it
@@ -65,7 +65,7 @@ def evaluate_once(fn: Fn, point: Point, prec: int, side: tuple[sympy.Symbol, int
         return Outcome("ambiguous", None, prec)
     except (RecursionError, MemoryError, OverflowError, ZeroDivisionError) as exc:
         if isinstance(exc, RecursionError | MemoryError):
-            settled.cut()
+            fallbacks.cut()
         return Outcome("overflow", None, prec)
     if not isinstance(val, Fraction) and not (iv.finite(val[0]) and iv.finite(val[1])):
         return Outcome("ambiguous", None, prec)

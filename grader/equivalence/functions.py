@@ -14,7 +14,8 @@ import sympy
 from mpmath.libmp import mpf_cmp
 
 from grader.equivalence import intervals as iv
-from grader.equivalence.evalcore import (
+from grader.equivalence.intervals import Interval
+from grader.equivalence.values import (
     F0,
     F1,
     Ambiguous,
@@ -27,7 +28,6 @@ from grader.equivalence.evalcore import (
     to_iv,
     zero_sign,
 )
-from grader.equivalence.intervals import Interval
 
 EXP_LIMIT = iv.from_int_iv(2**20)[0]  # |argument| of exp/sinh/cosh beyond which we report overflow
 NEG_EXP_LIMIT = iv.from_int_iv(-(2**20))[0]

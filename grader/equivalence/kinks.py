@@ -21,8 +21,8 @@ from mpmath.libmp import to_rational
 
 from grader.equivalence import intervals as iv
 from grader.equivalence.compiler import compile_expr
-from grader.equivalence.evalcore import Env, EvalIssue, Unsupported, to_iv
 from grader.equivalence.roots import is_total, walk, zeros
+from grader.equivalence.values import Env, EvalIssue, Unsupported, to_iv
 
 __all__ = ["domain_args", "domain_points", "find_kinks", "is_total", "kinks_and_completeness", "switch_args",
            "unsolved_domain_args", "unsolved_switch_args"]

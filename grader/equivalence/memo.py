@@ -3,7 +3,7 @@ a class types the same expressions (and the same derivation steps, and the same 
 match) again and again, in different spellings that parse alike.
 
 Kept only when settled: a decision reached through a fallback taken because time, stack or memory
-ran out (grader.equivalence.settled) is not kept, nor is anything that raised. A hit returns the
+ran out (grader.equivalence.fallbacks) is not kept, nor is anything that raised. A hit returns the
 very Decision the computation returned (frozen, so it cannot be changed by the caller).
 """
 
@@ -15,8 +15,8 @@ from typing import Literal
 
 import sympy
 
-from grader.equivalence import decide, settled
-from grader.equivalence.types import Decision, KinkPolicy
+from grader.equivalence import decide, fallbacks
+from grader.equivalence.results import Decision, KinkPolicy
 
 MAX_DECISIONS = 4096
 Key = tuple[sympy.Basic, sympy.Basic, tuple[sympy.Basic, ...], KinkPolicy | None, str]
@@ -41,9 +41,9 @@ def compare(
     if hit is not None:
         _decision_cache.move_to_end(key)  # type: ignore[arg-type]
         return hit
-    before = settled.cut_short
+    before = fallbacks.cut_short
     decision = decide.compare(reference, answer, variables, kink_policy=kink_policy, mode=mode)
-    if key is not None and settled.cut_short == before:
+    if key is not None and fallbacks.cut_short == before:
         _decision_cache[key] = decision
         if len(_decision_cache) > MAX_DECISIONS:
             _decision_cache.popitem(last=False)

@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 import sympy
 
-from grader import limits
+from grader.core import limits
 from grader.equivalence.compiler import compile_expr
-from grader.equivalence.evalcore import sign_of
 from grader.equivalence.evaluate import evaluate_adaptive
 from grader.equivalence.kinks import _organise, domain_points, kinks_and_completeness, switch_args
 from grader.equivalence.symbolic import Proof, prove_identity
+from grader.equivalence.values import sign_of
 
 _SWITCHES = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min, sympy.Piecewise)
 

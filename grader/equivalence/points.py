@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 import sympy
 
-from grader.equivalence.evalcore import Fn
 from grader.equivalence.evaluate import Outcome, evaluate_adaptive, evaluate_once
+from grader.equivalence.values import Fn
 
 Point = dict[sympy.Symbol, sympy.Expr]
 MAX_VALUES = 50_000

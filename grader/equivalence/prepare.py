@@ -2,7 +2,7 @@
 evaluate it at the sample points every comparison with it uses (the first points, the points
 around its own kinks, its one-sided limits at them), at the precisions comparisons ask for. All of
 it is cached already when a comparison computes it (compile_expr, the reference values of
-grader.equivalence.run), so comparisons made afterwards find it there; nothing else changes."""
+grader.equivalence.comparison), so comparisons made afterwards find it there; nothing else changes."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import sympy
 
-from grader import limits
-from grader.equivalence.run import LIGHT_PREC, START_PREC, Run
-from grader.equivalence.types import KinkPolicy
-from grader.errors import BudgetExceeded
+from grader.core import limits
+from grader.core.errors import BudgetExceeded
+from grader.equivalence.comparison import LIGHT_PREC, START_PREC, Run
+from grader.equivalence.results import KinkPolicy
 
 PRIME_SECONDS = 2.0  # a head start for later comparisons is not worth more
 

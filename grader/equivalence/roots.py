@@ -14,10 +14,10 @@ from collections.abc import Iterator
 
 import sympy
 
-from grader import limits
+from grader.core import limits
 from grader.equivalence import intervals as iv
 from grader.equivalence.compiler import compile_expr
-from grader.equivalence.evalcore import Env, EvalIssue, Unsupported, to_iv
+from grader.equivalence.values import Env, EvalIssue, Unsupported, to_iv
 
 Roots = tuple[list[sympy.Expr], bool]
 _ZERO_AT_ZERO = ("sinh", "tanh", "atan", "asinh", "sin", "tan", "asin", "atanh")

@@ -12,10 +12,9 @@ from fractions import Fraction
 
 import sympy
 
-from grader import limits
-from grader.equivalence import settled
+from grader.core import limits
+from grader.equivalence import fallbacks
 from grader.equivalence.compiler import compile_expr
-from grader.equivalence.evalcore import sign_of
 from grader.equivalence.evaluate import evaluate_adaptive
 from grader.equivalence.kinks import (
     _numeric_key,
@@ -25,6 +24,7 @@ from grader.equivalence.kinks import (
     unsolved_domain_args,
     unsolved_switch_args,
 )
+from grader.equivalence.values import sign_of
 
 R = sympy.Rational
 SIMPLE = [R(0), R(1), R(-1), R(2), R(-2), R(1, 2), R(-1, 2), R(3), R(-3)]
@@ -75,7 +75,7 @@ def _specials(exprs: list[sympy.Basic], var: sympy.Symbol) -> list[tuple[sympy.E
                 found = table(e, var)[0]
             except (ValueError, TypeError, sympy.PolynomialError, RecursionError) as exc:
                 if isinstance(exc, RecursionError):
-                    settled.cut()
+                    fallbacks.cut()
                 continue
             for k in found:
                 if k not in seen:

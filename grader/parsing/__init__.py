@@ -12,9 +12,9 @@ from contextlib import nullcontext
 
 import sympy
 
-from grader import limits
-from grader.errors import BudgetExceeded, ParseError
-from grader.limits import MAX_ANSWER_CHARS, MAX_DERIVATION_CHARS, MAX_TOKENS
+from grader.core import limits
+from grader.core.errors import BudgetExceeded, ParseError
+from grader.core.limits import MAX_ANSWER_CHARS, MAX_DERIVATION_CHARS, MAX_TOKENS
 from grader.parsing.build import Builder
 from grader.parsing.common import (
     CASES,
@@ -80,7 +80,7 @@ def parse_statement(text: str, ctx: ParseContext) -> list[list[Parsed]]:
 
     Claims are separated by a top-level `\\Rightarrow` (or `\\implies`) or `,`; `\\boxed{...}` is its
     content; a final `.` or `,` is punctuation. Derivatives, limits and the like stay unevaluated
-    (sympy Derivative, Limit, Subs; grader.parsing.author). Needs `ctx.author`.
+    (sympy Derivative, Limit, Subs; grader.parsing.author_notation). Needs `ctx.author`.
     """
     if not ctx.author:
         raise fail("not_allowed", text, 0, len(text), hint="statements are author notation")

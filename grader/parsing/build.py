@@ -14,10 +14,10 @@ import sympy
 from sympy.core.relational import Relational
 from sympy.logic.boolalg import Boolean
 
-from grader import limits
-from grader.errors import ParseError
-from grader.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INT_BITS
-from grader.parsing import author
+from grader.core import limits
+from grader.core.errors import ParseError, ParseErrorKind
+from grader.core.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INT_BITS
+from grader.parsing import author_notation
 from grader.parsing.approx import Approx, estimate, is_complex, magnitude
 from grader.parsing.common import fail
 from grader.parsing.context import sheet_function, symbol
@@ -171,7 +171,7 @@ class Builder:
             case Abs(arg=arg):
                 return sympy.Abs(self.value(arg))
             case Diff() | Lim() | Choice():
-                return author.build(self, node)
+                return author_notation.build(self, node)
             case Root(arg=arg, index=index):
                 exponent = sympy.Rational(1, 2) if index is None else \
                     self.power(self.value(index), sympy.Integer(-1), node)
@@ -191,7 +191,7 @@ class Builder:
                        hint=f"`{self.text[bad.start:bad.end].strip()}` has no value (a division by zero, "
                        "a logarithm of 0 or the like), so the expression around it has none either")
 
-    def guard(self, node: Node, kind: str, make: Callable[[], sympy.Basic]) -> sympy.Basic:
+    def guard(self, node: Node, kind: ParseErrorKind, make: Callable[[], sympy.Basic]) -> sympy.Basic:
         try:
             return make()
         except _SYMPY_ERRORS as err:
@@ -270,7 +270,7 @@ class Builder:
     def call(self, node: Call) -> sympy.Basic:
         f = node.func
         if node.primes:
-            out: sympy.Basic = author.primed(self, node)
+            out: sympy.Basic = author_notation.primed(self, node)
         elif node.sheet:
             out = sheet_function(f)(*[self.value(a) for a in node.args])
         elif f == "piecewise":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from grader.errors import ParseError
+from grader.core.errors import ParseError, ParseErrorKind
 from grader.parsing.names import CASE_WORDS, KEYWORDS, OTHERWISE
 
 NUM, NAME, OP = "num", "name", "op"
@@ -44,7 +44,7 @@ def is_word(tok: Token) -> bool:
     return tok.kind == NAME and tok.origin in ("", "text") and tok.value in _WORDS
 
 
-def fail(kind: str, text: str, start: int, end: int | None = None, *, found: str | None = None,
+def fail(kind: ParseErrorKind, text: str, start: int, end: int | None = None, *, found: str | None = None,
          hint: str = "", **data: object) -> ParseError:
     """A ParseError located at text[start:end]; `found` defaults to that slice."""
     stop = start + 1 if end is None else end

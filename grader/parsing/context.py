@@ -24,7 +24,7 @@ class ParseContext:
 
     variables: tuple[str, ...] | None = ("x",)
     functions: tuple[SheetFunction, ...] = ()
-    author: bool = False  # sheet and solution authors: d/dx, limits, primes, helper names (grader.parsing.author)
+    author: bool = False  # sheet and solution authors: d/dx, limits, primes, helpers (parsing.author_notation)
 
 
 @dataclass(frozen=True)

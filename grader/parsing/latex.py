@@ -51,7 +51,7 @@ def lex_command(text: str, i: int, hi: int, *, author: bool = False) -> tuple[li
     """Lex the command starting at text[i] == '\\' (the answer ends at `hi`).
 
     With `author`, `\\text{...}` holding words becomes a TEXT token that the author notation reads
-    (grader.parsing.author); for students it stays an error.
+    (grader.parsing.author_notation); for students it stays an error.
 
     Returns the tokens it stands for, the index after it, and whether spaces that follow are
     invisible (true after a letter command: `\\pi x` reads as `\\pi{}x`).

@@ -94,7 +94,7 @@ class Root(Node):
     index: Node | None = None
 
 
-# --- author notation only (grader.parsing.author) ---------------------------------------------------
+# --- author notation only (grader.parsing.author_notation) ---------------------------------------------------
 
 
 @dataclass(eq=False, kw_only=True)

@@ -6,8 +6,8 @@ juxtaposition < unary minus < ^. So `-x^2` is -(x^2) and `2^3^2` is 2^9.
 
 from __future__ import annotations
 
-from grader.limits import MAX_DEPTH
-from grader.parsing import apply, author, problems
+from grader.core.limits import MAX_DEPTH
+from grader.parsing import author_notation, calls, syntax_errors
 from grader.parsing.common import (
     BP_ADD,
     BP_AND,
@@ -55,7 +55,7 @@ class Parser:
         self.brackets = 0
         self.names = Names(ctx)
         self.has_decimal = False
-        self.author = ctx.author  # author notation (grader.parsing.author): never for students
+        self.author = ctx.author  # author notation (grader.parsing.author_notation): never for students
         self.eq_compare = False  # in a condition (`cases` row, `if`) a single `=` compares: `x = 0`
 
     # --- token access ---------------------------------------------------------------------------
@@ -93,7 +93,7 @@ class Parser:
         node = self.expr(0)
         tok = self.peek()
         if tok.kind != END:
-            raise problems.trailing(self, tok)
+            raise syntax_errors.trailing(self, tok)
         return node
 
     def expr(self, min_bp: int) -> Node:
@@ -117,7 +117,7 @@ class Parser:
                 return BP_MUL
             if v == "^":
                 return BP_POW
-            if v in COMPARISONS or author.is_equals_condition(self, tok):
+            if v in COMPARISONS or author_notation.is_equals_condition(self, tok):
                 return BP_CMP
             if v == "&":
                 return BP_AND
@@ -135,7 +135,7 @@ class Parser:
         if tok.kind in (NUM, FRAC, SQRT, ROOT, CASES):
             return BP_MUL
         if tok.kind == TEXT:
-            return author.phrase_bp(tok)
+            return author_notation.phrase_bp(tok)
         return 0
 
     def led(self, left: Node, tok: Token) -> Node:
@@ -154,7 +154,7 @@ class Parser:
                 return self.join(left, self.expr(BP_MUL), divide=v == "/")
             if v == "^":
                 return self.led_pow(left)
-            if v in COMPARISONS or author.is_equals_condition(self, tok):
+            if v in COMPARISONS or author_notation.is_equals_condition(self, tok):
                 return self.led_compare(left)
             if v == "&":
                 return self.led_logic(left, "and")
@@ -165,7 +165,7 @@ class Parser:
                 raise fail("unexpected_token", self.text, tok.start, tok.end,
                            hint="subscripts are not allowed")
         if tok.kind == TEXT:
-            return author.alternative(self, left, tok)
+            return author_notation.alternative(self, left, tok)
         if is_word(tok):
             if tok.value == "if":
                 return self.led_if(left)
@@ -188,7 +188,7 @@ class Parser:
         ops: list[str] = []
         operands = [left]
         while self.peek().kind == OP and (self.peek().value in COMPARISONS
-                                          or author.is_equals_condition(self, self.peek())):
+                                          or author_notation.is_equals_condition(self, self.peek())):
             op = self.advance().value
             ops.append("==" if op == "=" else op)  # `=` only in a condition (cases row, `if`)
             operands.append(self.expr(BP_CMP))
@@ -233,7 +233,7 @@ class Parser:
                        f"`{self.src(left.start, left.end)}*{tok.value}`"
                        if left.end - left.start < 30 else "write `*` before the number")
         right = self.expr(BP_MUL)
-        problems.check_ambiguous(self, left, right, tok)
+        syntax_errors.check_ambiguous(self, left, right, tok)
         return self.join(left, right, divide=False)
 
     def indexes(self) -> bool:
@@ -268,25 +268,25 @@ class Parser:
             if tok.value == "|":
                 return self.abs_bars()
         if tok.kind == FRAC:
-            return apply.frac(self)
+            return calls.frac(self)
         if tok.kind == SQRT:
-            return apply.latex_sqrt(self)
+            return calls.latex_sqrt(self)
         if tok.kind == ROOT:
-            return apply.unicode_root(self)
+            return calls.unicode_root(self)
         if tok.kind == CASES:
-            return apply.cases(self)
+            return calls.cases(self)
         if tok.kind == TEXT:
-            return author.phrase_value(self, tok)
-        raise problems.no_operand(self, tok)
+            return author_notation.phrase_value(self, tok)
+        raise syntax_errors.no_operand(self, tok)
 
     def name(self, tok: Token) -> Node:
         if self.author and tok.value == "lim" and tok.origin == "latex":
-            return author.limit(self, tok)
+            return author_notation.limit(self, tok)
         if self.author:
-            derivative = author.slash_derivative(self, tok)
+            derivative = author_notation.slash_derivative(self, tok)
             if derivative is not None:
                 return derivative
-            tok = author.split_helpers(self, tok)
+            tok = author_notation.split_helpers(self, tok)
         after = self.peek(1)
         r = self.names.resolve(tok, self.text, after, self.paren_text(self.i + 1))
         if r.kind == "keyword":
@@ -305,7 +305,7 @@ class Parser:
         if r.kind == "const":
             self.advance()
             return Const(start=tok.start, end=tok.end, name=r.name)
-        return apply.application(self, tok, r)
+        return calls.application(self, tok, r)
 
     def paren_text(self, i: int) -> str | None:
         """The source inside the brackets starting at token i (None if token i is not `(`)."""
@@ -348,11 +348,11 @@ class Parser:
             raise fail("not_allowed", self.text, tok.start, tok.end,
                        hint=f"brackets hold one expression: lists and tuples are not allowed{tip}")
         if tok.kind in (END, ENDCASES, ROWSEP) or (tok.kind == OP and tok.value in CLOSERS | {"|"}):
-            raise problems.missing_close(self, open_, closer, tok)
+            raise syntax_errors.missing_close(self, open_, closer, tok)
         if tok.is_op("="):
             raise fail("unexpected_token", self.text, tok.start, tok.end,
                        hint="an equation is not an expression; use `==` to compare")
-        raise problems.python_code(self, tok) or fail("unexpected_token", self.text, tok.start, tok.end,
+        raise syntax_errors.python_code(self, tok) or fail("unexpected_token", self.text, tok.start, tok.end,
                    hint=f"expected `{closer}` to close the `{open_.value}` at column {column(open_.start)}")
 
     def abs_bars(self) -> Node:
@@ -362,7 +362,7 @@ class Parser:
         inner = self.expr(0)
         tok = self.peek()
         if not tok.is_op("|"):
-            raise problems.missing_close(self, open_, "|", tok)
+            raise syntax_errors.missing_close(self, open_, "|", tok)
         self.advance()
         self.abs_depth = saved
         return Abs(start=open_.start, end=tok.end, arg=inner, paren=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grader.errors import ParseError
+from grader.core.errors import ParseError
 from grader.parsing.common import Token, fail
 from grader.parsing.context import ParseContext, SheetFunction
 from grader.parsing.names import (

@@ -10,8 +10,8 @@ from __future__ import annotations
 import unicodedata
 from fractions import Fraction
 
-from grader.errors import ParseError
-from grader.limits import MAX_INT_BITS, MAX_NUMBER_DIGITS
+from grader.core.errors import ParseError
+from grader.core.limits import MAX_INT_BITS, MAX_NUMBER_DIGITS
 from grader.parsing.common import END, ERROR, NAME, NUM, OP, PRIME, ROOT, Token, fail
 from grader.parsing.latex import lex_command
 from grader.parsing.names import GREEK, PREFIXES
@@ -47,7 +47,7 @@ def tokenize(text: str, max_tokens: int, *, author: bool = False) -> list[Token]
     """All tokens of `text`, ending with END (or with one ERROR token at the first problem).
 
     `author` adds the notation only sheet and solution authors may use: primes (`f'(x)`) and
-    `\\text{...}` holding words (see grader.parsing.author).
+    `\\text{...}` holding words (see grader.parsing.author_notation).
     """
     lexer = _Lexer(text, max_tokens, author)
     try:

@@ -1,0 +1,212 @@
+"""Grading a class: submission files -> a `Batch` (rows, per-part summaries), ready for reports.
+
+    batch = grade_paths(["submissions/"], sheet="activation-derivatives", jobs=4)
+
+The parent process never evaluates student text: files are read, and every distinct (part, answer
+text) is graded once, in worker processes (grader.batch.pool), so a hostile file or answer can at
+worst cost its own worker. `handler` is the seam for tests: it runs in the workers instead of
+`grader.batch.worker.handle` (e.g. to make one answer hang or crash its worker).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from grader import sheets
+from grader.batch.groups import summarize
+from grader.batch.model import Answer, Batch, Row
+from grader.batch.pool import Failure, WorkerPool
+from grader.batch.submissions import Submission, Unreadable, default_student, find, read, shown_path, unknown_parts
+from grader.batch.variants import Chooser, Key, by_text
+from grader.batch.worker import FINGERPRINT_SECONDS, Graded, GradeTask, Handler, SameTask, Task, handle
+from grader.core.limits import DEFAULT_SECONDS
+from grader.grading.grade import BUDGET, INTERNAL_ERROR, prepare
+from grader.sheets.model import Part, Sheet
+
+DEFAULT_MEMORY_MB = 2048
+KILL_GRACE_SECONDS = 1.0  # how long past its budget a task may run before its worker is killed
+READ_CHUNK = 100  # files per reading task: few enough round trips, small enough to balance the workers
+READ_SECONDS = 60.0  # per chunk; a file is at most 1 MB, so only a broken parser gets near this
+
+
+class Progress(Protocol):
+    """Where a batch reports how far it got (the CLI draws a bar or prints lines)."""
+
+    def phase(self, name: str, total: int) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+
+class _Silent:
+    def phase(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, count: int) -> None:
+        pass
+
+
+def grade_paths(
+    paths: Sequence[str],
+    *,
+    sheet: str | None = None,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_SECONDS,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    progress: Progress | None = None,
+    handler: Handler = handle,
+    skip: Sequence[str] = (),
+) -> Batch:
+    """Grade every submission file under `paths`.
+
+    Folders in `skip` are not searched (the report folder). Raises UsageError (bad paths, no files)
+    and SheetErrors / UsageError (bad sheet) before any grading starts; nothing in a file raises.
+    """
+    progress = progress or _Silent()
+    jobs = jobs or os.cpu_count() or 1
+    files = find(paths, skip)
+    progress.phase("reading", len(files))
+    items = _read_all(files, jobs, memory_mb, progress)
+    chosen = _choose_sheet(sheet, items)
+    parts = chosen.parts  # a property that builds a dict: once, not once per file
+    items = [_fit(item, chosen.id, parts) for item in items]
+    chooser = Chooser(chosen)  # randomised questions: each answer is graded against its student's variant
+    keys = sorted({(a, t, chooser.index(s, a)) for s in items if isinstance(s, Submission)
+                   for a, t in s.answers.items()}, key=_task_order(chosen))
+    deadline = timeout + FINGERPRINT_SECONDS + KILL_GRACE_SECONDS
+    _warm_up(chosen)
+    work = _bind(handler, chosen, timeout)
+    pool: WorkerPool[Task, object] = WorkerPool(work, jobs=jobs, deadline=deadline, memory_mb=memory_mb)
+    with pool:
+        progress.phase("grading", len(keys))
+        outputs = pool.run([GradeTask(a, t, v) for a, t, v in keys], lambda _: progress.advance(1))
+        graded: dict[Key, object] = dict(zip(keys, outputs, strict=True))
+        rows = tuple(sorted((_row(item, parts, graded, chooser) for item in items),
+                            key=lambda r: (r.student, r.file)))
+        points = tuple((address, part.points) for address, part in parts.items())
+
+        def confirm(tasks: list[SameTask]) -> list[bool]:
+            if not tasks:
+                return []
+            progress.phase("grouping", len(tasks))
+            return [out is True for out in pool.run(tasks, lambda _: progress.advance(1))]
+
+        summaries = summarize(points, rows, by_text(graded), confirm)
+    return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), _warnings(rows))
+
+
+def _read_all(files: list[str], jobs: int, memory_mb: int, progress: Progress) -> list[Submission | Unreadable]:
+    """Read files in worker processes, in chunks: parsing 10,000 YAML files is most of a big batch's
+    serial work, and a file that crashes the parser then costs only itself (its chunk is retried
+    one file at a time)."""
+    chunks = [files[i:i + READ_CHUNK] for i in range(0, len(files), READ_CHUNK)]
+    pool: WorkerPool[list[str], list[Submission | Unreadable]] = WorkerPool(
+        _read_chunk, jobs=min(jobs, len(chunks)), deadline=READ_SECONDS, memory_mb=memory_mb)
+    with pool:
+        read_chunks = pool.run(chunks, lambda i: progress.advance(len(chunks[i])))
+        retry = [file for chunk, out in zip(chunks, read_chunks, strict=True) if isinstance(out, Failure)
+                 for file in chunk]
+        alone = dict(zip(retry, pool.run([[file] for file in retry]), strict=True))
+    items: list[Submission | Unreadable] = []
+    for chunk, out in zip(chunks, read_chunks, strict=True):
+        if not isinstance(out, Failure):
+            items += out
+            continue
+        for file in chunk:
+            single = alone[file]
+            if isinstance(single, Failure):
+                shown = shown_path(file)
+                items.append(Unreadable(shown, default_student(shown), f"reading the file failed: {single.reason}"))
+            else:
+                items += single
+    return items
+
+
+def _read_chunk(files: list[str]) -> list[Submission | Unreadable]:
+    return [read(file) for file in files]
+
+
+def _warm_up(sheet: Sheet) -> None:
+    """Grade the sheet's own answers here, once, before workers are forked: the first grading in a
+    process pays ~0.5 s of lazy imports and caches, which forked workers then inherit instead of
+    each paying it again. Only the sheet's text is evaluated here, as sheets.load already does.
+    `prepare` also compiles and evaluates the known mistakes; then everything alive is frozen, so
+    the cyclic GC of each worker never scans it again (~10 % of grading) nor copies its pages."""
+    for address in sheet.parts:
+        prepare(sheet, address)
+    gc.freeze()
+
+
+def _bind(handler: Handler, sheet: Sheet, seconds: float) -> Callable[[Task], object]:
+    # Workers are forked, so this closure is inherited, never pickled.
+    def work(task: Task) -> object:
+        return handler(sheet, task, seconds)
+
+    return work
+
+
+def _task_order(sheet: Sheet) -> Callable[[Key], tuple[int, str, int]]:
+    order = {address: i for i, address in enumerate(sheet.parts)}
+    return lambda key: (order[key[0]], key[1], key[2])
+
+
+def _choose_sheet(spec: str | None, items: Sequence[Submission | Unreadable]) -> Sheet:
+    """--sheet when given; else the bundled sheet every submission that names one names; else the default."""
+    if spec is not None:
+        return sheets.load(spec)
+    named = {s.sheet for s in items if isinstance(s, Submission) and s.sheet}
+    bundled = {p.stem for p in sheets.bundled_sheets()}
+    if len(named) == 1 and named <= bundled:  # only bundled ids: a student file never names a path
+        return sheets.load(named.pop())
+    return sheets.load(None)
+
+
+def _fit(item: Submission | Unreadable, sheet_id: str, parts: dict[str, Part]) -> Submission | Unreadable:
+    if isinstance(item, Unreadable):
+        return item
+    if item.sheet is not None and item.sheet != sheet_id:
+        return Unreadable(item.file, item.student, f"the file answers sheet `{item.sheet[:40]}`, but this batch "
+                          f"grades `{sheet_id}` (grade it with --sheet {item.sheet[:40]})")
+    problem = unknown_parts(item, parts)
+    return Unreadable(item.file, item.student, problem) if problem else item
+
+
+def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key, object], chooser: Chooser) -> Row:
+    max_total = round(sum(p.points for p in parts.values()), 6)
+    if isinstance(item, Unreadable):
+        return Row(item.student, item.file, (), max_total, item.reason)
+    answers = []
+    for address, part in parts.items():
+        text = item.answers.get(address)
+        if text is None:
+            answers.append(Answer(address, "missing", 0.0, part.points))
+        else:
+            output = graded[(address, text, chooser.index(item, address))]
+            answers.append(_answer(address, part.points, text, output))
+    return Row(item.student, item.file, tuple(answers), max_total,
+               seed=chooser.seed(item), variant=chooser.values(item))
+
+
+def _answer(address: str, max_points: float, text: str, output: object) -> Answer:
+    if isinstance(output, Failure):
+        return Answer(address, "error", 0.0, max_points, text, error=f"the grader could not grade it: {output.reason}")
+    if not isinstance(output, Graded):
+        return Answer(address, "error", 0.0, max_points, text, error="the grader returned no result")
+    result = output.result
+    if result.decided_by == BUDGET:  # too costly to check: a person should look, not a 0 as `invalid`
+        return Answer(address, "error", 0.0, max_points, text, result, f"checking it took too long: {result.feedback}")
+    if result.decided_by == INTERNAL_ERROR:
+        return Answer(address, "error", 0.0, max_points, text, result, result.feedback)
+    return Answer(address, result.status, result.points, max_points, text, result)
+
+
+def _warnings(rows: Sequence[Row]) -> tuple[str, ...]:
+    files: dict[str, list[str]] = {}
+    for row in rows:
+        files.setdefault(row.student, []).append(row.file)
+    return tuple(
+        f"student `{student}` has {len(found)} files: {', '.join(found)}"
+        for student, found in sorted(files.items()) if len(found) > 1
+    )

@@ -1,0 +1,122 @@
+"""What grading a batch produces: frozen data that the report writers turn into files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from grader.grading.results import Result
+
+AnswerStatus = Literal["correct", "incorrect", "invalid", "error", "missing"]
+STATUSES: tuple[AnswerStatus, ...] = ("correct", "incorrect", "invalid", "error", "missing")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One student's answer to one part. `error` says why the grader could not grade it."""
+
+    address: str
+    status: AnswerStatus
+    points: float
+    max_points: float
+    text: str | None = None  # None when missing
+    result: Result | None = None  # None when missing, or when its worker failed
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One submission file: its answers in sheet order, or the reason it could not be read."""
+
+    student: str
+    file: str
+    answers: tuple[Answer, ...]
+    max_total: float
+    unreadable: str = ""
+    seed: int | None = None  # randomised sheets: the seed its variants came from
+    variant: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # question -> parameter -> value
+
+    @property
+    def readable(self) -> bool:
+        return not self.unreadable
+
+    @property
+    def total(self) -> float:
+        return round(sum(a.points for a in self.answers), 6)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.total / self.max_total if self.max_total else 100.0
+
+    @property
+    def status(self) -> str:
+        """`ok`, `missing parts: ...`, `grading error: ...` (both joined by `; `) or `unreadable: ...`."""
+        if self.unreadable:
+            return f"unreadable: {self.unreadable}"
+        words = []
+        for status, label in (("missing", "missing parts"), ("error", "grading error")):
+            parts = [a.address for a in self.answers if a.status == status]
+            if parts:
+                words.append(f"{label}: {', '.join(parts)}")
+        return "; ".join(words) or "ok"
+
+
+@dataclass(frozen=True)
+class WrongGroup:
+    """Wrong answers to one part that are the same function, however they were written."""
+
+    forms: tuple[tuple[str, int], ...]  # (answer text, how many students), most common first
+    mistake: str  # the sheet's message for the known mistake it matches, or ""
+    why: str  # the grader's feedback to the most common form
+
+    @property
+    def count(self) -> int:
+        return sum(n for _, n in self.forms)
+
+
+@dataclass(frozen=True)
+class UnreadableAnswer:
+    """An answer to one part that could not be read, how many typed it, and why."""
+
+    text: str
+    count: int
+    why: str
+
+
+@dataclass(frozen=True)
+class PartSummary:
+    address: str
+    points: float
+    counts: Mapping[str, int]  # by AnswerStatus, over readable submissions
+    mean: float  # mean points over readable submissions (a missing answer counts 0)
+    wrong: tuple[WrongGroup, ...]  # most common first
+    unreadable: tuple[UnreadableAnswer, ...]  # invalid answers by exact text, most common first
+
+
+@dataclass(frozen=True)
+class Batch:
+    sheet_id: str
+    sheet_title: str
+    parts: tuple[tuple[str, float], ...]  # (address, points) in sheet order
+    rows: tuple[Row, ...]  # sorted by student, then file
+    summaries: tuple[PartSummary, ...]
+    distinct_answers: int  # each distinct (part, answer text) was graded once
+    warnings: tuple[str, ...]
+
+    @property
+    def max_total(self) -> float:
+        return round(sum(p for _, p in self.parts), 6)
+
+    @property
+    def unreadable(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if not r.readable)
+
+    @property
+    def randomised(self) -> bool:
+        """The sheet has randomised questions: grade files record each submission's seed and variant."""
+        return any(r.seed is not None for r in self.rows)
+
+    @property
+    def graded(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.readable)

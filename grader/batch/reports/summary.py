@@ -1,0 +1,123 @@
+"""summary.md: what an instructor reads first. Per part: mean, counts, and the most common wrong
+answers grouped by equivalence, each with its count and the misconception it matches.
+
+Answer text comes from students, so it only ever appears inside code spans, on one line, with
+control characters made visible; table cells escape `|`.
+"""
+
+from __future__ import annotations
+
+from grader.batch.model import STATUSES, Batch, PartSummary, WrongGroup
+from grader.text.numbers import num
+
+TOP_GROUPS = 5  # wrong-answer groups shown per part
+TOP_UNREADABLE = 3
+ANSWER_WIDTH = 70
+
+
+def summary_markdown(batch: Batch) -> str:
+    lines = [f"# Grades: {_line(batch.sheet_title)}", ""]
+    lines += _overview(batch)
+    lines += ["", "## Parts", "", "| part | points | mean | " + " | ".join(STATUSES) + " |",
+              "|---|" + "---:|" * (2 + len(STATUSES))]
+    for s in batch.summaries:
+        counts = " | ".join(str(s.counts.get(status, 0)) for status in STATUSES)
+        lines.append(f"| `{s.address}` | {num(s.points)} | {num(s.mean)} | {counts} |")
+    lines += ["", "## Most common wrong answers"]
+    for s in batch.summaries:
+        lines += ["", *_part(s)]
+    if batch.unreadable:
+        lines += ["", "## Unreadable files", "", "| file | student | reason |", "|---|---|---|"]
+        lines += [f"| {_pipes(_code(r.file))} | {_pipes(_code(r.student))} | {_pipes(_line(r.unreadable))} |"
+                  for r in sorted(batch.unreadable, key=lambda r: r.file)]
+    if batch.warnings:
+        lines += ["", "## Warnings", ""] + [f"- {_line(w)}" for w in batch.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _overview(batch: Batch) -> list[str]:
+    graded = batch.graded
+    lines = [
+        f"Sheet `{batch.sheet_id}`: {len(batch.parts)} parts, {num(batch.max_total)} points.",
+        "",
+        f"- Files: {len(batch.rows)}; graded: {len(graded)}; unreadable: {len(batch.unreadable)}.",
+    ]
+    if graded:
+        mean = sum(r.total for r in graded) / len(graded)
+        percent = 100 * mean / batch.max_total if batch.max_total else 100.0
+        full = sum(1 for r in graded if r.total >= r.max_total)
+        lines.append(f"- Mean score: {num(mean)} / {num(batch.max_total)} ({percent:.1f} %); "
+                     f"full marks: {full} of {len(graded)}.")
+    lines.append(f"- Distinct answers graded: {batch.distinct_answers} (each graded once, however many typed it).")
+    errors = sum(s.counts.get("error", 0) for s in batch.summaries)
+    if errors:
+        lines.append(f"- Answers the grader could not grade (status `error`, 0 points; check them by hand): {errors}.")
+    return lines
+
+
+def _part(s: PartSummary) -> list[str]:
+    wrong = sum(g.count for g in s.wrong)
+    lines = [f"### `{s.address}` ({_points(s.points)}): {_students(wrong)} wrong"]
+    if not s.wrong and not s.unreadable:
+        return [*lines, "", "No wrong answers."]
+    if s.wrong:
+        lines.append("")
+    for i, group in enumerate(s.wrong[:TOP_GROUPS], start=1):
+        lines += _group(i, group)
+    rest = s.wrong[TOP_GROUPS:]
+    if rest:
+        lines.append(f"\n…and {_students(sum(g.count for g in rest))} in {len(rest)} other group(s).")
+    if s.unreadable:
+        shown = [f"{_code(u.text)} ({u.count})" for u in s.unreadable[:TOP_UNREADABLE]]
+        more = len(s.unreadable) - TOP_UNREADABLE
+        tail = f", and {more} more" if more > 0 else ""
+        total = sum(u.count for u in s.unreadable)
+        lines += ["", f"Invalid, could not be read ({_students(total)}): {', '.join(shown)}{tail}."]
+    return lines
+
+
+def _group(i: int, group: WrongGroup) -> list[str]:
+    (first, count), others = group.forms[0], group.forms[1:]
+    head = f"{i}. **{_students(group.count)}**: {_code(first)}"
+    if others:
+        also = ", ".join(f"{_code(text)} ({n})" for text, n in others[:3])
+        more = f" and {len(others) - 3} more form(s)" if len(others) > 3 else ""
+        head += f" ({count}); also written {also}{more}"
+    why = f"Misconception: {_line(group.mistake)}" if group.mistake else f"No known misconception. {_line(group.why)}"
+    return [head, f"   - {why.strip()}"]
+
+
+def _points(n: float) -> str:
+    return "1 point" if n == 1 else f"{num(n)} points"
+
+
+def _students(n: int) -> str:
+    return f"{n} student" if n == 1 else f"{n} students"
+
+
+def _line(text: str) -> str:
+    """One line of trusted text (feedback, sheet messages) with control characters removed."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _code(text: str) -> str:
+    """Student text as an inline code span that nothing inside can break out of."""
+    one = " ⏎ ".join(part.strip() for part in text.strip().splitlines())
+    one = "".join(c if c.isprintable() else "\ufffd" for c in one)
+    if len(one) > ANSWER_WIDTH:
+        one = one[: ANSWER_WIDTH - 1] + "…"
+    fence = "`" * (_longest_run(one, "`") + 1)
+    pad = " " if one.startswith("`") or one.endswith("`") or not one.strip() else ""
+    return f"{fence}{pad}{one}{pad}{fence}"
+
+
+def _longest_run(text: str, char: str) -> int:
+    best = run = 0
+    for c in text:
+        run = run + 1 if c == char else 0
+        best = max(best, run)
+    return best
+
+
+def _pipes(text: str) -> str:
+    return text.replace("|", "\\|")  # GitHub tables split cells on | even inside code spans

@@ -1,0 +1,228 @@
+"""A graded batch -> report files, written atomically and byte-for-byte reproducibly.
+
+Every file is written to a temporary file in its own folder and fsynced; only when all of them are
+complete are they moved into place with os.replace, so a run killed half-way leaves the previous
+reports as they were. Reports hold no timestamps or timings, rows are sorted and JSON keys too:
+the same submissions give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from grader.batch.model import Answer, Batch, Row
+from grader.batch.reports.csv_cells import cell, csv_text
+from grader.batch.reports.formats import render as render_formats
+from grader.batch.reports.summary import summary_markdown
+from grader.grading.results import Result
+from grader.text.numbers import num
+
+FORMATS = ("canvas", "moodle", "gradescope", "junit")
+
+
+def write_reports(batch: Batch, out: Path, formats: Sequence[str] = ()) -> list[Path]:
+    """Write grades.csv, results.json, summary.md and the `formats` asked for; return their paths."""
+    stage = Stage(out)
+    try:
+        stage.write("grades.csv", grades_csv(batch))
+        with stage.open("results.json") as handle:
+            write_results_json(batch, handle)
+        stage.write("summary.md", summary_markdown(batch))
+        for name, text in render_formats(batch, formats).items():
+            stage.write(name, text)
+        return stage.commit()
+    except BaseException:
+        stage.discard()
+        raise
+
+
+# --- atomic writing --------------------------------------------------------------------------------
+
+
+class Stage:
+    """Files written under temporary names, moved into place together by `commit`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._staged: list[tuple[Path, Path]] = []  # (temporary, final)
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[IO[str]]:
+        final = self.folder / name
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
+        self._staged.append((Path(temp), final))
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; reports are ordinary files
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def write(self, name: str, text: str) -> None:
+        with self.open(name) as handle:
+            handle.write(text)
+
+    def commit(self) -> list[Path]:
+        folders = set()
+        for temp, final in self._staged:
+            os.replace(temp, final)
+            folders.add(final.parent)
+        for folder in sorted(folders):  # make the renames themselves durable
+            _fsync_dir(folder)
+        done = [final for _, final in self._staged]
+        self._staged = []
+        return done
+
+    def discard(self) -> None:
+        for temp, _ in self._staged:
+            temp.unlink(missing_ok=True)
+        self._staged = []
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a folder; the files themselves are synced
+    finally:
+        os.close(fd)
+
+
+# --- grades.csv ----------------------------------------------------------------------------------
+
+
+def grades_csv(batch: Batch) -> str:
+    """student, file, one column per part (points), total, max_total, status. Unreadable: no points."""
+    header = ["student", "file", *(address for address, _ in batch.parts), "total", "max_total", "status"]
+    variants = batch.randomised  # then each row also says which variants it answered
+    rows = [[*header, "seed", "variant"] if variants else header]
+    for row in batch.rows:
+        points = [num(a.points) for a in row.answers] if row.readable else [""] * len(batch.parts)
+        total = num(row.total) if row.readable else ""
+        extra = [str(row.seed) if row.seed is not None else "", variant_text(row)] if variants else []
+        rows.append([cell(row.student), cell(row.file), *points, total, num(row.max_total), row.status, *extra])
+    return csv_text(rows)
+
+
+def variant_text(row: Row) -> str:
+    """`elu: alpha=2; leaky_relu: alpha=0.1`: the variants a row answered."""
+    return "; ".join(f"{q}: " + ", ".join(f"{n}={v}" for n, v in values.items()) for q, values in row.variant.items())
+
+
+# --- results.json --------------------------------------------------------------------------------
+
+
+def write_results_json(batch: Batch, handle: IO[str]) -> None:
+    """Every answer of every submission, byte-identical to json.dumps(..., indent=2, sort_keys=True)
+    of the whole. Streamed one submission at a time, and each distinct answer is encoded once:
+    10,000 students share a few hundred distinct answers, and indented json.dumps is slow."""
+    cache: dict[tuple[object, ...], str] = {}
+    handle.write('{\n  "sheet": ' + _dump(_sheet_json(batch), 1) + ',\n  "submissions": [')
+    for i, row in enumerate(batch.rows):
+        handle.write(("," if i else "") + "\n    " + _row_text(row, cache))
+    handle.write(("\n  " if batch.rows else "") + '],\n  "summary": ' + _dump(_summary_json(batch), 1) + "\n}\n")
+
+
+def _dump(value: object, level: int) -> str:
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * level)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False) builds one per call
+
+
+def _object(items: dict[str, str], level: int) -> str:
+    """A JSON object from already-encoded values, laid out as json.dumps(indent=2, sort_keys=True) would."""
+    if not items:
+        return "{}"
+    pad = "  " * (level + 1)
+    body = ",\n".join(f"{pad}{_encode(key)}: {items[key]}" for key in sorted(items))
+    return "{\n" + body + "\n" + "  " * level + "}"
+
+
+def _row_text(row: Row, cache: dict[tuple[object, ...], str]) -> str:
+    level = 2  # inside {"submissions": [ ... ]}
+    fields = {
+        "student": row.student, "file": row.file, "status": row.status, "unreadable": row.unreadable or None,
+        "total": row.total if row.readable else None, "max_total": row.max_total,
+    }
+    items = {key: _encode(value) for key, value in fields.items()}
+    if row.seed is not None:  # a randomised sheet: which variants this submission answered
+        items |= {"seed": _encode(row.seed), "variant": _dump(row.variant, level + 1)}
+    answers = {}
+    for a in row.answers:
+        key = (a.address, a.status, a.text, a.points, a.error, id(a.result))
+        if key not in cache:
+            cache[key] = _dump(answer_json(a), level + 2)
+        answers[a.address] = cache[key]
+    items["answers"] = _object(answers, level + 1)
+    return _object(items, level)
+
+
+def _sheet_json(batch: Batch) -> dict[str, Any]:
+    return {
+        "id": batch.sheet_id, "title": batch.sheet_title, "max_total": batch.max_total,
+        "parts": [{"address": address, "points": points} for address, points in batch.parts],
+    }
+
+
+_RESULT_DROPS = ("part", "pretty", "seconds", "status", "points", "score", "max_points")
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """One answer with the same keys whatever its status; `error` says why it could not be graded."""
+    data: dict[str, Any] = {
+        "status": answer.status, "answer": answer.text, "points": answer.points, "max_points": answer.max_points,
+        "score": round(answer.points / answer.max_points, 6) if answer.max_points else 0.0,
+        "error": answer.error or None, "feedback": None, "interpreted": None, "decided_by": None, "detail": "",
+        "mistake": None, "counterexample": None, "parse_error": None, "steps": [],
+    }
+    if answer.result is not None:
+        data.update(_result_json(answer.result))
+    return data
+
+
+def _result_json(result: Result) -> dict[str, Any]:
+    raw = result.to_json()
+    for name in _RESULT_DROPS:
+        raw.pop(name, None)
+    if not raw.get("extra"):
+        raw.pop("extra", None)
+    return raw
+
+
+def _summary_json(batch: Batch) -> dict[str, Any]:
+    return {
+        "submissions": len(batch.rows), "graded": len(batch.graded), "unreadable": len(batch.unreadable),
+        "distinct_answers": batch.distinct_answers, "warnings": list(batch.warnings),
+        "parts": [
+            {
+                "address": s.address, "points": s.points, "mean": s.mean, "counts": dict(s.counts),
+                "wrong_answers": [
+                    {"count": g.count, "mistake": g.mistake or None, "feedback": g.why,
+                     "forms": [{"answer": text, "count": n} for text, n in g.forms]}
+                    for g in s.wrong[:10]
+                ],
+                "unreadable_answers": [
+                    {"answer": u.text, "count": u.count, "feedback": u.why} for u in s.unreadable[:10]
+                ],
+            }
+            for s in batch.summaries
+        ],
+    }

@@ -1,0 +1,75 @@
+"""Bounds on what one answer may cost: sizes for the parser, a wall-clock budget for the rest.
+
+The budget is enforced two ways: long loops call `check()` (cooperative), and in the main
+thread a SIGALRM timer interrupts pure-Python work that never reaches a `check()` (sympy).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from grader.core.errors import BudgetExceeded
+
+MAX_ANSWER_CHARS = 2_000  # one expression
+MAX_DERIVATION_CHARS = 10_000  # a whole multi-line derivation
+MAX_DEPTH = 60  # nesting of brackets / operators
+MAX_TOKENS = 600
+MAX_NUMBER_DIGITS = 40  # digits in one literal
+MAX_INT_BITS = 2_000  # size of any integer the parser folds (9^9^9 is refused)
+MAX_EXPONENT = 200  # |integer exponent| applied to a non-constant expression
+DEFAULT_SECONDS = 3.0  # wall time for grading one answer
+
+_deadline: float | None = None
+
+
+def check() -> None:
+    """Raise BudgetExceeded if the current budget has run out."""
+    if _deadline is not None and time.monotonic() > _deadline:
+        raise BudgetExceeded(seconds=round(_budget, 3))
+
+
+_budget = 0.0
+
+
+def remaining() -> float | None:
+    """Seconds left in the current budget, or None when no budget is set."""
+    if _deadline is None:
+        return None
+    return max(0.0, _deadline - time.monotonic())
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise BudgetExceeded(seconds=round(_budget, 3))
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Run the body with a wall-clock budget; nested budgets never extend an outer one."""
+    global _deadline, _budget
+    outer_deadline, outer_budget = _deadline, _budget
+    new_deadline = time.monotonic() + seconds
+    if outer_deadline is not None and outer_deadline < new_deadline:
+        new_deadline = outer_deadline
+    else:
+        _budget = seconds
+    _deadline = new_deadline
+    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    old_handler = None
+    if use_alarm:
+        old_handler = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, max(new_deadline - time.monotonic(), 0.001))
+    try:
+        yield
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old_handler)
+        _deadline, _budget = outer_deadline, outer_budget
+        if use_alarm and _deadline is not None:
+            signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, max(_deadline - time.monotonic(), 0.001))

@@ -1,0 +1,73 @@
+"""Sentences a student reads about a verdict. Pure functions of data; no I/O."""
+
+from __future__ import annotations
+
+from grader.grading.results import Point
+
+METHODS = {
+    "identical": "your answer is the reference answer, written the same way",
+    "rational": "exact algebra: both are the same rational function",
+    "exp-rational": "exact algebra: both are the same rational function of e^x",
+    "symbolic": "exact algebra on both sides' building blocks",
+    "piecewise": "exact algebra on every interval between kinks, and each kink checked exactly",
+    "numeric": "agreement to 57+ significant digits at every sample point (no symbolic proof)",
+    "numeric-refutation": "exact sample points evaluated with rigorous high-precision arithmetic",
+    "kink": "the value at a kink checked against the part's rule",
+    "unsupported": "the answer uses something the checker cannot evaluate",
+    "form": "the form rules of the part",
+    "derivation": "every line of the derivation checked against the one before",
+    "mistake": "it matches a known mistake (by equivalence)",
+    "choice": "the choice you named",
+    "interval": "the number compared exactly with the allowed interval",
+    "parse": "the answer could not be read",
+    "budget": "the time budget for one answer ran out",
+    "internal-error": "the grader failed on this answer",
+}
+
+
+def method_words(method: str) -> str:
+    return METHODS.get(method, method)
+
+
+def counterexample_words(point: Point, what_expected: str = "the expected value") -> str:
+    note = f" ({point.note})" if point.note else ""
+    if point.got == "undefined":
+        return f"At {point.where()}{note} your answer is undefined, but {what_expected} is {point.expected}."
+    if point.expected == "undefined":
+        return f"At {point.where()}{note} your answer is {point.got}, but there it should be undefined."
+    return f"At {point.where()}{note} {what_expected} is {point.expected}, but your answer gives {point.got}."
+
+
+def correct(extra: str = "") -> str:
+    return "Correct." + (f" {extra.strip()}" if extra.strip() else "")
+
+
+def incorrect_with_point(point: Point) -> str:
+    return "Not correct. " + counterexample_words(point)
+
+
+def undecided() -> str:
+    return (
+        "Could not decide whether this answer is right within the time allowed. "
+        "Write it in a simpler form and try again."
+    )
+
+
+def too_slow(seconds: float) -> str:
+    return f"This answer took longer than {seconds:g} s to check; write it in a simpler form."
+
+
+def internal_error(kind: str) -> str:
+    return f"The grader failed on this answer ({kind}). It was not counted against you; please report it."
+
+
+def interval_words(value: str, low: str, high: str) -> str:
+    return f"Not correct. Your value {value} is outside the allowed interval [{low}, {high}]."
+
+
+def not_a_real_number() -> str:
+    return "Not correct. This is not a real number."
+
+
+def choice_unknown(options: list[str]) -> str:
+    return "Answer with one of: " + ", ".join(f"`{o}`" for o in options) + "."

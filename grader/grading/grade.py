@@ -1,0 +1,208 @@
+"""One answer to one part -> a Result.
+
+This is the single boundary where a student's error (unreadable text, an answer too costly to
+check) becomes an `invalid` verdict; nothing a student types gets past it as an exception.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import sympy
+
+from grader.core import limits
+from grader.core.errors import BudgetExceeded, ParseError, caret_lines, describe
+from grader.equivalence import Decision, compare, decimal_of, evaluate_at, prime
+from grader.grading import feedback
+from grader.grading.derivations import grade_derivation
+from grader.grading.findings import Outcome, match_mistake, point_of
+from grader.grading.results import ParseProblem, Result
+from grader.parsing import Parsed, parse, symbol
+from grader.sheets.forms import violations
+from grader.sheets.model import Part, Sheet
+from grader.text import pretty as prettyprint
+
+# `decided_by` of answers the grader could not finish; batch grading reports these as errors.
+BUDGET = "budget"
+INTERNAL_ERROR = "internal-error"
+
+
+def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DEFAULT_SECONDS) -> Result:
+    """Grade `answer` for the part at `address`. Raises UsageError only for an unknown part."""
+    part = sheet.part(address)
+    began = time.perf_counter()
+    try:
+        with limits.time_limit(seconds):
+            outcome = GRADERS[part.kind](sheet, part, answer)
+    except ParseError as err:
+        return _invalid_parse(part, err, time.perf_counter() - began)
+    except BudgetExceeded:
+        outcome = Outcome("invalid", 0.0, feedback.too_slow(seconds), BUDGET)
+    except (RecursionError, MemoryError, ArithmeticError, ValueError, TypeError, AttributeError) as exc:
+        # sympy can fail on odd input in many ways; the student gets a verdict, never a traceback.
+        outcome = Outcome("invalid", 0.0, feedback.internal_error(type(exc).__name__), INTERNAL_ERROR)
+    return _result(part, outcome, time.perf_counter() - began)
+
+
+def prepare(sheet: Sheet, address: str) -> None:
+    """Do once per part what every answer would otherwise repeat: expand, compile and evaluate the
+    part's reference and known mistakes at the first sample points, and grade the part's own answer
+    (which prints it). Everything is cached, exactly: results are the same, only sooner."""
+    part = sheet.part(address)
+    variables = [] if part.kind == "number" else [symbol(v) for v in sheet.variables]
+    own = [part.answer, part.start, part.target, *(m.answer for m in part.mistakes)]
+    for expression in own:
+        if expression is not None and not isinstance(expression, str):
+            prime(sheet.expand(expression.expr), variables)
+    if part.answer is not None:
+        grade(sheet, address, part.answer.text)
+    elif part.start is not None and part.target is not None:
+        grade(sheet, address, f"{part.start.text}\n= {part.target.text}")
+
+
+def _result(part: Part, o: Outcome, seconds: float) -> Result:
+    interpreted = pretty = None
+    if o.parsed is not None:
+        interpreted = prettyprint.text(o.parsed)
+        pretty = prettyprint.pretty(o.parsed)
+    elif o.said is not None:
+        interpreted = pretty = o.said
+    score = max(0.0, min(1.0, o.score))
+    return Result(
+        part=part.address, status=o.status, score=score, points=round(score * part.points, 6),
+        max_points=part.points, feedback=o.feedback, interpreted=interpreted, pretty=pretty,
+        decided_by=o.decided_by, detail=o.detail, counterexample=o.counterexample, mistake=o.mistake,
+        steps=o.steps, seconds=seconds,
+    )
+
+
+def _invalid_parse(part: Part, err: ParseError, seconds: float) -> Result:
+    end = err.end if err.end is not None else err.offset + 1
+    problem = ParseProblem(err.kind, describe(err), err.offset, end, caret_lines(err), err.hint)
+    return Result(
+        part=part.address, status="invalid", score=0.0, points=0.0, max_points=part.points,
+        feedback=f"Could not read your answer: {describe(err)}", interpreted=None, pretty=None,
+        decided_by="parse", parse_error=problem, seconds=seconds,
+    )
+
+
+# --- expression parts ------------------------------------------------------------------------------
+
+
+def grade_expression(sheet: Sheet, part: Part, answer: str) -> Outcome:
+    assert part.answer is not None
+    parsed = parse(answer, sheet.parse_context())
+    variables = [symbol(v) for v in sheet.variables]
+    given = sheet.expand(parsed.expr)
+    decision = compare(sheet.expand(part.answer.expr), given, variables, kink_policy=part.kink_policy)
+    outcome = _from_decision(sheet, part, parsed.expr, given, decision, variables)
+    return _apply_forms(part, parsed, outcome, sheet.variables)
+
+
+def _apply_forms(part: Part, parsed: Parsed, outcome: Outcome, variables: tuple[str, ...]) -> Outcome:
+    """A right answer that breaks a form rule of the part gets that rule's message and score."""
+    if outcome.status != "correct":
+        return outcome
+    for rule in part.forms:
+        broken = violations(rule, parsed.expr, parsed.has_decimal, variables)
+        if broken:
+            words = f"Equal to the expected answer, but not in the required form: it uses {', '.join(broken)}."
+            return replace(outcome, status="incorrect", score=rule.score, feedback=f"{words} {rule.message}".strip(),
+                           decided_by="form")
+    return outcome
+
+
+def _from_decision(
+    sheet: Sheet, part: Part, shown: sympy.Basic, given: sympy.Basic, decision: Decision,
+    variables: list[sympy.Symbol],
+) -> Outcome:
+    if decision.verdict == "equivalent":
+        return Outcome("correct", 1.0, feedback.correct(part.correct_feedback), decision.method,
+                       decision.detail, shown)
+    if decision.verdict == "unknown":
+        return Outcome("invalid", 0.0, feedback.undecided(), decision.method, decision.detail, shown)
+    mistake = match_mistake(sheet, part.mistakes, given, variables)
+    point = point_of(decision.counterexample) if decision.counterexample else None
+    if mistake is not None:
+        return Outcome("incorrect", mistake.score, f"Not correct. {mistake.message}", "mistake",
+                       decision.detail, shown, point, mistake.message)
+    # A number part has no variable to pick a point on: the "counterexample" would be the answer itself.
+    words = feedback.incorrect_with_point(point) if point and variables else "Not correct."
+    detail = decision.detail if variables else "compared exactly with the expected number"
+    return Outcome("incorrect", 0.0, words, decision.method, detail, shown, point)
+
+
+# --- number parts ----------------------------------------------------------------------------------
+
+
+def grade_number(sheet: Sheet, part: Part, answer: str) -> Outcome:
+    parsed = parse(answer, sheet.parse_context(variables=()))
+    value = sheet.expand(parsed.expr)
+    shown = evaluate_at(value, {}, digits=50) if not value.free_symbols else "undefined"
+    if shown == "undefined":
+        return Outcome("incorrect", 0.0, feedback.not_a_real_number(), "interval", parsed=parsed.expr)
+    if part.answer is not None:  # the engine decides exact numbers, tiny differences included
+        decision = compare(sheet.expand(part.answer.expr), value, [])
+        return _apply_forms(part, parsed, _from_decision(sheet, part, parsed.expr, value, decision, []), ())
+    assert part.interval is not None
+    if decimal_of(shown) is None and not shown.startswith("0 (to within"):
+        return Outcome("invalid", 0.0, feedback.undecided(), "interval", f"value: {shown}", parsed.expr)
+    low, high = part.interval
+    inside = [_at_least(value, low), _at_least(high, value)]
+    if None in inside:
+        return Outcome("invalid", 0.0, feedback.undecided(), "interval", "", parsed.expr)
+    if all(inside):
+        right = Outcome("correct", 1.0, feedback.correct(part.correct_feedback), "interval",
+                        f"{sympy.sstr(parsed.expr)} lies in [{low}, {high}]", parsed.expr)
+        return _apply_forms(part, parsed, right, ())
+    return Outcome("incorrect", 0.0, feedback.interval_words(evaluate_at(value, {}, digits=12), str(low), str(high)),
+                   "interval", parsed=parsed.expr)
+
+
+
+def _at_least(a: sympy.Basic, b: sympy.Basic) -> bool | None:
+    """a >= b: exactly for rationals, else from a 50-digit enclosure; None when it cannot be told."""
+    diff = a - b
+    if isinstance(diff, sympy.Rational):
+        return bool(diff >= 0)
+    text = evaluate_at(diff, {}, digits=50)
+    if text.startswith("0 (to within"):  # no sign could be seen at thousands of digits: is it 0?
+        return compare(a, b, []).verdict == "equivalent" or None
+    value = decimal_of(text)
+    return None if value is None else value >= 0
+
+
+# --- choice parts ----------------------------------------------------------------------------------
+
+
+def normalise_choice(text: str) -> str:
+    return " ".join(text.strip().strip(".!").casefold().split())
+
+
+def grade_choice(sheet: Sheet, part: Part, answer: str) -> Outcome:
+    if len(answer) > limits.MAX_ANSWER_CHARS:
+        raise ParseError("too_long", answer, limits.MAX_ANSWER_CHARS, len(answer),
+                         data={"limit": limits.MAX_ANSWER_CHARS, "length": len(answer)})
+    said = normalise_choice(answer)
+    picked = next((key for key, spellings in part.choices.items() if said in spellings), None)
+    if picked is None:
+        options = [s for spellings in part.choices.values() for s in spellings[:1]]
+        return Outcome("invalid", 0.0, feedback.choice_unknown(options), "choice")
+    if picked == part.choice:
+        return Outcome("correct", 1.0, feedback.correct(part.correct_feedback), "choice", f"answered `{picked}`",
+                       said=picked)
+    for m in part.mistakes:
+        if m.answer == picked:
+            return Outcome("incorrect", m.score, f"Not correct. {m.message}", "mistake", mistake=m.message,
+                           said=picked)
+    return Outcome("incorrect", 0.0, "Not correct.", "choice", f"answered `{picked}`", said=picked)
+
+
+GRADERS: dict[str, Callable[[Sheet, Part, str], Outcome]] = {
+    "expression": grade_expression,
+    "number": grade_number,
+    "choice": grade_choice,
+    "derivation": grade_derivation,
+}

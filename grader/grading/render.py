@@ -1,0 +1,75 @@
+"""Results -> text for a terminal (rich styles, or none) and JSON. No printing here."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from grader.grading.feedback import method_words
+from grader.grading.results import Result
+from grader.text.numbers import num
+from grader.text.terminal import markdown_text
+
+if TYPE_CHECKING:  # rich and solutions only when used: `grader check --json` starts ~40 ms sooner
+    from rich.text import Text
+
+    from grader.sheets.solutions import Solution
+
+_STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow"}
+_MARK = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
+
+
+def result_text(result: Result) -> Text:
+    """The verdict for a terminal; rich drops the styles when colour is off."""
+    from rich.text import Text
+
+    out = Text()
+    out.append(f"{_MARK[result.status]} {result.status}", style=_STYLE[result.status])
+    out.append(f"  {result.part}  {num(result.points)}/{num(result.max_points)} points\n")
+    if result.parse_error is not None:
+        out.append("\n" + _indent(result.parse_error.caret) + "\n\n")
+    elif result.pretty is not None:
+        out.append("\nYou entered:\n", style="bold")
+        out.append(_indent(result.pretty) + "\n\n")
+    for step in result.steps:
+        mark, style = ("✓", "green") if step.ok else ("✗", "red")
+        out.append(f"  {mark} ", style=style)
+        out.append(f"line {step.line}: {step.interpreted}\n")
+    if result.steps:
+        out.append("\n")
+    out.append(markdown_text(result.feedback) + "\n")
+    how = method_words(result.decided_by)
+    # The detail says it concretely when there is one; the method's words are the fallback.
+    out.append(f"\nDecided by: {result.decided_by}: {result.detail or how}\n", style="dim")
+    return out
+
+
+def result_json(result: Result) -> str:
+    return to_json_line(result.to_json())
+
+
+def to_json_line(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def solution_json(solution: Solution | None) -> dict[str, Any] | None:
+    """A worked solution as data: its steps' prose (Markdown) and mathematics (LaTeX)."""
+    if solution is None:
+        return None
+    steps = [
+        {"say": s.say, "math": s.math.latex if s.math else None, "chain": [m.latex for m in s.chain],
+         "prose": s.prose}
+        for s in solution.steps
+    ]
+    return {"part": solution.address, "title": solution.title, "steps": steps,
+            "result": solution.result.latex if solution.result else None}
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def _indent(block: str, pad: str = "  ") -> str:
+    return "\n".join(pad + line for line in block.splitlines())
+
+

@@ -1,0 +1,29 @@
+"""Exercise sheets: YAML files -> typed, checked models. Authors get file:line:col errors.
+
+The layer's public face; its modules: `model` (the dataclasses), `reader` (YAML -> model),
+`yaml_nodes` (YAML with positions), `forms` (form rules), `variants` (parameters and randomised
+questions), `solutions` (worked-solution files -> model), `bundled` (where sheets are), `files`
+(loading), `cache` (parsed sheets on disk), `schema` (the JSON Schema).
+"""
+
+from grader.sheets.bundled import DEFAULT_SHEET, bundled_dir, bundled_sheets, resolve
+from grader.sheets.files import load, load_text
+from grader.sheets.model import (
+    KINK_POLICIES,
+    PART_KINDS,
+    Definition,
+    Expression,
+    Mistake,
+    Parameter,
+    Part,
+    PartKind,
+    Question,
+    Sheet,
+    expand_definitions,
+)
+
+__all__ = [
+    "DEFAULT_SHEET", "KINK_POLICIES", "PART_KINDS", "Definition", "Expression", "Mistake", "Parameter", "Part",
+    "PartKind", "Question", "Sheet", "bundled_dir", "bundled_sheets", "expand_definitions", "load", "load_text",
+    "resolve",
+]

@@ -1,0 +1,136 @@
+"""The final `result` of a solution against the sheet: it must equal the part's reference.
+
+- an expression or number part: the result's last expression equals the part's `answer`
+  (`grader.equivalence.compare`, with the part's kink policy); a derivation part: its `target`;
+- a group solution (`relu.b`) answers its sub-parts, where that makes sense:
+  - a number sub-part whose `ask` shows a limit or derivative (`$\\lim_{h \\to 0^-} ...$`): some step of
+    the solution computes that very quantity, and its computation ends in the sub-part's `answer`;
+  - a number sub-part with an `interval`: the values the result allows at its single point row
+    (`\\text{any value between 0 and 1}` at x = 0) are the interval;
+  - a yes/no choice sub-part (is it differentiable there?): `no` exactly when the result's one-sided
+    values at that point differ.
+Anything else is reported as not checkable, never passed silently.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+
+from grader.core.errors import ParseError
+from grader.equivalence import compare
+from grader.parsing import AnyBetween, OneOf, Parsed, parse_statement
+from grader.sheets.model import Part
+from grader.verify.claim_equal import named_outside, shown
+from grader.verify.claim_math import Unchecked, one_sided_limit, resolve
+from grader.verify.steps import PartCheck, Piece
+
+_SETS = (AnyBetween, OneOf)
+_INLINE_MATH = re.compile(r"(?<!\$)\$([^$]+)\$(?!\$)")
+
+
+def check_result(pc: PartCheck, final: Piece) -> None:
+    address = pc.solution.address
+    parts = pc.sheet.parts
+    checks = [parts[address]] if address in parts else [p for a, p in parts.items() if a.startswith(address + ".")]
+    for part in checks:
+        pc.counts.claims += 1
+        try:
+            _check(pc, part, final, group=part.address != address)
+        except Unchecked as err:
+            pc.problem(final.math, final.parsed.start, f"the result cannot be compared with `{part.address}`: {err}")
+
+
+def _check(pc: PartCheck, part: Part, final: Piece, *, group: bool) -> None:
+    reference = part.target if part.kind == "derivation" else part.answer
+    if group and part.kind == "number" and part.answer is not None:
+        _asked_quantity(pc, part)
+    elif part.kind == "number" and part.interval is not None:
+        _interval(pc, part, final)
+    elif group and part.kind == "choice" and set(part.choices) == {"yes", "no"}:
+        _differentiable(pc, part, final)
+    elif reference is not None and not (group and part.kind != "number"):
+        value = resolve(final.parsed.expr, pc.env)
+        if value.has(*_SETS):
+            raise Unchecked("it names several values")
+        d = compare(pc.sheet.expand(reference.expr), value, pc.env.variables, kink_policy=part.kink_policy)
+        if d.verdict != "equivalent":
+            what = "target" if part.kind == "derivation" else "answer"
+            pc.problem(final.math, final.parsed.start, f"the result `{final.parsed.text}` is not the {what} of "
+                       f"`{part.address}`, `{reference.text}` ({d.verdict}: {d.detail})")
+    else:
+        pc.problem(pc.solution.where, 0, f"the solution of `{pc.solution.address}` cannot be checked against "
+                   f"`{part.address}` ({part.kind} part)", "give that part its own solution")
+
+
+def _asked_quantity(pc: PartCheck, part: Part) -> None:
+    asked = _ask_quantity(pc, part)
+    group = pc.solution.address
+    if asked is None:
+        pc.problem(pc.solution.where, 0, f"cannot tell which step of `{group}` answers `{part.address}`: its "
+                   "`ask` shows no limit or derivative in `$...$` to look for")
+        return
+    chains = [c for c in pc.chains if len(c) > 1 and c[0].parsed.expr == asked.expr]
+    if not chains:
+        pc.problem(pc.solution.where, 0, f"no step of `{group}` computes what `{part.address}` asks for, "
+                   f"`{asked.text}`", f"add a step `{asked.text} = ...`")
+        return
+    assert part.answer is not None
+    answer = pc.sheet.expand(part.answer.expr)
+    for chain in chains:
+        last = chain[-1]
+        d = compare(answer, resolve(last.parsed.expr, pc.env), pc.env.variables)
+        if d.verdict != "equivalent":
+            pc.problem(last.math, last.parsed.start, f"`{last.parsed.text}` ends the computation of what "
+                       f"`{part.address}` asks for, but its answer is `{part.answer.text}`")
+
+
+def _ask_quantity(pc: PartCheck, part: Part) -> Parsed | None:
+    for text in _INLINE_MATH.findall(part.ask):
+        try:
+            claims = parse_statement(text, pc.ctx())
+        except ParseError:
+            continue
+        if len(claims) == 1 and len(claims[0]) == 1 and \
+                claims[0][0].expr.has(sympy.Limit, sympy.Derivative, sympy.Subs):
+            return claims[0][0]
+    return None
+
+
+def _point_rows(pc: PartCheck, expr: sympy.Basic) -> tuple[list[tuple[sympy.Basic, sympy.Basic]], sympy.Basic]:
+    """The rows of a `cases` result that name several values at one point, and the rest."""
+    if not isinstance(expr, sympy.Piecewise):
+        raise Unchecked("the result is not a `cases` display with a row for the point")
+    x = pc.env.x
+    rows, plain = [], []
+    for value, cond in expr.args:
+        if value.has(*_SETS) and isinstance(cond, sympy.Eq) and x in cond.args:
+            rows.append((value, next(a for a in cond.args if a != x)))
+        else:
+            plain.append((value, cond))
+    if len(rows) != 1 or not plain:
+        raise Unchecked("the result needs exactly one row `x = a` with several values, and other rows")
+    return rows, sympy.Piecewise(*plain)
+
+
+def _interval(pc: PartCheck, part: Part, final: Piece) -> None:
+    assert part.interval is not None
+    low, high = part.interval
+    rows, _ = _point_rows(pc, resolve(final.parsed.expr, pc.env))
+    value, point = rows[0]
+    outside = named_outside(value, low, high)
+    exact = not isinstance(value, AnyBetween) or tuple(value.args) == (low, high)
+    if outside or not exact:
+        pc.problem(final.math, final.parsed.start, f"at x = {point} the result allows {shown(value)}, but "
+                   f"`{part.address}` accepts the values between {low} and {high}")
+
+
+def _differentiable(pc: PartCheck, part: Part, final: Piece) -> None:
+    rows, plain = _point_rows(pc, resolve(final.parsed.expr, pc.env))
+    point = rows[0][1]
+    left, right = (one_sided_limit(plain, pc.env.x, point, side) for side in ("-", "+"))
+    expected = "yes" if left == right else "no"
+    if part.choice != expected:
+        pc.problem(final.math, final.parsed.start, f"the result's one-sided values at x = {point} are {left} "
+                   f"and {right}, so `{part.address}` should be `{expected}`, not `{part.choice}`")

@@ -1,0 +1,100 @@
+"""The checks of one sheet part: its reference is the derivative of its function, its hints and
+known mistakes are sound, its numbers agree with a central difference."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sympy
+
+from grader.equivalence import compare, decimal_of, evaluate_at, find_kinks
+from grader.parsing import symbol
+from grader.sheets.model import Expression, Part, Question, Sheet
+from grader.verify.problems import Problem, at
+
+
+def check_part(sheet: Sheet, question: Question, part: Part) -> list[Problem]:
+    problems: list[Problem] = []
+    variables = [symbol(v) for v in sheet.variables]
+    reference = _reference(part)
+    if part.derivative and reference is not None:
+        if question.function is None:
+            problems.append(at(part.where, f"`{part.address}` says `derivative: true` but its question has no "
+                                           "`function` to differentiate"))
+        else:
+            problems.extend(check_derivative(sheet, question.function, reference, part))
+    if part.kind == "derivation" and part.start is not None and part.target is not None:
+        d = compare(sheet.expand(part.start.expr), sheet.expand(part.target.expr), variables, mode="both")
+        if d.verdict != "equivalent":
+            problems.append(at(part.target.where, f"the target of `{part.address}` does not equal its start "
+                                                  f"({d.verdict}: {d.detail})"))
+    if part.interval is not None:
+        low, high = (decimal_of(evaluate_at(e, {}, 30)) for e in part.interval)
+        if low is None or high is None or low > high:
+            problems.append(at(part.where, f"the interval of `{part.address}` is empty or not made of numbers"))
+    for mistake in part.mistakes:
+        if isinstance(mistake.answer, str) or reference is None:
+            continue
+        d = compare(sheet.expand(reference.expr), sheet.expand(mistake.answer.expr), variables,
+                    kink_policy=part.kink_policy)
+        if d.verdict == "equivalent":
+            problems.append(at(mistake.where, f"the mistake `{mistake.answer.text}` equals the answer of "
+                                              f"`{part.address}`, so it would never be reached; remove it"))
+    problems.extend(_hint_problems(part))
+    return problems
+
+
+def _reference(part: Part) -> Expression | None:
+    return part.start if part.kind == "derivation" else part.answer
+
+
+def _hint_problems(part: Part) -> list[Problem]:
+    """Hints are Markdown: their math delimiters must pair up, or a student sees raw `$`."""
+    out = []
+    for hint in part.hints:
+        if hint.replace("$$", "").count("$") % 2:
+            out.append(at(part.where, f"a hint of `{part.address}` has an unpaired `$`: {hint[:60]}"))
+    return out
+
+
+def check_derivative(sheet: Sheet, function: Expression, reference: Expression, part: Part) -> list[Problem]:
+    """The reference equals d/dx of the question's function: symbolically, and by numeric
+    differentiation at points on both sides of every kink."""
+    x = symbol(sheet.variables[0])
+    f = sheet.expand(function.expr)
+    ref = sheet.expand(reference.expr)
+    problems: list[Problem] = []
+    exact = sympy.diff(f, x)
+    d = compare(ref, exact, [x], mode="both")
+    if d.verdict != "equivalent":
+        cex = d.counterexample
+        where = f" at {', '.join(f'{k} = {v}' for k, v in cex.point)}: reference {cex.expected}, " \
+                f"d/dx {cex.got}" if cex else ""
+        problems.append(at(reference.where, f"the answer of `{part.address}` is not the derivative of the "
+                                            f"question's function ({d.verdict}){where}"))
+    for point in _numeric_points(f, x):
+        numeric = _central_difference(f, x, point)
+        value = decimal_of(evaluate_at(ref, {x: point}, 30))
+        if numeric is None or value is None:
+            continue  # undefined there (a kink of the reference, say): nothing to compare
+        if abs(numeric - value) > Decimal("1e-12") * max(Decimal(1), abs(value)):
+            problems.append(at(reference.where, f"the answer of `{part.address}` disagrees with numeric "
+                                                f"differentiation at x = {point}: {value:.12g} vs {numeric:.12g}"))
+            break
+    return problems
+
+
+def _numeric_points(f: sympy.Basic, x: sympy.Symbol) -> list[sympy.Rational]:
+    points = [sympy.Rational(p) for p in ("-3", "-1", "-1/2", "1/3", "1", "5/2")]
+    for k in find_kinks(f, x):
+        if isinstance(k, sympy.Rational):
+            points += [k - sympy.Rational(1, 1000), k + sympy.Rational(1, 1000), k - 1, k + 1]
+    return sorted(set(points))
+
+
+def _central_difference(f: sympy.Basic, x: sympy.Symbol, point: sympy.Rational) -> Decimal | None:
+    h = sympy.Rational(1, 10**12)
+    hi, lo = (decimal_of(evaluate_at(f, {x: point + s * h}, 40)) for s in (1, -1))
+    if hi is None or lo is None:
+        return None
+    return (hi - lo) / (2 * Decimal(10) ** -12)
