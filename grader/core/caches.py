@@ -1,41 +1,62 @@
-"""Every in-process cache at once: to measure costs uncached (benchmarks/) and to test that caches
-are exact (the same results with and without them).
+"""Every in-process cache, registered by name where it is made, so that all of them can be emptied
+at once: to measure costs uncached (benchmarks/) and to test that caches are exact (the same results
+with and without them).
 
-Found by convention rather than listed, so a cache added later is not missed: every
-`functools.lru_cache`/`cache` function and every module-level dict named `*_cache` in a loaded
-grader module, plus sympy's own cache. None of them may hold anything that is not a pure function
-of its key, so clearing them changes speed only. (The on-disk sheet cache is grader.sheets.cache.)
+A cache registers itself next to its definition:
+
+    _value_cache: dict[Key, Outcome] = {}
+    caches.register("equivalence.point_values", _value_cache)
+
+    @lru_cache(maxsize=1024)
+    def compile_expr(expr): ...
+    caches.register("equivalence.compiled", compile_expr)
+
+None of them may hold anything that is not a pure function of its key, so clearing them changes
+speed only. (The on-disk cache of parsed sheets is grader.sheets.cache.)
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from typing import Any
+from typing import Protocol
+
+
+class _Dict(Protocol):
+    def clear(self) -> None: ...
+
+
+class _LruFunction(Protocol):
+    def cache_clear(self) -> None: ...
+
+
+_registry: dict[str, _Dict | _LruFunction] = {}
+
+
+def register(name: str, cache: _Dict | _LruFunction) -> None:
+    """Add a cache (a dict-like with `clear`, or an lru_cache function) under a unique name."""
+    if name in _registry and _registry[name] is not cache:
+        raise ValueError(f"two caches are named {name!r}")
+    _registry[name] = cache
+
+
+def names() -> list[str]:
+    """The registered caches' names, sorted."""
+    return sorted(_registry)
+
+
+def registered() -> dict[str, object]:
+    """Each registered cache by name (a copy of the registry)."""
+    return dict(_registry)
 
 
 def clear() -> int:
-    """Empty every in-process cache; return how many grader caches there were."""
-    import sympy.core.cache
+    """Empty sympy's cache and every registered cache; return how many registered caches there were."""
+    import sympy.core.cache  # here: the bottom layer loads without sympy
 
     sympy.core.cache.clear_cache()
-    count = 0
-    for cache in _grader_caches():
-        cache.cache_clear() if hasattr(cache, "cache_clear") else cache.clear()
-        count += 1
-    return count
+    for cache in _registry.values():
+        if hasattr(cache, "cache_clear"):
+            cache.cache_clear()
+        else:
+            cache.clear()
+    return len(_registry)
 
-
-def _grader_caches() -> Iterator[Any]:
-    seen: set[int] = set()
-    for name, module in list(sys.modules.items()):
-        if module is None or not (name == "grader" or name.startswith("grader.")):
-            continue
-        for attr, value in list(vars(module).items()):
-            wrapped = getattr(value, "__wrapped__", None)
-            is_lru = callable(getattr(value, "cache_clear", None)) and wrapped is not None
-            is_dict = isinstance(value, dict) and attr.endswith("_cache")
-            # a function imported from another module is found there too: clear each cache once
-            if (is_lru or is_dict) and id(value) not in seen:
-                seen.add(id(value))
-                yield value

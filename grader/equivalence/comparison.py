@@ -18,7 +18,7 @@ from grader.equivalence.evaluate import (
     relative_gap,
     rounded,
 )
-from grader.equivalence.kinks import _numeric_key, switch_args
+from grader.equivalence.kinks import numeric_key, switch_args
 from grader.equivalence.points import facts_of, limit_at, value_at
 from grader.equivalence.results import Counterexample, KinkPolicy
 from grader.equivalence.sampling import (
@@ -141,7 +141,7 @@ class Run:
 
     def _check(self, sample: Sample) -> Found | None:
         pt = self._point(sample.values)
-        for var in self._kink_directions(pt):
+        for var in self.kink_directions(pt):
             left, right = self.ref_limit(pt, var, -1), self.ref_limit(pt, var, 1)
             if left.ok and right.ok and iv.disjoint(left.interval(), right.interval()):
                 self.jump_points.add(sample.values)
@@ -156,7 +156,7 @@ class Run:
                 continue
             if facts.never:
                 return False
-            key = _numeric_key(val)
+            key = numeric_key(val)
             if key is None:
                 return False
             if (facts.positive and key <= 0) or (facts.nonnegative and key < 0) \
@@ -165,7 +165,7 @@ class Run:
                 return False
         return True
 
-    def _kink_directions(self, pt: Point) -> list[sympy.Symbol]:
+    def kink_directions(self, pt: Point) -> list[sympy.Symbol]:
         """Variables along which the point sits on a kink of the reference (a switch argument is 0)."""
         out: list[sympy.Symbol] = []
         for g, fg, var in self.switches:

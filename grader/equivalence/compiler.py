@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import sympy
 
+from grader.core import caches
 from grader.equivalence import intervals as iv
 from grader.equivalence.functions import FUNCS, guard_exp_arg
 from grader.equivalence.intervals import Interval
@@ -310,6 +311,9 @@ def _general_power(bf: Fn, base: sympy.Expr, ef: Fn, ex: sympy.Expr) -> Fn:
 def compile_expr(expr: sympy.Basic) -> Fn:
     """Compile once (cached: the same reference is compared against many answers)."""
     return _Compiler(expr).expr(expr)
+
+
+caches.register("equivalence.compiled", compile_expr)
 
 
 def _enclose_constant(value: sympy.Expr, prec: int) -> Interval:

@@ -80,10 +80,6 @@ def from_fraction(p: int, q: int, prec: int) -> Interval:
     return (from_rational(p, q, prec, round_floor), from_rational(p, q, prec, round_ceiling))
 
 
-def is_exact(a: Interval) -> bool:
-    return a[0] == a[1]
-
-
 def is_pos(a: Interval) -> bool:
     return _sign(a[0]) > 0
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 import sympy
 from mpmath.libmp import to_rational
 
+from grader.core import caches
 from grader.equivalence import intervals as iv
 from grader.equivalence.compiler import compile_expr
 from grader.equivalence.roots import is_total, walk, zeros
@@ -72,7 +73,7 @@ def domain_args(expr: sympy.Basic) -> list[sympy.Expr]:
     return out
 
 
-def _numeric_key(r: sympy.Expr) -> Fraction | None:
+def numeric_key(r: sympy.Expr) -> Fraction | None:
     """An exact sort key (the value, or a 300-bit approximation for irrational constants)."""
     if isinstance(r, sympy.Rational):
         return Fraction(int(r.p), int(r.q))
@@ -85,7 +86,8 @@ def _numeric_key(r: sympy.Expr) -> Fraction | None:
     return Fraction(*to_rational(iv.midpoint(val, 300)))
 
 
-def _organise(roots: list[sympy.Expr]) -> tuple[sympy.Expr, ...]:
+def distinct_in_order(roots: list[sympy.Expr]) -> tuple[sympy.Expr, ...]:
+    """The roots without repeats: numeric ones in increasing order, then symbolic ones as found."""
     numeric: dict[sympy.Expr, Fraction] = {}
     symbolic: list[sympy.Expr] = []
     for r in roots:
@@ -94,7 +96,7 @@ def _organise(roots: list[sympy.Expr]) -> tuple[sympy.Expr, ...]:
         if r.free_symbols:
             symbolic.append(r)
             continue
-        key = _numeric_key(r)
+        key = numeric_key(r)
         if key is not None:
             numeric[r] = key
     ordered = sorted(numeric, key=lambda r: (numeric[r], sympy.default_sort_key(r)))
@@ -115,7 +117,7 @@ def _zeros_of_all(
         roots += r
         if not ok:
             unsolved.append(g)
-    return _organise(roots), not unsolved, tuple(unsolved)
+    return distinct_in_order(roots), not unsolved, tuple(unsolved)
 
 
 @lru_cache(maxsize=1024)
@@ -126,6 +128,10 @@ def _kinks(expr: sympy.Basic, var: sympy.Symbol) -> tuple[tuple[sympy.Expr, ...]
 @lru_cache(maxsize=1024)
 def _domain(expr: sympy.Basic, var: sympy.Symbol) -> tuple[tuple[sympy.Expr, ...], bool, tuple[sympy.Expr, ...]]:
     return _zeros_of_all(domain_args(expr), var)
+
+
+caches.register("equivalence.kinks", _kinks)
+caches.register("equivalence.domain_edges", _domain)
 
 
 def kinks_and_completeness(expr: sympy.Basic, var: sympy.Symbol) -> tuple[tuple[sympy.Expr, ...], bool]:

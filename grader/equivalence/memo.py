@@ -15,6 +15,7 @@ from typing import Literal
 
 import sympy
 
+from grader.core import caches
 from grader.equivalence import decide, fallbacks
 from grader.equivalence.results import Decision, KinkPolicy
 
@@ -22,6 +23,7 @@ MAX_DECISIONS = 4096
 Key = tuple[sympy.Basic, sympy.Basic, tuple[sympy.Basic, ...], KinkPolicy | None, str]
 
 _decision_cache: OrderedDict[Key, Decision] = OrderedDict()  # least recently used first
+caches.register("equivalence.decisions", _decision_cache)
 
 
 def compare(

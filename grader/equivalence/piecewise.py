@@ -17,7 +17,7 @@ import sympy
 from grader.core import limits
 from grader.equivalence.compiler import compile_expr
 from grader.equivalence.evaluate import evaluate_adaptive
-from grader.equivalence.kinks import _organise, domain_points, kinks_and_completeness, switch_args
+from grader.equivalence.kinks import distinct_in_order, domain_points, kinks_and_completeness, switch_args
 from grader.equivalence.symbolic import Proof, prove_identity
 from grader.equivalence.values import sign_of
 
@@ -107,7 +107,7 @@ def _points(ref: sympy.Expr, ans: sympy.Expr, var: sympy.Symbol) -> list[sympy.E
         if not complete or any(k.free_symbols for k in found):
             return None
         pts.extend(found)
-    return list(_organise(pts))
+    return list(distinct_in_order(pts))
 
 
 def prove_piecewise(

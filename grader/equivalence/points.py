@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import sympy
 
+from grader.core import caches
 from grader.equivalence.evaluate import Outcome, evaluate_adaptive, evaluate_once
 from grader.equivalence.values import Fn
 
@@ -16,6 +17,7 @@ Point = dict[sympy.Symbol, sympy.Expr]
 MAX_VALUES = 50_000
 
 _value_cache: dict[tuple[object, ...], Outcome] = {}
+caches.register("equivalence.point_values", _value_cache)
 
 
 def value_at(expr: sympy.Expr, fn: Fn, pt: Point, prec: int) -> Outcome:
@@ -60,3 +62,6 @@ def facts_of(var: sympy.Symbol) -> Facts | None:
     facts = Facts(never, bool(var.is_positive), bool(var.is_nonnegative), bool(var.is_negative),
                   bool(var.is_nonpositive), bool(var.is_integer))
     return facts if any(facts) else None
+
+
+caches.register("equivalence.variable_facts", facts_of)

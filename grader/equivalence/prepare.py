@@ -38,6 +38,6 @@ def _evaluate(run: Run) -> None:
         point = dict(zip(run.variables, values, strict=True))
         for prec in (START_PREC, LIGHT_PREC):  # LIGHT_PREC: the points checked after a proof
             run.ref_once(point, prec)
-        for var in run._kink_directions(point):
+        for var in run.kink_directions(point):
             run.ref_limit(point, var, -1)
             run.ref_limit(point, var, 1)

@@ -17,10 +17,10 @@ from grader.equivalence import fallbacks
 from grader.equivalence.compiler import compile_expr
 from grader.equivalence.evaluate import evaluate_adaptive
 from grader.equivalence.kinks import (
-    _numeric_key,
     domain_args,
     domain_points,
     kinks_and_completeness,
+    numeric_key,
     unsolved_domain_args,
     unsolved_switch_args,
 )
@@ -98,7 +98,7 @@ def univariate(ref: sympy.Basic, ans: sympy.Basic, var: sympy.Symbol) -> list[Sa
     values: list[tuple[sympy.Expr, str]] = [(v, "") for v in SIMPLE]
     for k, what in specials:
         values += _neighbourhood(k, var, what)
-    ordered = sorted((k for k, _ in specials), key=lambda k: _numeric_key(k) or 0)
+    ordered = sorted((k for k, _ in specials), key=lambda k: numeric_key(k) or 0)
     values += [((a + b) / 2, "between kinks") for a, b in itertools.pairwise(ordered)]
     values += [(v, "") for v in RANDOM + LARGE]
     out: list[Sample] = []
@@ -150,7 +150,7 @@ def multivariate(ref: sympy.Basic, ans: sympy.Basic, variables: tuple[sympy.Symb
                 limits.check()
                 others = {v: base[j] for j, v in enumerate(variables) if j != i}
                 kv = k.xreplace(others) if k.free_symbols else k
-                if kv.free_symbols or _numeric_key(kv) is None:
+                if kv.free_symbols or numeric_key(kv) is None:
                     continue
                 for val, note in _neighbourhood(kv, var, what):
                     vals = tuple(val if j == i else base[j] for j in range(n))
@@ -189,7 +189,7 @@ def numeric_kinks(ref: sympy.Basic, ans: sympy.Basic, var: sympy.Symbol, samples
     args = [g for g in dict.fromkeys(args) if var in g.free_symbols]
     if not args:
         return []
-    keys = {_numeric_key(s.values[0]) for s in samples}
+    keys = {numeric_key(s.values[0]) for s in samples}
     xs = sorted(k for k in keys if k is not None)
     budget = MAX_SIGN_EVALUATIONS
     brackets: list[tuple[sympy.Expr, Fraction, Fraction, int]] = []

@@ -13,6 +13,7 @@ from fractions import Fraction
 import sympy
 from mpmath.libmp import fzero, mpf_sign
 
+from grader.core import caches
 from grader.equivalence import intervals as iv
 from grader.equivalence.intervals import Interval
 
@@ -44,6 +45,7 @@ class Unsupported(Exception):
 
 
 _iv_cache: dict[tuple[Fraction, int], Interval] = {}
+caches.register("equivalence.fraction_intervals", _iv_cache)
 
 
 def to_iv(v: Val, prec: int) -> Interval:
@@ -124,6 +126,7 @@ def point_value(value: sympy.Expr, prec: int) -> Val:
 
 
 _const_cache: dict[tuple[sympy.Expr, int], Interval] = {}
+caches.register("equivalence.constant_intervals", _const_cache)
 
 # An enclosure of a constant coordinate such as log(3) at a precision. The compiler provides it:
 # this module sits below the compiler (which builds on its values), so it is told rather than importing it.
@@ -169,6 +172,7 @@ Fn = Callable[[Env], Val]
 
 
 _exact_sign_cache: dict[tuple[sympy.Expr, tuple[tuple[sympy.Symbol, sympy.Expr], ...]], int | None] = {}
+caches.register("equivalence.exact_signs", _exact_sign_cache)
 
 
 def exact_sign(expr: sympy.Expr, env: Env) -> int:

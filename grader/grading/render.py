@@ -44,10 +44,6 @@ def result_text(result: Result) -> Text:
     return out
 
 
-def result_json(result: Result) -> str:
-    return to_json_line(result.to_json())
-
-
 def to_json_line(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import sympy
 
+from grader.core import caches
+
 
 @dataclass(frozen=True)
 class SheetFunction:
@@ -48,6 +50,10 @@ def symbol(name: str) -> sympy.Symbol:
 def sheet_function(name: str) -> sympy.FunctionClass:
     """The opaque applied function of a sheet definition, e.g. sigma(x); expanded later by grading."""
     return sympy.Function(name, real=True)
+
+
+caches.register("parsing.symbols", symbol)
+caches.register("parsing.sheet_functions", sheet_function)
 
 
 class AnyBetween(sympy.Function):  # type: ignore[misc]

@@ -28,6 +28,7 @@ except ImportError:  # another Python implementation
     from hashlib import blake2b
 
 from grader import sheets
+from grader.core import caches
 from grader.sheets.model import Sheet
 
 _FORMAT = b"grader-sheet-cache-1"
@@ -95,11 +96,14 @@ def code_fingerprint() -> str:
     digest = blake2b(digest_size=32)
     for part in (sys.version, sympy.__version__, mpmath.__version__, yaml.__version__):
         digest.update(part.encode() + b"\0")
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the whole grader package, not only this folder
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0")
         digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+caches.register("sheets.code_fingerprint", code_fingerprint)
 
 
 def _read(entry: Path, key: str) -> Sheet | None:

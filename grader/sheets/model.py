@@ -14,6 +14,7 @@ from typing import Literal
 import sympy
 from sympy.core.function import AppliedUndef
 
+from grader.core import caches
 from grader.core.errors import UsageError
 from grader.equivalence import KinkPolicy
 from grader.parsing import ParseContext, SheetFunction, sheet_function, symbol
@@ -157,3 +158,6 @@ def expand_definitions(expr: sympy.Basic, definitions: tuple[Definition, ...]) -
         lam = sympy.Lambda(tuple(symbol(p) for p in d.params), d.body.expr)
         expr = expr.replace(sheet_function(d.name), lam)
     return expr
+
+
+caches.register("sheets.expanded_definitions", expand_definitions)

@@ -23,6 +23,7 @@ from dataclasses import replace
 import sympy
 import yaml
 
+from grader.core import caches
 from grader.core.errors import ParseError, describe
 from grader.equivalence import KinkPolicy
 from grader.parsing import ParseContext, parse, symbol
@@ -156,16 +157,17 @@ def at(question: Question, index: int) -> Question:
     if not t.parameters:
         return question
     key = (id(t), index)
-    cached = _CACHE.get(key)
+    cached = _variant_cache.get(key)
     if cached is None or cached[0] is not t:
         cached = (t, instantiate(t, assignments(t)[index]))
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[key] = cached
+        if len(_variant_cache) > 256:
+            _variant_cache.clear()
+        _variant_cache[key] = cached
     return cached[1]
 
 
-_CACHE: dict[tuple[int, int], tuple[Question, Question]] = {}  # batch workers ask for the same few variants
+_variant_cache: dict[tuple[int, int], tuple[Question, Question]] = {}  # batch workers ask for the same few variants
+caches.register("sheets.variants", _variant_cache)
 
 
 def with_question(sheet: Sheet, question: Question) -> Sheet:

@@ -24,6 +24,8 @@ import sympy
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 
+from grader.core import caches
+
 _UNITS = "sympy.physics.units"
 
 
@@ -62,3 +64,7 @@ def pretty(expr: sympy.Basic) -> str:
             return str(printer.doprint(expr))
     finally:
         pretty_use_unicode(previous)
+
+
+caches.register("text.sstr", text)
+caches.register("text.pretty", pretty)

@@ -50,16 +50,6 @@ def latex_to_text(latex: str) -> str:
     return re.sub(r"[ \t]{2,}", "  ", s).strip()
 
 
-def markdown_to_text(markdown: str) -> str:
-    """Markdown with $...$ and $$...$$ math -> terminal text (math turned into unicode)."""
-    text = re.sub(r"\$\$(.+?)\$\$", lambda m: "\n    " + latex_to_text(m[1]) + "\n", markdown, flags=re.S)
-    text = re.sub(r"\$(.+?)\$", lambda m: latex_to_text(m[1]), text)
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = re.sub(r"(?<![\w*])\*(.+?)\*(?![\w*])", r"\1", text)
-    text = text.replace("`", "")
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
 _OPERATOR = re.compile(r"[+\-−·×/=<>,;&]|\\(?:cdot|times|quad|qquad|to|le|ge|leq|geq|neq)(?![A-Za-z])|\s")
 
 
