@@ -24,7 +24,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from grader.batch.pool import Failure, WorkerPool
-from grader.sheets.model import Sheet
+from grader.sheets.model import ExpressionAnswer, NumberAnswer, Sheet
 
 TRANSFORMS = (*standard_transformations, implicit_multiplication_application, convert_xor)
 X = sympy.Symbol("x")
@@ -118,6 +118,7 @@ def labels(sheet: Sheet, answers: list[tuple[str, str]]) -> list[str | None]:
 
 
 def _reference(sheet: Sheet, address: str) -> str:
-    part = sheet.part(address)
-    assert part.answer is not None, f"{address} has no reference answer"
-    return part.answer.text
+    expects = sheet.part(address).expects
+    if not isinstance(expects, ExpressionAnswer | NumberAnswer):
+        raise ValueError(f"{address} has no reference answer")
+    return expects.answer.text

@@ -19,7 +19,7 @@ from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.results import Point, Step
 from grader.parsing import Parsed, parse_chain, symbol
 from grader.sheets.forms import violations
-from grader.sheets.model import Part, Sheet
+from grader.sheets.model import DerivationAnswer, Part, Sheet
 
 # A first line may name what is being differentiated before its first `=`: σ'(x) =, tanh'(x) =,
 # d/dx σ(x) =, \frac{d}{dx}\tanh(x) =. That label is the claim, not a step, so it is set aside.
@@ -60,16 +60,15 @@ def read_chain(sheet: Sheet, answer: str) -> list[tuple[int, Parsed]]:
     return pieces
 
 
-def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
-    assert part.start is not None and part.target is not None
+def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer: str) -> Outcome:
     pieces = read_chain(sheet, answer)
     variables = [symbol(v) for v in sheet.variables]
     shown = sympy.Tuple(*(p.expr for _, p in pieces)) if pieces else None
-    if len(pieces) < part.min_lines:
-        return _too_short(part, len(pieces), shown)
+    if len(pieces) < expects.min_lines:
+        return _too_short(expects, len(pieces), shown)
     steps: list[Step] = []
     expanded = [sheet.expand(p.expr) for _, p in pieces]
-    first = compare(sheet.expand(part.start.expr), expanded[0], variables)
+    first = compare(sheet.expand(expects.start.expr), expanded[0], variables)
     first_point = point_of(first.counterexample) if first.counterexample else None
     steps.append(_step(pieces[0], first.verdict == "equivalent", first.method, first_point))
     if first.verdict != "equivalent":
@@ -80,7 +79,7 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
         return Outcome("incorrect", 0.0, words, first.method, first.detail, shown, first_point,
                        steps=tuple(steps))
     per_line = Counter(number for number, _ in pieces)
-    rule = part.final_form
+    rule = expects.final_form
     if rule is not None and not violations(rule, pieces[0][1].expr, pieces[0][1].has_decimal, sheet.variables):
         words = ("Your first line is already the result to show. Start from the derivative as you found "
                  "it (for example in part (a)) and transform it, step by step, into the required form.")
@@ -89,8 +88,8 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
     # different lines in the same canonical form, so compare what was written).
     written = [" ".join(p.text.split()) for _, p in pieces]
     distinct = 1 + sum(1 for a, b in pairwise(written) if a != b)
-    if distinct < part.min_lines:
-        return _too_short(part, distinct, shown)
+    if distinct < expects.min_lines:
+        return _too_short(expects, distinct, shown)
     for i in range(1, len(pieces)):
         d = compare(expanded[i - 1], expanded[i], variables)
         point = point_of(d.counterexample) if d.counterexample else None
@@ -108,7 +107,7 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
         words = (f"Every step follows, but the last line is not in the required form: it uses "
                  f"{', '.join(outside)}. {rule.message}").strip()
         return Outcome("incorrect", rule.score, words, "form", "", shown, steps=tuple(steps))
-    end = compare(sheet.expand(part.target.expr), expanded[-1], variables)
+    end = compare(sheet.expand(expects.target.expr), expanded[-1], variables)
     if end.verdict != "equivalent":  # cannot happen when start == target; kept for sheets where it may
         return Outcome("incorrect", 0.0, "Every step follows, but the chain does not end at the required result.",
                        end.method, end.detail, shown, steps=tuple(steps))
@@ -117,10 +116,10 @@ def grade_derivation(sheet: Sheet, part: Part, answer: str) -> Outcome:
                    f"{len(pieces)} expressions, {len(pieces) - 1} steps checked", shown, steps=tuple(steps))
 
 
-def _too_short(part: Part, count: int, shown: sympy.Basic | None) -> Outcome:
+def _too_short(expects: DerivationAnswer, count: int, shown: sympy.Basic | None) -> Outcome:
     return Outcome(
         "incorrect", 0.0,
-        f"Not a derivation yet: it has {count} different expression(s); show at least {part.min_lines}, "
+        f"Not a derivation yet: it has {count} different expression(s); show at least {expects.min_lines}, "
         "one step per line, starting from the derivative and ending in the required form. "
         "A chain that only states the result proves nothing.",
         "derivation", parsed=shown,

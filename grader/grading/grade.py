@@ -7,7 +7,6 @@ check) becomes an `invalid` verdict; nothing a student types gets past it as an 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import replace
 
 import sympy
@@ -21,7 +20,16 @@ from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.results import ParseProblem, Result
 from grader.parsing import Parsed, parse, symbol
 from grader.sheets.forms import violations
-from grader.sheets.model import Part, Sheet
+from grader.sheets.model import (
+    ChoiceAnswer,
+    DerivationAnswer,
+    Expression,
+    ExpressionAnswer,
+    IntervalAnswer,
+    NumberAnswer,
+    Part,
+    Sheet,
+)
 from grader.text import pretty as prettyprint
 
 # `decided_by` of answers the grader could not finish; batch grading reports these as errors.
@@ -35,7 +43,7 @@ def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DE
     began = time.perf_counter()
     try:
         with limits.time_limit(seconds):
-            outcome = GRADERS[part.kind](sheet, part, answer)
+            outcome = _grade_part(sheet, part, answer)
     except ParseError as err:
         return _invalid_parse(part, err, time.perf_counter() - began)
     except BudgetExceeded:
@@ -52,14 +60,31 @@ def prepare(sheet: Sheet, address: str) -> None:
     (which prints it). Everything is cached, exactly: results are the same, only sooner."""
     part = sheet.part(address)
     variables = [] if part.kind == "number" else [symbol(v) for v in sheet.variables]
-    own = [part.answer, part.start, part.target, *(m.answer for m in part.mistakes)]
+    e = part.expects
+    own: list[Expression | str] = [m.answer for m in part.mistakes]
+    if isinstance(e, ExpressionAnswer | NumberAnswer):
+        own.append(e.answer)
+    elif isinstance(e, DerivationAnswer):
+        own += [e.start, e.target]
     for expression in own:
-        if expression is not None and not isinstance(expression, str):
+        if not isinstance(expression, str):
             prime(sheet.expand(expression.expr), variables)
-    if part.answer is not None:
-        grade(sheet, address, part.answer.text)
-    elif part.start is not None and part.target is not None:
-        grade(sheet, address, f"{part.start.text}\n= {part.target.text}")
+    if isinstance(e, ExpressionAnswer | NumberAnswer):
+        grade(sheet, address, e.answer.text)
+    elif isinstance(e, DerivationAnswer):
+        grade(sheet, address, f"{e.start.text}\n= {e.target.text}")
+
+
+def _grade_part(sheet: Sheet, part: Part, answer: str) -> Outcome:
+    """The grader of the part's kind; its type says which."""
+    e = part.expects
+    if isinstance(e, ExpressionAnswer):
+        return grade_expression(sheet, part, e, answer)
+    if isinstance(e, NumberAnswer | IntervalAnswer):
+        return grade_number(sheet, part, e, answer)
+    if isinstance(e, ChoiceAnswer):
+        return grade_choice(part, e, answer)
+    return grade_derivation(sheet, part, e, answer)
 
 
 def _result(part: Part, o: Outcome, seconds: float) -> Result:
@@ -91,12 +116,11 @@ def _invalid_parse(part: Part, err: ParseError, seconds: float) -> Result:
 # --- expression parts ------------------------------------------------------------------------------
 
 
-def grade_expression(sheet: Sheet, part: Part, answer: str) -> Outcome:
-    assert part.answer is not None
+def grade_expression(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str) -> Outcome:
     parsed = parse(answer, sheet.parse_context())
     variables = [symbol(v) for v in sheet.variables]
     given = sheet.expand(parsed.expr)
-    decision = compare(sheet.expand(part.answer.expr), given, variables, kink_policy=part.kink_policy)
+    decision = compare(sheet.expand(expects.answer.expr), given, variables, kink_policy=expects.kink_policy)
     outcome = _from_decision(sheet, part, parsed.expr, given, decision, variables)
     return _apply_forms(part, parsed, outcome, sheet.variables)
 
@@ -137,19 +161,18 @@ def _from_decision(
 # --- number parts ----------------------------------------------------------------------------------
 
 
-def grade_number(sheet: Sheet, part: Part, answer: str) -> Outcome:
+def grade_number(sheet: Sheet, part: Part, expects: NumberAnswer | IntervalAnswer, answer: str) -> Outcome:
     parsed = parse(answer, sheet.parse_context(variables=()))
     value = sheet.expand(parsed.expr)
     shown = evaluate_at(value, {}, digits=50) if not value.free_symbols else "undefined"
     if shown == "undefined":
         return Outcome("incorrect", 0.0, feedback.not_a_real_number(), "interval", parsed=parsed.expr)
-    if part.answer is not None:  # the engine decides exact numbers, tiny differences included
-        decision = compare(sheet.expand(part.answer.expr), value, [])
+    if isinstance(expects, NumberAnswer):  # the engine decides exact numbers, tiny differences included
+        decision = compare(sheet.expand(expects.answer.expr), value, [])
         return _apply_forms(part, parsed, _from_decision(sheet, part, parsed.expr, value, decision, []), ())
-    assert part.interval is not None
     if decimal_of(shown) is None and not shown.startswith("0 (to within"):
         return Outcome("invalid", 0.0, feedback.undecided(), "interval", f"value: {shown}", parsed.expr)
-    low, high = part.interval
+    low, high = expects.low, expects.high
     inside = [_at_least(value, low), _at_least(high, value)]
     if None in inside:
         return Outcome("invalid", 0.0, feedback.undecided(), "interval", "", parsed.expr)
@@ -181,16 +204,16 @@ def normalise_choice(text: str) -> str:
     return " ".join(text.strip().strip(".!").casefold().split())
 
 
-def grade_choice(sheet: Sheet, part: Part, answer: str) -> Outcome:
+def grade_choice(part: Part, expects: ChoiceAnswer, answer: str) -> Outcome:
     if len(answer) > limits.MAX_ANSWER_CHARS:
         raise ParseError("too_long", answer, limits.MAX_ANSWER_CHARS, len(answer),
                          data={"limit": limits.MAX_ANSWER_CHARS, "length": len(answer)})
     said = normalise_choice(answer)
-    picked = next((key for key, spellings in part.choices.items() if said in spellings), None)
+    picked = next((key for key, spellings in expects.choices.items() if said in spellings), None)
     if picked is None:
-        options = [s for spellings in part.choices.values() for s in spellings[:1]]
+        options = [s for spellings in expects.choices.values() for s in spellings[:1]]
         return Outcome("invalid", 0.0, feedback.choice_unknown(options), "choice")
-    if picked == part.choice:
+    if picked == expects.choice:
         return Outcome("correct", 1.0, feedback.correct(part.correct_feedback), "choice", f"answered `{picked}`",
                        said=picked)
     for m in part.mistakes:
@@ -199,10 +222,3 @@ def grade_choice(sheet: Sheet, part: Part, answer: str) -> Outcome:
                            said=picked)
     return Outcome("incorrect", 0.0, "Not correct.", "choice", f"answered `{picked}`", said=picked)
 
-
-GRADERS: dict[str, Callable[[Sheet, Part, str], Outcome]] = {
-    "expression": grade_expression,
-    "number": grade_number,
-    "choice": grade_choice,
-    "derivation": grade_derivation,
-}

@@ -19,7 +19,7 @@ from rich.text import Text
 from grader.grading.feedback import method_words
 from grader.grading.results import Result
 from grader.practice.records import Record
-from grader.sheets.model import Part, Question, Sheet
+from grader.sheets.model import ChoiceAnswer, DerivationAnswer, IntervalAnswer, Part, Question, Sheet
 from grader.sheets.solutions import Solution, SolutionStep
 from grader.text.numbers import num
 from grader.text.terminal import expression_text, markdown_text, math_text
@@ -64,8 +64,8 @@ def part_intro(part: Part) -> Text:
     out.append(part.address, style="bold magenta")
     out.append(f"  ({num(part.points)} point{'s' if part.points != 1 else ''})  ", style="dim")
     out.append(markdown_text(part.ask))
-    if part.kind == "derivation":
-        out.append(f"\nOne step per line (at least {part.min_lines}); an empty line ends the answer.",
+    if isinstance(part.expects, DerivationAnswer):
+        out.append(f"\nOne step per line (at least {part.expects.min_lines}); an empty line ends the answer.",
                    style="italic")
     return out
 
@@ -189,14 +189,14 @@ def solution_block(solution: Solution, *, full: bool) -> Text:
 
 
 def expected_answer(part: Part) -> str | None:
-    if part.kind == "choice":
-        return part.choice
-    if part.kind == "derivation" and part.start is not None and part.target is not None:
-        return f"a chain from {part.start.text} to {part.target.text}"
-    if part.interval is not None:
-        low, high = part.interval
-        return f"any number in [{low}, {high}]"
-    return part.answer.text if part.answer is not None else None
+    e = part.expects
+    if isinstance(e, ChoiceAnswer):
+        return e.choice
+    if isinstance(e, DerivationAnswer):
+        return f"a chain from {e.start.text} to {e.target.text}"
+    if isinstance(e, IntervalAnswer):
+        return f"any number in [{e.low}, {e.high}]"
+    return e.answer.text
 
 
 def expected(part: Part) -> Text:

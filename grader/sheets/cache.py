@@ -86,9 +86,17 @@ def _key(data: bytes, path: str) -> str:
     return digest.hexdigest()
 
 
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole grader package, not only this folder
+
+
 @cache
 def code_fingerprint() -> str:
     """A hash of the grader's own source files and the versions of what builds a sheet."""
+    return source_fingerprint(PACKAGE_DIR)
+
+
+def source_fingerprint(package: Path) -> str:
+    """A hash of every .py file under `package` (names and bytes) and the versions of what builds a sheet."""
     import mpmath
     import sympy
     import yaml
@@ -96,7 +104,6 @@ def code_fingerprint() -> str:
     digest = blake2b(digest_size=32)
     for part in (sys.version, sympy.__version__, mpmath.__version__, yaml.__version__):
         digest.update(part.encode() + b"\0")
-    package = Path(__file__).resolve().parents[1]  # the whole grader package, not only this folder
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0")
         digest.update(source.read_bytes())

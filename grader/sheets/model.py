@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Literal
 
@@ -56,26 +56,73 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class ExpressionAnswer:
+    """An expression part: the answer is a function of the sheet's variables."""
+
+    answer: Expression
+    kink_policy: KinkPolicy | None = None  # what the answer may be at the reference's kinks (`at_kinks`)
+
+
+@dataclass(frozen=True)
+class NumberAnswer:
+    """A number part with one exact value."""
+
+    answer: Expression
+
+
+@dataclass(frozen=True)
+class IntervalAnswer:
+    """A number part where any value in [low, high] is right."""
+
+    low: sympy.Expr
+    high: sympy.Expr
+
+
+@dataclass(frozen=True)
+class ChoiceAnswer:
+    """A choice part: the right choice among named ones, each with its accepted spellings."""
+
+    choices: Mapping[str, tuple[str, ...]]  # canonical -> spellings (casefolded)
+    choice: str
+
+
+@dataclass(frozen=True)
+class DerivationAnswer:
+    """A "show that" part: a chain of lines from `start` to `target`."""
+
+    start: Expression  # the expression it starts from
+    target: Expression  # what it must reach
+    final_form: FormRule | None = None  # the form its last line must have
+    min_lines: int = 2
+
+
+Expects = ExpressionAnswer | NumberAnswer | IntervalAnswer | ChoiceAnswer | DerivationAnswer
+_KIND_OF: dict[type, PartKind] = {
+    ExpressionAnswer: "expression", NumberAnswer: "number", IntervalAnswer: "number", ChoiceAnswer: "choice",
+    DerivationAnswer: "derivation",
+}
+
+
+@dataclass(frozen=True)
 class Part:
     address: str
     ask: str
-    kind: PartKind
     points: float
     where: Where
-    answer: Expression | None = None  # expression / number
-    interval: tuple[sympy.Expr, sympy.Expr] | None = None  # number
-    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # choice: canonical -> spellings
-    choice: str | None = None  # choice: the right one
-    kink_policy: KinkPolicy | None = None
-    start: Expression | None = None  # derivation: the expression it starts from
-    target: Expression | None = None  # derivation: what it must reach
-    final_form: FormRule | None = None  # derivation: the form its last line must have
+    expects: Expects  # what a right answer is; its type is the part's kind
     forms: tuple[FormRule, ...] = ()  # any part: rules the answer must follow
-    min_lines: int = 2
     derivative: bool = False  # the answer (or a derivation's start) is d/dx of the question's function
     hints: tuple[str, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     correct_feedback: str = ""
+
+    @property
+    def kind(self) -> PartKind:
+        return _KIND_OF[type(self.expects)]
+
+    @property
+    def kink_policy(self) -> KinkPolicy | None:
+        return self.expects.kink_policy if isinstance(self.expects, ExpressionAnswer) else None
 
 
 @dataclass(frozen=True)

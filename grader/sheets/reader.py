@@ -6,8 +6,6 @@ first. Every expression goes through the same safe parser as student answers.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import yaml
 
 from grader.core.errors import ParseError, describe
@@ -17,9 +15,14 @@ from grader.sheets.forms import FormRule
 from grader.sheets.model import (
     KINK_POLICIES,
     PART_KINDS,
+    ChoiceAnswer,
     Definition,
+    DerivationAnswer,
     Expression,
+    ExpressionAnswer,
+    IntervalAnswer,
     Mistake,
+    NumberAnswer,
     Part,
     Question,
     Sheet,
@@ -185,15 +188,16 @@ class Builder:
                         f"a {kind} part takes: {', '.join(sorted(allowed))}")
         forms = tuple(r.each(m.get("forms"), "`forms`", self.form_rule))
         derivative = "derivative" in m and self.flag(m["derivative"], "`derivative`")
-        base = Part(address, ask, kind, points if points is not None else 1.0, r.where(node), hints=hints,  # type: ignore[arg-type]
-                    correct_feedback=feedback, forms=forms, derivative=derivative)
-        if kind == "expression":
-            return self.expression_part(m, base)
-        if kind == "number":
-            return self.number_part(m, node, base)
-        if kind == "choice":
-            return self.choice_part(m, node, base)
-        return self.derivation_part(m, node, base)
+        read = {"expression": self.expression_part, "number": self.number_part, "choice": self.choice_part,
+                "derivation": self.derivation_part}[kind]
+        expects = read(m, node, address)
+        if expects is None:
+            return None
+        const = ParseContext(variables=self.params, functions=self.ctx.functions, author=True)
+        mistakes = self.choice_mistakes(m, expects) if isinstance(expects, ChoiceAnswer) \
+            else self.mistakes(m, const if kind == "number" else None)
+        return Part(address, ask, points if points is not None else 1.0, r.where(node), expects, forms=forms,
+                    derivative=derivative, hints=hints, mistakes=mistakes, correct_feedback=feedback)
 
     def mistakes(self, m: dict[str, yaml.Node], ctx: ParseContext | None = None) -> tuple[Mistake, ...]:
         r = self.r
@@ -209,18 +213,13 @@ class Builder:
                 out.append(Mistake(answer, message, score or 0.0, r.where(node)))
         return tuple(out)
 
-    def expression_part(self, m: dict[str, yaml.Node], base: Part) -> Part | None:
-        r = self.r
+    def expression_part(self, m: dict[str, yaml.Node], node: yaml.Node, address: str) -> ExpressionAnswer | None:
         if "answer" not in m:
-            r.error(base.where, f"part `{base.address}` needs an `answer`")
+            self.r.error(node, f"part `{address}` needs an `answer`")
             return None
         answer = self.expression(m["answer"], "`answer`")
-        policy = None
-        if "at_kinks" in m:
-            policy = self.kink_policy(m["at_kinks"])
-        if answer is None:
-            return None
-        return _replace(base, answer=answer, kink_policy=policy, mistakes=self.mistakes(m))
+        policy = self.kink_policy(m["at_kinks"]) if "at_kinks" in m else None
+        return None if answer is None else ExpressionAnswer(answer, policy)
 
     def kink_policy(self, node: yaml.Node) -> KinkPolicy | None:
         r = self.r
@@ -237,23 +236,29 @@ class Builder:
             return None
         return KinkPolicy(text)  # type: ignore[arg-type]
 
-    def number_part(self, m: dict[str, yaml.Node], node: yaml.Node, base: Part) -> Part | None:
+    def number_part(
+        self, m: dict[str, yaml.Node], node: yaml.Node, address: str
+    ) -> NumberAnswer | IntervalAnswer | None:
         r = self.r
         const = ParseContext(variables=self.params, functions=self.ctx.functions, author=True)
-        answer = self.expression(m["answer"], "`answer`", const) if "answer" in m else None
-        interval = None
-        if "interval" in m:
-            ends = [self.expression(n, "an end of `interval`", const) for n in r.sequence(m["interval"], "`interval`")]
-            if len(ends) != 2:
-                r.error(m["interval"], "`interval` must have two ends, like `[0, 1]`")
-            elif ends[0] is not None and ends[1] is not None:
-                interval = (ends[0].expr, ends[1].expr)
-        if answer is None and interval is None:
-            r.error(node, f"number part `{base.address}` needs an `answer` or an `interval`")
+        if "answer" in m and "interval" in m:
+            r.error(m["interval"], f"number part `{address}` has both an `answer` and an `interval`",
+                    "keep `answer` for one exact value, or `interval` when any value in it is right")
             return None
-        return _replace(base, answer=answer, interval=interval, mistakes=self.mistakes(m, const))
+        if "answer" in m:
+            answer = self.expression(m["answer"], "`answer`", const)
+            return None if answer is None else NumberAnswer(answer)
+        if "interval" not in m:
+            r.error(node, f"number part `{address}` needs an `answer` or an `interval`")
+            return None
+        ends = [self.expression(n, "an end of `interval`", const) for n in r.sequence(m["interval"], "`interval`")]
+        if len(ends) != 2:
+            r.error(m["interval"], "`interval` must have two ends, like `[0, 1]`")
+            return None
+        low, high = ends
+        return None if low is None or high is None else IntervalAnswer(low.expr, high.expr)
 
-    def choice_part(self, m: dict[str, yaml.Node], node: yaml.Node, base: Part) -> Part | None:
+    def choice_part(self, m: dict[str, yaml.Node], node: yaml.Node, address: str) -> ChoiceAnswer | None:
         r = self.r
         choices: dict[str, tuple[str, ...]] = {}
         if "choices" in m:
@@ -262,40 +267,42 @@ class Builder:
                 spellings = tuple(r.each(value, f"spellings of `{key}`", lambda n: r.text(n, "a spelling")))
                 choices[key] = tuple(dict.fromkeys(s.casefold() for s in (key, *spellings)))
         else:
-            r.error(node, f"choice part `{base.address}` needs `choices`")
+            r.error(node, f"choice part `{address}` needs `choices`")
         answer = r.text(m["answer"], "`answer`") if "answer" in m else None
         if answer is not None and answer not in choices:
             r.error(m["answer"], f"the answer `{answer}` is not one of the choices", f"choices: {', '.join(choices)}")
             return None
+        if answer is None:
+            r.error(node, f"choice part `{address}` needs an `answer`")
+            return None
+        return ChoiceAnswer(choices, answer)
+
+    def choice_mistakes(self, m: dict[str, yaml.Node], expects: ChoiceAnswer) -> tuple[Mistake, ...]:
+        r = self.r
         mistakes: list[Mistake] = []
         for mnode in r.sequence(m["mistakes"], "`mistakes`") if "mistakes" in m else []:
             mm = r.mapping(mnode, "a mistake", MISTAKE_KEYS, ("answer", "message"))
             if not mm or "answer" not in mm or "message" not in mm:
                 continue
             wrong, message = r.text(mm["answer"], "a mistake's `answer`"), r.text(mm["message"], "`message`")
-            if wrong is not None and wrong not in choices:
+            if wrong is not None and wrong not in expects.choices:
                 r.error(mm["answer"], f"the mistake `{wrong}` is not one of the choices")
             elif wrong is not None and message is not None:
                 mistakes.append(Mistake(wrong, message, 0.0, r.where(mnode)))
-        if answer is None:
-            r.error(node, f"choice part `{base.address}` needs an `answer`")
-            return None
-        return _replace(base, choices=choices, choice=answer, mistakes=tuple(mistakes))
+        return tuple(mistakes)
 
-    def derivation_part(self, m: dict[str, yaml.Node], node: yaml.Node, base: Part) -> Part | None:
+    def derivation_part(self, m: dict[str, yaml.Node], node: yaml.Node, address: str) -> DerivationAnswer | None:
         r = self.r
         for key in ("start", "target"):
             if key not in m:
-                r.error(node, f"derivation part `{base.address}` needs `{key}`")
+                r.error(node, f"derivation part `{address}` needs `{key}`")
         start = self.expression(m["start"], "`start`") if "start" in m else None
         target = self.expression(m["target"], "`target`") if "target" in m else None
         form = self.form_rule(m["final_form"]) if "final_form" in m else None
         min_lines = r.integer(m["min_lines"], "`min_lines`") if "min_lines" in m else 2
         if start is None or target is None:
             return None
-        return _replace(base, start=start, target=target, final_form=form, min_lines=min_lines or 2,
-                        mistakes=self.mistakes(m))
-
+        return DerivationAnswer(start, target, form, min_lines or 2)
 
     def flag(self, node: yaml.Node, what: str) -> bool:
         value = self.r.text(node, what)
@@ -331,6 +338,3 @@ class Builder:
         score = r.number(fm["score"], "`score`") if "score" in fm else 0.0
         return FormRule(only, forbid, decimals, message, score or 0.0, r.where(node))
 
-
-def _replace(part: Part, **changes: object) -> Part:
-    return replace(part, **changes)  # type: ignore[arg-type]

@@ -28,7 +28,19 @@ from grader.core.errors import ParseError, describe
 from grader.equivalence import KinkPolicy
 from grader.parsing import ParseContext, parse, symbol
 from grader.parsing.names import CONSTANTS, FORBIDDEN, GREEK, KEYWORDS, KNOWN_FUNCTIONS
-from grader.sheets.model import Expression, Mistake, Parameter, Part, Question, Sheet
+from grader.sheets.model import (
+    DerivationAnswer,
+    Expects,
+    Expression,
+    ExpressionAnswer,
+    IntervalAnswer,
+    Mistake,
+    NumberAnswer,
+    Parameter,
+    Part,
+    Question,
+    Sheet,
+)
 from grader.sheets.solutions import Math, Solution, SolutionFile
 from grader.sheets.yaml_nodes import Reader
 
@@ -251,18 +263,27 @@ def instantiate(t: Question, values: Values) -> Question:
 
 
 def _part(p: Part, fill: Filler) -> Part:
-    policy = p.kink_policy
-    if policy is not None and policy.value is not None:
-        policy = KinkPolicy(policy.kind, fill.expr(policy.value))
     return replace(
-        p, ask=fill.markdown(p.ask), answer=fill.expression(p.answer), start=fill.expression(p.start),
-        target=fill.expression(p.target), kink_policy=policy, hints=tuple(fill.markdown(h) for h in p.hints),
-        correct_feedback=fill.markdown(p.correct_feedback),
-        interval=(fill.expr(p.interval[0]), fill.expr(p.interval[1])) if p.interval else None,
-        mistakes=tuple(_mistake(m, fill) for m in p.mistakes),
-        final_form=replace(p.final_form, message=fill.markdown(p.final_form.message)) if p.final_form else None,
+        p, ask=fill.markdown(p.ask), expects=_expects(p.expects, fill), hints=tuple(fill.markdown(h) for h in p.hints),
+        correct_feedback=fill.markdown(p.correct_feedback), mistakes=tuple(_mistake(m, fill) for m in p.mistakes),
         forms=tuple(replace(f, message=fill.markdown(f.message)) for f in p.forms),
     )
+
+
+def _expects(e: Expects, fill: Filler) -> Expects:
+    if isinstance(e, ExpressionAnswer):
+        policy = e.kink_policy
+        if policy is not None and policy.value is not None:
+            policy = KinkPolicy(policy.kind, fill.expr(policy.value))
+        return ExpressionAnswer(fill.exact(e.answer), policy)
+    if isinstance(e, NumberAnswer):
+        return NumberAnswer(fill.exact(e.answer))
+    if isinstance(e, IntervalAnswer):
+        return IntervalAnswer(fill.expr(e.low), fill.expr(e.high))
+    if isinstance(e, DerivationAnswer):
+        form = replace(e.final_form, message=fill.markdown(e.final_form.message)) if e.final_form else None
+        return DerivationAnswer(fill.exact(e.start), fill.exact(e.target), form, e.min_lines)
+    return e
 
 
 def _mistake(m: Mistake, fill: Filler) -> Mistake:

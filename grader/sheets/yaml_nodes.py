@@ -131,10 +131,17 @@ class Reader:
                 yield value
 
 
+# libyaml when present: the same nodes and positions, about 10x faster than the pure-Python loader.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def compose(path: str, text: str) -> yaml.Node:
     """Compose YAML into nodes; a syntax error becomes a SheetError at its place."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:  # say it in PyYAML's own words and places, as authors have always been told
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

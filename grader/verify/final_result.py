@@ -21,7 +21,7 @@ import sympy
 from grader.core.errors import ParseError
 from grader.equivalence import compare
 from grader.parsing import AnyBetween, OneOf, Parsed, parse_statement
-from grader.sheets.model import Part
+from grader.sheets.model import ChoiceAnswer, DerivationAnswer, ExpressionAnswer, IntervalAnswer, NumberAnswer, Part
 from grader.verify.claim_equal import named_outside, shown
 from grader.verify.claim_math import Unchecked, one_sided_limit, resolve
 from grader.verify.steps import PartCheck, Piece
@@ -43,14 +43,15 @@ def check_result(pc: PartCheck, final: Piece) -> None:
 
 
 def _check(pc: PartCheck, part: Part, final: Piece, *, group: bool) -> None:
-    reference = part.target if part.kind == "derivation" else part.answer
-    if group and part.kind == "number" and part.answer is not None:
-        _asked_quantity(pc, part)
-    elif part.kind == "number" and part.interval is not None:
-        _interval(pc, part, final)
-    elif group and part.kind == "choice" and set(part.choices) == {"yes", "no"}:
-        _differentiable(pc, part, final)
-    elif reference is not None and not (group and part.kind != "number"):
+    e = part.expects
+    if group and isinstance(e, NumberAnswer):
+        _asked_quantity(pc, part, e)
+    elif isinstance(e, IntervalAnswer):
+        _interval(pc, part, e, final)
+    elif group and isinstance(e, ChoiceAnswer) and set(e.choices) == {"yes", "no"}:
+        _differentiable(pc, part, e, final)
+    elif not group and isinstance(e, ExpressionAnswer | NumberAnswer | DerivationAnswer):
+        reference = e.target if isinstance(e, DerivationAnswer) else e.answer
         value = resolve(final.parsed.expr, pc.env)
         if value.has(*_SETS):
             raise Unchecked("it names several values")
@@ -64,7 +65,7 @@ def _check(pc: PartCheck, part: Part, final: Piece, *, group: bool) -> None:
                    f"`{part.address}` ({part.kind} part)", "give that part its own solution")
 
 
-def _asked_quantity(pc: PartCheck, part: Part) -> None:
+def _asked_quantity(pc: PartCheck, part: Part, expects: NumberAnswer) -> None:
     asked = _ask_quantity(pc, part)
     group = pc.solution.address
     if asked is None:
@@ -76,14 +77,13 @@ def _asked_quantity(pc: PartCheck, part: Part) -> None:
         pc.problem(pc.solution.where, 0, f"no step of `{group}` computes what `{part.address}` asks for, "
                    f"`{asked.text}`", f"add a step `{asked.text} = ...`")
         return
-    assert part.answer is not None
-    answer = pc.sheet.expand(part.answer.expr)
+    answer = pc.sheet.expand(expects.answer.expr)
     for chain in chains:
         last = chain[-1]
         d = compare(answer, resolve(last.parsed.expr, pc.env), pc.env.variables)
         if d.verdict != "equivalent":
             pc.problem(last.math, last.parsed.start, f"`{last.parsed.text}` ends the computation of what "
-                       f"`{part.address}` asks for, but its answer is `{part.answer.text}`")
+                       f"`{part.address}` asks for, but its answer is `{expects.answer.text}`")
 
 
 def _ask_quantity(pc: PartCheck, part: Part) -> Parsed | None:
@@ -114,9 +114,8 @@ def _point_rows(pc: PartCheck, expr: sympy.Basic) -> tuple[list[tuple[sympy.Basi
     return rows, sympy.Piecewise(*plain)
 
 
-def _interval(pc: PartCheck, part: Part, final: Piece) -> None:
-    assert part.interval is not None
-    low, high = part.interval
+def _interval(pc: PartCheck, part: Part, expects: IntervalAnswer, final: Piece) -> None:
+    low, high = expects.low, expects.high
     rows, _ = _point_rows(pc, resolve(final.parsed.expr, pc.env))
     value, point = rows[0]
     outside = named_outside(value, low, high)
@@ -126,11 +125,11 @@ def _interval(pc: PartCheck, part: Part, final: Piece) -> None:
                    f"`{part.address}` accepts the values between {low} and {high}")
 
 
-def _differentiable(pc: PartCheck, part: Part, final: Piece) -> None:
+def _differentiable(pc: PartCheck, part: Part, expects: ChoiceAnswer, final: Piece) -> None:
     rows, plain = _point_rows(pc, resolve(final.parsed.expr, pc.env))
     point = rows[0][1]
     left, right = (one_sided_limit(plain, pc.env.x, point, side) for side in ("-", "+"))
     expected = "yes" if left == right else "no"
-    if part.choice != expected:
+    if expects.choice != expected:
         pc.problem(final.math, final.parsed.start, f"the result's one-sided values at x = {point} are {left} "
-                   f"and {right}, so `{part.address}` should be `{expected}`, not `{part.choice}`")
+                   f"and {right}, so `{part.address}` should be `{expected}`, not `{expects.choice}`")

@@ -9,7 +9,16 @@ import sympy
 
 from grader.equivalence import compare, decimal_of, evaluate_at, find_kinks
 from grader.parsing import symbol
-from grader.sheets.model import Expression, Part, Question, Sheet
+from grader.sheets.model import (
+    DerivationAnswer,
+    Expression,
+    ExpressionAnswer,
+    IntervalAnswer,
+    NumberAnswer,
+    Part,
+    Question,
+    Sheet,
+)
 from grader.verify.problems import Problem, at
 
 
@@ -23,13 +32,14 @@ def check_part(sheet: Sheet, question: Question, part: Part) -> list[Problem]:
                                            "`function` to differentiate"))
         else:
             problems.extend(check_derivative(sheet, question.function, reference, part))
-    if part.kind == "derivation" and part.start is not None and part.target is not None:
-        d = compare(sheet.expand(part.start.expr), sheet.expand(part.target.expr), variables, mode="both")
+    e = part.expects
+    if isinstance(e, DerivationAnswer):
+        d = compare(sheet.expand(e.start.expr), sheet.expand(e.target.expr), variables, mode="both")
         if d.verdict != "equivalent":
-            problems.append(at(part.target.where, f"the target of `{part.address}` does not equal its start "
+            problems.append(at(e.target.where, f"the target of `{part.address}` does not equal its start "
                                                   f"({d.verdict}: {d.detail})"))
-    if part.interval is not None:
-        low, high = (decimal_of(evaluate_at(e, {}, 30)) for e in part.interval)
+    if isinstance(e, IntervalAnswer):
+        low, high = (decimal_of(evaluate_at(end, {}, 30)) for end in (e.low, e.high))
         if low is None or high is None or low > high:
             problems.append(at(part.where, f"the interval of `{part.address}` is empty or not made of numbers"))
     for mistake in part.mistakes:
@@ -45,7 +55,11 @@ def check_part(sheet: Sheet, question: Question, part: Part) -> list[Problem]:
 
 
 def _reference(part: Part) -> Expression | None:
-    return part.start if part.kind == "derivation" else part.answer
+    """What the part's function differentiates to, as the sheet writes it: the answer, or a derivation's start."""
+    e = part.expects
+    if isinstance(e, DerivationAnswer):
+        return e.start
+    return e.answer if isinstance(e, ExpressionAnswer | NumberAnswer) else None
 
 
 def _hint_problems(part: Part) -> list[Problem]:

@@ -10,7 +10,7 @@ import sympy
 from grader import sheets
 from grader.core.errors import SheetErrors, UsageError
 from grader.parsing import sheet_function, symbol
-from grader.sheets.model import Sheet
+from grader.sheets.model import ExpressionAnswer, Sheet
 
 x = symbol("x")
 
@@ -68,7 +68,8 @@ def test_unknown_part_suggests(sheet: Sheet) -> None:
 
 def test_minimal_sheet_loads() -> None:
     s = sheets.load_text(MINIMAL, "demo.yaml")
-    assert s.part("q.a").answer is not None
+    expects = s.part("q.a").expects
+    assert isinstance(expects, ExpressionAnswer) and expects.answer.text
     assert s.expand(sheet_function("sq")(x + 1)) == (x + 1) ** 2
 
 

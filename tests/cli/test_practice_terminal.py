@@ -13,6 +13,8 @@ if sys.platform == "win32":
     pytest.skip("pseudo-terminals are POSIX", allow_module_level=True)
 pexpect = pytest.importorskip("pexpect")
 
+pytestmark = pytest.mark.system  # drives `python -m grader practice` in a pseudo-terminal
+
 COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-7]m|\x1b\[[0-9;]*38;")  # a foreground colour (bold/dim are not colour)
 
 

@@ -3,7 +3,7 @@ file) must produce exactly the files in tests/golden/batch/, byte for byte.
 
 When a change to grading or wording is intended, regenerate the golden files and review the diff:
 
-    GRADER_UPDATE_GOLDEN=1 python -m pytest tests/test_batch_golden.py
+    GRADER_UPDATE_GOLDEN=1 python -m pytest tests/batch/test_batch_golden.py
 
 (the run rewrites tests/golden/batch/ from the current output; without the variable, tests compare).
 """
@@ -21,7 +21,7 @@ from typer.testing import CliRunner, Result
 
 from grader.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "batch"
 FORMATS = "canvas,moodle,gradescope,junit"
 BAD_FILES = ("empty.yaml", "binary.yaml", "latin1.yaml", "invalid-yaml.yaml", "wrong-shape.yaml", "unknown-part.yaml")
@@ -84,6 +84,7 @@ def test_every_bad_file_is_listed_with_its_reason() -> None:
         assert f"unreadable: {words}" in reasons[name]
 
 
+@pytest.mark.system  # starts `python -m grader grade` twice in subprocesses
 def test_identical_bytes_across_processes_hash_seeds_and_jobs(tmp_path: Path) -> None:
     """Same input, separate processes (different PYTHONHASHSEED and --jobs): identical files."""
     outs = []

@@ -1,6 +1,6 @@
 """The activation-function bank: the bundled sheets beyond the first, their answers and their functions.
 
-`grader verify` on every bundled sheet and solution is tests/test_verify.py::test_repository_passes;
+`grader verify` on every bundled sheet and solution is tests/verify/test_verify.py::test_repository_passes;
 here: what the bank covers, that `grader list` shows it, that typical answers get the right verdict,
 and that erf, Φ, φ, softplus and log1p are known through the sheets' definitions alone.
 """
@@ -18,12 +18,12 @@ from grader.cli import app
 from grader.grading import grade as grading
 from grader.parsing import KNOWN_FUNCTIONS, parse
 from grader.sheets import solutions
-from grader.sheets.model import Sheet
+from grader.sheets.model import DerivationAnswer, Sheet
 from grader.sheets.variants import pick, scoped
 from grader.verify.run import items_for
 
 BANK = ("smooth-activations", "piecewise-activations")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The functions of the bank: question id -> what the issue calls it.
 FUNCTIONS = {
@@ -59,8 +59,8 @@ def test_classic_identities_are_derivation_parts(bank: dict[str, Sheet]) -> None
     for address in ("softplus.b", "logsigmoid.b", "silu.b", "silu.c", "swish.b", "mish.b", "gelu.b",
                     "gelu_tanh.b", "softsign.b"):
         part = smooth.part(address)
-        assert part.kind == "derivation" and part.derivative and part.final_form is not None, address
-        assert part.min_lines >= 2 and part.start is not None and part.target is not None
+        assert isinstance(part.expects, DerivationAnswer) and part.kind == "derivation", address
+        assert part.derivative and part.expects.final_form is not None and part.expects.min_lines >= 2, address
 
 
 def test_every_part_has_hints_or_is_a_follow_up(bank: dict[str, Sheet]) -> None:

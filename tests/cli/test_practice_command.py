@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from grader.cli import app
@@ -23,6 +24,7 @@ def practice(*args: str, answers: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.system  # starts `python -m grader` in a subprocess
 def test_piped_session_invalid_wrong_hint_correct_and_a_derivation() -> None:
     answers = "\n".join([
         "tahn(x)",  # invalid: caret and hint, no attempt used
@@ -51,6 +53,7 @@ def test_piped_session_invalid_wrong_hint_correct_and_a_derivation() -> None:
     assert "\x1b[" not in out  # no colour into a pipe
 
 
+@pytest.mark.system  # starts `python -m grader` in a subprocess
 def test_piped_session_correct_first_try_then_solution() -> None:
     done = practice("--question", "tanh", answers="sech^2 x\n:solution\n")
     assert done.returncode == 0
@@ -60,6 +63,7 @@ def test_piped_session_correct_first_try_then_solution() -> None:
     assert "solution shown" in out and "2/5" in out
 
 
+@pytest.mark.system  # starts `python -m grader` in a subprocess
 def test_piped_input_ending_mid_session_prints_the_table() -> None:
     done = practice("--question", "tanh", "--no-color", answers="1\n")
     assert done.returncode == 0
@@ -68,6 +72,7 @@ def test_piped_input_ending_mid_session_prints_the_table() -> None:
     assert "Traceback" not in done.stdout + done.stderr
 
 
+@pytest.mark.system  # starts `python -m grader` in a subprocess
 def test_bad_sheet_or_question_is_a_usage_error() -> None:
     done = practice("no-such-sheet", answers="")
     assert done.returncode == 2 and "no bundled sheet `no-such-sheet`" in done.stderr

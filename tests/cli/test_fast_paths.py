@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from grader.cli import app
 
+pytestmark = pytest.mark.system  # each test starts a fresh Python process: a cold start is the point
+
 EXPRESSIONS = [
     "exp(-x)/(1 + exp(-x))**2", "sigma(x)*(1 - sigma(x))", "4*exp(2*x)/(exp(2*x) + 1)**2", "-x*exp(-x)",
     "Piecewise((0, x < 0), (1, x > 0))", "Heaviside(x, 1/2)", "sech(x/2)**2/4", "1 - tanh(x)**2",

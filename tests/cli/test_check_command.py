@@ -112,6 +112,7 @@ def test_help_has_examples() -> None:
     assert "Examples" in out and "grader check sigmoid.a" in out
 
 
+@pytest.mark.system  # starts `python -m grader` in a subprocess
 def test_python_dash_m_runs_from_another_folder(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "grader", "check", "tanh.a", "sech^2 x", "--json"],

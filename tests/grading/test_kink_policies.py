@@ -15,7 +15,7 @@ from grader import sheets
 from grader.equivalence import KinkPolicy, compare, find_kinks
 from grader.grading import grade as grading
 from grader.parsing import parse, symbol
-from grader.sheets.model import Sheet
+from grader.sheets.model import ExpressionAnswer, Sheet
 from grader.sheets.variants import at_index, pick, scoped
 
 x = symbol("x")
@@ -83,9 +83,9 @@ def test_leaky_relu_between_alpha_and_1(kinks: Sheet, index: int) -> None:
     ("hardsigmoid.a", "-3", "1/12", "1/4"), ("hardsigmoid.a", "3", "0", "1/2"),
 ])
 def test_between_at_each_kink(kinks: Sheet, address: str, kink: str, inside: str, outside: str) -> None:
-    reference = kinks.part(address).answer
-    assert reference is not None
-    base = reference.text
+    expects = kinks.part(address).expects
+    assert isinstance(expects, ExpressionAnswer)
+    base = expects.answer.text
     for value, verdict in ((inside, "correct"), (outside, "incorrect")):
         answer = f"{value} if x == {kink} else {base}"
         assert status(kinks, address, answer) == verdict, (address, kink, value)

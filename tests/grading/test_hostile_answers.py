@@ -76,3 +76,50 @@ def test_nothing_ran(sheet: Sheet, tmp_path: object) -> None:
     import os
 
     assert not os.path.exists("/tmp/grader-pwned")
+
+
+# --- code is refused by the parser, never run -----------------------------------------------------------
+
+CODE = [
+    "__import__('os').system('echo pwned')",
+    "eval('1')",
+    "lambda x: x",
+    "x.__class__",
+    "np.exp.__globals__",
+    "os.system('ls')",
+    "open('/etc/passwd')",
+    "sympify('x')",
+    "[x for x in range(10)]",
+    r"\input{/etc/passwd}",
+    r"\write18{ls}",
+    "x\nimport os",
+]
+
+
+@pytest.mark.parametrize("answer", CODE)
+def test_code_is_refused_by_the_parser(sheet: Sheet, answer: str) -> None:
+    result = grade(sheet, "sigmoid.a", answer)
+    assert result.status == "invalid"
+    assert result.decided_by == "parse"
+
+
+# --- size limits: just inside is graded, just outside is refused, both in time -----------------------------
+
+BOUNDS: list[tuple[str, str]] = [
+    ("x^200", "incorrect"),
+    ("x^201", "invalid"),
+    ("1" * 40, "incorrect"),
+    ("1" * 41, "invalid"),
+    ("(" * 59 + "x" + ")" * 59, "incorrect"),
+    ("(" * 61 + "x" + ")" * 61, "invalid"),
+    ("9^9^9^9", "invalid"),
+    ("e^(10^30)", "invalid"),
+    ("x" * 2001, "invalid"),
+]
+
+
+@pytest.mark.parametrize(("answer", "status"), BOUNDS)
+def test_bounds(sheet: Sheet, answer: str, status: str) -> None:
+    result = grade(sheet, "sigmoid.a", answer)
+    assert result.status == status
+    assert result.seconds < 3.5

@@ -105,3 +105,24 @@ def test_padding_does_not_make_a_derivation(sheet: Sheet, part: str, answer: str
     result = grade(sheet, part, answer)
     assert result.status == "incorrect"
     assert words in result.feedback
+
+
+# --- whole derivations: right, too short, a wrong last step, a wrong start, a wrong final form ------------
+
+DERIVATIONS: list[tuple[str, str, str]] = [
+    ("sigmoid.b", "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1-\u03c3(x))", "correct"),
+    ("sigmoid.b",
+     "\u03c3'(x) = e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1-\u03c3(x))", "correct"),
+    ("sigmoid.b", "e^-x/(1+e^-x)^2\n= \u03c3(x)(1-\u03c3(x))", "incorrect"),  # too short
+    ("sigmoid.b",
+     "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1+\u03c3(x))", "incorrect"),
+    ("sigmoid.b", "x = e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1-\u03c3(x))", "incorrect"),
+    ("sigmoid.b", "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) \u00b7 e^-x/(1+e^-x)\n= \u03c3(x)(1 - 1/(1+e^-x))", "incorrect"),
+    ("tanh.b", "4/(e^x+e^-x)^2\n= 1 - ((e^x-e^-x)/(e^x+e^-x))^2\n= 1 - tanh^2(x)", "correct"),
+    ("tanh.b", "4/(e^x+e^-x)^2\n= 1 - ((e^x-e^-x)/(e^x+e^-x))^2\n= sech(x)^2", "incorrect"),  # final form
+]
+
+
+@pytest.mark.parametrize(("part", "answer", "status"), DERIVATIONS)
+def test_derivation(sheet: Sheet, part: str, answer: str, status: str) -> None:
+    assert grade(sheet, part, answer).status == status

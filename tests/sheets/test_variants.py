@@ -20,7 +20,7 @@ from grader.core.errors import SheetErrors
 from grader.grading import grade as grading
 from grader.practice.session import Session
 from grader.sheets import solutions
-from grader.sheets.model import Sheet
+from grader.sheets.model import Expression, ExpressionAnswer, Part, Sheet
 from grader.sheets.variants import (
     MAX_VERIFIED,
     Filler,
@@ -94,6 +94,11 @@ def _demo(tmp_path: Path, sheet: str = DEMO, solution: str = DEMO_SOLUTION) -> P
 # --- the sheet format ------------------------------------------------------------------------------
 
 
+def _answer(part: Part) -> Expression:
+    assert isinstance(part.expects, ExpressionAnswer)
+    return part.expects.answer
+
+
 def test_parameters_are_names_in_expressions_and_placeholders_in_texts(tmp_path: Path) -> None:
     sheet = sheets.load(str(_demo(tmp_path)))
     question = sheet.questions[0]
@@ -102,12 +107,12 @@ def test_parameters_are_names_in_expressions_and_placeholders_in_texts(tmp_path:
     # without a seed: the first variant, so code that knows nothing of variants grades a real sheet
     x = sympy.Symbol("x", real=True)
     assert question.values[0][1].expr == 2
-    assert sheet.part("scaled.a").answer.expr == 2 * sympy.exp(2 * x)  # type: ignore[union-attr]
+    assert _answer(sheet.part("scaled.a")).expr == 2 * sympy.exp(2 * x)
     assert "e^{2x}" in question.statement and "as text, k is 2." in question.statement
     third = at_index(sheet, "scaled", 2).questions[0]
     assert "e^{\\frac{1}{2}x}" in third.statement and "as text, k is 1/2." in third.statement
     assert third.parts[0].mistakes[0].message == "The inner derivative $\\frac{1}{2}$ is missing."
-    assert third.parts[0].answer.text == "(1/2)*e^((1/2)*x)"  # type: ignore[union-attr]
+    assert _answer(third.parts[0]).text == "(1/2)*e^((1/2)*x)"
 
 
 @pytest.mark.parametrize(("old", "new", "words"), [
@@ -157,7 +162,7 @@ def test_pick_is_deterministic_and_covers_every_variant(smooth: Sheet) -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2, 5])
 def test_a_randomised_question_is_right_for_its_own_variant_only(smooth: Sheet, seed: int) -> None:
     mine = pick(smooth, seed)
-    beta = mine.part("swish.a").answer  # type: ignore[union-attr]
+    beta = _answer(mine.part("swish.a"))
     value = dict(mine.questions[3].values)["beta"].text
     assert beta is not None
     right = f"σ({value}x) + {value}x σ({value}x)(1 - σ({value}x))"
