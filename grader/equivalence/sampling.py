@@ -115,11 +115,22 @@ def multivariate_quick(variables: tuple[sympy.Symbol, ...]) -> list[Sample]:
     return [Sample(b) for b in _bases(len(variables))[:8]]
 
 
+def _primes(n: int) -> list[int]:
+    """The first n primes: distinct, generic values for as many variables as there are."""
+    out: list[int] = []
+    k = 2
+    while len(out) < n:
+        if all(k % p for p in out if p * p <= k):
+            out.append(k)
+        k += 1
+    return out
+
+
 def _bases(n: int) -> list[tuple[sympy.Expr, ...]]:
     rng = random.Random(SEED + n)
     bases: list[tuple[sympy.Expr, ...]] = [
-        tuple(R(v) for v in (2, 3, 5, 7, 11, 13, 17, 19)[:n]),
-        tuple(R(v, 2) for v in (1, 3, 5, 7, 9, 11, 13, 15)[:n]),
+        tuple(R(v) for v in _primes(n)),
+        tuple(R(2 * i + 1, 2) for i in range(n)),
     ]
     bases += [tuple(R(-1) if i == 0 else R(i + 1) for i in range(n))]
     bases += [tuple(R(-1) if i == 0 else R(1, 2) for i in range(n)),  # a negative base, half-integer powers

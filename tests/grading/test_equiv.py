@@ -118,3 +118,9 @@ def test_cli_text_and_stdin() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("equivalent")
     assert "decided by:" in result.stdout
+
+
+def test_ten_distinct_names_do_not_crash() -> None:
+    result = equiv("v+w+x+y+z", "a+b+c+A+B")
+    assert result.verdict == "different"
+    assert result.counterexample is not None and len(result.counterexample["point"]) == 10
