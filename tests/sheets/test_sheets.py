@@ -91,6 +91,8 @@ def _errors(text: str) -> list[str]:
         (MINIMAL + "      - id: a\n        kind: expression\n        answer: x\n", "bad.yaml:14:13", "used twice"),
         (MINIMAL.replace("questions:", "questions: ["), "bad.yaml:", "not valid YAML"),
         (MINIMAL.replace("body: x^2", "body: x^^2"), "bad.yaml:6:", "does not parse"),
+        (MINIMAL.replace("kind: expression\n        answer: 2x", "kind: number\n        answer: 1/2\n"
+                         "        interval: [0, 1]"), "bad.yaml:14:19", "both an `answer` and an `interval`"),
     ],
 )
 def test_author_errors_are_located(broken: str, where: str, words: str) -> None:
