@@ -29,6 +29,7 @@ from grader.equivalence.sampling import (
     multivariate,
     multivariate_quick,
     numeric_kinks,
+    power_lattice,
     univariate,
 )
 from grader.equivalence.symbolic import prove_identity
@@ -77,7 +78,7 @@ class Run:
             return univariate(self.ref, self.ans, self.variables[0])
         if not self.variables:
             return [Sample(())]
-        return multivariate(self.ref, self.ans, self.variables)
+        return multivariate(self.ref, self.ans, self.variables) + power_lattice(self.ref, self.ans, self.variables)
 
     def quick_samples(self) -> list[Sample]:
         """The first points to try, before any kink is located or proof attempted."""
@@ -100,7 +101,8 @@ class Run:
         """Fallback when locating kinks ran over budget."""
         if len(self.variables) == 1:
             return [Sample((v,)) for v in SIMPLE + RANDOM + LARGE]
-        return [Sample(tuple(v for _ in self.variables)) for v in SIMPLE + RANDOM]
+        plain = [Sample(tuple(v for _ in self.variables)) for v in SIMPLE + RANDOM]
+        return plain + power_lattice(self.ref, self.ans, self.variables)
 
     def extra_samples(self) -> list[Sample]:
         """More points around those where the reference is defined (narrow domains)."""

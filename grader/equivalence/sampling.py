@@ -232,3 +232,46 @@ def numeric_kinks(ref: sympy.Basic, ans: sympy.Basic, var: sympy.Symbol, samples
         for v in (lo, hi, lo - Fraction(1, 10**6), hi + Fraction(1, 10**6)):
             out.append(Sample((R(v.numerator, v.denominator),), note))
     return out
+
+
+# Values at which a real power of a negative base is defined: integers (and products of them with
+# halves and thirds that are integers). Random points miss these sets of measure zero, where
+# (a^b)^c and a^(b*c) differ (a = -1, b = 2, c = 1/2).
+LATTICE = [R(-1), R(2), R(1, 2), R(-2), R(3), R(1, 3), R(-1, 2), R(3, 2), R(2, 3), R(0)]
+MAX_LATTICE = 600
+
+
+def power_variables(exprs: list[sympy.Basic], variables: tuple[sympy.Symbol, ...]) -> list[sympy.Symbol]:
+    """Variables in a power whose exponent varies and whose base may be negative (the base's and the
+    exponent's), in the order given."""
+    found: set[sympy.Symbol] = set()
+    for e in exprs:
+        for p in e.atoms(sympy.Pow):
+            base, ex = p.args
+            if not ex.free_symbols or base.is_positive or base.is_nonnegative:
+                continue
+            found |= p.free_symbols
+    return [v for v in variables if v in found]
+
+
+def power_lattice(ref: sympy.Basic, ans: sympy.Basic, variables: tuple[sympy.Symbol, ...]) -> list[Sample]:
+    """Points where the variables of such powers take the lattice values (a full grid when small,
+    a deterministic selection of it otherwise); the other variables keep generic values."""
+    special = power_variables([ref, ans], variables)
+    if not special:
+        return []
+    generic = _bases(len(variables))[0]
+    rng = random.Random(SEED + len(special))
+    k = len(LATTICE)
+    while k ** len(special) > MAX_LATTICE:
+        k -= 1  # the simplest values first: a full grid of them beats a random pick of all
+    if k >= 3:
+        grid = list(itertools.product(LATTICE[:k], repeat=len(special)))
+    else:
+        grid = list(dict.fromkeys(tuple(rng.choice(LATTICE) for _ in special) for _ in range(MAX_LATTICE)))
+    out: list[Sample] = []
+    for combo in grid:
+        chosen = dict(zip(special, combo, strict=True))
+        vals = tuple(chosen.get(v, generic[i]) for i, v in enumerate(variables))
+        out.append(Sample(vals, "a point where a power of a negative base is real"))
+    return out

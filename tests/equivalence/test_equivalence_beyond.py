@@ -31,3 +31,53 @@ def test_disjoint_variable_sets() -> None:
     d = compare(sympy.Add(*left), sympy.Add(*right), left + right, mode="both")
     assert d.verdict == "different" and d.counterexample is not None
     assert len(d.counterexample.point) == 10
+
+
+# ---- special points: real powers of negative bases --------------------------------------------
+
+a, b, c, d = NAMES[:4]
+half = sympy.Rational(1, 2)
+
+# (A, B): equal almost everywhere, but not at some point where both are real
+SPECIAL_DIFFERENT = [
+    ((a**b) ** c, a ** (b * c)),
+    ((a**2) ** b, a ** (2 * b)),
+    ((a**b) ** (1 / b), a),
+    (sympy.sqrt(a**b), a ** (b / 2)),
+    ((a**b) ** (c * d), a ** (b * c * d)),
+    ((a ** (2 * b)) ** c, a ** (2 * b * c)),
+    ((a**b) ** c * d, a ** (b * c) * d),
+]
+# and identities that hold wherever both sides are real: the special points must not refute them
+SPECIAL_EQUIVALENT = [
+    ((a**b) ** 2, a ** (2 * b)),
+    (a**b * a**c, a ** (b + c)),
+    ((a * b) ** c, a**c * b**c),
+    ((a**c) ** b, (a**b) ** c),
+    (a**b * a, a ** (b + 1)),
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), SPECIAL_DIFFERENT, ids=[str(p[0]) for p in SPECIAL_DIFFERENT])
+def test_special_points_refute(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
+    d = compare(lhs, rhs, NAMES[:4], mode="both")
+    assert d.verdict == "different", d
+    assert d.counterexample is not None
+    point = {NAMES[[n.name for n in NAMES].index(k)]: sympy.Rational(v) for k, v in d.counterexample.point}
+    # a real point where both sides are defined and differ, checked here by sympy's exact arithmetic
+    lv, rv = lhs.xreplace(point), rhs.xreplace(point)
+    assert lv.is_real and rv.is_real and lv != rv, (point, lv, rv)
+    assert d.counterexample.expected == str(lv) and d.counterexample.got == str(rv)
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), SPECIAL_EQUIVALENT, ids=[str(p[0]) for p in SPECIAL_EQUIVALENT])
+def test_special_points_keep_identities(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
+    assert compare(lhs, rhs, NAMES[:4], mode="both").verdict == "equivalent"
+
+
+def test_the_issues_counterexample_is_printed_exactly() -> None:
+    d = compare((a**b) ** c, a ** (b * c), (a, b, c), mode="both")
+    assert d.verdict == "different"
+    assert d.counterexample is not None
+    assert d.counterexample.point == (("a", "-1"), ("b", "2"), ("c", "1/2"))
+    assert (d.counterexample.expected, d.counterexample.got) == ("1", "-1")

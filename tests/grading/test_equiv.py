@@ -124,3 +124,9 @@ def test_ten_distinct_names_do_not_crash() -> None:
     result = equiv("v+w+x+y+z", "a+b+c+A+B")
     assert result.verdict == "different"
     assert result.counterexample is not None and len(result.counterexample["point"]) == 10
+
+
+def test_power_of_a_power_differs_at_a_real_point() -> None:
+    result = equiv("(a^b)^c", "a^(b*c)")
+    assert result.verdict == "different"
+    assert result.counterexample == {"point": {"a": "-1", "b": "2", "c": "1/2"}, "a": "1", "b": "-1"}
