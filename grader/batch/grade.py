@@ -19,7 +19,7 @@ from grader import sheets
 from grader.batch.groups import summarize
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.pool import Failure, WorkerPool
-from grader.batch.submissions import Submission, Unreadable, default_student, find, read, shown_path, unknown_parts
+from grader.batch.submissions import Submission, Unreadable, default_student, find, fit, read, shown_path
 from grader.batch.variants import Chooser, Key, by_text
 from grader.batch.worker import FINGERPRINT_SECONDS, Graded, GradeTask, Handler, SameTask, Task, handle
 from grader.core.limits import DEFAULT_SECONDS
@@ -71,7 +71,7 @@ def grade_paths(
     items = _read_all(files, jobs, memory_mb, progress)
     chosen = _choose_sheet(sheet, items)
     parts = chosen.parts  # a property that builds a dict: once, not once per file
-    items = [_fit(item, chosen.id, parts) for item in items]
+    items = [_fit(item, chosen.id, parts, sheet is not None) for item in items]
     chooser = Chooser(chosen)  # randomised questions: each answer is graded against its student's variant
     keys = sorted({(a, t, chooser.index(s, a)) for s in items if isinstance(s, Submission)
                    for a, t in s.answers.items()}, key=_task_order(chosen))
@@ -153,40 +153,50 @@ def _task_order(sheet: Sheet) -> Callable[[Key], tuple[int, str, int]]:
 
 
 def _choose_sheet(spec: str | None, items: Sequence[Submission | Unreadable]) -> Sheet:
-    """--sheet when given; else the bundled sheet every submission that names one names; else the default."""
+    """--sheet when given; else the bundled sheet that every readable file names; else the default.
+
+    One batch is graded against one sheet: a file that names another sheet is reported for itself
+    (see _fit) and never changes how the other files are graded.
+    """
     if spec is not None:
         return sheets.load(spec)
-    named = {s.sheet for s in items if isinstance(s, Submission) and s.sheet}
+    named = {s.sheet for s in items if isinstance(s, Submission)}
     bundled = {p.stem for p in sheets.bundled_sheets()}
-    if len(named) == 1 and named <= bundled:  # only bundled ids: a student file never names a path
-        return sheets.load(named.pop())
+    only = next(iter(named)) if len(named) == 1 else None
+    if only is not None and only in bundled:  # only bundled ids: a student file never names a path
+        return sheets.load(only)
     return sheets.load(None)
 
 
-def _fit(item: Submission | Unreadable, sheet_id: str, parts: dict[str, Part]) -> Submission | Unreadable:
+def _fit(item: Submission | Unreadable, sheet_id: str, parts: dict[str, Part], given: bool) -> Submission | Unreadable:
     if isinstance(item, Unreadable):
         return item
     if item.sheet is not None and item.sheet != sheet_id:
+        how = "the sheet given with --sheet" if given else "the default sheet: the files do not all name one sheet"
         return Unreadable(item.file, item.student, f"the file answers sheet `{item.sheet[:40]}`, but this batch "
-                          f"grades `{sheet_id}` (grade it with --sheet {item.sheet[:40]})")
-    problem = unknown_parts(item, parts)
-    return Unreadable(item.file, item.student, problem) if problem else item
+                          f"grades `{sheet_id}` ({how}); grade such files apart with --sheet {item.sheet[:40]}",
+                          item.modified)
+    return fit(item, parts)
 
 
 def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key, object], chooser: Chooser) -> Row:
     max_total = round(sum(p.points for p in parts.values()), 6)
     if isinstance(item, Unreadable):
-        return Row(item.student, item.file, (), max_total, item.reason)
+        return Row(item.student, item.file, (), max_total, item.reason, modified=item.modified)
+    refused = {address: (text, why) for address, text, why in item.refused}
     answers = []
     for address, part in parts.items():
         text = item.answers.get(address)
-        if text is None:
+        if address in refused:
+            shown, why = refused[address]
+            answers.append(Answer(address, "invalid", 0.0, part.points, shown, error=why))
+        elif text is None:
             answers.append(Answer(address, "missing", 0.0, part.points))
         else:
             output = graded[(address, text, chooser.index(item, address))]
             answers.append(_answer(address, part.points, text, output))
-    return Row(item.student, item.file, tuple(answers), max_total,
-               seed=chooser.seed(item), variant=chooser.values(item))
+    return Row(item.student, item.file, tuple(answers), max_total, seed=chooser.seed(item),
+               variant=chooser.values(item), notes=item.notes, modified=item.modified)
 
 
 def _answer(address: str, max_points: float, text: str, output: object) -> Answer:
@@ -206,7 +216,9 @@ def _warnings(rows: Sequence[Row]) -> tuple[str, ...]:
     files: dict[str, list[str]] = {}
     for row in rows:
         files.setdefault(row.student, []).append(row.file)
-    return tuple(
-        f"student `{student}` has {len(found)} files: {', '.join(found)}"
-        for student, found in sorted(files.items()) if len(found) > 1
-    )
+    twice = [f"student `{student}` has {len(found)} files: {', '.join(found)}"
+             for student, found in sorted(files.items()) if len(found) > 1]
+    eaten = [f"{row.file} (student `{row.student}`), part `{a.address}`: {a.error}"
+             for row in rows for a in row.answers if a.status == "invalid" and a.result is None and a.error]
+    notes = [f"{row.file} (student `{row.student}`): {note}" for row in rows for note in row.notes]
+    return tuple(twice + eaten + notes)

@@ -28,6 +28,7 @@ def summarize(
     invalid: dict[str, Counter[str]] = {address: Counter() for address, _ in parts}
     counts: dict[str, Counter[str]] = {address: Counter() for address, _ in parts}
     points: dict[str, float] = {address: 0.0 for address, _ in parts}
+    refused: dict[Key, str] = {}  # answers not graded (a LaTeX command eaten by an escape) and why
     for row in readable:
         for a in row.answers:
             counts[a.address][a.status] += 1
@@ -36,6 +37,8 @@ def summarize(
                 wrong[a.address][a.text] += 1
             elif a.text is not None and a.status == "invalid":
                 invalid[a.address][a.text] += 1
+                if a.result is None and a.error:
+                    refused[(a.address, a.text)] = a.error
     groups = _groups({address: wrong[address] for address, _ in parts}, graded, confirm)
     return tuple(
         PartSummary(
@@ -45,7 +48,7 @@ def summarize(
             mean=round(points[address] / len(readable), 6) if readable else 0.0,
             wrong=groups[address],
             unreadable=tuple(
-                UnreadableAnswer(text, n, _result_words(graded.get((address, text))))
+                UnreadableAnswer(text, n, refused.get((address, text)) or _result_words(graded.get((address, text))))
                 for text, n in _by_count(invalid[address])
             ),
         )

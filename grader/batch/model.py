@@ -36,6 +36,8 @@ class Row:
     unreadable: str = ""
     seed: int | None = None  # randomised sheets: the seed its variants came from
     variant: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # question -> parameter -> value
+    notes: tuple[str, ...] = ()  # reported and ignored (an unknown key) or fixed (a key's case)
+    modified: float = 0.0  # the file's modification time (for `--duplicates latest`)
 
     @property
     def readable(self) -> bool:
@@ -51,15 +53,16 @@ class Row:
 
     @property
     def status(self) -> str:
-        """`ok`, `missing parts: ...`, `grading error: ...` (both joined by `; `) or `unreadable: ...`."""
+        """`ok`, or what needs a look, joined by `; `: `invalid: <parts>`, `grading error: <parts>`,
+        `missing: <parts>` and the notes; or `unreadable: <reason>`."""
         if self.unreadable:
             return f"unreadable: {self.unreadable}"
         words = []
-        for status, label in (("missing", "missing parts"), ("error", "grading error")):
+        for status, label in (("invalid", "invalid"), ("error", "grading error"), ("missing", "missing")):
             parts = [a.address for a in self.answers if a.status == status]
             if parts:
                 words.append(f"{label}: {', '.join(parts)}")
-        return "; ".join(words) or "ok"
+        return "; ".join(words + list(self.notes)) or "ok"
 
 
 @dataclass(frozen=True)

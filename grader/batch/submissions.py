@@ -13,7 +13,7 @@ import difflib
 import json
 import os
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 import yaml
@@ -38,6 +38,9 @@ class Submission:
     sheet: str | None
     answers: dict[str, str]  # part address -> non-blank answer text, in file order
     seed: int | None = None  # the variants it answers; None: the student id's (grader.batch.variants)
+    notes: tuple[str, ...] = ()  # what was reported and ignored (an unknown key), or fixed (a key's case)
+    refused: tuple[tuple[str, str, str], ...] = ()  # (address, answer as typed, why it is not graded)
+    modified: float = 0.0  # the file's modification time: `--duplicates latest` keeps the newest
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Unreadable:
     file: str
     student: str  # from the file if it could be read that far, else the file name
     reason: str
+    modified: float = 0.0
 
 
 class _Pairs(list[tuple[str, object]]):
@@ -113,12 +117,21 @@ def read(file: str) -> Submission | Unreadable:
     """Read one submission; any problem with the file becomes an Unreadable with its reason."""
     shown = shown_path(file)
     student = default_student(shown)
+    modified = _modified(file)
     try:
         text = _text(file)
-        value = _json(text) if file.lower().endswith(".json") else _yaml(text)
-        return _submission(shown, value)
+        is_json = file.lower().endswith(".json")
+        value = _json(text) if is_json else _yaml(text)
+        return replace(_submission(shown, value, "JSON" if is_json else "YAML"), modified=modified)
     except _Bad as bad:
-        return Unreadable(shown, bad.student or student, str(bad))
+        return Unreadable(shown, bad.student or student, str(bad), modified)
+
+
+def _modified(file: str) -> float:
+    try:
+        return os.stat(file).st_mtime
+    except OSError:
+        return 0.0
 
 
 def shown_path(file: str) -> str:
@@ -194,23 +207,57 @@ def _json(text: str) -> object:
 # --- the shape of a submission -------------------------------------------------------------------
 
 
-def _submission(file: str, value: object) -> Submission:
+def _submission(file: str, value: object, kind: str) -> Submission:
     if not isinstance(value, _Pairs):
         raise _Bad(f"wrong shape: the file must be a mapping with {_keys()}, not {_kind(value)}")
     fields = _unique(value, "the file")
-    for key in fields:
-        if key not in KEYS:
-            raise _Bad(f"wrong shape: unknown key `{_short(key)}`{_did_you_mean(key, KEYS)}; the keys are {_keys()}")
+    # An unknown key (`name:`) is reported and ignored: it must not cost the student the whole file.
+    notes = [f"unknown key `{_short(key)}` ignored{_did_you_mean(key, KEYS)}; the keys are {_keys()}"
+             for key in fields if key not in KEYS]
     student = _student(fields.get("student"), file)
     try:
         sheet = _optional_text(fields.get("sheet"), "sheet")
         seed = _seed(fields.get("seed"))
         if "answers" not in fields:
-            raise _Bad("wrong shape: no `answers` (a mapping from part address to answer)")
+            raise _Bad("wrong shape: no `answers` (a mapping from part address to answer)"
+                       + "".join(f"; {note}" for note in notes))
         answers = _answers(fields["answers"])
     except _Bad as bad:
         raise _Bad(str(bad), student) from None  # the row keeps the id the file gave
-    return Submission(file, student, sheet, answers, seed)
+    refused = []
+    for address, text in list(answers.items()):
+        if eaten(text):
+            del answers[address]
+            refused.append((address, visible(text), eaten_reason(kind)))
+    return Submission(file, student, sheet, answers, seed, tuple(notes), tuple(refused))
+
+
+# Escapes in a YAML double-quoted or JSON string that turn `\tanh`, `\frac`, `\beta`, `\alpha`,
+# `\vec`, `\exp`, `\right` into control characters. A tab is only suspect before a letter (`\tanh`,
+# `\theta`, `\times`): a tab elsewhere is whitespace someone typed.
+_EATEN = {"\f": "\\f", "\b": "\\b", "\a": "\\a", "\v": "\\v", "\x1b": "\\e", "\r": "\\r", "\x00": "\\0"}
+_VISIBLE = {"\t": "\\t", **_EATEN}
+
+
+def eaten(text: str) -> bool:
+    """The answer holds a control character that an escape made of a LaTeX command."""
+    if any(c in _EATEN for c in text.replace("\r\n", "\n")):
+        return True
+    return any(c == "\t" and text[i + 1:i + 2].isascii() and text[i + 1:i + 2].isalpha() for i, c in enumerate(text))
+
+
+def visible(text: str) -> str:
+    """The answer as the student typed it: each escape's control character back as `\\t`, `\\f`, ..."""
+    text = "".join(_VISIBLE.get(c, c) for c in text.replace("\r\n", "\n"))
+    return "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in text)
+
+
+def eaten_reason(kind: str) -> str:
+    if kind == "JSON":
+        return ("this looks like a LaTeX command eaten by a JSON string escape; write each backslash twice "
+                "(`\\\\tanh`): in JSON `\\t` is a tab, so `\\tanh` became a tab and `anh`")
+    return ("this looks like a LaTeX command eaten by a YAML double-quoted string; use single quotes or a block "
+            "scalar (in double quotes `\\t` is a tab, so `\\tanh` became a tab and `anh`)")
 
 
 def _student(value: object, file: str) -> str:
@@ -251,11 +298,24 @@ def _answers(value: object) -> dict[str, str]:
     if not isinstance(value, _Pairs):
         raise _Bad(f"wrong shape: `answers` must be a mapping from part address to answer, not {_kind(value)}")
     answers: dict[str, str] = {}
-    for address, answer in _unique(value, "`answers`").items():
+    for address, answer in _flat(value, ""):
+        if address in answers:
+            raise _Bad(f"wrong shape: `answers` gives `{_short(address)}` twice")
         text = _answer_text(address, answer)
         if text.strip():  # a blank answer is a missing one, not a wrong one
             answers[address] = text
     return answers
+
+
+def _flat(pairs: _Pairs, prefix: str) -> list[tuple[str, object]]:
+    """`relu.b: {left: 0}` -> `relu.b.left: 0`: students nest sub-parts as the sheet shows them."""
+    out: list[tuple[str, object]] = []
+    for key, value in _unique(pairs, "`answers`").items():
+        if isinstance(value, _Pairs):
+            out += _flat(value, f"{prefix}{key}.")
+        else:
+            out.append((prefix + key, value))
+    return out
 
 
 def _answer_text(address: str, value: object) -> str:
@@ -285,14 +345,34 @@ def _unique(pairs: _Pairs, what: str) -> dict[str, object]:
     return out
 
 
-def unknown_parts(sub: Submission, addresses: Collection[str]) -> str | None:
-    """Why a submission does not fit a sheet's part addresses, or None when it does."""
-    for address in sub.answers:
-        if address not in addresses:
-            groups = [a for a in addresses if a.startswith(address + ".")]
-            hint = f"; answer its sub-parts {', '.join(groups)}" if groups else _did_you_mean(address, list(addresses))
-            return f"unknown part address `{_short(address)}`{hint}"
-    return None
+def fit(sub: Submission, addresses: Collection[str]) -> Submission:
+    """The submission with its answers keyed by the sheet's part addresses: a key that differs only in
+    case (`Sigmoid.A`) is graded under the sheet's address; an unknown one is reported and ignored."""
+    lower: dict[str, list[str]] = {}
+    for address in addresses:
+        lower.setdefault(address.lower(), []).append(address)
+    notes = list(sub.notes)
+
+    def key(address: str) -> str | None:
+        if address in addresses:
+            return address
+        same = lower.get(address.lower(), [])
+        if len(same) == 1 and same[0] not in sub.answers:
+            notes.append(f"`{_short(address)}` was graded as `{same[0]}`")
+            return same[0]
+        notes.append(f"unknown part address `{_short(address)}` ignored{_hint(address, addresses)}")
+        return None
+
+    answers = {k: text for address, text in sub.answers.items() if (k := key(address)) is not None}
+    refused = tuple((k, text, why) for address, text, why in sub.refused if (k := key(address)) is not None)
+    if len(notes) == len(sub.notes):
+        return sub
+    return replace(sub, answers=answers, refused=refused, notes=tuple(notes))
+
+
+def _hint(address: str, addresses: Collection[str]) -> str:
+    groups = [a for a in addresses if a.startswith(address + ".")]
+    return f"; answer its sub-parts {', '.join(groups)}" if groups else _did_you_mean(address, list(addresses))
 
 
 # --- words ---------------------------------------------------------------------------------------

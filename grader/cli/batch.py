@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from grader.batch.model import Batch
 
 FORMAT_NAMES = ("canvas", "moodle", "gradescope", "junit")  # grader.batch.reports.write.FORMATS, without importing it
+LMS_FORMATS = ("canvas", "moodle", "gradescope")  # one row per student: refused while ids collide
 LINE_SECONDS = 1.0  # plain progress: at most one line a second, and one per 10 %
 _NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "comparisons of wrong answers"}
 
@@ -37,6 +38,9 @@ def grade(
                                                      "submission scores below this percentage.")] = None,
     formats: Annotated[list[str] | None, typer.Option("--format", "-f", help="Also write: canvas, moodle, "
                                                       "gradescope, junit (repeat, or separate with commas).")] = None,
+    duplicates: Annotated[str, typer.Option("--duplicates", help="A student with several files: `error` writes "
+                                            "no Canvas/Moodle/Gradescope file and names them (exit 1); `latest` "
+                                            "counts the newest file, `best` the highest total.")] = "error",
     no_color: NoColorOption = False,
 ) -> None:
     """Grade every submission file and write grades.csv, results.json and summary.md.
@@ -45,23 +49,34 @@ def grade(
     address -> answer). A file that cannot be read is reported with its reason and the rest are
     graded; an answer that crashes or overruns the grader is `error`, the rest are graded.
 
-    Exit status: 0 every file was read; 1 some files could not be read (the rest were graded), or
-    with --fail-under a submission scored below it; 2 usage or sheet error.
+    The sheet: --sheet; else the one sheet every file names; else the default sheet. A file that
+    names another sheet is reported (0 points, with the reason) and never changes how the other
+    files are graded. An unknown key or part address is reported and ignored; the rest is graded.
+
+    Exit status: 0 every file was read; 1 some files could not be read (the rest were graded, and
+    score 0 with the reason), or a student has several files and --duplicates is `error` while a
+    Canvas, Moodle or Gradescope file was asked for (not written), or with --fail-under a
+    submission scored below it; 2 usage or sheet error.
 
     \b
     Examples:
       grader grade submissions/
       grader grade submissions/ --sheet activation-derivatives --out grades/ --jobs 4
       grader grade submissions/ --format canvas,moodle --format junit
+      grader grade submissions/ --format canvas --duplicates latest
       grader grade my-answers.yaml --fail-under 100          (a student's CI)
       grader grade class/*.yaml --timeout 10 --format gradescope
     """
+    from grader.batch.duplicates import POLICIES, choose
     from grader.batch.grade import grade_paths  # lazy: keeps `grader --help` fast (no sympy)
     from grader.batch.reports import write as reports
     from grader.batch.reports.summary import summary_markdown
     from grader.core.errors import GraderError, describe
 
     wanted = _formats(formats or [])
+    policy = next((p for p in POLICIES if p == duplicates.strip().lower()), None)
+    if policy is None:
+        fail(f"unknown --duplicates `{duplicates}`. Choose one of: {', '.join(POLICIES)}")
     try:
         with _progress(no_color) as progress:
             batch = grade_paths(paths, sheet=sheet, jobs=jobs, timeout=timeout, memory_mb=memory, progress=progress,
@@ -74,15 +89,23 @@ def grade(
         typer.echo(f"grader: {row.file}: unreadable: {row.unreadable}", err=True)
     for warning in batch.warnings:
         typer.echo(f"grader: warning: {warning}", err=True)
+    counted = choose(batch.rows, policy)
+    refused = [name for name in wanted if name in LMS_FORMATS] if counted.collisions else []
     try:
-        written = reports.write_reports(batch, out, wanted)
+        written = reports.write_reports(batch, out, [name for name in wanted if name not in refused], counted)
     except OSError as exc:
         fail(f"cannot write the reports in `{out}`: {exc.strerror or exc}")
     except KeyboardInterrupt:
         fail("interrupted: the previous reports were left as they were", 130)
     typer.echo(summary_markdown(batch), nl=False)
     typer.echo(f"grader: wrote {_listing(written, out)}", err=True)
-    raise typer.Exit(_exit_code(batch, fail_under))
+    if refused:
+        ids = "; ".join(f"`{student}` ({', '.join(files)})" for student, files in counted.collisions)
+        typer.echo(f"grader: error: not written: {', '.join(refused)} (an LMS keeps one of two rows for an id, "
+                   f"unpredictably). Students with several files: {ids}. Remove the extra files, or choose with "
+                   "--duplicates latest (the newest file) or --duplicates best (the highest total)", err=True)
+    code = _exit_code(batch, fail_under)
+    raise typer.Exit(1 if refused else code)
 
 
 def _formats(given: list[str]) -> list[str]:

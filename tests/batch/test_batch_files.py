@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from grader.batch.submissions import Submission, Unreadable, find, read, unknown_parts
+from grader.batch.submissions import Submission, Unreadable, find, fit, read
 from grader.core.errors import UsageError
 
 
@@ -25,7 +26,9 @@ def _reason(tmp_path: Path, name: str, data: str | bytes) -> str:
 
 def test_a_good_yaml_file(tmp_path: Path) -> None:
     got = _read(tmp_path, "a.yaml", "student: s1\nsheet: activation-derivatives\nanswers:\n  sigmoid.a: e^-x\n")
-    assert got == Submission(str(tmp_path / "a.yaml"), "s1", "activation-derivatives", {"sigmoid.a": "e^-x"})
+    assert isinstance(got, Submission) and got.modified > 0
+    expected = Submission(str(tmp_path / "a.yaml"), "s1", "activation-derivatives", {"sigmoid.a": "e^-x"})
+    assert replace(got, modified=0.0) == expected
 
 
 def test_yaml_scalars_stay_as_typed(tmp_path: Path) -> None:
@@ -68,8 +71,8 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("text.yaml", "just text\n", "not the text `just text`"),
     ("answers-list.yaml", "answers: [a, b]\n", "`answers` must be a mapping from part address to answer"),
     ("no-answers.yaml", "student: a\n", "no `answers`"),
-    ("typo.yaml", "student: a\nanswer: {}\n", "unknown key `answer` (did you mean `answers`?)"),
-    ("nested.yaml", "answers:\n  sigmoid.a: {a: 1}\n", "the answer to `sigmoid.a` must be text, not a mapping"),
+    ("typo.yaml", "student: a\nanswer: {}\n", "unknown key `answer` ignored (did you mean `answers`?)"),
+    ("nested.yaml", "answers:\n  sigmoid.a: [{a: 1}]\n", "the answer to `sigmoid.a` must be text, not a list"),
     ("twice.yaml", "answers:\n  tanh.a: a\n  tanh.a: b\n", "`answers` gives `tanh.a` twice"),
     ("student.yaml", "student: [a]\nanswers: {}\n", "`student` must be a name or id, not a list"),
     ("surrogate.json", '{"answers": {"tanh.a": "\\ud800"}}', "not valid Unicode"),
@@ -97,14 +100,50 @@ def test_an_unreadable_file_keeps_the_student_it_names(tmp_path: Path) -> None:
     assert isinstance(got, Unreadable) and got.student == "judy"
 
 
-def test_unknown_parts_suggest_a_fix() -> None:
-    sub = Submission("f", "s", None, {"sigmoid.a": "x", "relu.b": "0"})
+def test_unknown_parts_are_reported_and_ignored_with_a_fix() -> None:
     addresses = ["sigmoid.a", "relu.b.left", "relu.b.right"]
-    expected = "unknown part address `relu.b`; answer its sub-parts relu.b.left, relu.b.right"
-    assert unknown_parts(sub, addresses) == expected
-    typo = Submission("f", "s", None, {"sigmod.a": "x"})
-    assert unknown_parts(typo, addresses) == "unknown part address `sigmod.a` (did you mean `sigmoid.a`?)"
-    assert unknown_parts(Submission("f", "s", None, {"sigmoid.a": "x"}), addresses) is None
+    got = fit(Submission("f", "s", None, {"sigmoid.a": "x", "relu.b": "0", "sigmod.a": "y"}), addresses)
+    assert got.answers == {"sigmoid.a": "x"}
+    assert got.notes == ("unknown part address `relu.b` ignored; answer its sub-parts relu.b.left, relu.b.right",
+                         "unknown part address `sigmod.a` ignored (did you mean `sigmoid.a`?)")
+    same = Submission("f", "s", None, {"sigmoid.a": "x"})
+    assert fit(same, addresses) is same
+
+
+def test_a_part_address_in_another_case_is_graded_under_the_sheets_address() -> None:
+    got = fit(Submission("f", "s", None, {"Sigmoid.A": "x", "RELU.B.LEFT": "0"}), ["sigmoid.a", "relu.b.left"])
+    assert got.answers == {"sigmoid.a": "x", "relu.b.left": "0"}
+    assert got.notes == ("`Sigmoid.A` was graded as `sigmoid.a`", "`RELU.B.LEFT` was graded as `relu.b.left`")
+    both = fit(Submission("f", "s", None, {"sigmoid.a": "x", "Sigmoid.A": "y"}), ["sigmoid.a"])
+    assert both.answers == {"sigmoid.a": "x"} and "`Sigmoid.A` ignored" in both.notes[0]  # never overwrites
+
+
+@pytest.mark.parametrize(("kind", "text", "shown"), [
+    ("yaml", '"\\tanh(x)"', "\\tanh(x)"), ("yaml", '"\\frac{1}{2}"', "\\frac{1}{2}"),
+    ("yaml", '"\\beta x"', "\\beta x"), ("yaml", '"\\alpha x"', "\\alpha x"), ("yaml", '"\\vec x"', "\\vec x"),
+    ("yaml", '"\\exp(x)"', "\\exp(x)"), ("json", '"\\tanh(x)"', "\\tanh(x)"), ("json", '"\\frac12"', "\\frac12"),
+])
+def test_latex_eaten_by_an_escape_is_refused_and_shown_as_typed(tmp_path: Path, kind: str, text: str, shown: str
+                                                                 ) -> None:
+    data = f"answers:\n  tanh.a: {text}\n" if kind == "yaml" else f'{{"answers": {{"tanh.a": {text}}}}}'
+    got = _read(tmp_path, f"a.{kind}", data)
+    assert isinstance(got, Submission) and got.answers == {}
+    ((address, typed, why),) = got.refused
+    assert (address, typed) == ("tanh.a", shown)
+    assert "LaTeX command eaten by a " + ("YAML double-quoted" if kind == "yaml" else "JSON") in why
+
+
+def test_a_tab_that_is_whitespace_is_not_an_eaten_command(tmp_path: Path) -> None:
+    got = _read(tmp_path, "a.yaml", 'answers:\n  tanh.a: "1 -\t2"\n  sigmoid.a: \'\\tanh(x)\'\n')
+    assert isinstance(got, Submission) and not got.refused
+    assert got.answers == {"tanh.a": "1 -\t2", "sigmoid.a": "\\tanh(x)"}
+
+
+def test_an_unknown_key_is_ignored_and_nested_sub_parts_are_read(tmp_path: Path) -> None:
+    got = _read(tmp_path, "a.yaml", "student: a\nname: A\nanswers:\n  relu.b:\n    left: 0\n    right: 1\n")
+    assert isinstance(got, Submission)
+    assert got.answers == {"relu.b.left": "0", "relu.b.right": "1"}
+    assert got.notes == ("unknown key `name` ignored; the keys are `student`, `sheet`, `seed`, `answers`",)
 
 
 def test_find_walks_folders_skips_hidden_files_and_lists_each_file_once(

@@ -24,7 +24,7 @@ from grader.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "batch"
 FORMATS = "canvas,moodle,gradescope,junit"
-BAD_FILES = ("empty.yaml", "binary.yaml", "latin1.yaml", "invalid-yaml.yaml", "wrong-shape.yaml", "unknown-part.yaml")
+BAD_FILES = ("empty.yaml", "binary.yaml", "latin1.yaml", "invalid-yaml.yaml", "wrong-shape.yaml")
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -78,10 +78,11 @@ def test_every_bad_file_is_listed_with_its_reason() -> None:
         "latin1.yaml": "the file is not UTF-8 text (byte 0xe9",
         "invalid-yaml.yaml": "invalid YAML at line 4, column 9",
         "wrong-shape.yaml": "wrong shape: `answers` must be a mapping",
-        "unknown-part.yaml": "unknown part address `sigmoid.c`",
     }
     for name, words in expected.items():
         assert f"unreadable: {words}" in reasons[name]
+    assert "unknown part address `sigmoid.c` ignored" in reasons["judy.yaml"]  # a partial file is graded
+    assert "invalid: tanh.a" in reasons["kim.yaml"] and "`Sigmoid.A` was graded as `sigmoid.a`" in reasons["kim.yaml"]
 
 
 @pytest.mark.system  # starts `python -m grader grade` twice in subprocesses

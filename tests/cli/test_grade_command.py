@@ -117,17 +117,22 @@ def test_the_sheet_a_submission_names(tmp_path: Path) -> None:
     result = _grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "b.json: unreadable: the file answers sheet `another-sheet`, but this batch grades " \
-           "`activation-derivatives` (grade it with --sheet another-sheet)" in result.stderr
+           "`activation-derivatives` (the default sheet: the files do not all name one sheet); grade such " \
+           "files apart with --sheet another-sheet" in result.stderr
 
 
 def test_duplicate_students_are_graded_and_reported(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "same", RIGHT)
     _write(tmp_path / "in", "b.json", "same", RIGHT)
-    result = _grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--format", "gradescope")
-    assert result.exit_code == 0
+    result = _grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--format", "gradescope,junit")
+    assert result.exit_code == 1  # --duplicates error: no Gradescope files, which would hold one of two
     assert "warning: student `same` has 2 files" in result.stderr
-    assert (tmp_path / "out" / "gradescope" / "same" / "results.json").exists()
-    assert (tmp_path / "out" / "gradescope" / "same-2" / "results.json").exists()
+    assert "not written: gradescope" in result.stderr
+    assert not (tmp_path / "out" / "gradescope").exists() and (tmp_path / "out" / "junit.xml").exists()
+    result = _grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--format", "gradescope", "--duplicates",
+                    "best")
+    assert result.exit_code == 0
+    assert [p.parent.name for p in (tmp_path / "out" / "gradescope").glob("*/results.json")] == ["same"]
 
 
 def test_reports_are_replaced_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

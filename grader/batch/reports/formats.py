@@ -13,8 +13,9 @@
 - junit.xml: one <testsuite> per submission, one <testcase> per part; wrong, unreadable and
   missing answers are <failure>s, answers the grader could not grade are <error>s.
 
-Unreadable submissions have no row in the Canvas and Moodle files (so an import leaves their
-grade alone) and get a Gradescope result of 0 that says why.
+Every student has a row in every file: an unreadable submission gets 0 (grades.csv and the
+Gradescope result say why), so no student silently keeps an old grade. The Canvas, Moodle and
+Gradescope files hold one row per student (`rows`, chosen by grader.batch.duplicates).
 """
 
 from __future__ import annotations
@@ -28,17 +29,21 @@ from grader.batch.model import Answer, Batch, Row
 from grader.batch.reports.csv_cells import cell, csv_text
 from grader.text.numbers import num
 
+LMS_FORMATS = ("canvas", "gradescope", "moodle")  # one row per student: duplicates must be settled first
 
-def render(batch: Batch, formats: Sequence[str]) -> dict[str, str]:
-    """File name (relative to the report folder) -> text, for each format asked for."""
+
+def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = None) -> dict[str, str]:
+    """File name (relative to the report folder) -> text, for each format asked for. `rows`: the
+    rows of the LMS files, one per student (default: every row)."""
+    rows = batch.rows if rows is None else rows
     files: dict[str, str] = {}
     for name in sorted(set(formats)):
         if name == "canvas":
-            files["canvas.csv"] = canvas_csv(batch)
+            files["canvas.csv"] = canvas_csv(batch, rows)
         elif name == "moodle":
-            files["moodle.csv"] = moodle_csv(batch)
+            files["moodle.csv"] = moodle_csv(batch, rows)
         elif name == "gradescope":
-            files.update(gradescope_files(batch))
+            files.update(gradescope_files(rows))
         elif name == "junit":
             files["junit.xml"] = junit_xml(batch)
         else:
@@ -46,25 +51,25 @@ def render(batch: Batch, formats: Sequence[str]) -> dict[str, str]:
     return files
 
 
-def canvas_csv(batch: Batch) -> str:
-    rows = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", batch.sheet_title],
-            ["Points Possible", "", "", "", "", num(batch.max_total)]]
-    rows += [[cell(r.student), "", cell(r.student), "", "", num(r.total)] for r in batch.graded]
-    return csv_text(rows)
+def canvas_csv(batch: Batch, rows: Sequence[Row]) -> str:
+    out = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", batch.sheet_title],
+           ["Points Possible", "", "", "", "", num(batch.max_total)]]
+    out += [[cell(r.student), "", cell(r.student), "", "", num(r.total)] for r in rows]
+    return csv_text(out)
 
 
-def moodle_csv(batch: Batch) -> str:
-    rows = [["ID number", batch.sheet_title]]
-    rows += [[cell(r.student), num(r.total)] for r in batch.graded]
-    return csv_text(rows)
+def moodle_csv(batch: Batch, rows: Sequence[Row]) -> str:
+    out = [["ID number", batch.sheet_title]]
+    out += [[cell(r.student), num(r.total)] for r in rows]
+    return csv_text(out)
 
 
 # --- Gradescope ----------------------------------------------------------------------------------
 
 
-def gradescope_files(batch: Batch) -> dict[str, str]:
+def gradescope_files(rows: Sequence[Row]) -> dict[str, str]:
     files: dict[str, str] = {}
-    for row in batch.rows:
+    for row in rows:
         folder = _slug(row.student)
         name, n = f"gradescope/{folder}/results.json", 1
         while name in files:  # two files for one student: keep both, in row order

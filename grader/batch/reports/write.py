@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from grader.batch.duplicates import Counted
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.reports.csv_cells import cell, csv_text
 from grader.batch.reports.formats import render as render_formats
@@ -26,15 +27,19 @@ from grader.text.numbers import num
 FORMATS = ("canvas", "moodle", "gradescope", "junit")
 
 
-def write_reports(batch: Batch, out: Path, formats: Sequence[str] = ()) -> list[Path]:
-    """Write grades.csv, results.json, summary.md and the `formats` asked for; return their paths."""
+def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted: Counted | None = None) -> list[Path]:
+    """Write grades.csv, results.json, summary.md and the `formats` asked for; return their paths.
+
+    `counted`: the rows the LMS formats hold (one per student, grader.batch.duplicates); default: all.
+    """
+    counted = counted or Counted(batch.rows, ())
     stage = Stage(out)
     try:
-        stage.write("grades.csv", grades_csv(batch))
+        stage.write("grades.csv", grades_csv(batch, counted.dropped))
         with stage.open("results.json") as handle:
             write_results_json(batch, handle)
         stage.write("summary.md", summary_markdown(batch))
-        for name, text in render_formats(batch, formats).items():
+        for name, text in render_formats(batch, formats, counted.rows).items():
             stage.write(name, text)
         return stage.commit()
     except BaseException:
@@ -107,8 +112,10 @@ def _fsync_dir(folder: Path) -> None:
 # --- grades.csv ----------------------------------------------------------------------------------
 
 
-def grades_csv(batch: Batch) -> str:
-    """student, file, one column per part (points), total, max_total, status. Unreadable: no points."""
+def grades_csv(batch: Batch, dropped: Mapping[str, str] | None = None) -> str:
+    """student, file, one column per part (points), total, max_total, status. Unreadable: no points.
+    `dropped`: files the LMS files do not count (another file of the student counts instead)."""
+    dropped = dropped or {}
     header = ["student", "file", *(address for address, _ in batch.parts), "total", "max_total", "status"]
     variants = batch.randomised  # then each row also says which variants it answered
     rows = [[*header, "seed", "variant"] if variants else header]
@@ -116,7 +123,10 @@ def grades_csv(batch: Batch) -> str:
         points = [num(a.points) for a in row.answers] if row.readable else [""] * len(batch.parts)
         total = num(row.total) if row.readable else ""
         extra = [str(row.seed) if row.seed is not None else "", variant_text(row)] if variants else []
-        rows.append([cell(row.student), cell(row.file), *points, total, num(row.max_total), row.status, *extra])
+        status = row.status
+        if row.file in dropped:
+            status += f"; not exported: {dropped[row.file]} counts for this student"
+        rows.append([cell(row.student), cell(row.file), *points, total, num(row.max_total), cell(status), *extra])
     return csv_text(rows)
 
 
