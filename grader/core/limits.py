@@ -21,7 +21,10 @@ MAX_DEPTH = 60  # nesting of brackets / operators
 MAX_TOKENS = 600
 MAX_NUMBER_DIGITS = 40  # digits in one literal
 MAX_INT_BITS = 2_000  # size of any integer the parser folds (9^9^9 is refused)
-MAX_EXPONENT = 200  # |integer exponent| applied to a non-constant expression
+MAX_EXPONENT = 200  # |integer exponent| on a variable, a product or a function (x^200*x^200 is refused)
+# on a sum, (x-a)^6000: evaluation at exact points raises an interval to the power in log2(n) steps
+# (nothing is expanded); the symbolic prover treats such powers as atoms
+MAX_SUM_EXPONENT = 10_000
 DEFAULT_SECONDS = 3.0  # wall time for grading one answer
 
 _deadline: float | None = None

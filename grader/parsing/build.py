@@ -2,7 +2,7 @@
 
 Checks happen before each sympy constructor runs (powers of numbers are estimated with
 logarithms) and on each result (coefficients, combined exponents), so no integer above
-MAX_INT_BITS and no exponent above MAX_EXPONENT on a non-constant base is ever built.
+MAX_INT_BITS and no exponent above MAX_EXPONENT (MAX_SUM_EXPONENT on a sum) on a non-constant base is ever built.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sympy.logic.boolalg import Boolean
 
 from grader.core import limits
 from grader.core.errors import ParseError, ParseErrorKind
-from grader.core.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INT_BITS
+from grader.core.limits import MAX_DEPTH, MAX_EXPONENT, MAX_INT_BITS, MAX_SUM_EXPONENT
 from grader.parsing import author_notation
 from grader.parsing.approx import Approx, estimate, is_complex, magnitude
 from grader.parsing.common import fail
@@ -229,9 +229,8 @@ class Builder:
                                hint=f"numbers may have at most {MAX_INT_BITS} bits (about "
                                f"{int(MAX_INT_BITS * 0.30103)} digits)")
             elif base is not sympy.E:
-                if abs(exp) > MAX_EXPONENT:
-                    raise fail("exponent_too_large", self.text, start, node.end, limit=MAX_EXPONENT,
-                               hint=f"exponents on expressions may be at most {MAX_EXPONENT}")
+                if abs(exp) > _max_exponent(base):
+                    raise _exponent_too_large(self.text, start, node.end, base)
                 coeff = base.as_coeff_Mul()[0]
                 if isinstance(coeff, sympy.Rational) and \
                         max(_bits(coeff.p), _bits(coeff.q)) * abs(exp.p) > MAX_INT_BITS * exp.q:
@@ -256,9 +255,8 @@ class Builder:
                            f"{int(MAX_INT_BITS * 0.30103)} digits)")
             if isinstance(part, sympy.Pow):
                 b, e = part.args
-                if isinstance(e, sympy.Rational) and abs(e) > MAX_EXPONENT and not b.is_number:
-                    raise fail("exponent_too_large", self.text, node.start, node.end, limit=MAX_EXPONENT,
-                               hint=f"exponents on expressions may be at most {MAX_EXPONENT}")
+                if isinstance(e, sympy.Rational) and abs(e) > _max_exponent(b) and not b.is_number:
+                    raise _exponent_too_large(self.text, node.start, node.end, b)
                 if isinstance(b, sympy.Rational) and not e.is_Integer and _too_big_for_root(b):
                     raise fail("number_too_large", self.text, node.start, node.end,
                                hint="fractional powers of numbers above 10^12 are not supported")
@@ -357,6 +355,16 @@ class Builder:
         rels = [self.guard(node, "bad_condition", partial(_RELATIONS[op], a, b))
                 for op, a, b in zip(node.ops, values, values[1:], strict=False)]
         return rels[0] if len(rels) == 1 else self.guard(node, "bad_condition", lambda: sympy.And(*rels))
+
+
+def _max_exponent(base: sympy.Basic) -> int:
+    return MAX_SUM_EXPONENT if isinstance(base, sympy.Add) else MAX_EXPONENT
+
+
+def _exponent_too_large(text: str, start: int, end: int, base: sympy.Basic) -> ParseError:
+    return fail("exponent_too_large", text, start, end, limit=_max_exponent(base),
+                hint=f"exponents may be at most {MAX_SUM_EXPONENT} on a sum such as (x+1)^n and at most "
+                f"{MAX_EXPONENT} on anything else")
 
 
 def _root_too_fine(text: str, start: int, end: int) -> ParseError:
