@@ -7,7 +7,7 @@ juxtaposition < unary minus < ^. So `-x^2` is -(x^2) and `2^3^2` is 2^9.
 from __future__ import annotations
 
 from grader.core.limits import MAX_DEPTH
-from grader.parsing import author_notation, calls, syntax_errors
+from grader.parsing import author_notation, calls, rows, syntax_errors
 from grader.parsing.common import (
     BP_ADD,
     BP_AND,
@@ -90,11 +90,28 @@ class Parser:
     # --- the Pratt loop -------------------------------------------------------------------------
 
     def parse_all(self) -> Node:
+        node = rows.natural(self) if not self.author else None
+        if node is not None:
+            return node
         node = self.expr(0)
         tok = self.peek()
         if tok.kind != END:
             raise syntax_errors.trailing(self, tok)
         return node
+
+    def sub_expr(self, tokens: list[Token], *, condition: bool) -> Node:
+        """One whole expression (or condition) made of `tokens` alone, e.g. a row of cases."""
+        saved = self.toks, self.i, self.eq_compare
+        end = tokens[-1].end
+        self.toks, self.i, self.eq_compare = [*tokens, Token(END, "", end, end, space=True)], 0, condition
+        try:
+            node = self.expr(0)
+            tok = self.peek()
+            if tok.kind != END:
+                raise syntax_errors.trailing(self, tok)
+            return node
+        finally:
+            self.toks, self.i, self.eq_compare = saved
 
     def expr(self, min_bp: int) -> Node:
         self.enter(self.peek())
@@ -211,7 +228,8 @@ class Parser:
         tok = self.peek()
         if not (is_word(tok) and tok.value == "else"):
             raise fail("unexpected_end" if tok.kind == END else "unexpected_token", self.text, tok.start,
-                       tok.end, hint="a Python conditional needs `else`, e.g. `1 if x > 0 else 0`")
+                       tok.end, hint="a Python conditional needs `else`, e.g. `1 if x > 0 else 0` "
+                       "(or give every case: `{ 0 if x < 0; 1 if x > 0 }`)")
         self.advance()
         other = self.expr(BP_COND - 1)
         pairs = [(left, cond)]
