@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from grader import sheets
 from grader.batch.groups import summarize
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.pool import Failure, WorkerPool
+from grader.batch.responses import read_responses
 from grader.batch.submissions import Submission, Unreadable, default_student, find, fit, read, shown_path
 from grader.batch.variants import Chooser, Key, by_text
 from grader.batch.worker import FINGERPRINT_SECONDS, Graded, GradeTask, Handler, SameTask, Task, handle
+from grader.core.errors import UsageError
 from grader.core.limits import DEFAULT_SECONDS
 from grader.grading.grade import BUDGET, INTERNAL_ERROR, prepare
 from grader.sheets.model import Part, Sheet
@@ -58,19 +60,34 @@ def grade_paths(
     progress: Progress | None = None,
     handler: Handler = handle,
     skip: Sequence[str] = (),
+    columns: Mapping[str, str] | None = None,
 ) -> Batch:
     """Grade every submission file under `paths`.
 
-    Folders in `skip` are not searched (the report folder). Raises UsageError (bad paths, no files)
-    and SheetErrors / UsageError (bad sheet) before any grading starts; nothing in a file raises.
+    Folders in `skip` are not searched (the report folder). A `.csv` file named in `paths` is a CSV
+    of responses (grader.batch.responses; `columns`: header -> part address or `student`).
+    Raises UsageError (bad paths, no files, a `columns` header a CSV lacks) and SheetErrors /
+    UsageError (bad sheet) before any grading starts; nothing in a file raises.
     """
     progress = progress or _Silent()
     jobs = jobs or os.cpu_count() or 1
-    files = find(paths, skip)
-    progress.phase("reading", len(files))
-    items = _read_all(files, jobs, memory_mb, progress)
-    chosen = _choose_sheet(sheet, items)
+    found = find(paths, skip)
+    tables = [f for f in found if f.lower().endswith(".csv")]
+    files = [f for f in found if f not in tables]
+    if columns and not tables:
+        raise UsageError("--columns is for a CSV of responses, and no .csv file was given")
+    progress.phase("reading", len(found))
+    items = _read_all(files, jobs, memory_mb, progress) if files else []
+    chosen = _choose_sheet(sheet, items)  # CSV rows name no sheet: --sheet, or the default
     parts = chosen.parts  # a property that builds a dict: once, not once per file
+    notes: list[str] = []
+    for table in tables:  # read here, not in workers: the csv module runs no student text, and rows need the parts
+        responses = read_responses(table, parts, columns)
+        items += responses.rows
+        if responses.ignored:
+            notes.append(f"{shown_path(table)}: columns ignored (neither the student nor a part address): "
+                         + ", ".join(f"`{h}`" for h in responses.ignored))
+        progress.advance(1)
     items = [_fit(item, chosen.id, parts, sheet is not None) for item in items]
     chooser = Chooser(chosen)  # randomised questions: each answer is graded against its student's variant
     keys = sorted({(a, t, chooser.index(s, a)) for s in items if isinstance(s, Submission)
@@ -94,7 +111,7 @@ def grade_paths(
             return [out is True for out in pool.run(tasks, lambda _: progress.advance(1))]
 
         summaries = summarize(points, rows, by_text(graded), confirm)
-    return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), _warnings(rows))
+    return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), tuple(notes) + _warnings(rows))
 
 
 def _read_all(files: list[str], jobs: int, memory_mb: int, progress: Progress) -> list[Submission | Unreadable]:

@@ -25,8 +25,9 @@ _NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "compar
 
 @app.command()
 def grade(
-    paths: Annotated[list[str], typer.Argument(help="Submission files (.yaml, .yml, .json) and folders (searched "
-                                                    "recursively).", show_default=False)],
+    paths: Annotated[list[str], typer.Argument(help="Submission files (.yaml, .yml, .json), folders (searched "
+                                                    "recursively) and CSVs of responses (.csv, one row per "
+                                                    "student).", show_default=False)],
     sheet: SheetOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path("grades"),
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes. Default: the number "
@@ -41,13 +42,19 @@ def grade(
     duplicates: Annotated[str, typer.Option("--duplicates", help="A student with several files: `error` writes "
                                             "no Canvas/Moodle/Gradescope file and names them (exit 1); `latest` "
                                             "counts the newest file, `best` the highest total.")] = "error",
+    columns: Annotated[str | None, typer.Option("--columns", help="A CSV's headers as parts: \"Q1=sigmoid.a,"
+                                                "Email=student\". Default: headers that are part addresses, and "
+                                                "a `student` (or id, username, email) column.",
+                                                show_default=False)] = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Grade every submission file and write grades.csv, results.json and summary.md.
 
     A submission is a YAML or JSON file with `student`, optional `sheet` and `answers` (part
-    address -> answer). A file that cannot be read is reported with its reason and the rest are
-    graded; an answer that crashes or overruns the grader is `error`, the rest are graded.
+    address -> answer), or a row of a CSV of responses (a form's or quiz's export, UTF-8, with a
+    student column and a column per part; see --columns). A file that cannot be read is reported
+    with its reason and the rest are graded; an answer that crashes or overruns the grader is
+    `error`, the rest are graded.
 
     The sheet: --sheet; else the one sheet every file names; else the default sheet. A file that
     names another sheet is reported (0 points, with the reason) and never changes how the other
@@ -64,6 +71,7 @@ def grade(
       grader grade submissions/ --sheet activation-derivatives --out grades/ --jobs 4
       grader grade submissions/ --format canvas,moodle --format junit
       grader grade submissions/ --format canvas --duplicates latest
+      grader grade responses.csv --columns "Q1=sigmoid.a,Q2=tanh.a,Email=student"
       grader grade my-answers.yaml --fail-under 100          (a student's CI)
       grader grade class/*.yaml --timeout 10 --format gradescope
     """
@@ -71,6 +79,7 @@ def grade(
     from grader.batch.grade import grade_paths  # lazy: keeps `grader --help` fast (no sympy)
     from grader.batch.reports import write as reports
     from grader.batch.reports.summary import summary_markdown
+    from grader.batch.responses import parse_columns
     from grader.core.errors import GraderError, describe
 
     wanted = _formats(formats or [])
@@ -80,7 +89,7 @@ def grade(
     try:
         with _progress(no_color) as progress:
             batch = grade_paths(paths, sheet=sheet, jobs=jobs, timeout=timeout, memory_mb=memory, progress=progress,
-                                skip=[str(out)])
+                                skip=[str(out)], columns=parse_columns(columns) if columns else None)
     except GraderError as err:
         fail(describe(err))
     except KeyboardInterrupt:
