@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from grader.core import caches
 from grader.core.errors import SheetError, SheetErrors, UsageError
 from grader.sheets.bundled import resolve
 from grader.sheets.model import Sheet
@@ -23,7 +26,9 @@ def load(spec: str | None = None) -> Sheet:
     return load_text(text, shown)
 
 
+@lru_cache(maxsize=32)  # a pure function of the text and its name: verify and batch load a sheet many times
 def load_text(text: str, path: str = "<sheet>") -> Sheet:
+    """Read and check a sheet's YAML text; `path` is the name its problems are reported under."""
     try:
         root = compose(path, text)
     except SheetError as err:
@@ -33,3 +38,6 @@ def load_text(text: str, path: str = "<sheet>") -> Sheet:
     if builder.r.errors or sheet is None:
         raise SheetErrors(builder.r.errors or [SheetError(path, 1, 1, "the sheet could not be read")])
     return pick(sheet, None)  # a randomised question comes as its first variant until a seed picks another
+
+
+caches.register("sheets.loaded", load_text)

@@ -25,6 +25,7 @@ EXPECTED = [
     "parsing.symbols",
     "sheets.code_fingerprint",
     "sheets.expanded_definitions",
+    "sheets.loaded",
     "sheets.variants",
     "text.pretty",
     "text.sstr",
