@@ -82,6 +82,8 @@ def _const_bits(*exprs: sympy.Expr) -> int:
         for f in e.atoms(sympy.Float):
             bits = max(bits, int(f._prec) + abs(int(f._mpf_[2])))
         for node in e.atoms(sympy.exp, sympy.Pow):
+            if isinstance(node, sympy.Pow) and not node.args[0].is_number:
+                continue  # (x+1)^6000: a big exponent on a variable base hides no tiny constant
             arg = node.args[0] if isinstance(node, sympy.exp) else node.args[1]
             if arg.is_number and isinstance(arg, (sympy.Rational, sympy.Mul, sympy.Add)):
                 try:

@@ -26,6 +26,7 @@ from grader.equivalence import fallbacks
 from grader.equivalence.ratfunc import RatFunc, Ring
 
 MAX_POWER = 400  # largest exponent of an atom we are willing to expand
+MAX_CONST_BITS = 100_000  # c**n of a big power's constant factor
 _HYP = ("sinh", "cosh", "tanh", "sech", "csch", "coth")
 _TRIG = ("sin", "cos", "tan", "sec", "csc", "cot")
 
@@ -64,6 +65,10 @@ class _Scan:
         self.root_q: dict[sympy.Expr, int] = {}
         self.opaque: set[sympy.Expr] = set()
         self.variables: set[sympy.Symbol] = set()
+        # base -> (constant, [(factor, multiplicity)]) for powers beyond MAX_POWER, and per factor
+        # the exponents it carries: such a power is never expanded, (factor)^m is an atom
+        self.factored: dict[sympy.Expr, tuple[sympy.Rational, list[tuple[sympy.Expr, int]]]] = {}
+        self.big: dict[sympy.Expr, set[int]] = {}
 
     def walk(self, e: sympy.Basic) -> None:
         limits.check()
@@ -80,6 +85,8 @@ class _Scan:
         elif isinstance(e, sympy.Pow):
             b, x = e.args
             if isinstance(x, sympy.Integer):
+                if abs(x) > MAX_POWER:
+                    self._big(b, abs(int(x)))
                 self.walk(b)
             elif isinstance(x, sympy.Rational):
                 self.root_q[b] = math.lcm(self.root_q.get(b, 1), int(x.q))
@@ -94,6 +101,13 @@ class _Scan:
             self._lin(self.trig_q, e.args[0])
         else:
             self.opaque.add(e)
+
+    def _big(self, base: sympy.Expr, n: int) -> None:
+        if base not in self.factored:
+            self.factored[base] = _factors(base)
+        for f, k in self.factored[base][1]:
+            if k * n > MAX_POWER:
+                self.big.setdefault(f, set()).add(k * n)
 
     def _exp(self, arg: sympy.Expr) -> None:
         """The step g of each term: the gcd of its coefficients, so exp(0.044715 x^3) is t**1, not t**8943."""
@@ -111,6 +125,20 @@ class _Scan:
                 self.walk(m)
 
 
+def _factors(base: sympy.Expr) -> tuple[sympy.Rational, list[tuple[sympy.Expr, int]]]:
+    """base = c * prod f**k: irreducible factors for a small polynomial over Q, so (x-a)^n and
+    (a-x)^n, or (x+y)^n (x-y)^n and (x^2-y^2)^n, share atoms; else the base itself up to its sign."""
+    syms = sorted(base.free_symbols, key=sympy.default_sort_key)
+    if syms and base.is_polynomial(*syms) and all(isinstance(a, sympy.Rational) for a in base.atoms(sympy.Number)) \
+            and sympy.count_ops(base) <= 60:
+        c, fs = sympy.factor_list(base, *syms)
+        if isinstance(c, sympy.Rational):
+            return c, [(f, int(k)) for f, k in fs]
+    if base.could_extract_minus_sign():
+        return sympy.Integer(-1), [(-base, 1)]
+    return sympy.Integer(1), [(base, 1)]
+
+
 class _Build:
     """Second pass: the rational function over Q in the atoms."""
 
@@ -126,6 +154,7 @@ class _Build:
             if m.is_number:  # constant angles: cos and sin as two opaque atoms (cheaper than tan(m/2))
                 keys += [("cos", m), ("sin", m)]
         keys += [("atom", a) for a in sorted(scan.opaque, key=sympy.default_sort_key)]
+        keys += [("big", f) for f in sorted(scan.big, key=sympy.default_sort_key)]
         self.keys = keys
         self.field = Ring(len(keys))
         self.gen = {k: self.field.gens[i] for i, k in enumerate(keys)}
@@ -174,6 +203,8 @@ class _Build:
         if isinstance(e, sympy.Pow):
             b, x = e.args
             if isinstance(x, sympy.Integer):
+                if abs(x) > MAX_POWER:
+                    return self.big_power(b, int(x))
                 return self.power(self.conv(b), int(x))
             if isinstance(x, sympy.Rational):
                 q = self.scan.root_q[b]
@@ -203,6 +234,21 @@ class _Build:
             }
             return trig[name]()
         return self.gen[("atom", e)]
+
+    def big_power(self, base: sympy.Expr, n: int) -> RatFunc:
+        """base**n as c**n * prod over factors of atom**q * factor**r, where atom = factor**m."""
+        c, factors = self.scan.factored[base]
+        if max(int(c.p).bit_length(), int(c.q).bit_length()) * abs(n) > MAX_CONST_BITS:
+            raise CannotConvert("constant too large")
+        acc = self.field.const(int(c.p) ** abs(n), int(c.q) ** abs(n))
+        for f, k in factors:
+            total = k * abs(n)
+            if total <= MAX_POWER:
+                acc *= self.power(self.conv(f), total)
+                continue
+            q, r = divmod(total, min(self.scan.big[f]))
+            acc *= self.power(self.gen[("big", f)], q) * self.power(self.conv(f), r)
+        return self.power(acc, -1) if n < 0 else acc
 
     def exp_of(self, arg: sympy.Expr) -> RatFunc:
         acc = self.field.one
@@ -262,6 +308,8 @@ def _name(build: _Build, kind: str, m: Any) -> str:
         return f"e^{m}" if isinstance(m, sympy.Symbol) or m is sympy.S.One else f"e^({m})"
     if kind == "tan":
         return f"tan({m}/{2 * build.scan.trig_q[m]})"
+    if kind == "big":
+        return f"({m})^{min(build.scan.big[m])}"
     if kind == "root":
         return f"({m})^(1/{build.scan.root_q[m]})"
     if kind in ("cos", "sin"):

@@ -81,3 +81,30 @@ def test_the_issues_counterexample_is_printed_exactly() -> None:
     assert d.counterexample is not None
     assert d.counterexample.point == (("a", "-1"), ("b", "2"), ("c", "1/2"))
     assert (d.counterexample.expected, d.counterexample.got) == ("1", "-1")
+
+
+# ---- big exponents on sums: evaluated, and proved with the power as an atom, never expanded --------
+
+x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+BIG = [
+    ((x - a) ** 6000, (a - x) ** 6000, "equivalent", "symbolic"),
+    ((x - a) ** 6001, (a - x) ** 6001, "different", "numeric-refutation"),
+    ((x + 1) ** 5000 - x * (x + 1) ** 4999, (x + 1) ** 4999, "equivalent", "symbolic"),
+    ((x + y) ** 2000 * (x - y) ** 2000, (x**2 - y**2) ** 2000, "equivalent", "symbolic"),
+    ((x + y) ** 2000 * (x - y) ** 2000, (x**2 + y**2) ** 2000, "different", "numeric-refutation"),
+    ((x + 1) ** 9999 * (x + 2), (x + 1) ** 10000 + (x + 1) ** 9999, "equivalent", "symbolic"),
+    ((x + 1) ** 9999 * (x + 2), (x + 1) ** 10000 + (x + 1) ** 9998, "different", "numeric-refutation"),
+    (258552 * x**7 * (81 * x**8 + 1) ** 398, x**3 * (x**4 + 1) ** 399, "different", "numeric-refutation"),
+    ((x**2 + 1) ** 3000, (x**2 + 1) ** 3000 + sympy.Rational(1, 10**20), "different", "numeric-refutation"),
+    ((2 * x + 2) ** 3000, 2**3000 * (x + 1) ** 3000, "equivalent", "symbolic"),
+    (1 / (x**2 + 1) ** 4000, (x**2 + 1) ** -4000, "equivalent", "identical"),
+    ((x**2 + 1) ** -4000 * (x**2 + 1), (x**2 + 1) ** -3999, "equivalent", "identical"),
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "want", "method"), BIG, ids=[str(p[1])[:40] for p in BIG])
+def test_big_exponents_are_decided(lhs: sympy.Expr, rhs: sympy.Expr, want: str, method: str) -> None:
+    d = compare(lhs, rhs, (x, y, a), mode="both")
+    assert (d.verdict, d.method) == (want, method), d
+    if method == "symbolic":  # by the prover (the power an atom), not by sympy's simplify
+        assert "same rational function of" in d.detail, d.detail

@@ -130,3 +130,21 @@ def test_power_of_a_power_differs_at_a_real_point() -> None:
     result = equiv("(a^b)^c", "a^(b*c)")
     assert result.verdict == "different"
     assert result.counterexample == {"point": {"a": "-1", "b": "2", "c": "1/2"}, "a": "1", "b": "-1"}
+
+
+@pytest.mark.parametrize(("a", "b", "want"), [
+    ("(x-a)^6000", "(x-a)^6000", "equivalent"),
+    ("(a-x)^6000", "(x-a)^6000", "equivalent"),
+    ("(a-x)^6001", "(x-a)^6001", "different"),
+    ("258552*x^7*(81*x^8+1)^398", "x^3*(x^4+1)^399", "different"),
+    ("(x+1)^10000", "(x+1)^9999*(x+1)", "equivalent"),
+])
+def test_exponents_in_the_thousands_on_sums(a: str, b: str, want: str) -> None:
+    assert equiv(a, b).verdict == want
+
+
+@pytest.mark.parametrize("text", ["(x+1)^10001", "(x+1)^6000*(x+1)^6000", "x^201", "(1+e^x)^100000"])
+def test_exponent_caps_still_hold(text: str) -> None:
+    result = equiv(text, "1")
+    assert result.verdict == "invalid"
+    assert "exponents may be at most 10000 on a sum" in (result.error or "")
