@@ -77,7 +77,17 @@ def equiv(
     except BudgetExceeded:
         return EquivResult("unknown", "budget", f"no proof or refutation within {seconds:g} s", None,
                            (shown[0], shown[1]), variables or (), None, time.perf_counter() - began)
+    detail = decision.detail
+    if decision.method == "identical":  # compare() speaks of an answer and a reference: say what happened here
+        detail = _identical_detail(a, b, shown[0])
     c = decision.counterexample
     counter = {"point": dict(c.point), "a": c.expected, "b": c.got} if c else None
-    return EquivResult(decision.verdict, decision.method, decision.detail, counter, (shown[0], shown[1]),
+    return EquivResult(decision.verdict, decision.method, detail, counter, (shown[0], shown[1]),
                        names, None, time.perf_counter() - began)
+
+
+def _identical_detail(a: str, b: str, shown: str | None) -> str:
+    if "".join(a.split()) == "".join(b.split()):
+        return "A and B are the same text"
+    # the reader simplifies as it reads (sqrt((x^2+1)^2) is x^2 + 1): the texts differ, the expressions do not
+    return f"A and B read as the same expression, {shown}"

@@ -148,3 +148,11 @@ def test_exponent_caps_still_hold(text: str) -> None:
     result = equiv(text, "1")
     assert result.verdict == "invalid"
     assert "exponents may be at most 10000 on a sum" in (result.error or "")
+
+
+def test_identical_after_reading_does_not_claim_the_same_text() -> None:
+    simplified = equiv("sqrt((x^2+1)^2)", "x^2+1")
+    assert (simplified.verdict, simplified.method) == ("equivalent", "identical")
+    assert "written exactly" not in simplified.detail
+    assert simplified.detail == "A and B read as the same expression, x**2 + 1"
+    assert equiv("x+1", "x + 1").detail == "A and B are the same text"
