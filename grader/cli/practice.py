@@ -131,6 +131,15 @@ def practice(
         int | None,
         typer.Option("--seed", metavar="N", help="Fix the order of the questions and their variants (shown first)."),
     ] = None,
+    student: Annotated[
+        str | None,
+        typer.Option("--student", metavar="ID", help="Practise this student's variants (those batch grading uses)."),
+    ] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", metavar="FILE", help="At the end, write the answers as a submission file.",
+                     show_default=False),
+    ] = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Practise a sheet in the terminal: each part is asked, graded and explained.
@@ -139,6 +148,9 @@ def practice(
     line and ends with an empty line. Ctrl-D or Ctrl-C ends the session with the score table. With
     standard input not a terminal, answers are read one per line.
 
+    --save FILE writes the last answer to each part as a submission (`grader grade FILE`), with
+    the student id and, without --student, the seed, so it is graded against the variants asked.
+
     Exit status: 0 when the session ends (however it ends); 130 after Ctrl-C; 2 bad sheet or option.
 
     \b
@@ -146,10 +158,15 @@ def practice(
       grader practice
       grader practice --question sigmoid --attempts 2
       grader practice my-sheet.yaml --seed 7
+      grader practice piecewise-activations --student s1234 --save s1234.yaml
       printf 'sech(x)^2\\n:skip\\n' | grader practice --question tanh --no-color
     """
     import random
 
+    if seed is not None and student is not None:
+        fail("give --seed or --student, not both (a student's variants come from the id)")
+    if student is not None and (not student.strip() or not student.isprintable()):
+        fail("--student must be a printable id")
     with _no_traceback():
         from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
         from grader.practice import session as practice_lib
@@ -158,14 +175,40 @@ def practice(
         loaded = _load(lambda: sheets.load(sheet))
         worked = _load(lambda: solutions.load_for(loaded))
         terminal = Terminal(console(no_color), interactive=sys.stdin.isatty())
+        if student is not None:
+            from grader.sheets.variants import seed_for_student
+
+            seed = seed_for_student(student.strip())
+        chosen_seed = random.randrange(10_000) if seed is None else seed
         session = _load(lambda: practice_lib.Session(
             loaded, terminal.read_line, terminal.show, solutions=worked, attempts=attempts,
-            seed=random.randrange(10_000) if seed is None else seed, only=question or (),
-            working=terminal.working,
+            seed=chosen_seed, only=question or (), working=terminal.working,
         ))
         practice_lib.warm_up()
         summary = session.run()
+    if save is not None:
+        _save(save, loaded, session.answers, student, None if student or not loaded.randomised else chosen_seed)
     raise typer.Exit(130 if summary.ended == "interrupt" else 0)
+
+
+def _save(path: Path, sheet: Sheet, answers: dict[str, str], student: str | None, seed: int | None) -> None:
+    """The session's answers as a submission file, in sheet order, written atomically."""
+    import os
+    import tempfile
+
+    from grader.batch.template import PLACEHOLDER_STUDENT, submission_text
+
+    ordered = {a: answers[a] for a in sheet.parts if a in answers}
+    text = submission_text(student.strip() if student else PLACEHOLDER_STUDENT, sheet.id, ordered, seed, sheet.title)
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        fail(f"cannot write `{path}`: {exc.strerror or exc}")
+    typer.echo(f"grader: saved {len(ordered)} answer(s) to {path}"
+               + ("" if student else " (set `student:` in it to your id)"), err=True)
 
 
 @app.command("list")
@@ -223,6 +266,9 @@ def show(
     seed: Annotated[
         int | None, typer.Option("--seed", metavar="N", help="A randomised question's variant (default: the first).")
     ] = None,
+    student: Annotated[
+        str | None, typer.Option("--student", metavar="ID", help="This student's variant (as batch grading uses).")
+    ] = None,
 ) -> None:
     """Print one question, or some of its parts, the way `grader practice` asks them.
 
@@ -234,12 +280,17 @@ def show(
       grader show tanh.b --solution
       grader show relu.b --sheet activation-derivatives
       grader show leaky_relu --sheet piecewise-activations --seed 7
+      grader show leaky_relu --sheet piecewise-activations --student s1234
     """
     from grader import sheets as sheets_lib  # lazy: keeps `grader --help` fast (no sympy)
     from grader.practice import session as practice_lib
     from grader.practice.render import note, show_block
     from grader.sheets import solutions, variants
 
+    if seed is not None and student is not None:
+        fail("give --seed or --student, not both (a student's variant comes from the id)")
+    if student is not None:
+        seed = variants.seed_for_student(student.strip())
     with _no_traceback():
         loaded = variants.pick(_load(lambda: sheets_lib.load(sheet)), seed)
         plan = _load(lambda: practice_lib.select(loaded, [address]))

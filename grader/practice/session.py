@@ -100,6 +100,7 @@ class Session:
     grade: Grade | None = None  # injected in tests; default grader.grading.grade.grade
     plan: Plan = field(init=False)
     records: dict[str, Record] = field(init=False)
+    answers: dict[str, str] = field(init=False, default_factory=dict)  # the last graded answer per part (--save)
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
@@ -160,6 +161,7 @@ class Session:
         with self.working():
             scoped = variants.scoped(self.sheet, part.address)  # its parameters may be named (α)
             result = (self.grade or _default_grade)(scoped, part.address, answer)
+        self.answers[part.address] = answer
         counts = result.status != "invalid"  # an unreadable answer costs no attempt
         record.attempts += counts
         record.points = max(record.points, result.points)

@@ -6,11 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from grader import sheets
+from grader.batch.grade import grade_paths
+from grader.batch.submissions import Submission, read
 from grader.cli import app
+from grader.sheets.variants import pick, seed_for_student
 
 runner = CliRunner()
 
@@ -116,3 +121,34 @@ def test_help_has_examples() -> None:
     for command in ("practice", "list", "show"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Examples:" in result.stdout
+
+
+def test_save_writes_a_submission_that_grades_as_the_session_did(tmp_path: Path) -> None:
+    """The saved file reads back to the answers typed (LaTeX backslashes and a derivation intact),
+    and a randomised sheet's file grades against the variants the student was asked."""
+    answers = "\n".join([
+        "\\frac{4}{(e^x+e^{-x})^2}", "4/(e^x+e^(-x))^2", "= sech(x)^2", "= 1 - tanh(x)^2", "", "",
+    ]) + "\n"
+    saved = tmp_path / "mine.yaml"
+    done = runner.invoke(app, ["practice", "--question", "tanh", "--student", "s1", "--save", str(saved),
+                               "--no-color"], input=answers)
+    assert done.exit_code == 0, done.output
+    got = read(str(saved))
+    assert isinstance(got, Submission) and got.student == "s1" and got.seed is None
+    derivation = "4/(e^x+e^(-x))^2\n= sech(x)^2\n= 1 - tanh(x)^2"
+    assert got.answers == {"tanh.a": "\\frac{4}{(e^x+e^{-x})^2}", "tanh.b": derivation}
+    batch = grade_paths([str(saved)], jobs=1)
+    assert [(a.address, a.status) for a in batch.rows[0].answers if a.text] == [("tanh.a", "correct"),
+                                                                               ("tanh.b", "correct")]
+
+
+def test_show_and_practice_student_show_the_variant_batch_grading_uses() -> None:
+    sheet = sheets.load("piecewise-activations")
+    for student in ("s1", "s2", "s3", "s4"):
+        alpha = pick(sheet, seed_for_student(student)).questions[0].values[0][1].text
+        shown = runner.invoke(app, ["show", "leaky_relu.a", "--sheet", "piecewise-activations", "--student", student,
+                                    "--no-color"])
+        assert f"α = {alpha}" in shown.stdout, (student, alpha)
+    both = runner.invoke(app, ["show", "leaky_relu", "--sheet", "piecewise-activations", "--student", "a",
+                               "--seed", "1"])
+    assert both.exit_code == 2 and "not both" in both.stderr

@@ -1,0 +1,106 @@
+"""Submission files written for students: a skeleton to fill in (`grader template`) and a finished
+one (`grader practice --save`).
+
+Answers are written so that the escape trap cannot happen: a one-line answer in single quotes (a
+backslash is a backslash there: `\\tanh` stays `\\tanh`), a derivation as a literal block (`|-`);
+never in double quotes, where YAML reads `\\t` as a tab. Everything reads back with
+grader.batch.submissions.read as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from grader.sheets.model import ChoiceAnswer, DerivationAnswer, Part, Sheet
+from grader.text.terminal import markdown_text
+
+PLACEHOLDER_STUDENT = "your-student-id"
+HOW = """\
+# Write each answer between its single quotes: LaTeX is safe there (\\tanh, \\frac{1}{2}), and a
+# quote inside an answer is written twice ('it''s'). A derivation goes on the indented lines
+# under its `|-`, one step per line. Leave an answer blank to skip it. Never use double quotes:
+# in them YAML reads \\t as a tab and \\f as a form feed, so "\\tanh" would reach the grader as "anh".
+"""
+
+
+def template_text(sheet: Sheet, sheet_id: str, student: str | None = None, seed: int | None = None) -> str:
+    """A submission skeleton: every part address, its question as a comment, blank answers.
+    `sheet` is the variant the student answers (grader.sheets.variants.pick); `seed` is written
+    only when the student's variants come from a seed rather than the student id."""
+    lines = [f"# A submission for \"{_comment(sheet.title)}\" (sheet {sheet_id}).", HOW.rstrip("\n"),
+             f"# Check it before you hand it in: grader grade THIS-FILE --sheet {sheet_id}"]
+    if sheet.randomised and student is None and seed is None:
+        lines.append(f"# Randomised: your values differ. See yours with: grader template {sheet_id} --student YOUR-ID")
+    lines += [f"student: {quoted(student or PLACEHOLDER_STUDENT)}", f"sheet: {quoted(sheet_id)}"]
+    if seed is not None:
+        lines.append(f"seed: {seed}")
+    lines.append("answers:")
+    for question in sheet.questions:
+        lines += ["", f"  # --- {_comment(question.title)} ---"]
+        lines += [f"  # {line}".rstrip() for line in _wrapped(markdown_text(question.statement))]
+        asked: set[str] = set()
+        for part in question.parts:
+            for group, ask in question.group_asks.items():
+                if part.address.startswith(group + ".") and group not in asked:
+                    asked.add(group)
+                    lines += _commented(f"{group}: ", markdown_text(ask))
+            lines += _commented(f"{part.address} ({_points(part.points)}): ", _ask(part))
+            lines.append(f"  {part.address}: |-" if isinstance(part.expects, DerivationAnswer)
+                         else f"  {part.address}: ''")
+    return "\n".join(lines) + "\n"
+
+
+def submission_text(student: str, sheet_id: str, answers: Mapping[str, str], seed: int | None = None,
+                    title: str = "") -> str:
+    """A finished submission: the answers given, in the order given."""
+    lines = [f"# Answers to \"{_comment(title or sheet_id)}\" (sheet {sheet_id}), written by grader practice --save.",
+             f"# Grade it with: grader grade THIS-FILE --sheet {sheet_id}",
+             f"student: {quoted(student)}", f"sheet: {quoted(sheet_id)}"]
+    if seed is not None:
+        lines.append(f"seed: {seed}")
+    lines.append("answers:" if answers else "answers: {}")
+    for address, text in answers.items():
+        lines.append(f"  {address}: {answer_yaml(text)}")
+    return "\n".join(lines) + "\n"
+
+
+def answer_yaml(text: str) -> str:
+    """One answer as a YAML value that reads back as the same text (a block for several lines)."""
+    text = "".join(c if c.isprintable() or c == "\n" else " " for c in text)
+    if "\n" not in text.strip():
+        return quoted(text.strip())
+    body = [line.strip() for line in text.strip().splitlines()]
+    return "|-\n" + "\n".join(f"    {line}" if line else "" for line in body)
+
+
+def quoted(text: str) -> str:
+    """A single-quoted YAML scalar: no escapes at all; a quote is doubled."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ask(part: Part) -> str:
+    text = markdown_text(part.ask)
+    if isinstance(part.expects, ChoiceAnswer):
+        text += f" (one of: {', '.join(part.expects.choices)})"
+    if isinstance(part.expects, DerivationAnswer):
+        text += " (a derivation: one step per line)"
+    return text
+
+
+def _points(n: float) -> str:
+    return "1 point" if n == 1 else f"{n:g} points"
+
+
+def _comment(text: str) -> str:
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _commented(head: str, text: str) -> list[str]:
+    """`  # head: first line`, then `  #   next line`: the part's question under its address."""
+    lines = _wrapped(text)
+    return [f"  # {head}{lines[0]}".rstrip()] + [f"  #   {line}".rstrip() for line in lines[1:]]
+
+
+def _wrapped(text: str) -> list[str]:
+    """Comment lines: the text's own lines, control characters removed, blank lines dropped."""
+    return [_comment(line) for line in text.splitlines() if line.strip()] or [""]

@@ -1,0 +1,57 @@
+"""`grader template`: a submission skeleton for a student to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grader.cli.app import app, fail
+
+
+@app.command()
+def template(
+    sheet: Annotated[str | None, typer.Argument(help="Sheet file (.yaml) or bundled sheet id. Default: "
+                                                     "activation-derivatives.")] = None,
+    student: Annotated[str | None, typer.Option("--student", metavar="ID", help="Fill in the student id and, for "
+                                                "a randomised sheet, show that student's values.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (never over an existing "
+                                             "one) instead of printing.", show_default=False)] = None,
+) -> None:
+    """Write a submission skeleton: every part address, its question as a comment, blank answers.
+
+    Answers go between single quotes (LaTeX is safe there) or, for a derivation, on indented
+    lines under `|-`. A randomised sheet's values depend on the student id: give --student.
+
+    Exit status: 0; 2 for a bad sheet or when --out exists.
+
+    \b
+    Examples:
+      grader template > answers.yaml
+      grader template piecewise-activations --student s1234 -o s1234.yaml
+    """
+    from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.batch.template import template_text
+    from grader.core.errors import GraderError, describe
+    from grader.sheets.variants import pick, seed_for_student
+
+    if student is not None and (not student.strip() or not student.isprintable()):
+        fail("--student must be a printable id")
+    try:
+        loaded = sheets.load(sheet)
+        shown = pick(loaded, seed_for_student(student.strip())) if student and loaded.randomised else loaded
+    except GraderError as err:
+        fail(describe(err))
+    text = template_text(shown, loaded.id, student.strip() if student else None)
+    if out is None:
+        typer.echo(text, nl=False)
+        raise typer.Exit(0)
+    try:
+        with open(out, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        fail(f"`{out}` exists; it may hold answers. Choose another name or delete it first")
+    except OSError as exc:
+        fail(f"cannot write `{out}`: {exc.strerror or exc}")
+    typer.echo(f"grader: wrote {out}", err=True)
