@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from grader.cli.app import JsonOption, NoColorOption, SheetOption, app, console, fail, read_answer
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+class ExpressionArguments(TyperCommand):
+    """A command whose arguments are maths: `-sin(x)` or `-e^-x` is an argument, not an option,
+    unless it is exactly one of the command's option names (`-s`, `-v`, `--json`, ...)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if param.param_type_name == "option":
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not getattr(param, "is_flag", False)
+        for i, token in enumerate(args):
+            if token == "--":
+                break
+            if takes_value.get(token) and i + 1 == len(args):
+                fail(f"`{token}` is an option of `grader {ctx.info_name}` and needs a value; if it is an"
+                     f" expression, put -- before the expressions: grader {ctx.info_name} -- ... {token}")
+        return super().parse_args(ctx, expressions_last(args, takes_value))
+
+
+def expressions_last(args: list[str], takes_value: dict[str, bool]) -> list[str]:
+    """Options first, then `--`, then the arguments, when an argument starts with `-`."""
+    options: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        if token == "--":
+            rest += args[i + 1:]
+            break
+        name = token.split("=", 1)[0] if token.startswith("--") else token
+        if name in takes_value or (token.startswith("--") and len(token) > 2):
+            options.append(token)  # an unknown --word stays an option: click says it does not exist
+            if takes_value.get(name) and "=" not in token and i + 1 < len(args):
+                options.append(args[i + 1])
+                i += 1
+        else:
+            rest.append(token)
+        i += 1
+    if not any(a.startswith("-") and a != "-" for a in rest):
+        return args
+    return [*options, "--", *rest]
+
+
+@app.command(cls=ExpressionArguments)
 def check(
     part: Annotated[str, typer.Argument(help="Part address, e.g. sigmoid.a, relu.b.left.")],
     answer: Annotated[str, typer.Argument(help="The answer, or - to read it (several lines) from standard input.")],
@@ -32,7 +76,7 @@ def check(
       grader check relu.a '1 if x > 0 else 0' --json
       grader check relu.b.differentiable no --solution
       printf 'e^-x/(1+e^-x)^2\\n= σ(x)(1-σ(x))\\n' | grader check sigmoid.b -
-      grader check sigmoid.a -- '-e^(-x)/(1+e^-x)^2'   (use -- before an answer starting with -)
+      grader check sigmoid.a '-e^(-x)/(1+e^-x)^2'      (an answer may start with -)
       grader check leaky_relu.a 'α if x < 0 else 1' --sheet piecewise-activations --seed 7
     """
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast (no sympy)
@@ -72,7 +116,7 @@ def check(
     raise typer.Exit(0 if result.status == "correct" else 1)
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(cls=ExpressionArguments)
 def equiv(
     a: Annotated[str, typer.Argument(help="First expression (student notation, LaTeX too), or - for stdin.")],
     b: Annotated[str, typer.Argument(help="Second expression, or - for stdin.")],
@@ -90,7 +134,8 @@ def equiv(
     Equal means equal as real functions wherever BOTH sides are defined (real and finite): points
     where only one side is defined are skipped, so `log(a*b)` and `log(a)+log(b)` are equivalent
     (they agree wherever both exist), and `x/x` equals `1`. If no sample point has both sides
-    defined, the verdict is `unknown`. Variables are real.
+    defined, the verdict is `unknown`. Variables are real. An expression may start with `-`
+    (`-sin(x)`); only one that is exactly an option name (`-s`, `-v`) needs `--` before it.
 
     Exit status: 0 equivalent; 1 different, unknown or invalid; 2 usage error.
 
@@ -100,6 +145,8 @@ def equiv(
       grader equiv 'a^b*a^c' 'a^(b+c)'
       grader equiv 'sigma(x)(1-sigma(x))' 'e^x/(1+e^x)^2' --sheet activation-derivatives
       grader equiv 'sqrt(x^2)' 'x' --json
+      grader equiv 'cos(x+pi/2)' '-sin(x)'
+      grader equiv -- -s 's*(-1)'          (-s alone is the --sheet option)
     """
     from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
     from grader.core.errors import GraderError, describe

@@ -131,3 +131,44 @@ def test_worked_solution_on_request() -> None:
     data = json.loads(raw)
     assert data["worked_solution"]["part"] == "relu.b"  # the group's solution covers its sub-parts
     assert any(step["prose"] for step in data["worked_solution"]["steps"])
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "sigmoid.a", "-e^(-x)/(1+e^(-x))^2", "--json"),
+    ("check", "sigmoid.a", "--json", "-e^(-x)/(1+e^(-x))^2"),
+    ("check", "tanh.a", "-sech(x)^2", "--json"),  # starts like -s, the --sheet option
+    ("check", "tanh.a", "--sheet", "activation-derivatives", "-sech(x)^2", "--json"),
+])
+def test_answer_starting_with_minus_needs_no_double_dash(args: tuple[str, ...]) -> None:
+    code, out, _ = run(*args)
+    assert code == 1
+    data = json.loads(out)
+    assert data["status"] == "incorrect" and data["interpreted"].startswith("-")
+
+
+@pytest.mark.parametrize(("args", "a", "b"), [
+    (("equiv", "x", "-sin(x)"), "x", "-sin(x)"),
+    (("equiv", "-sin(x)", "-sin(x)", "--json"), "-sin(x)", "-sin(x)"),
+    (("equiv", "-x^2", "-v", "x", "-(x^2)", "--json"), "-x**2", "-x**2"),
+    (("equiv", "--json", "--", "-s", "s"), "-s", "s"),
+])
+def test_equiv_expressions_starting_with_minus(args: tuple[str, ...], a: str, b: str) -> None:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code in (0, 1), result.output
+    if "--json" in args:
+        assert json.loads(result.stdout)["interpreted"] == [a, b]
+    else:
+        assert f"A: {a}" in result.stdout and f"B: {b}" in result.stdout
+
+
+@pytest.mark.parametrize("args", [("equiv", "s", "-s"), ("check", "sigmoid.a", "-s")])
+def test_an_option_name_as_an_expression_says_to_use_double_dash(args: tuple[str, ...]) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and out == ""
+    assert "`-s` is an option" in err and "put -- before the expressions" in err
+
+
+def test_unknown_long_option_is_still_an_error() -> None:
+    code, _, err = run("equiv", "x", "y", "--jsn")
+    assert code == 2
+    assert "No such option: --jsn" in err
