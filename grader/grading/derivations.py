@@ -16,56 +16,92 @@ from grader.core import limits
 from grader.core.errors import ParseError
 from grader.equivalence import compare
 from grader.grading.findings import Outcome, match_mistake, point_of
+from grader.grading.labels import wrong_function
 from grader.grading.results import Point, Step
 from grader.parsing import Parsed, parse_chain, symbol
+from grader.parsing.labels import Label, split_label
 from grader.sheets.forms import violations
 from grader.sheets.model import DerivationAnswer, Part, Sheet
 
-# A first line may name what is being differentiated before its first `=`: σ'(x) =, tanh'(x) =,
-# d/dx σ(x) =, \frac{d}{dx}\tanh(x) =. That label is the claim, not a step, so it is set aside.
-_LABEL = re.compile(
-    r"""^\s*(?:
-        [^=\n]{1,24}?'\s*(?:\(\s*x\s*\))?        # σ'(x), tanh'(x), f'
-      | d\s*/\s*dx[^=\n]{0,40}                   # d/dx tanh(x)
-      | \\frac\s*\{\s*d\s*\}\s*\{\s*dx\s*\}[^=\n]{0,60}   # \frac{d}{dx} ...
-    )\s*=(?!=)""",
-    re.VERBOSE,
-)
+_ALIGN = re.compile(r"\\(?:begin|end)\s*\{\s*(?:align|aligned|eqnarray|gather|split)\*?\s*\}")
+_CASES = re.compile(r"\\(begin|end)\s*\{\s*d?cases\s*\}")
 
 
-def split_lines(answer: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their 1-based numbers; a derivative label before the first `=` is dropped."""
-    lines = [(i + 1, text) for i, text in enumerate(answer.splitlines()) if text.strip()]
+def _rows(line: str) -> list[str]:
+    """A line of LaTeX `align` split at its `\\\\` row ends (not those of a `cases` inside it)."""
+    line = _ALIGN.sub(lambda m: " " * len(m.group()), line)
+    out, depth, last, i = [], 0, 0, 0
+    while i < len(line):
+        m = _CASES.match(line, i)
+        if m:
+            depth += 1 if m.group(1) == "begin" else -1
+            i = m.end()
+            continue
+        if line.startswith("\\\\", i) and depth <= 0:
+            out.append(line[last:i])
+            last = i = i + 2
+            continue
+        i += 1
+    out.append(line[last:])
+    return [row for row in out if row.strip()]
+
+
+def split_lines(answer: str, variable: str = "x") -> list[tuple[int, str]]:
+    """Non-blank lines (and LaTeX align rows) with their 1-based numbers; a derivative label before the
+    first `=` (`σ'(x) =`, `d/dx σ(x) =`) is blanked out, keeping columns for carets."""
+    lines = [(n, row) for n, text in enumerate(answer.splitlines(), start=1) for row in _rows(text)]
+    if len(lines) != len({n for n, _ in lines}):  # rows of one physical line: number them as lines
+        lines = [(i + 1, row) for i, (_, row) in enumerate(lines)]
     if lines:
         number, first = lines[0]
-        label = _LABEL.match(first)
-        if label:
-            rest = first[label.end():]
-            lines[0] = (number, " " * label.end() + rest)  # keep columns for carets
+        label = split_label(first, variable)
+        if label is not None:
+            lines[0] = (number, " " * label.end + first[label.end:])
     return lines
 
 
+def first_label(answer: str, variable: str = "x") -> Label | None:
+    lines = [row for text in answer.splitlines() for row in _rows(text)]
+    return split_label(lines[0], variable) if lines else None
+
+
 def read_chain(sheet: Sheet, answer: str) -> list[tuple[int, Parsed]]:
+    """Every line parsed; one unreadable line raises its ParseError with the line number and a preview
+    of the lines that were read (`data["line"]`, `data["preview"]`)."""
     if len(answer) > limits.MAX_DERIVATION_CHARS:
         raise ParseError("too_long", answer, limits.MAX_DERIVATION_CHARS, len(answer),
                          data={"limit": limits.MAX_DERIVATION_CHARS, "length": len(answer)})
     ctx = sheet.parse_context()
     pieces: list[tuple[int, Parsed]] = []
-    for number, text in split_lines(answer):
+    failed: ParseError | None = None
+    preview: list[str] = []
+    for number, text in split_lines(answer, sheet.variables[0] if sheet.variables else "x"):
         try:
-            pieces.extend((number, p) for p in parse_chain(text, ctx))
+            read = parse_chain(text, ctx)
         except ParseError as err:
-            err.data["line"] = number
-            raise
+            if failed is None:
+                err.data["line"] = number
+                failed = err
+            preview.append(f"line {number}: (could not be read)")
+            continue
+        pieces.extend((number, p) for p in read)
+        preview.append(f"line {number}: " + " = ".join(sympy.sstr(p.expr) for p in read))
+    if failed is not None:
+        failed.data["preview"] = tuple(preview)
+        raise failed
     return pieces
 
 
 def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer: str) -> Outcome:
+    label = first_label(answer, sheet.variables[0] if sheet.variables else "x")
+    problem = wrong_function(sheet, part, label) if label is not None and part.derivative else None
+    if problem is not None:
+        return Outcome("invalid", 0.0, problem, "label")
     pieces = read_chain(sheet, answer)
     variables = [symbol(v) for v in sheet.variables]
-    shown = sympy.Tuple(*(p.expr for _, p in pieces)) if pieces else None
+    lines = tuple(f"line {n}: {sympy.sstr(p.expr)}" for n, p in pieces)
     if len(pieces) < expects.min_lines:
-        return _too_short(expects, len(pieces), shown)
+        return _too_short(expects, len(pieces), lines)
     steps: list[Step] = []
     expanded = [sheet.expand(p.expr) for _, p in pieces]
     first = compare(sheet.expand(expects.start.expr), expanded[0], variables)
@@ -76,20 +112,20 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
         if first_point:
             words += f" At {first_point.where()} the derivative is {first_point.expected}, " \
                      f"but line {pieces[0][0]} gives {first_point.got}."
-        return Outcome("incorrect", 0.0, words, first.method, first.detail, shown, first_point,
-                       steps=tuple(steps))
+        return Outcome("incorrect", 0.0, words, first.method, first.detail, None, first_point,
+                       steps=tuple(steps), lines=lines)
     per_line = Counter(number for number, _ in pieces)
     rule = expects.final_form
-    if rule is not None and not violations(rule, pieces[0][1].expr, pieces[0][1].has_decimal, sheet.variables):
+    if pieces[0][1].expr == expects.target.expr and pieces[-1][1].expr == expects.target.expr:
         words = ("Your first line is already the result to show. Start from the derivative as you found "
                  "it (for example in part (a)) and transform it, step by step, into the required form.")
-        return Outcome("incorrect", 0.0, words, "derivation", "", shown, steps=tuple(steps))
+        return Outcome("incorrect", 0.0, words, "derivation", "", None, steps=tuple(steps), lines=lines)
     # A line written exactly like the one before it is not a step (sympy may still put two
     # different lines in the same canonical form, so compare what was written).
     written = [" ".join(p.text.split()) for _, p in pieces]
     distinct = 1 + sum(1 for a, b in pairwise(written) if a != b)
     if distinct < expects.min_lines:
-        return _too_short(expects, distinct, shown)
+        return _too_short(expects, distinct, lines)
     for i in range(1, len(pieces)):
         d = compare(expanded[i - 1], expanded[i], variables)
         point = point_of(d.counterexample) if d.counterexample else None
@@ -99,30 +135,43 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
             mistake = match_mistake(sheet, part.mistakes, expanded[i], variables)
             if mistake is not None:
                 words += f" {mistake.message}"
-            return Outcome("incorrect", 0.0, words, d.method, d.detail, shown, point,
-                           mistake.message if mistake else None, steps=tuple(steps))
-    last = pieces[-1][1]
-    outside = violations(rule, last.expr, last.has_decimal, sheet.variables) if rule else []
-    if rule is not None and outside:
+            return Outcome("incorrect", 0.0, words, d.method, d.detail, None, point,
+                           mistake.message if mistake else None, steps=tuple(steps), lines=lines)
+    head, tail = pieces[0][1], pieces[-1][1]
+    in_form = [rule is None or not violations(rule, p.expr, p.has_decimal, sheet.variables) for p in (head, tail)]
+    is_target = [p.expr == expects.target.expr for p in (head, tail)]
+    # Forward: from the derivative to the required form. Backward: from the required form to the
+    # derivative as found (not in that form). Either way one end is the result and the other is not.
+    forward = in_form[1] and not is_target[0]
+    backward = in_form[0] and not in_form[1]
+    if not (forward or backward):
+        if is_target[0]:
+            words = ("Your first line is already the result to show. Start from the derivative as you found "
+                     "it (for example in part (a)) and transform it, step by step, into the required form.")
+            return Outcome("incorrect", 0.0, words, "derivation", "", None, steps=tuple(steps), lines=lines)
+        assert rule is not None
+        outside = violations(rule, tail.expr, tail.has_decimal, sheet.variables)
         words = (f"Every step follows, but the last line is not in the required form: it uses "
                  f"{', '.join(outside)}. {rule.message}").strip()
-        return Outcome("incorrect", rule.score, words, "form", "", shown, steps=tuple(steps))
-    end = compare(sheet.expand(expects.target.expr), expanded[-1], variables)
+        return Outcome("incorrect", rule.score, words, "form", "", None, steps=tuple(steps), lines=lines)
+    end = compare(sheet.expand(expects.target.expr), expanded[-1 if forward else 0], variables)
     if end.verdict != "equivalent":  # cannot happen when start == target; kept for sheets where it may
         return Outcome("incorrect", 0.0, "Every step follows, but the chain does not end at the required result.",
-                       end.method, end.detail, shown, steps=tuple(steps))
+                       end.method, end.detail, None, steps=tuple(steps), lines=lines)
+    how = "" if forward else " (from the result back to the derivative)"
     return Outcome("correct", 1.0, "Correct: every step follows and the chain ends in the required form. "
                    + part.correct_feedback, "derivation",
-                   f"{len(pieces)} expressions, {len(pieces) - 1} steps checked", shown, steps=tuple(steps))
+                   f"{len(pieces)} expressions, {len(pieces) - 1} steps checked{how}", None,
+                   steps=tuple(steps), lines=lines)
 
 
-def _too_short(expects: DerivationAnswer, count: int, shown: sympy.Basic | None) -> Outcome:
+def _too_short(expects: DerivationAnswer, count: int, lines: tuple[str, ...]) -> Outcome:
     return Outcome(
         "incorrect", 0.0,
         f"Not a derivation yet: it has {count} different expression(s); show at least {expects.min_lines}, "
         "one step per line, starting from the derivative and ending in the required form. "
         "A chain that only states the result proves nothing.",
-        "derivation", parsed=shown,
+        "derivation", lines=lines,
     )
 
 

@@ -70,4 +70,5 @@ def not_a_real_number() -> str:
 
 
 def choice_unknown(options: list[str]) -> str:
-    return "Answer with one of: " + ", ".join(f"`{o}`" for o in options) + "."
+    return ("Answer with one of: " + ", ".join(f"`{o}`" for o in options)
+            + f" (a reason may follow, e.g. `{options[0]}, because ...`).")

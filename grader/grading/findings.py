@@ -25,6 +25,7 @@ class Outcome:
     mistake: str | None = None
     steps: tuple[Step, ...] = ()
     said: str | None = None  # how a non-expression answer (a choice) was understood
+    lines: tuple[str, ...] = ()  # a derivation as read, one entry per line: `line 2: exp(-x)/...`
 
 
 def point_of(c: Counterexample) -> Point:

@@ -14,9 +14,10 @@ import sympy
 from grader.core import limits
 from grader.core.errors import BudgetExceeded, ParseError, caret_lines, describe
 from grader.equivalence import Decision, compare, decimal_of, evaluate_at, prime
-from grader.grading import feedback
+from grader.grading import choices, feedback
 from grader.grading.derivations import grade_derivation
 from grader.grading.findings import Outcome, match_mistake, point_of
+from grader.grading.labels import strip_label
 from grader.grading.results import ParseProblem, Result
 from grader.parsing import Parsed, parse, symbol
 from grader.sheets.forms import violations
@@ -92,6 +93,8 @@ def _result(part: Part, o: Outcome, seconds: float) -> Result:
     if o.parsed is not None:
         interpreted = prettyprint.text(o.parsed)
         pretty = prettyprint.pretty(o.parsed)
+    elif o.lines:
+        interpreted, pretty = "; ".join(o.lines), "\n".join(o.lines)
     elif o.said is not None:
         interpreted = pretty = o.said
     score = max(0.0, min(1.0, o.score))
@@ -106,9 +109,16 @@ def _result(part: Part, o: Outcome, seconds: float) -> Result:
 def _invalid_parse(part: Part, err: ParseError, seconds: float) -> Result:
     end = err.end if err.end is not None else err.offset + 1
     problem = ParseProblem(err.kind, describe(err), err.offset, end, caret_lines(err), err.hint)
+    words = f"Could not read your answer: {describe(err)}"
+    preview = err.data.get("preview")
+    shown = "\n".join(preview) if isinstance(preview, tuple) else None
+    if "line" in err.data and shown is not None:
+        line = err.data["line"]
+        words = (f"Could not read line {line} of your derivation: {describe(err)}. The other lines were read "
+                 f"as shown; correct line {line} and send the derivation again (no attempt was used).")
     return Result(
         part=part.address, status="invalid", score=0.0, points=0.0, max_points=part.points,
-        feedback=f"Could not read your answer: {describe(err)}", interpreted=None, pretty=None,
+        feedback=words, interpreted=shown, pretty=shown,
         decided_by="parse", parse_error=problem, seconds=seconds,
     )
 
@@ -117,6 +127,9 @@ def _invalid_parse(part: Part, err: ParseError, seconds: float) -> Result:
 
 
 def grade_expression(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str) -> Outcome:
+    answer, wrong_label = strip_label(sheet, part, answer)
+    if wrong_label is not None:
+        return wrong_label
     parsed = parse(answer, sheet.parse_context())
     variables = [symbol(v) for v in sheet.variables]
     given = sheet.expand(parsed.expr)
@@ -210,6 +223,7 @@ def grade_choice(part: Part, expects: ChoiceAnswer, answer: str) -> Outcome:
                          data={"limit": limits.MAX_ANSWER_CHARS, "length": len(answer)})
     said = normalise_choice(answer)
     picked = next((key for key, spellings in expects.choices.items() if said in spellings), None)
+    picked = picked or choices.pick(answer, expects.choices)
     if picked is None:
         options = [s for spellings in expects.choices.values() for s in spellings[:1]]
         return Outcome("invalid", 0.0, feedback.choice_unknown(options), "choice")

@@ -25,16 +25,21 @@ def result_text(result: Result) -> Text:
 
     out = Text()
     out.append(f"{_MARK[result.status]} {result.status}", style=_STYLE[result.status])
-    out.append(f"  {result.part}  {num(result.points)}/{num(result.max_points)} points\n")
+    unit = "point" if result.max_points == 1 else "points"
+    out.append(f"  {result.part}  {num(result.points)}/{num(result.max_points)} {unit}\n")
     if result.parse_error is not None:
         out.append("\n" + _indent(result.parse_error.caret) + "\n\n")
-    elif result.pretty is not None:
+        if result.pretty is not None:  # a derivation: the lines that were read
+            out.append(_indent(result.pretty) + "\n\n")
+    elif result.pretty is not None and not result.steps:
         out.append("\nYou entered:\n", style="bold")
         out.append(_indent(result.pretty) + "\n\n")
-    for step in result.steps:
+    shared = len({s.line for s in result.steps}) < len(result.steps)  # several steps on one line
+    for number, step in enumerate(result.steps, start=1):
         mark, style = ("✓", "green") if step.ok else ("✗", "red")
         out.append(f"  {mark} ", style=style)
-        out.append(f"line {step.line}: {step.interpreted}\n")
+        where = f"step {number} (line {step.line})" if shared else f"line {step.line}"
+        out.append(f"{where}: {step.interpreted}\n")
     if result.steps:
         out.append("\n")
     out.append(markdown_text(result.feedback) + "\n")

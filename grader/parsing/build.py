@@ -274,6 +274,8 @@ class Builder:
         elif f == "piecewise":
             out = self.piecewise([(self.value(v), self.condition(c)) for arg in node.args
                                   if isinstance(arg, Cond) for v, c in arg.pairs], node)
+        elif f.startswith("rel_"):
+            out = self.compare(Compare(start=node.start, end=node.end, ops=[f[4:]], operands=node.args))
         elif f == "where":
             cond = self.condition(node.args[0])
             a, b = self.value(node.args[1]), self.value(node.args[2])

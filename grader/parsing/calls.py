@@ -30,7 +30,7 @@ from grader.parsing.common import (
     is_word,
 )
 from grader.parsing.names import BUILTINS, CASE_WORDS, OTHERWISE
-from grader.parsing.nodes import Bool, Call, Cond, Node, Num, Prod, Root
+from grader.parsing.nodes import Bool, Call, Cond, Node, Num, Pow, Prod, Root
 
 if TYPE_CHECKING:
     from grader.parsing.parser import Parser
@@ -64,6 +64,7 @@ def application(p: Parser, name: Token, r: Resolved) -> Node:
         args = [p.group()]
     elif lo <= 1:
         args = [tight_arg(p, name, label)]
+        _power_in_argument(p, name, label, args[0], power)
     else:
         raise fail("missing_argument", p.text, name.start, name.end,
                    hint=f"`{label}` needs its arguments in brackets, e.g. `{label}(0, x)`")
@@ -78,6 +79,18 @@ def application(p: Parser, name: Token, r: Resolved) -> Node:
                    hint=f"`{label}` takes {want} argument{'s' if want != '1' else ''}, not {len(args)}")
     return Call(start=name.start, end=p.prev_end, func=r.name, args=args, sheet=r.sheet is not None,
                 power=power, power_start=power_start, primes=primes)
+
+
+def _power_in_argument(p: Parser, name: Token, label: str, arg: Node, power: int | None) -> None:
+    """`sech x^2` and `1/cosh x^2`: the power may be on the argument or on the function; say both."""
+    last = arg.factors[-1][1] if isinstance(arg, Prod) and arg.factors else arg
+    if power is not None or not isinstance(last, Pow) or last.paren:
+        return
+    inner, base = p.src(arg.start, arg.end), p.src(arg.start, last.base.end)
+    exp = p.src(last.exp.start, last.exp.end)
+    raise fail("not_allowed", p.text, name.start, arg.end,
+               hint=f"`{p.src(name.start, arg.end)}` is ambiguous: write `{label}({inner})` "
+               f"or `{label}({base})^{exp}`")
 
 
 def _arity(r: Resolved) -> tuple[int, int | None]:

@@ -54,6 +54,9 @@ BUILTINS.update({
     "power": Builtin("pow", 2, 2),
     "where": Builtin("where", 3, 3),
     "Piecewise": Builtin("piecewise", 1, None),
+    # sympy's relations, as its Piecewise prints them: Piecewise((0, Eq(x, 0)), ...)
+    **{name: Builtin("rel_" + op, 2, 2) for name, op in
+       (("Eq", "=="), ("Ne", "!="), ("Lt", "<"), ("Gt", ">"), ("Le", "<="), ("Ge", ">="))},
 })
 
 KNOWN_FUNCTIONS: frozenset[str] = frozenset(BUILTINS)

@@ -23,6 +23,7 @@ from grader.parsing.names import (
 
 _FREE_NAME = r"[A-Za-z](?:[0-9]+|_[A-Za-z0-9]+)?"
 _DERIVATIVE = r"d[A-Za-z]?"
+_STEP_NAMES = frozenset({"H", "step", "Step", "u", "unitstep", "Theta", "theta"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Names:
         found = self._function_or_constant(key)
         if found is not None:
             return found
+        if key == "theta" and tok.origin in ("greek", "latex") and after.is_op("("):
+            return Resolved("builtin", "heaviside", builtin=BUILTINS["Heaviside"])  # θ(x), as sympy prints it
         if key in FORBIDDEN:
             raise fail("not_allowed", text, tok.start, tok.end, hint=f"`{key}` {FORBIDDEN[key]}")
         if tok.origin == "" and (key in PYTHON_KEYWORDS or key.startswith("_")):
@@ -137,6 +140,8 @@ class Names:
         greek = key in GREEK_NAMES  # a real letter, not a typo: no guessing
         if arg_text is not None:
             hint = "" if greek else self._typo(key, self.function_names(), arg_text) or self._split_hint(key)
+            if key in _STEP_NAMES:
+                hint = f"for the unit step write `Heaviside({arg_text})` (or `θ({arg_text})`)"
             return fail("unknown_function", text, tok.start, tok.end, hint=hint)
         digits = re.fullmatch(r"([A-Za-z]+)([0-9]+)", key)
         if digits:
@@ -146,5 +151,8 @@ class Names:
             hint = ""
         else:
             hint = self._split_hint(key) or self._typo(key, sorted(self.known_words()), None)
+        if not hint and not greek and key.isalpha() and len(key) >= 4:
+            hint = (f"`{key}` is a word, not mathematics: type an expression, e.g. `x^2 + 1`; "
+                    f"for a value that depends on x write its cases, e.g. `0 if x < 0 else 1`; {self.uses()}")
         return fail("unknown_name", text, tok.start, tok.end, hint=hint or self.uses(),
                     uses=self.uses())

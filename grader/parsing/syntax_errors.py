@@ -47,7 +47,9 @@ def no_operand(p: Parser, tok: Token) -> ParseError:
     if tok.kind == TEXT:
         return unknown_phrase(p, tok)
     return fail("unexpected_token", p.text, tok.start, tok.end,
-                hint="an operator needs a value before it" if tok.kind == OP else "")
+                hint=f"an operator needs a value before it, e.g. `x{tok.value}2`"
+                if tok.kind == OP and tok.value in ("*", "/", "^") else
+                "an operator needs a value before it" if tok.kind == OP else "")
 
 
 def python_code(p: Parser, tok: Token) -> ParseError | None:

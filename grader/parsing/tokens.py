@@ -136,6 +136,9 @@ class _Lexer:
             return j
         if c in _SUPER:
             return self.superscript(i, hi)
+        if c == "\u212f":  # ℯ, as sympy prints e
+            self.emit(Token(NAME, "e", i, i + 1, origin="greek"))
+            return i + 1
         if c in GREEK:
             self.emit(Token(NAME, GREEK[c], i, i + 1, origin="greek"))
             return i + 1

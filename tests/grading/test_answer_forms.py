@@ -222,7 +222,7 @@ SUBTLE_FORMS: list[tuple[str, str, str]] = [
     ("sigmoid.a", "sigma(x)*(1-sigma(x)) + exp(-1000000*(x-1/3)^2)", "incorrect"),
     ("sigmoid.a", "sigma(x)*(1-sigma(x))*abs(x)/x", "incorrect"),
     ("sigmoid.a", "sigma(x)*(1-sigma(x)) + sin(2*pi*x*5354228880)", "incorrect"),
-    ("tanh.a", "1 - tanh x^2", "incorrect"),  # tanh(x^2), as `sin x^2` is sin(x^2)
+    ("tanh.a", "1 - tanh x^2", "invalid"),  # tanh(x^2) or tanh(x)^2: both readings are shown
     ("relu.a", "Heaviside(x, 2)", "incorrect"),
     ("relu.a", "Heaviside(x, -1e-300)", "incorrect"),
     ("relu.a", "Heaviside(x+10^-100)", "incorrect"),
@@ -256,7 +256,7 @@ SUBTLE_FORMS: list[tuple[str, str, str]] = [
     ("sigmoid.a", "\u0435^-x/(1+\u0435^-x)^2", "invalid"),  # Cyrillic е
     ("sigmoid.a", "e^-x/(1+e^-x)^2\u202e", "invalid"),  # bidi override
     ("tanh.a", "cosh^-2(x)", "invalid"),  # inverse or reciprocal?
-    ("relu.b.differentiable", "nope", "invalid"),
+    ("relu.b.differentiable", "nope", "correct"),
     ("relu.b.differentiable", "Not differentiable.", "correct"),
     ("relu.b.differentiable", "yes", "incorrect"),
 ]
@@ -277,7 +277,7 @@ READINGS: list[tuple[str, str, str]] = [
     ("sigmoid.a", "x\u00b2\u00b3", "x**23"),
     ("sigmoid.a", r"\frac\frac12 2", "1/4"),
     ("sigmoid.a", "\u03c3 x (1 - \u03c3 x)", "(1 - sigma(x))*sigma(x)"),
-    ("tanh.a", "sech x^2", "sech(x**2)"),
+    ("tanh.a", "sech(x^2)", "sech(x**2)"),
     ("tanh.a", "1\u2212tanh\u00b2x", "1 - tanh(x)**2"),
     ("relu.a", "(x>0)*1", "Piecewise((1, x > 0), (0, True))"),
     ("relu.b.at_zero", "5.", "5"),
