@@ -1,0 +1,102 @@
+"""`grader gradescope`: a Gradescope autograder zip; `grader autograde`: what it runs per submission."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grader.cli.app import SheetOption, app, fail
+
+
+@app.command()
+def gradescope(
+    sheet: Annotated[str | None, typer.Argument(help="Sheet file (.yaml) or bundled sheet id. Default: "
+                                                     "activation-derivatives.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The zip to write.")] = Path("autograder.zip"),
+) -> None:
+    """Write a Gradescope autograder zip (setup.sh + run_autograder) for one sheet.
+
+    Upload it as a "Zip file upload" autograder of a programming assignment. Each student uploads
+    one submission file (.yaml or .json; `grader template` writes one); Gradescope then shows the
+    score, each part's verdict and feedback. The zip carries this grader's own source and sheets,
+    so Gradescope grades exactly as `grader grade` does here.
+
+    Exit status: 0; 2 for a bad sheet or an unwritable --out.
+
+    \b
+    Examples:
+      grader gradescope activation-derivatives -o autograder.zip
+      grader gradescope my-sheet.yaml -o my-sheet-autograder.zip
+    """
+    import importlib.metadata  # lazy: keeps `grader --help` fast
+    import os
+
+    import grader
+    from grader import sheets
+    from grader.batch.gradescope import bundle
+    from grader.core.errors import GraderError, describe
+
+    try:
+        sheets.load(sheet)  # refuse a broken sheet here, not in Gradescope
+        sheet_file = sheets.resolve(sheet)
+    except GraderError as err:
+        fail(describe(err))
+    try:
+        requires = [r for r in importlib.metadata.requires("grader") or [] if "extra ==" not in r]
+    except importlib.metadata.PackageNotFoundError:
+        fail("grader is not installed as a package here; install it (pip install .) to build the bundle")
+    package = Path(grader.__file__).resolve().parent
+    bundled = {kind: folder for kind in ("exercises", "solutions") if (folder := sheets.bundled_dir(kind)).is_dir()}
+    data = bundle(sheet_file, package, bundled, [r.split(";")[0].strip() for r in requires])
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        temp = out.with_name(f".{out.name}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, out)
+    except OSError as exc:
+        fail(f"cannot write `{out}`: {exc.strerror or exc}")
+    typer.echo(f"grader: wrote {out} ({len(data) // 1024} kB): upload it as the Gradescope autograder", err=True)
+
+
+@app.command(hidden=True)
+def autograde(
+    submission: Annotated[Path, typer.Argument(help="The folder of one student's files.")],
+    sheet: SheetOption = None,
+    results: Annotated[Path, typer.Option("--results", help="Where results.json goes.")] = Path("results.json"),
+) -> None:
+    """Grade one Gradescope submission folder into results.json (run by the autograder zip).
+
+    Always writes results.json, even for an empty or unreadable submission (score 0, with why).
+    Exit status: 0; 2 when the sheet itself cannot be loaded (results.json then says so).
+
+    \b
+    Example:
+      grader autograde /autograder/submission --sheet sheet.yaml --results /autograder/results/results.json
+    """
+    from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.batch.duplicates import choose
+    from grader.batch.grade import grade_paths
+    from grader.batch.gradescope import autograder_result
+    from grader.core.errors import GraderError, UsageError, describe
+
+    try:
+        max_total = round(sum(p.points for p in sheets.load(sheet).parts.values()), 6)
+    except GraderError as err:
+        _write(results, {"score": 0, "output": f"The autograder could not load its sheet: {describe(err)}"})
+        fail(describe(err))
+    try:
+        batch = grade_paths([str(submission)], sheet=sheet, skip=[str(results.parent)])
+    except UsageError:  # no submission file at all
+        _write(results, autograder_result([], max_total, 0))
+        raise typer.Exit(0) from None
+    counted = choose(batch.rows, "latest").rows[0]  # several files: the one modified last
+    _write(results, autograder_result([counted], max_total, len(batch.rows)))
+    typer.echo(f"grader: {counted.file}: {counted.total:g} / {counted.max_total:g}", err=True)
+
+
+def _write(path: Path, data: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

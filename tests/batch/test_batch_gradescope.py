@@ -1,0 +1,70 @@
+"""The Gradescope autograder zip, run end to end in a fake /autograder tree (issue 14, item 7)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from grader.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _autograder(tmp_path: Path, files: dict[str, str]) -> tuple[dict[str, object], Path]:
+    """Build the zip, unpack it as Gradescope does (/autograder/source), run run_autograder."""
+    zip_path = tmp_path / "autograder.zip"
+    built = CliRunner().invoke(app, ["gradescope", "activation-derivatives", "-o", str(zip_path)])
+    assert built.exit_code == 0, built.output
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(root / "source")
+        assert {"setup.sh", "run_autograder"} <= set(archive.namelist())
+        assert archive.getinfo("run_autograder").external_attr >> 16 & 0o111  # executable once unpacked
+    (root / "submission").mkdir()
+    for name, text in files.items():
+        (root / "submission" / name).write_text(text, encoding="utf-8")
+    os.chmod(root / "source" / "run_autograder", 0o755)  # zipfile does not restore modes; Gradescope does
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run([str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8")), root
+
+
+@pytest.mark.system  # builds a zip and runs its shell script, which starts python
+def test_the_bundle_grades_a_submission_in_a_fake_autograder_tree(tmp_path: Path) -> None:
+    answers = ("student: s1\nanswers:\n  sigmoid.a: 'σ(x)(1-σ(x))'\n  tanh.a: '2/(e^x+e^(-x))^2'\n"
+               "  relu.a: '((x'\n")
+    result, root = _autograder(tmp_path, {"answers.yaml": answers, "notes.pdf": "not a submission"})
+    assert (result["score"], result["max_score"]) == (2.0, 16.0)
+    tests = {t["name"]: t for t in result["tests"]}  # type: ignore[union-attr]
+    assert tests["sigmoid.a"]["status"] == "passed" and tests["tanh.a"]["status"] == "failed"
+    assert "Check the numerator" in tests["tanh.a"]["output"]  # the misconception, with its maths ...
+    assert "$" not in json.dumps(result)  # ... as text, never raw LaTeX
+    vendored = subprocess.run([sys.executable, "-c", "import grader; print(grader.__file__)"], capture_output=True,
+                              text=True, env={**os.environ, "PYTHONPATH": str(root / "source" / "vendor")}, check=True,
+                              cwd=root / "submission")
+    assert vendored.stdout.startswith(str(root / "source" / "vendor"))  # the zip's own copy is what ran
+    assert (root / "source" / "vendor" / "grader" / "_bundled" / "exercises" / "activation-derivatives.yaml").exists()
+
+
+@pytest.mark.system
+def test_an_empty_or_unreadable_submission_still_gets_a_result(tmp_path: Path) -> None:
+    empty, _ = _autograder(tmp_path / "a", {})
+    assert empty["score"] == 0 and "No submission file found" in str(empty["output"])
+    bad, _ = _autograder(tmp_path / "b", {"answers.yaml": "answers: [x\n"})
+    assert bad["score"] == 0 and "answers.yaml could not be read: invalid YAML" in str(bad["output"])
+
+
+def test_the_zip_is_the_same_bytes_each_time(tmp_path: Path) -> None:
+    for name in ("a.zip", "b.zip"):
+        assert CliRunner().invoke(app, ["gradescope", "-o", str(tmp_path / name)]).exit_code == 0
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
