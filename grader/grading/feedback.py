@@ -5,7 +5,7 @@ from __future__ import annotations
 from grader.grading.results import Point
 
 METHODS = {
-    "identical": "your answer is the reference answer, written the same way",
+    "identical": "your answer, once read, is the same expression as the reference",
     "rational": "exact algebra: both are the same rational function",
     "exp-rational": "exact algebra: both are the same rational function of e^x",
     "symbolic": "exact algebra on both sides' building blocks",

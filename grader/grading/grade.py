@@ -17,7 +17,7 @@ from grader.equivalence import Decision, compare, decimal_of, evaluate_at, prime
 from grader.grading import choices, feedback
 from grader.grading.derivations import grade_derivation
 from grader.grading.findings import Outcome, match_mistake, point_of
-from grader.grading.labels import strip_label
+from grader.grading.labels import question_of, strip_label
 from grader.grading.results import ParseProblem, Result
 from grader.parsing import Parsed, parse, symbol
 from grader.sheets.forms import violations
@@ -135,7 +135,26 @@ def grade_expression(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer
     given = sheet.expand(parsed.expr)
     decision = compare(sheet.expand(expects.answer.expr), given, variables, kink_policy=expects.kink_policy)
     outcome = _from_decision(sheet, part, parsed.expr, given, decision, variables)
+    outcome = _written(outcome, answer, expects.answer.text)
+    if outcome.status == "incorrect" and outcome.mistake is None and _is_the_function(sheet, part, given, variables):
+        outcome = replace(outcome, feedback="Not correct: this is the function itself, not its derivative. "
+                          "Differentiate it, e.g. with the chain rule.")
     return _apply_forms(part, parsed, outcome, sheet.variables)
+
+
+def _written(outcome: Outcome, answer: str, reference: str) -> Outcome:
+    """`identical` says "written exactly as the reference" only when it was."""
+    if outcome.decided_by == "identical" and " ".join(answer.split()) != " ".join(reference.split()):
+        return replace(outcome, detail="written differently, but the same expression as the reference once read")
+    return outcome
+
+
+def _is_the_function(sheet: Sheet, part: Part, given: sympy.Basic, variables: list[sympy.Symbol]) -> bool:
+    """The answer is the question's function (not its derivative), whatever the question."""
+    question = question_of(sheet, part)
+    if not part.derivative or question is None or question.function is None:
+        return False
+    return compare(sheet.expand(question.function.expr), given, variables).verdict == "equivalent"
 
 
 def _apply_forms(part: Part, parsed: Parsed, outcome: Outcome, variables: tuple[str, ...]) -> Outcome:
@@ -156,8 +175,9 @@ def _from_decision(
     variables: list[sympy.Symbol],
 ) -> Outcome:
     if decision.verdict == "equivalent":
-        return Outcome("correct", 1.0, feedback.correct(part.correct_feedback), decision.method,
-                       decision.detail, shown)
+        detail = decision.detail if variables or decision.method == "identical" else \
+            "the same number as the expected one, compared exactly"
+        return Outcome("correct", 1.0, feedback.correct(part.correct_feedback), decision.method, detail, shown)
     if decision.verdict == "unknown":
         return Outcome("invalid", 0.0, feedback.undecided(), decision.method, decision.detail, shown)
     mistake = match_mistake(sheet, part.mistakes, given, variables)
@@ -182,7 +202,8 @@ def grade_number(sheet: Sheet, part: Part, expects: NumberAnswer | IntervalAnswe
         return Outcome("incorrect", 0.0, feedback.not_a_real_number(), "interval", parsed=parsed.expr)
     if isinstance(expects, NumberAnswer):  # the engine decides exact numbers, tiny differences included
         decision = compare(sheet.expand(expects.answer.expr), value, [])
-        return _apply_forms(part, parsed, _from_decision(sheet, part, parsed.expr, value, decision, []), ())
+        outcome = _written(_from_decision(sheet, part, parsed.expr, value, decision, []), answer, expects.answer.text)
+        return _apply_forms(part, parsed, outcome, ())
     if decimal_of(shown) is None and not shown.startswith("0 (to within"):
         return Outcome("invalid", 0.0, feedback.undecided(), "interval", f"value: {shown}", parsed.expr)
     low, high = expects.low, expects.high
