@@ -22,13 +22,16 @@ from grader.core import limits
 from grader.core.errors import BudgetExceeded
 from grader.equivalence import fallbacks
 from grader.equivalence.comparison import TARGET_BITS, Run
+from grader.equivalence.constants import prove_constant
 from grader.equivalence.kinks import is_total, kinks_and_completeness
 from grader.equivalence.piecewise import has_switches, prove_piecewise
 from grader.equivalence.results import Counterexample, Decision, KinkPolicy
+from grader.equivalence.squares import prove_by_squares
 from grader.equivalence.symbolic import Proof, prove_identity
 
 SYMBOLIC_SECONDS = 0.8
 KINK_SECONDS = 0.5
+CONSTANT_SECONDS = 1.5  # minimal polynomials of nested radicals
 FALLBACK_SECONDS = 1.0  # sympy.simplify, only when nothing cheaper proved it
 MIN_AGREE = 5
 T = TypeVar("T")
@@ -117,6 +120,12 @@ def _different(run: Run, cex: Counterexample, method: str) -> Decision:
 
 def _proof(run: Run) -> Proof:
     ref, ans = run.ref, run.ans
+    if not ref.free_symbols and not ans.free_symbols:
+        return _with_budget(CONSTANT_SECONDS, lambda: prove_constant(ref, ans),
+                            Proof("unknown", "symbolic", "no exact proof for this constant within budget"))
+    squares = prove_by_squares(ref, ans)  # sqrt(1 - cos(x)^2) and |sin(x)|: no kink needs locating
+    if squares.verdict == "equal":
+        return squares
     if not has_switches(ref) and not has_switches(ans):
         return prove_identity(ref, ans)
     if len(run.variables) != 1:

@@ -108,3 +108,53 @@ def test_big_exponents_are_decided(lhs: sympy.Expr, rhs: sympy.Expr, want: str, 
     assert (d.verdict, d.method) == (want, method), d
     if method == "symbolic":  # by the prover (the power an atom), not by sympy's simplify
         assert "same rational function of" in d.detail, d.detail
+
+
+# ---- radicals, constants, |.| of periodic functions: exact, and near misses refuted --------------
+
+sqrt, R = sympy.sqrt, sympy.Rational
+PHI30 = 930249 + 416020 * sqrt(5)
+CLOSED = [
+    # (A, B, words in the detail), all equal
+    (sqrt(1 - sympy.cos(x) ** 2), abs(sympy.sin(x)), "squares agree"),
+    (sqrt(1 - sympy.sin(x) ** 2), abs(sympy.cos(x)), "squares agree"),
+    (sqrt(x**2 + 2 * x + 1), abs(x + 1), "squares agree"),
+    (sqrt(5 + 2 * sqrt(6)), sqrt(2) + sqrt(3), "minimal polynomial t"),
+    (PHI30 ** R(1, 30) - (930249 - 416020 * sqrt(5)) ** R(1, 30), sympy.Integer(1), "minimal polynomial t"),
+    ((7 + 5 * sqrt(2)) ** R(1, 3), 1 + sqrt(2), "minimal polynomial t"),
+    (sympy.atan(R(1, 2)) + sympy.atan(R(1, 3)), sympy.pi / 4, "arctangents"),
+    (4 * sympy.atan(R(1, 5)) - sympy.atan(R(1, 239)), sympy.pi / 4, "arctangents"),
+    (sympy.asin(R(3, 5)) + sympy.asin(R(4, 5)), sympy.pi / 2, "arctangents"),
+    (sympy.acos(R(3, 5)), sympy.atan(R(4, 3)), "arctangents"),
+]
+TINY = R(1, 10**30)
+NEAR_MISSES = [
+    (sqrt(1 - sympy.cos(x) ** 2), sympy.sin(x)),  # the sign
+    (sqrt(1 + sympy.cos(x) ** 2), abs(sympy.sin(x))),  # a wrong sign under the radical
+    (sqrt(5 + 2 * sqrt(6)), sqrt(2) + sqrt(3) + TINY),
+    (sqrt(5 - 2 * sqrt(6)), sqrt(2) + sqrt(3)),
+    (PHI30 ** R(1, 30) - (930249 - 416020 * sqrt(5)) ** R(1, 30), 1 + TINY),
+    ((2 + sqrt(3)) ** R(1, 3) + (2 - sqrt(3)) ** R(1, 3), sympy.Integer(1)),
+    (sympy.atan(R(1, 2)) + sympy.atan(R(1, 3)), sympy.pi / 4 + TINY),
+    (4 * sympy.atan(R(1, 5)) - sympy.atan(R(1, 239)), sympy.pi / 4 - TINY),
+    (4 * sympy.atan(R(1, 5)) - sympy.atan(R(1, 240)), sympy.pi / 4),
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "words"), CLOSED, ids=[str(p[0])[:40] for p in CLOSED])
+def test_radicals_constants_and_abs_are_proved(lhs: sympy.Expr, rhs: sympy.Expr, words: str) -> None:
+    d = compare(lhs, rhs, (x,), mode="both")
+    assert (d.verdict, d.method) == ("equivalent", "symbolic"), d
+    assert words in d.detail
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), NEAR_MISSES, ids=[str(p[1])[:40] for p in NEAR_MISSES])
+def test_near_misses_are_different(lhs: sympy.Expr, rhs: sympy.Expr) -> None:
+    d = compare(lhs, rhs, (x,), mode="both")
+    assert d.verdict == "different", d
+
+
+def test_arctangent_sum_off_by_a_multiple_of_pi_is_different() -> None:
+    """atan(2) + atan(3) is 3*pi/4, not -pi/4: the Gaussian product alone is the same."""
+    assert compare(sympy.atan(2) + sympy.atan(3), -sympy.pi / 4, ()).verdict == "different"
+    assert compare(sympy.atan(2) + sympy.atan(3), 3 * sympy.pi / 4, ()).verdict == "equivalent"
