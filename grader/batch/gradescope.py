@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from grader.batch.model import Answer, Row
 from grader.text.numbers import num
-from grader.text.terminal import markdown_text
+from grader.text.terminal import math_text
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same sheet and package give the same zip bytes
 
@@ -107,6 +108,12 @@ def autograder_result(rows: Sequence[Row], max_total: float, found: int) -> dict
     }
 
 
+def plain_math(text: str) -> str:
+    """`$u^{-1}$` -> `u⁻¹`: Gradescope shows LaTeX raw; the rest (`code` marks) stays as written."""
+    text = re.sub(r"\$\$(.+?)\$\$", lambda m: math_text(m[1]), text, flags=re.S)
+    return re.sub(r"\$(.+?)\$", lambda m: math_text(m[1]), text).strip()
+
+
 def answer_words(a: Answer) -> str:
     """One answer's verdict and feedback as plain text (LaTeX made readable, no `$`)."""
     if a.status == "missing":
@@ -117,5 +124,5 @@ def answer_words(a: Answer) -> str:
     elif a.error:
         lines.append(f"Not graded automatically: {a.error}")
     elif a.result is not None:
-        lines.append(markdown_text(a.result.feedback))
+        lines.append(plain_math(a.result.feedback))
     return "\n".join(lines)

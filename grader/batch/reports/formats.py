@@ -25,6 +25,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from grader.batch.gradescope import answer_words
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.reports.csv_cells import cell, csv_text
 from grader.text.numbers import num
@@ -102,14 +103,7 @@ def _slug(student: str) -> str:
 
 
 def _words(a: Answer) -> str:
-    if a.status == "missing":
-        return "No answer."
-    lines = [f"{a.status}: {num(a.points)} / {num(a.max_points)} points", f"Your answer: {a.text}"]
-    if a.error:
-        lines.append(f"Not graded automatically: {a.error}")
-    elif a.result is not None:
-        lines.append(a.result.feedback)
-    return "\n".join(lines)
+    return answer_words(a)  # plain text: Gradescope shows `$...$` raw
 
 
 # --- JUnit ----------------------------------------------------------------------------------------
