@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,12 +33,15 @@ POLL_SECONDS = 0.2  # how often the parent wakes to check deadlines when nothing
 _MB = 1024 * 1024
 
 
+FailureKind = Literal["timeout", "crash", "memory", "exception"]
+
+
 @dataclass(frozen=True)
 class Failure:
     """A task that produced no value: its worker overran its deadline, died, or raised."""
 
     reason: str
-    kind: str  # "timeout" | "crash" | "memory" | "exception"
+    kind: FailureKind
 
 
 class _Pending:
@@ -179,7 +182,7 @@ def _death(process: BaseProcess) -> Failure:
         except ValueError:
             name = f"signal {-code}"
         how = f"was killed by {name}"
-        kind = "memory" if -code == signal.SIGKILL else "crash"  # the kernel's OOM killer uses SIGKILL
+        kind: FailureKind = "memory" if -code == signal.SIGKILL else "crash"  # the OOM killer uses SIGKILL
     else:
         how, kind = f"exited with status {code}", "crash"
     return Failure(f"the worker grading it {how}", kind)

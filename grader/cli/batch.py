@@ -176,7 +176,7 @@ class _Bar:
     """A rich progress bar, refreshed by hand: no refresh thread, since workers are forked."""
 
     def __init__(self, no_color: bool) -> None:
-        from rich.console import Console
+        from rich.console import Console  # lazy: rich loads only when a progress bar is shown
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         console = Console(stderr=True, no_color=no_color or None)

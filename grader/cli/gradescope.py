@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+import grader
 from grader.cli.app import SheetOption, app, fail
 
 
@@ -32,9 +34,7 @@ def gradescope(
       grader gradescope my-sheet.yaml -o my-sheet-autograder.zip
     """
     import importlib.metadata  # lazy: keeps `grader --help` fast
-    import os
 
-    import grader
     from grader import sheets
     from grader.batch.gradescope import bundle
     from grader.core.errors import GraderError, describe

@@ -4,8 +4,10 @@ lives in `grader.practice.session`; this module only connects it to the terminal
 from __future__ import annotations
 
 import os
+import random
 import re
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -74,7 +76,7 @@ class Terminal:
             status.stop()
 
     def _prompt_text(self, prompt: str) -> Text:
-        from rich.text import Text
+        from rich.text import Text  # lazy: rich loads only once a session starts
 
         return Text(prompt, style="bold magenta")
 
@@ -161,8 +163,6 @@ def practice(
       grader practice piecewise-activations --student s1234 --save s1234.yaml
       printf 'sech(x)^2\\n:skip\\n' | grader practice --question tanh --no-color
     """
-    import random
-
     if seed is not None and student is not None:
         fail("give --seed or --student, not both (a student's variants come from the id)")
     if student is not None and (not student.strip() or not student.isprintable()):
@@ -193,9 +193,6 @@ def practice(
 
 def _save(path: Path, sheet: Sheet, answers: dict[str, str], student: str | None, seed: int | None) -> None:
     """The session's answers as a submission file, in sheet order, written atomically."""
-    import os
-    import tempfile
-
     from grader.batch.template import PLACEHOLDER_STUDENT, submission_text
 
     ordered = {a: answers[a] for a in sheet.parts if a in answers}

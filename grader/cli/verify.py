@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -42,8 +43,6 @@ def verify(
       grader verify exercises/ solutions/
       grader verify exercises/my-sheet.yaml --format github
     """
-    from pathlib import Path
-
     from grader.verify.run import verify_report  # lazy: keeps `grader --help` fast (no sympy)
 
     for name in paths or []:

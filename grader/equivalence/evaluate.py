@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Literal
 
 import sympy
 from mpmath.libmp import mpf_sign
@@ -36,7 +37,7 @@ AMBIGUOUS_CAP = 2048  # bits; sample points sit exactly on a kink or >= 1e-30 aw
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # "value", "undefined", "overflow", "ambiguous"
+    kind: Literal["value", "undefined", "overflow", "ambiguous"]
     value: Val | None = None
     prec: int = 0
 

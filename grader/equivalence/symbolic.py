@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sympy
 
@@ -35,10 +35,13 @@ class CannotConvert(Exception):
     """Outside what this prover handles (sizes, floats in exponents, formal division by zero)."""
 
 
+ProofMethod = Literal["rational", "exp-rational", "symbolic", "piecewise"]
+
+
 @dataclass(frozen=True)
 class Proof:
-    verdict: str  # "equal", "different" (only in the decidable class), "unknown"
-    method: str  # "rational", "exp-rational", "symbolic" (or "piecewise" from piecewise.py)
+    verdict: Literal["equal", "different", "unknown"]  # "different" only in the decidable class
+    method: ProofMethod
     detail: str
 
 
@@ -283,7 +286,7 @@ class _Build:
         return all(kind == "var" or (kind == "exp" and (m is sympy.S.One or isinstance(m, sympy.Symbol)))
                    for kind, m in self.keys)
 
-    def kinds(self) -> str:
+    def kinds(self) -> ProofMethod:
         kinds = {k for k, _ in self.keys}
         if kinds <= {"var"}:
             return "rational"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -45,8 +46,6 @@ def equiv(
     free name that is not a known function or constant is a real variable.
     Raises UsageError for a bad variable list; a bad expression gives verdict `invalid`.
     """
-    import time
-
     for name in variables or ():
         if not name.isidentifier():
             raise UsageError(f"`{name}` cannot be a variable name", "use letters, e.g. --var x --var a")

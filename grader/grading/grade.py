@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import assert_never
 
 import sympy
 
@@ -78,14 +79,17 @@ def prepare(sheet: Sheet, address: str) -> None:
 
 def _grade_part(sheet: Sheet, part: Part, answer: str) -> Outcome:
     """The grader of the part's kind; its type says which."""
-    e = part.expects
-    if isinstance(e, ExpressionAnswer):
-        return grade_expression(sheet, part, e, answer)
-    if isinstance(e, NumberAnswer | IntervalAnswer):
-        return grade_number(sheet, part, e, answer)
-    if isinstance(e, ChoiceAnswer):
-        return grade_choice(part, e, answer)
-    return grade_derivation(sheet, part, e, answer)
+    match part.expects:
+        case ExpressionAnswer() as e:
+            return grade_expression(sheet, part, e, answer)
+        case NumberAnswer() | IntervalAnswer() as e:
+            return grade_number(sheet, part, e, answer)
+        case ChoiceAnswer() as e:
+            return grade_choice(part, e, answer)
+        case DerivationAnswer() as e:
+            return grade_derivation(sheet, part, e, answer)
+        case _ as e:
+            assert_never(e)
 
 
 def _result(part: Part, o: Outcome, seconds: float) -> Result:

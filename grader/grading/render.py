@@ -21,7 +21,7 @@ _MARK = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
 
 def result_text(result: Result) -> Text:
     """The verdict for a terminal; rich drops the styles when colour is off."""
-    from rich.text import Text
+    from rich.text import Text  # lazy: `grader check --json` never loads rich
 
     out = Text()
     out.append(f"{_MARK[result.status]} {result.status}", style=_STYLE[result.status])

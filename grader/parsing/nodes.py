@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 
 @dataclass(eq=False, kw_only=True)
@@ -73,7 +74,7 @@ class Compare(Node):
 
 @dataclass(eq=False, kw_only=True)
 class Logic(Node):
-    op: str  # "and" | "or" | "not"
+    op: Literal["and", "or", "not"]
     args: list[Node]
 
 

@@ -6,6 +6,8 @@ juxtaposition < unary minus < ^. So `-x^2` is -(x^2) and `2^3^2` is 2^9.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from grader.core.limits import MAX_DEPTH
 from grader.parsing import author_notation, calls, rows, syntax_errors
 from grader.parsing.common import (
@@ -186,7 +188,7 @@ class Parser:
         if is_word(tok):
             if tok.value == "if":
                 return self.led_if(left)
-            return self.led_logic(left, tok.value)
+            return self.led_logic(left, "and" if tok.value == "and" else "or")  # lbp lets no other word here
         return self.led_juxtaposed(left, tok)
 
     def join(self, left: Node, right: Node, *, divide: bool) -> Node:
@@ -211,7 +213,7 @@ class Parser:
             operands.append(self.expr(BP_CMP))
         return Compare(start=left.start, end=operands[-1].end, ops=ops, operands=operands)
 
-    def led_logic(self, left: Node, op: str) -> Node:
+    def led_logic(self, left: Node, op: Literal["and", "or"]) -> Node:
         self.advance()
         right = self.expr(BP_AND if op == "and" else BP_OR)
         if isinstance(left, Logic) and left.op == op and not left.paren:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from grader.core.errors import ParseError
 from grader.parsing.common import Token, fail
@@ -28,7 +29,7 @@ _STEP_NAMES = frozenset({"H", "step", "Step", "u", "unitstep", "Theta", "theta"}
 
 @dataclass(frozen=True)
 class Resolved:
-    kind: str  # "keyword" | "var" | "const" | "builtin" | "sheet"
+    kind: Literal["keyword", "var", "const", "builtin", "sheet"]
     name: str  # keyword, symbol name, constant ("E"/"pi"), or canonical function name
     builtin: Builtin | None = None
     sheet: SheetFunction | None = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from rich import box
 from rich.cells import cell_len
@@ -19,7 +19,16 @@ from rich.text import Text
 from grader.grading.feedback import method_words
 from grader.grading.results import Result
 from grader.practice.records import Record
-from grader.sheets.model import ChoiceAnswer, DerivationAnswer, IntervalAnswer, Part, Question, Sheet
+from grader.sheets.model import (
+    ChoiceAnswer,
+    DerivationAnswer,
+    ExpressionAnswer,
+    IntervalAnswer,
+    NumberAnswer,
+    Part,
+    Question,
+    Sheet,
+)
 from grader.sheets.solutions import Solution, SolutionStep
 from grader.text.numbers import num
 from grader.text.terminal import expression_text, markdown_text, math_text
@@ -189,14 +198,17 @@ def solution_block(solution: Solution, *, full: bool) -> Text:
 
 
 def expected_answer(part: Part) -> str | None:
-    e = part.expects
-    if isinstance(e, ChoiceAnswer):
-        return e.choice
-    if isinstance(e, DerivationAnswer):
-        return f"a chain from {e.start.text} to {e.target.text}"
-    if isinstance(e, IntervalAnswer):
-        return f"any number in [{e.low}, {e.high}]"
-    return e.answer.text
+    match part.expects:
+        case ChoiceAnswer() as e:
+            return e.choice
+        case DerivationAnswer() as e:
+            return f"a chain from {e.start.text} to {e.target.text}"
+        case IntervalAnswer() as e:
+            return f"any number in [{e.low}, {e.high}]"
+        case ExpressionAnswer() | NumberAnswer() as e:
+            return e.answer.text
+        case _ as e:
+            assert_never(e)
 
 
 def expected(part: Part) -> Text:

@@ -19,6 +19,7 @@ import itertools
 import math
 import re
 from dataclasses import replace
+from typing import assert_never
 
 import sympy
 import yaml
@@ -29,6 +30,7 @@ from grader.equivalence import KinkPolicy
 from grader.parsing import ParseContext, parse, symbol
 from grader.parsing.names import CONSTANTS, FORBIDDEN, GREEK, KEYWORDS, KNOWN_FUNCTIONS
 from grader.sheets.model import (
+    ChoiceAnswer,
     DerivationAnswer,
     Expects,
     Expression,
@@ -270,20 +272,24 @@ def _part(p: Part, fill: Filler) -> Part:
     )
 
 
-def _expects(e: Expects, fill: Filler) -> Expects:
-    if isinstance(e, ExpressionAnswer):
-        policy = e.kink_policy
-        if policy is not None and policy.value is not None:
-            policy = KinkPolicy(policy.kind, fill.expr(policy.value))
-        return ExpressionAnswer(fill.exact(e.answer), policy)
-    if isinstance(e, NumberAnswer):
-        return NumberAnswer(fill.exact(e.answer))
-    if isinstance(e, IntervalAnswer):
-        return IntervalAnswer(fill.expr(e.low), fill.expr(e.high))
-    if isinstance(e, DerivationAnswer):
-        form = replace(e.final_form, message=fill.markdown(e.final_form.message)) if e.final_form else None
-        return DerivationAnswer(fill.exact(e.start), fill.exact(e.target), form, e.min_lines)
-    return e
+def _expects(expects: Expects, fill: Filler) -> Expects:
+    match expects:
+        case ExpressionAnswer() as e:
+            policy = e.kink_policy
+            if policy is not None and policy.value is not None:
+                policy = KinkPolicy(policy.kind, fill.expr(policy.value))
+            return ExpressionAnswer(fill.exact(e.answer), policy)
+        case NumberAnswer() as e:
+            return NumberAnswer(fill.exact(e.answer))
+        case IntervalAnswer() as e:
+            return IntervalAnswer(fill.expr(e.low), fill.expr(e.high))
+        case DerivationAnswer() as e:
+            form = replace(e.final_form, message=fill.markdown(e.final_form.message)) if e.final_form else None
+            return DerivationAnswer(fill.exact(e.start), fill.exact(e.target), form, e.min_lines)
+        case ChoiceAnswer() as e:
+            return e  # choices are names, with no values to fill in
+        case _ as e:
+            assert_never(e)
 
 
 def _mistake(m: Mistake, fill: Filler) -> Mistake:
