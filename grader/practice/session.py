@@ -40,8 +40,13 @@ def command_of(line: str) -> str | None:
     word = word[1:].strip().lower()
     if word in _ALIASES:
         return _ALIASES[word]
-    matches = [c for c in COMMANDS if word and c.startswith(word)]
+    matches = commands_starting(word)
     return matches[0] if len(matches) == 1 else ""
+
+
+def commands_starting(word: str) -> list[str]:
+    """The commands a typed prefix could mean (`s`: skip and solution)."""
+    return [c for c in COMMANDS if word and c.startswith(word)]
 
 
 def select(sheet: Sheet, wanted: Iterable[str] = ()) -> Plan:
@@ -195,7 +200,9 @@ class Session:
                 raise _Quit
             if command in ("skip", "solution"):
                 return f":{command}"
-            if command is not None:
+            if command == "":
+                self._unknown(line)
+            elif command is not None:
                 self._command(command, part, record)
             elif not line.strip():
                 if lines:
@@ -214,6 +221,13 @@ class Session:
                 self.show(view.no_more_hints(bool(part.hints)))
         elif command == "help":
             self.show(view.help_text(part.kind == "derivation"))
+
+    def _unknown(self, line: str) -> None:
+        typed = line.strip()
+        meant = commands_starting(typed[1:].strip().lower())
+        if len(meant) > 1:
+            options = " or ".join(f":{c}" for c in meant)
+            self.show(view.note(f"`{typed}` could be {options}: type a letter more.", "yellow"))
         else:
             known = " ".join(f":{c}" for c in COMMANDS)
             self.show(view.note(f"Unknown command. Commands: {known}", "yellow"))

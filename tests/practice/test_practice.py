@@ -161,6 +161,12 @@ def test_skip_and_unknown_command(sheet: Sheet) -> None:
     assert record(summary, "relu.a")[0] == "skipped"
 
 
+def test_an_ambiguous_prefix_names_the_commands_it_could_be(sheet: Sheet) -> None:
+    summary, text, _ = play(sheet, [":s", ":sk"], only=["relu.a"])
+    assert "`:s` could be :solution or :skip: type a letter more." in text and "Unknown command" not in text
+    assert record(summary, "relu.a")[0] == "skipped"
+
+
 def test_a_command_word_without_colon_gets_a_tip(sheet: Sheet) -> None:
     _, text, _ = play(sheet, ["hint", ":quit"], only=["sigmoid.a"])
     assert "Commands start with a colon: :hint" in text
