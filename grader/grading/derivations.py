@@ -10,8 +10,6 @@ import re
 from collections import Counter
 from itertools import pairwise
 
-import sympy
-
 from grader.core import limits
 from grader.core.errors import ParseError
 from grader.equivalence import compare
@@ -22,6 +20,7 @@ from grader.parsing import Parsed, parse_chain, symbol
 from grader.parsing.labels import Label, split_label
 from grader.sheets.forms import violations
 from grader.sheets.model import DerivationAnswer, Part, Sheet
+from grader.text import pretty as prettyprint
 
 _ALIGN = re.compile(r"\\(?:begin|end)\s*\{\s*(?:align|aligned|eqnarray|gather|split)\*?\s*\}")
 _CASES = re.compile(r"\\(begin|end)\s*\{\s*d?cases\s*\}")
@@ -85,7 +84,7 @@ def read_chain(sheet: Sheet, answer: str) -> list[tuple[int, Parsed]]:
             preview.append(f"line {number}: (could not be read)")
             continue
         pieces.extend((number, p) for p in read)
-        preview.append(f"line {number}: " + " = ".join(sympy.sstr(p.expr) for p in read))
+        preview.append(f"line {number}: " + " = ".join(prettyprint.text(p.expr) for p in read))
     if failed is not None:
         failed.data["preview"] = tuple(preview)
         raise failed
@@ -99,7 +98,7 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
         return Outcome("invalid", 0.0, problem, "label")
     pieces = read_chain(sheet, answer)
     variables = [symbol(v) for v in sheet.variables]
-    lines = tuple(f"line {n}: {sympy.sstr(p.expr)}" for n, p in pieces)
+    lines = tuple(f"line {n}: {prettyprint.text(p.expr)}" for n, p in pieces)
     if len(pieces) < expects.min_lines:
         return _too_short(expects, len(pieces), lines)
     steps: list[Step] = []
@@ -177,7 +176,7 @@ def _too_short(expects: DerivationAnswer, count: int, lines: tuple[str, ...]) ->
 
 def _step(piece: tuple[int, Parsed], ok: bool, method: str, point: Point | None) -> Step:
     number, parsed = piece
-    return Step(number, parsed.text.strip(), sympy.sstr(parsed.expr), ok, method, point)
+    return Step(number, parsed.text.strip(), prettyprint.text(parsed.expr), ok, method, point)
 
 
 def _step_failure(a: str, b: str, point: Point | None) -> str:

@@ -13,6 +13,7 @@ from grader.core.errors import BudgetExceeded, ParseError, UsageError, caret_lin
 from grader.equivalence import compare
 from grader.parsing import ParseContext, parse, symbol
 from grader.sheets.model import Sheet
+from grader.text import pretty as prettyprint
 
 Verdict = Literal["equivalent", "different", "unknown", "invalid"]
 
@@ -68,7 +69,7 @@ def equiv(
                     return EquivResult("invalid", "parse", "", None, (shown[0], shown[1]), variables or (),
                                        f"{side}: {describe(err)}\n{caret_lines(err)}",
                                        time.perf_counter() - began)
-                shown[i] = sympy.sstr(parsed.expr)
+                shown[i] = prettyprint.text(parsed.expr)
                 exprs.append(sheet.expand(parsed.expr) if sheet is not None else parsed.expr)
             found = sorted({s.name for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol)})
             names = tuple(variables) if variables is not None else tuple(found)

@@ -216,7 +216,7 @@ def grade_number(sheet: Sheet, part: Part, expects: NumberAnswer | IntervalAnswe
         return Outcome("invalid", 0.0, feedback.undecided(), "interval", "", parsed.expr)
     if all(inside):
         right = Outcome("correct", 1.0, feedback.correct(part.correct_feedback), "interval",
-                        f"{sympy.sstr(parsed.expr)} lies in [{low}, {high}]", parsed.expr)
+                        f"{prettyprint.text(parsed.expr)} lies in [{low}, {high}]", parsed.expr)
         return _apply_forms(part, parsed, right, ())
     return Outcome("incorrect", 0.0, feedback.interval_words(evaluate_at(value, {}, digits=12), str(low), str(high)),
                    "interval", parsed=parsed.expr)

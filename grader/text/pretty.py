@@ -1,4 +1,6 @@
-"""The text forms of an answer: sympy's `sstr` and unicode pretty print, the same text, faster.
+"""The text forms of an answer: sympy's `sstr` and unicode pretty print, the same text, faster,
+except that a number typed as a small or large decimal (1e-20, 2.5e-8) reads back as typed, not as
+a fraction with twenty zeros.
 
 Both are cached by expression: they are pure functions of it (structurally equal expressions print
 alike), and printing is a good part of grading one answer (sympy orders terms on every print),
@@ -48,20 +50,61 @@ def _units_stand_in() -> Iterator[None]:
             del sys.modules[_UNITS]
 
 
+MIN_DECIMAL_ZEROS = 7  # 1/10^7 and beyond read better as 1e-7 than as a fraction
+MAX_DECIMAL_DIGITS = 15
+
+
+def decimal_text(r: sympy.Rational) -> str | None:
+    """A positive p/q with q = 2^a 5^b >= 10^7 as the exact decimal people write (1e-20, 2.5e-8);
+    None for other rationals."""
+    p, q = int(r.p), int(r.q)
+    a, b = _multiplicity(q, 2), _multiplicity(q, 5)
+    if p <= 0 or q != 2**a * 5**b or q < 10**MIN_DECIMAL_ZEROS:
+        return None
+    k = max(a, b)
+    digits = str(p * 10**k // q)  # the value is digits * 10^-k, exactly
+    if len(digits) > MAX_DECIMAL_DIGITS:
+        return None
+    fraction = digits[1:].rstrip("0")
+    mantissa = digits[0] + (f".{fraction}" if fraction else "")
+    return f"{mantissa}e{len(digits) - 1 - k}"
+
+
+def _multiplicity(n: int, prime: int) -> int:
+    count = 0
+    while n % prime == 0:
+        n //= prime
+        count += 1
+    return count
+
+
+def _as_typed(expr: sympy.Basic) -> sympy.Basic:
+    """Small decimals as stand-in names that print as typed (display only: nothing computes with it)."""
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    shown = {}
+    for r in expr.atoms(sympy.Rational):
+        for value, sign in ((r, 1), (-r, -1)):
+            name = decimal_text(value)
+            if name is not None:
+                shown[r] = sign * sympy.Symbol(name)
+    return expr.xreplace(shown) if shown else expr
+
+
 @lru_cache(maxsize=4096)
 def text(expr: sympy.Basic) -> str:
-    """The same text as `sympy.sstr(expr)`."""
-    return str(sympy.sstr(expr))
+    """The same text as `sympy.sstr(expr)`, small decimals as typed (1e-20, not 1/100000000000000000000)."""
+    return str(sympy.sstr(_as_typed(expr)))
 
 
 @lru_cache(maxsize=4096)
 def pretty(expr: sympy.Basic) -> str:
-    """The same text as `sympy.pretty(expr, use_unicode=True)`."""
+    """The same text as `sympy.pretty(expr, use_unicode=True)`, small decimals as typed."""
     printer = PrettyPrinter({"use_unicode": True})
     previous = pretty_use_unicode(True)  # sympy.pretty flips this module-wide flag the same way
     try:
         with _units_stand_in():
-            return str(printer.doprint(expr))
+            return str(printer.doprint(_as_typed(expr)))
     finally:
         pretty_use_unicode(previous)
 

@@ -281,7 +281,9 @@ READINGS: list[tuple[str, str, str]] = [
     ("tanh.a", "1\u2212tanh\u00b2x", "1 - tanh(x)**2"),
     ("relu.a", "(x>0)*1", "Piecewise((1, x > 0), (0, True))"),
     ("relu.b.at_zero", "5.", "5"),
-    ("relu.b.at_zero", "1e-15", "1/1000000000000000"),
+    ("relu.b.at_zero", "1e-15", "1e-15"),
+    ("relu.b.at_zero", "2.5E-8", "2.5e-8"),
+    ("relu.b.at_zero", "0.000001", "1/1000000"),
 ]
 
 
