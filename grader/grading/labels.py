@@ -23,7 +23,7 @@ def strip_label(sheet: Sheet, part: Part, text: str) -> tuple[str, Outcome | Non
     """
     if not part.derivative or not sheet.variables:
         return text, None
-    label = split_label(text, sheet.variables[0])
+    label = split_label(text, part.wrt or sheet.variables[0])
     if label is None:
         return text, None
     body = " " * label.end + text[label.end:]

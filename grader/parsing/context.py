@@ -27,6 +27,7 @@ class ParseContext:
     variables: tuple[str, ...] | None = ("x",)
     functions: tuple[SheetFunction, ...] = ()
     author: bool = False  # sheet and solution authors: d/dx, limits, primes, helpers (parsing.author_notation)
+    letter_products: bool = False  # `wx` is w*x when w and x are variables and `wx` names nothing
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from grader.parsing.names import BUILTINS, greek_key
 
 _NAME = r"(?P<name>\\?[^\W\d]\w*)"
 _PRIME = r"(?:'|′|\^\{?\\prime\}?|\\prime)"
-_D = r"(?:d|\\mathrm\{d\}|\\operatorname\{d\})"
+_D = r"(?:d|∂|\\partial\b|\\mathrm\{d\}|\\operatorname\{d\})"
 
 
 def _patterns(var: str) -> list[re.Pattern[str]]:

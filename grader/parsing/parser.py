@@ -41,6 +41,7 @@ from grader.parsing.common import (
     is_word,
 )
 from grader.parsing.context import ParseContext
+from grader.parsing.names import BUILTINS, CONSTANTS, KEYWORDS
 from grader.parsing.nodes import Abs, Bool, Call, Compare, Cond, Const, Logic, Neg, Node, Num, Pow, Prod, Sum, Var
 from grader.parsing.resolve import Names
 
@@ -307,6 +308,8 @@ class Parser:
             if derivative is not None:
                 return derivative
             tok = author_notation.split_helpers(self, tok)
+        if self.names.ctx.letter_products:
+            tok = split_letters(self, tok)
         after = self.peek(1)
         r = self.names.resolve(tok, self.text, after, self.paren_text(self.i + 1))
         if r.kind == "keyword":
@@ -387,3 +390,19 @@ class Parser:
         self.abs_depth = saved
         return Abs(start=open_.start, end=tok.end, arg=inner, paren=True)
 
+
+
+def split_letters(p: Parser, tok: Token) -> Token:
+    """`wx` is w times x when every letter is one of the variables and the word names nothing else
+    (a sheet option, like STACK's "insert stars for single-letter variables")."""
+    names = p.names
+    variables = names.variables or {}
+    word = tok.value
+    if tok.origin != "" or len(word) < 2 or len(word) > 30 or not all(c in variables for c in word):
+        return tok
+    if word in variables or word in names.sheet or word in CONSTANTS or word in BUILTINS or word in KEYWORDS:
+        return tok
+    split = [Token(NAME, c, tok.start + k, tok.start + k + 1, space=tok.space and k == 0)
+             for k, c in enumerate(word)]
+    p.toks[p.i:p.i + 1] = split
+    return split[0]

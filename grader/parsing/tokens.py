@@ -7,6 +7,7 @@ earlier in the text (seen by the parser) is reported first.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from fractions import Fraction
 
@@ -40,6 +41,7 @@ _DIGITS = frozenset("0123456789")
 _MIDDLE_DOTS = frozenset("\u00b7\u22c5")  # `·` and `⋅`: `0·5` may be a decimal point
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _IDENT = _LETTERS | _DIGITS | {"_"}
+_PARTIAL = re.compile(r"\\partial(?![A-Za-z])")
 _LOG2_10 = 3.3219280948873626
 
 
@@ -128,6 +130,8 @@ class _Lexer:
                 raise ambiguous
         if c in _LETTERS or c == "_":
             return self.identifier(i, hi)
+        if c == "\u2202" or (c == "\\" and _PARTIAL.match(text, i, hi)):
+            return self.partial(i, hi)
         if c == "\\":
             toks, j, invisible = lex_command(text, i, hi, author=self.author)
             for tok in toks:
@@ -241,6 +245,22 @@ class _Lexer:
         # `5.` (nothing after the point, as in a sentence's full stop) is not counted as a decimal.
         self.emit(Token(NUM, text[i:j], i, j, number=value, decimal=bool(frac or exp_text)))
         return j
+
+    def partial(self, i: int, hi: int) -> int:
+        """`∂w` or `\\partial w` is read as `dw`: partial derivatives are written like `d/dw`, which
+        the author notation reads with respect to any of the sheet's variables."""
+        j = i + 1 if self.text[i] == "\u2202" else i + len("\\partial")
+        k = j
+        while k < hi and self.text[k] == " ":
+            k += 1
+        end = k
+        while end < hi and self.text[end] in _IDENT:
+            end += 1
+        if end == k or self.text[k] not in _LETTERS:
+            self.emit(Token(NAME, "d", i, j))
+            return j
+        self.emit(Token(NAME, "d" + self.text[k:end], i, end))
+        return end
 
     def identifier(self, i: int, hi: int) -> int:
         text = self.text

@@ -115,6 +115,7 @@ class Part:
     expects: Expects  # what a right answer is; its type is the part's kind
     forms: tuple[FormRule, ...] = ()  # any part: rules the answer must follow
     derivative: bool = False  # the answer (or a derivation's start) is d/dx of the question's function
+    wrt: str = ""  # with a derivative: the variable it is taken with respect to (`derivative: w`)
     hints: tuple[str, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     correct_feedback: str = ""
@@ -162,6 +163,7 @@ class Sheet:
     # Parameters an answer may name (`α` for 0.1), with their values: those of the one randomised
     # question being graded (grader.sheets.variants.scoped); empty otherwise, as names differ in meaning by question.
     scope: tuple[tuple[str, sympy.Expr], ...] = ()
+    letter_products: bool = False  # `wx` reads as w*x (`letter_products:`; on for several one-letter variables)
 
     @property
     def randomised(self) -> bool:
@@ -192,6 +194,7 @@ class Sheet:
             variables=(*(self.variables if variables is None else variables), *(name for name, _ in self.scope)),
             functions=tuple(SheetFunction(d.name, d.aliases, len(d.params)) for d in self.definitions),
             author=author,
+            letter_products=self.letter_products,
         )
 
     def expand(self, expr: sympy.Basic) -> sympy.Basic:

@@ -31,7 +31,7 @@ from grader.sheets.variants import check_shown, read_parameters
 from grader.sheets.yaml_nodes import Reader
 
 # The keys each YAML mapping may have (grader.sheets.schema documents them).
-SHEET_KEYS = ("id", "title", "variables", "definitions", "questions")
+SHEET_KEYS = ("id", "title", "variables", "letter_products", "definitions", "questions")
 DEF_KEYS = ("name", "aliases", "params", "body", "about")
 QUESTION_KEYS = ("id", "title", "statement", "function", "parts", "parameters")
 PART_KEYS = (
@@ -49,6 +49,7 @@ class Builder:
         self.definitions: list[Definition] = []
         self.addresses: set[str] = set()
         self.params: tuple[str, ...] = ()  # the parameters of the question being read
+        self.variables: tuple[str, ...] = ("x",)  # the sheet's variables
 
     def expression(self, node: yaml.Node, what: str, ctx: ParseContext | None = None) -> Expression | None:
         text = self.r.text(node, what)
@@ -73,7 +74,11 @@ class Builder:
         variables: tuple[str, ...] = ("x",)
         if "variables" in m:
             variables = tuple(v for v in r.each(m["variables"], "`variables`", lambda n: r.text(n, "a variable")))
-        self.ctx = ParseContext(variables=variables, author=True)
+        letters = len(variables) > 1 and all(len(v) == 1 for v in variables)
+        if "letter_products" in m:
+            letters = self.flag(m["letter_products"], "`letter_products`")
+        self.ctx = ParseContext(variables=variables, author=True, letter_products=letters)
+        self.variables = variables
         for node in r.sequence(m["definitions"], "`definitions`") if "definitions" in m else []:
             d = self.definition(node)
             if d is not None:
@@ -82,6 +87,7 @@ class Builder:
                     variables=variables,
                     functions=tuple(SheetFunction(x.name, x.aliases, len(x.params)) for x in self.definitions),
                     author=True,
+                    letter_products=letters,
                 )
         questions: list[Question] = []
         seen: set[str] = set()
@@ -95,7 +101,8 @@ class Builder:
             questions.append(q)
         if sheet_id is None or title is None:
             return None
-        return Sheet(sheet_id, title, r.path, variables, tuple(self.definitions), tuple(questions))
+        return Sheet(sheet_id, title, r.path, variables, tuple(self.definitions), tuple(questions),
+                     letter_products=letters)
 
     def definition(self, node: yaml.Node) -> Definition | None:
         r = self.r
@@ -127,7 +134,7 @@ class Builder:
         outer = self.ctx
         self.params = tuple(p.name for p in params)  # usable as names in this question's expressions
         self.ctx = ParseContext(variables=(*(outer.variables or ()), *self.params), functions=outer.functions,
-                                author=True)
+                                author=True, letter_products=outer.letter_products)
         try:
             function = self.expression(m["function"], "`function`") if "function" in m else None
             parts: list[Part] = []
@@ -187,7 +194,7 @@ class Builder:
                 r.error(m[key], f"`{key}` does not apply to a {kind} part",
                         f"a {kind} part takes: {', '.join(sorted(allowed))}")
         forms = tuple(r.each(m.get("forms"), "`forms`", self.form_rule))
-        derivative = "derivative" in m and self.flag(m["derivative"], "`derivative`")
+        derivative, wrt = self.derivative(m.get("derivative"), address)
         read = {"expression": self.expression_part, "number": self.number_part, "choice": self.choice_part,
                 "derivation": self.derivation_part}[kind]
         expects = read(m, node, address)
@@ -197,7 +204,7 @@ class Builder:
         mistakes = self.choice_mistakes(m, expects) if isinstance(expects, ChoiceAnswer) \
             else self.mistakes(m, const if kind == "number" else None)
         return Part(address, ask, points if points is not None else 1.0, r.where(node), expects, forms=forms,
-                    derivative=derivative, hints=hints, mistakes=mistakes, correct_feedback=feedback)
+                    derivative=derivative, wrt=wrt, hints=hints, mistakes=mistakes, correct_feedback=feedback)
 
     def mistakes(self, m: dict[str, yaml.Node], ctx: ParseContext | None = None) -> tuple[Mistake, ...]:
         r = self.r
@@ -303,6 +310,27 @@ class Builder:
         if start is None or target is None:
             return None
         return DerivationAnswer(start, target, form, min_lines or 2)
+
+    def derivative(self, node: yaml.Node | None, address: str) -> tuple[bool, str]:
+        """`derivative: true` (the sheet's one variable) or `derivative: w` (a partial derivative)."""
+        if node is None:
+            return False, ""
+        variables = self.variables
+        value = self.r.text(node, "`derivative`")
+        if value == "false":
+            return False, ""
+        if value == "true" and len(variables) == 1:
+            return True, variables[0]
+        if value in variables:
+            return True, value
+        if value == "true":
+            self.r.error(node, f"part `{address}` is a derivative, but the sheet has several variables: "
+                               "say which one it is taken with respect to",
+                         f"write `derivative: {variables[0]}` (or another of {', '.join(variables)})")
+        else:
+            self.r.error(node, f"`derivative` must be true, false or one of the sheet's variables "
+                               f"({', '.join(variables)}), not `{value}`")
+        return False, ""
 
     def flag(self, node: yaml.Node, what: str) -> bool:
         value = self.r.text(node, what)

@@ -66,7 +66,12 @@ _PART: dict[str, Any] = {
         "final_form": _FORM,
         "forms": {"type": "array", "items": _FORM},
         "min_lines": {"type": "integer", "minimum": 1},
-        "derivative": {"type": "boolean", "description": "The answer (or start) is d/dx of the question's function."},
+        "derivative": {
+            "type": ["boolean", "string"],
+            "description": "The answer (or start) is the derivative of the question's function: `true` with one "
+                           "variable, else the variable of the partial derivative.",
+            "examples": [True, "w"],
+        },
         "parts": {"type": "array", "items": {"$ref": "#/$defs/part"}},
     },
     "required": ["id"],
@@ -84,7 +89,14 @@ def sheet_schema() -> dict[str, Any]:
         "properties": {
             "id": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
             "title": _TEXT,
-            "variables": _NAMES,
+            "variables": {**_NAMES, "description": "The variables answers are functions of.",
+                          "examples": [["x"], ["w", "x", "b"]]},
+            "letter_products": {
+                "type": "boolean",
+                "description": "Read `wx` as w*x when w and x are variables and `wx` names nothing. "
+                               "Default: true when there are several variables, each one letter.",
+                "examples": [False],
+            },
             "definitions": {
                 "type": "array",
                 "items": {

@@ -72,30 +72,48 @@ def _hint_problems(part: Part) -> list[Problem]:
 
 
 def check_derivative(sheet: Sheet, function: Expression, reference: Expression, part: Part) -> list[Problem]:
-    """The reference equals d/dx of the question's function: symbolically, and by numeric
-    differentiation at points on both sides of every kink."""
-    x = symbol(sheet.variables[0])
+    """The reference equals d/dx (or ∂/∂w) of the question's function: symbolically, and by numeric
+    differentiation at points on both sides of every kink, the other variables held at fixed values."""
+    x = symbol(part.wrt or sheet.variables[0])
+    variables = [symbol(v) for v in sheet.variables]
     f = sheet.expand(function.expr)
     ref = sheet.expand(reference.expr)
     problems: list[Problem] = []
     exact = sympy.diff(f, x)
-    d = compare(ref, exact, [x], mode="both")
-    if d.verdict != "equivalent":
+    d = compare(ref, exact, variables, mode="both")
+    if d.verdict == "different":
         cex = d.counterexample
         where = f" at {', '.join(f'{k} = {v}' for k, v in cex.point)}: reference {cex.expected}, " \
-                f"d/dx {cex.got}" if cex else ""
+                f"d/d{x} {cex.got}" if cex else ""
         problems.append(at(reference.where, f"the answer of `{part.address}` is not the derivative of the "
-                                            f"question's function ({d.verdict}){where}"))
-    for point in _numeric_points(f, x):
-        numeric = _central_difference(f, x, point)
-        value = decimal_of(evaluate_at(ref, {x: point}, 30))
-        if numeric is None or value is None:
-            continue  # undefined there (a kink of the reference, say): nothing to compare
-        if abs(numeric - value) > Decimal("1e-12") * max(Decimal(1), abs(value)):
-            problems.append(at(reference.where, f"the answer of `{part.address}` disagrees with numeric "
-                                                f"differentiation at x = {point}: {value:.12g} vs {numeric:.12g}"))
-            break
+                                            f"question's function with respect to {x}{where}"))
+        return problems  # one problem once: the numeric check would say the same again
+    elif d.verdict != "equivalent" and len(variables) == 1:
+        problems.append(at(reference.where, f"the answer of `{part.address}` is not the derivative of the "
+                                            f"question's function ({d.verdict})"))
+    for others in _other_values(variables, x):
+        fixed, refixed = f.xreplace(others), ref.xreplace(others)
+        for point in _numeric_points(fixed, x):
+            numeric = _central_difference(fixed, x, point)
+            value = decimal_of(evaluate_at(refixed, {x: point}, 30))
+            if numeric is None or value is None:
+                continue  # undefined there (a kink of the reference, say): nothing to compare
+            if abs(numeric - value) > Decimal("1e-12") * max(Decimal(1), abs(value)):
+                held = "".join(f", {k} = {v}" for k, v in others.items())
+                problems.append(at(reference.where, f"the answer of `{part.address}` disagrees with numeric "
+                                                    f"differentiation at {x} = {point}{held}: "
+                                                    f"{value:.12g} vs {numeric:.12g}"))
+                return problems
     return problems
+
+
+def _other_values(variables: list[sympy.Symbol], x: sympy.Symbol) -> list[dict[sympy.Symbol, sympy.Rational]]:
+    """Values for the variables other than x: a few fixed points, the same every run."""
+    others = [v for v in variables if v != x]
+    if not others:
+        return [{}]
+    rows = ("1/2", "-3/2", "2"), ("-1", "3/4", "1/3")
+    return [{v: sympy.Rational(row[i % len(row)]) for i, v in enumerate(others)} for row in rows]
 
 
 def _numeric_points(f: sympy.Basic, x: sympy.Symbol) -> list[sympy.Rational]:
