@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from grader import sheets
@@ -21,7 +22,7 @@ from grader.batch.model import Answer, Batch, Row
 from grader.batch.pool import Failure, WorkerPool
 from grader.batch.responses import read_responses
 from grader.batch.submissions import Submission, Unreadable, default_student, find, fit, read, shown_path
-from grader.batch.variants import Chooser, Key, by_text
+from grader.batch.variants import Chooser, Key
 from grader.batch.worker import FINGERPRINT_SECONDS, Graded, GradeTask, Handler, SameTask, Task, handle
 from grader.core.errors import UsageError
 from grader.core.limits import DEFAULT_SECONDS
@@ -110,7 +111,7 @@ def grade_paths(
             progress.phase("grouping", len(tasks))
             return [out is True for out in pool.run(tasks, lambda _: progress.advance(1))]
 
-        summaries = summarize(points, rows, by_text(graded), confirm)
+        summaries = summarize(points, rows, graded, confirm)
     return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), tuple(notes) + _warnings(rows))
 
 
@@ -210,8 +211,8 @@ def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key
         elif text is None:
             answers.append(Answer(address, "missing", 0.0, part.points))
         else:
-            output = graded[(address, text, chooser.index(item, address))]
-            answers.append(_answer(address, part.points, text, output))
+            index = chooser.index(item, address)
+            answers.append(replace(_answer(address, part.points, text, graded[(address, text, index)]), variant=index))
     return Row(item.student, item.file, tuple(answers), max_total, seed=chooser.seed(item),
                variant=chooser.values(item), notes=item.notes, modified=item.modified)
 

@@ -101,11 +101,16 @@ def autograder_result(rows: Sequence[Row], max_total: float, found: int) -> dict
     notes = "".join(f"\nNote: {note}" for note in row.notes)
     return {
         "score": row.total, "max_score": row.max_total, "output_format": "text",
-        "output": f"{num(row.total)} / {num(row.max_total)} points.{notes}{extra}",
+        "output": f"{num(row.total)} / {num(row.max_total)} points.{variant_line(row)}{notes}{extra}",
         "tests": [{"name": a.address, "score": a.points, "max_score": a.max_points,
                    "status": "passed" if a.status == "correct" else "failed", "output": answer_words(a)}
                   for a in row.answers],
     }
+
+
+def variant_line(row: Row) -> str:
+    """`\nYour variant: leaky_relu: alpha=0.1`, for a randomised sheet; "" otherwise."""
+    return f"\nYour variant: {row.variant_text}" if row.variant else ""
 
 
 def plain_math(text: str) -> str:

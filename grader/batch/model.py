@@ -23,6 +23,7 @@ class Answer:
     text: str | None = None  # None when missing
     result: Result | None = None  # None when missing, or when its worker failed
     error: str = ""
+    variant: int = 0  # of the part's question (randomised sheets; grader.batch.variants)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,17 @@ class Row:
         return 100.0 * self.total / self.max_total if self.max_total else 100.0
 
     @property
+    def variant_text(self) -> str:
+        """`elu: alpha=2; leaky_relu: alpha=0.1`: the variants this row answered ("" if not randomised)."""
+        return "; ".join(f"{q}: " + ", ".join(f"{n}={v}" for n, v in values.items())
+                         for q, values in self.variant.items())
+
+    def variant_of(self, address: str) -> str:
+        """`alpha=0.1`: the variant this row answered of the question of `address` ("" if not randomised)."""
+        values = self.variant.get(address.split(".", 1)[0], {})
+        return ", ".join(f"{name}={value}" for name, value in values.items())
+
+    @property
     def status(self) -> str:
         """`ok`, or what needs a look, joined by `; `: `invalid: <parts>`, `grading error: <parts>`,
         `missing: <parts>` and the notes; or `unreadable: <reason>`."""
@@ -72,6 +84,7 @@ class WrongGroup:
     forms: tuple[tuple[str, int], ...]  # (answer text, how many students), most common first
     mistake: str  # the sheet's message for the known mistake it matches, or ""
     why: str  # the grader's feedback to the most common form
+    variant: str = ""  # randomised question: the variant they answered (`alpha=0.1`); "" otherwise
 
     @property
     def count(self) -> int:

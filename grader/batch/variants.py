@@ -9,10 +9,7 @@ index is 0 and no seed is recorded, so its reports are what they always were.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from grader.batch.submissions import Submission
-from grader.batch.worker import Graded
 from grader.sheets.model import Sheet
 from grader.sheets.variants import index_for, pick, seed_for_student, variant_count
 
@@ -50,18 +47,3 @@ class Chooser:
             return {}
         picked = pick(self.sheet, seed)
         return {q.id: {name: v.text for name, v in q.values} for q in picked.questions if self.counts[q.id] > 1}
-
-
-def by_text(graded: Mapping[Key, object]) -> dict[tuple[str, str], object]:
-    """One grading output per (part, answer text), for the class summary: an answer typed for several
-    variants is represented by a wrong verdict when it has one (the summary groups wrong answers)."""
-    out: dict[tuple[str, str], object] = {}
-    for (address, text, _), output in sorted(graded.items(), key=lambda kv: kv[0][2]):
-        current = out.get((address, text))
-        if current is None or (_correct(current) and not _correct(output)):
-            out[(address, text)] = output
-    return out
-
-
-def _correct(output: object) -> bool:
-    return isinstance(output, Graded) and output.result.status == "correct"

@@ -44,6 +44,7 @@ class SameTask:
     address: str
     a: str
     b: str
+    variant: int = 0  # both answer this variant of the part's question (`α` names its value)
 
 
 Task = GradeTask | SameTask
@@ -60,9 +61,9 @@ Handler = Callable[[Sheet, Task, float], "Graded | bool"]
 
 def handle(sheet: Sheet, task: Task, seconds: float) -> Graded | bool:
     """Run one task with a budget of `seconds` (a fingerprint gets FINGERPRINT_SECONDS more)."""
+    sheet = variants.for_task(sheet, task.address, task.variant)  # its variant; `α` names its value
     if isinstance(task, SameTask):
         return same(sheet, task.address, task.a, task.b, seconds)
-    sheet = variants.for_task(sheet, task.address, task.variant)  # its variant; `α` names its value
     result = grade(sheet, task.address, task.text, seconds=seconds)
     wanted = result.status == "incorrect" and sheet.part(task.address).kind in ("expression", "number")
     return Graded(result, fingerprint(sheet, task.address, task.text) if wanted else None)

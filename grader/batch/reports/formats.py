@@ -25,7 +25,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from grader.batch.gradescope import answer_words
+from grader.batch.gradescope import answer_words, variant_line
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.reports.csv_cells import cell, csv_text
 from grader.text.numbers import num
@@ -33,16 +33,19 @@ from grader.text.numbers import num
 LMS_FORMATS = ("canvas", "gradescope", "moodle")  # one row per student: duplicates must be settled first
 
 
-def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = None) -> dict[str, str]:
+def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = None,
+           assignment: str | None = None) -> dict[str, str]:
     """File name (relative to the report folder) -> text, for each format asked for. `rows`: the
-    rows of the LMS files, one per student (default: every row)."""
+    rows of the LMS files, one per student (default: every row). `assignment`: the name of the
+    Canvas/Moodle grade column (default: the sheet's title)."""
     rows = batch.rows if rows is None else rows
+    column = assignment or batch.sheet_title
     files: dict[str, str] = {}
     for name in sorted(set(formats)):
         if name == "canvas":
-            files["canvas.csv"] = canvas_csv(batch, rows)
+            files["canvas.csv"] = canvas_csv(batch, rows, column)
         elif name == "moodle":
-            files["moodle.csv"] = moodle_csv(batch, rows)
+            files["moodle.csv"] = moodle_csv(batch, rows, column)
         elif name == "gradescope":
             files.update(gradescope_files(rows))
         elif name == "junit":
@@ -52,16 +55,22 @@ def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = No
     return files
 
 
-def canvas_csv(batch: Batch, rows: Sequence[Row]) -> str:
-    out = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", batch.sheet_title],
-           ["Points Possible", "", "", "", "", num(batch.max_total)]]
-    out += [[cell(r.student), "", cell(r.student), "", "", num(r.total)] for r in rows]
+def canvas_csv(batch: Batch, rows: Sequence[Row], column: str) -> str:
+    """A randomised sheet adds `Notes` (the variant) where Canvas puts its own Notes column; `(read
+    only)` under it makes Canvas skip it when the course has no Notes column to fill."""
+    notes = batch.randomised
+    out = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *(["Notes"] if notes else []), column],
+           ["Points Possible", "", "", "", "", *(["(read only)"] if notes else []), num(batch.max_total)]]
+    out += [[cell(r.student), "", cell(r.student), "", "", *([cell(r.variant_text)] if notes else []), num(r.total)]
+            for r in rows]
     return csv_text(out)
 
 
-def moodle_csv(batch: Batch, rows: Sequence[Row]) -> str:
-    out = [["ID number", batch.sheet_title]]
-    out += [[cell(r.student), num(r.total)] for r in rows]
+def moodle_csv(batch: Batch, rows: Sequence[Row], column: str) -> str:
+    """A randomised sheet adds `Variant`: Moodle's import leaves a column mapped to nothing alone."""
+    notes = batch.randomised
+    out = [["ID number", column, *(["Variant"] if notes else [])]]
+    out += [[cell(r.student), num(r.total), *([cell(r.variant_text)] if notes else [])] for r in rows]
     return csv_text(out)
 
 
@@ -83,11 +92,11 @@ def gradescope_files(rows: Sequence[Row]) -> dict[str, str]:
 def gradescope_result(row: Row) -> dict[str, object]:
     if not row.readable:
         return {"score": 0, "max_score": row.max_total, "tests": [],
-                "output": f"Your submission {row.file} could not be read: {row.unreadable}"}
+                "output": f"Your submission {row.file} could not be read: {row.unreadable}{variant_line(row)}"}
     return {
         "score": row.total,
         "max_score": row.max_total,
-        "output": f"{num(row.total)} / {num(row.max_total)} points ({row.status}).",
+        "output": f"{num(row.total)} / {num(row.max_total)} points ({row.status}).{variant_line(row)}",
         "tests": [
             {"name": a.address, "score": a.points, "max_score": a.max_points,
              "status": "passed" if a.status == "correct" else "failed", "output": _words(a)}
@@ -117,6 +126,8 @@ def junit_xml(batch: Batch) -> str:
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="file", value=_xml(row.file))
         ET.SubElement(properties, "property", name="score", value=f"{num(row.total)}/{num(row.max_total)}")
+        if row.variant:
+            ET.SubElement(properties, "property", name="variant", value=_xml(row.variant_text))
         counts = {"tests": 0, "failures": 0, "errors": 0}
         if not row.readable:
             case = ET.SubElement(suite, "testcase", classname=_xml(row.student), name="submission")

@@ -60,19 +60,29 @@ def _part(s: PartSummary) -> list[str]:
     lines = [f"### `{s.address}` ({_points(s.points)}): {_students(wrong)} wrong"]
     if not s.wrong and not s.unreadable:
         return [*lines, "", "No wrong answers."]
-    if s.wrong:
-        lines.append("")
-    for i, group in enumerate(s.wrong[:TOP_GROUPS], start=1):
-        lines += _group(i, group)
-    rest = s.wrong[TOP_GROUPS:]
-    if rest:
-        lines.append(f"\n…and {_students(sum(g.count for g in rest))} in {len(rest)} other group(s).")
+    variants: dict[str, list[WrongGroup]] = {}
+    for group in s.wrong:  # in variant order; "" alone when the question is not randomised
+        variants.setdefault(group.variant, []).append(group)
+    for variant, groups in variants.items():
+        if variant:  # an answer wrong here may be right for another variant: never mix them
+            lines += ["", f"#### Variant {_code(variant)}: {_students(sum(g.count for g in groups))} wrong"]
+        lines += ["", *_groups(groups)]
     if s.unreadable:
         shown = [f"{_code(u.text)} ({u.count})" for u in s.unreadable[:TOP_UNREADABLE]]
         more = len(s.unreadable) - TOP_UNREADABLE
         tail = f", and {more} more" if more > 0 else ""
         total = sum(u.count for u in s.unreadable)
         lines += ["", f"Invalid, could not be read ({_students(total)}): {', '.join(shown)}{tail}."]
+    return lines
+
+
+def _groups(groups: list[WrongGroup]) -> list[str]:
+    lines: list[str] = []
+    for i, group in enumerate(groups[:TOP_GROUPS], start=1):
+        lines += _group(i, group)
+    rest = groups[TOP_GROUPS:]
+    if rest:
+        lines.append(f"\n…and {_students(sum(g.count for g in rest))} in {len(rest)} other group(s).")
     return lines
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from grader.batch.duplicates import Counted
-from grader.batch.model import Answer, Batch, Row
+from grader.batch.model import Answer, Batch, Row, WrongGroup
 from grader.batch.reports.csv_cells import cell, csv_text
 from grader.batch.reports.formats import render as render_formats
 from grader.batch.reports.summary import summary_markdown
@@ -27,10 +27,12 @@ from grader.text.numbers import num
 FORMATS = ("canvas", "moodle", "gradescope", "junit")
 
 
-def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted: Counted | None = None) -> list[Path]:
+def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted: Counted | None = None,
+                  assignment: str | None = None) -> list[Path]:
     """Write grades.csv, results.json, summary.md and the `formats` asked for; return their paths.
 
     `counted`: the rows the LMS formats hold (one per student, grader.batch.duplicates); default: all.
+    `assignment`: the Canvas/Moodle grade column (default: the sheet's title).
     """
     counted = counted or Counted(batch.rows, ())
     stage = Stage(out)
@@ -39,7 +41,7 @@ def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted:
         with stage.open("results.json") as handle:
             write_results_json(batch, handle)
         stage.write("summary.md", summary_markdown(batch))
-        for name, text in render_formats(batch, formats, counted.rows).items():
+        for name, text in render_formats(batch, formats, counted.rows, assignment).items():
             stage.write(name, text)
         return stage.commit()
     except BaseException:
@@ -122,17 +124,12 @@ def grades_csv(batch: Batch, dropped: Mapping[str, str] | None = None) -> str:
     for row in batch.rows:
         points = [num(a.points) for a in row.answers] if row.readable else [""] * len(batch.parts)
         total = num(row.total) if row.readable else ""
-        extra = [str(row.seed) if row.seed is not None else "", variant_text(row)] if variants else []
+        extra = [str(row.seed) if row.seed is not None else "", row.variant_text] if variants else []
         status = row.status
         if row.file in dropped:
             status += f"; not exported: {dropped[row.file]} counts for this student"
         rows.append([cell(row.student), cell(row.file), *points, total, num(row.max_total), cell(status), *extra])
     return csv_text(rows)
-
-
-def variant_text(row: Row) -> str:
-    """`elu: alpha=2; leaky_relu: alpha=0.1`: the variants a row answered."""
-    return "; ".join(f"{q}: " + ", ".join(f"{n}={v}" for n, v in values.items()) for q, values in row.variant.items())
 
 
 # --- results.json --------------------------------------------------------------------------------
@@ -227,7 +224,8 @@ def _summary_json(batch: Batch) -> dict[str, Any]:
                 "wrong_answers": [
                     {"count": g.count, "mistake": g.mistake or None, "feedback": g.why,
                      "forms": [{"answer": text, "count": n} for text, n in g.forms]}
-                    for g in s.wrong[:10]
+                    | ({"variant": g.variant} if g.variant else {})
+                    for g in _top(s.wrong, 10)
                 ],
                 "unreadable_answers": [
                     {"answer": u.text, "count": u.count, "feedback": u.why} for u in s.unreadable[:10]
@@ -236,3 +234,14 @@ def _summary_json(batch: Batch) -> dict[str, Any]:
             for s in batch.summaries
         ],
     }
+
+
+def _top(groups: Sequence[WrongGroup], n: int) -> list[WrongGroup]:
+    """The `n` most common groups of each variant (groups come by variant, most common first)."""
+    seen: dict[str, int] = {}
+    kept = []
+    for g in groups:
+        seen[g.variant] = seen.get(g.variant, 0) + 1
+        if seen[g.variant] <= n:
+            kept.append(g)
+    return kept
