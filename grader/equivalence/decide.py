@@ -173,11 +173,15 @@ def compare(
     except Run.Unsupported as exc:
         return Decision("unknown", "unsupported", f"cannot evaluate {exc} numerically")
 
+    at_kink = None  # a wrong value at a jump only: a point where the answer is wrong on a whole interval teaches more
     for sample in run.quick_samples():  # cheap refutation first: most wrong answers fail at 0, 1, -1, ...
         limits.check()
         found = run.check(sample)
-        if found is not None:
+        if found is not None and found[1] != "kink":
             return _different(run, *found)
+        at_kink = at_kink or found
+    if at_kink is not None:
+        return _different(run, *at_kink)
 
     proof = _with_budget(SYMBOLIC_SECONDS, lambda: _proof(run), Proof("unknown", "symbolic", "over budget"))
     run.light = proof.verdict == "equal"
