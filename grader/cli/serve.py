@@ -1,0 +1,71 @@
+"""`grader serve`: practice in the browser. The server lives in `grader.serve`; this only starts it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grader.cli.app import app, fail
+
+
+@app.command()
+def serve(
+    sheets: Annotated[
+        list[str] | None, typer.Argument(help="Sheets to serve (ids or paths). Default: the bundled ones.")
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on. 127.0.0.1: this computer only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 8000,
+    db: Annotated[
+        Path | None, typer.Option("--db", metavar="PATH", help="Progress database (default: in your data folder).")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Worker processes that grade.")] = 2,
+) -> None:
+    """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
+    read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite, so coming back
+    with the same browser resumes. Works offline (KaTeX ships inside the package).
+
+    \b
+    Examples:
+      grader serve                              (then open http://127.0.0.1:8000/)
+      grader serve piecewise-activations --port 8080
+      grader serve --db ~/practice.sqlite
+    """
+    import socket
+
+    import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
+
+    from grader.core.errors import GraderError, describe
+    from grader.serve import app as web
+    from grader.serve import pages, store, workers
+
+    try:
+        loaded = pages.load_sheets(list(sheets or []))
+    except GraderError as err:
+        fail(describe(err))
+    path = db or store.default_path()
+    try:
+        database = store.Store(path)
+    except Exception as err:  # an unwritable folder or a file that is not a database: say so, no traceback
+        fail(f"cannot open the database {path}: {err}")
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError as err:
+        fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
+    bound = listener.getsockname()[1]
+    pool = workers.Workers(jobs=jobs)
+    shown = f"[{host}]" if ":" in host else host
+    where = "this computer only" if host in ("127.0.0.1", "localhost", "::1") else "other computers can connect"
+    typer.echo(f"grader serve: http://{shown}:{bound}/  (listening on {host}: {where}; Ctrl-C stops)")
+    typer.echo(f"progress: {path}   sheets: {', '.join(loaded)}", err=True)
+    try:
+        config = uvicorn.Config(web.create_app(loaded, database, pool), log_level="warning")
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        pool.close()
+        database.close()

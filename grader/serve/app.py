@@ -1,0 +1,287 @@
+"""The web app: Starlette routes for the practice pages. The only place here that talks HTTP.
+
+Every POST carries the page's CSRF token and a session cookie (HttpOnly, SameSite=Strict); answers
+are capped in size, grading is rate-limited per student and runs in worker processes with a hard
+deadline (grader.serve.workers), and each graded answer is committed to SQLite before the reply.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio.to_thread
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from grader.core import limits
+from grader.serve import pages, work
+from grader.serve.security import RateLimit, same
+from grader.serve.store import Store, Student
+from grader.serve.workers import Done, Workers
+
+COOKIE = "grader_session"
+MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answer, percent-encoded, and a token
+KILL_GRACE = 2.0  # seconds past the grading budget before the worker is killed
+
+
+@dataclass
+class Settings:
+    seconds: float = limits.DEFAULT_SECONDS  # per answer, as `grader grade`
+    grades_per_minute: int = 30
+    previews_per_minute: int = 300
+    attempts: int = pages.ATTEMPTS
+
+
+@dataclass
+class _State:
+    sheets: dict[str, pages.Loaded]
+    store: Store
+    workers: Workers
+    settings: Settings
+    grade_limit: RateLimit = field(init=False)
+    preview_limit: RateLimit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.grade_limit = RateLimit(self.settings.grades_per_minute, 60.0)
+        self.preview_limit = RateLimit(self.settings.previews_per_minute, 60.0)
+
+
+_env = Environment(loader=PackageLoader("grader.serve", "templates"), autoescape=select_autoescape(default=True))
+_env.filters["paragraphs"] = lambda text: [p.strip() for p in str(text).split("\n\n") if p.strip()]
+_env.filters["num"] = lambda x: f"{float(x):g}"
+
+
+def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
+               settings: Settings | None = None) -> Starlette:
+    state = _State(sheets, store, workers, settings or Settings())
+    static = StaticFiles(directory=str(Path(__file__).parent / "static"))
+    routes = [
+        Route("/", functools.partial(index, state)),
+        Route("/sheets/{sheet}", functools.partial(sheet_page, state)),
+        Route("/sheets/{sheet}/q/{question}", functools.partial(question_page, state)),
+        Route("/sheets/{sheet}/parts/{part}/answer", functools.partial(answer, state), methods=["POST"]),
+        Route("/sheets/{sheet}/parts/{part}/hint", functools.partial(reveal, state, "hint"), methods=["POST"]),
+        Route("/sheets/{sheet}/parts/{part}/solution", functools.partial(reveal, state, "solution"),
+              methods=["POST"]),
+        Route("/preview", functools.partial(preview, state), methods=["POST"]),
+        Mount("/static", static, name="static"),
+    ]
+    return Starlette(routes=routes)
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+def _student(state: _State, request: Request) -> Student | None:
+    token = request.cookies.get(COOKIE)
+    return state.store.student(token) if token else None
+
+
+def _render(state: _State, request: Request, template: str, build: Any, status: int = 200) -> Response:
+    student = _student(state, request)
+    token = None
+    if student is None:
+        token, student = state.store.new_student()
+    html = _env.get_template(template).render(student=student, **build(student))
+    response = HTMLResponse(html, status_code=status)
+    if token is not None:
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", max_age=400 * 86400)
+    return response
+
+
+def _message(status: int, title: str, text: str) -> Response:
+    html = _env.get_template("message.html").render(title=title, text=text, student=None)
+    return HTMLResponse(html, status_code=status)
+
+
+async def _form(request: Request, cap: int = MAX_BODY) -> dict[str, str] | None:
+    """The url-encoded form of a POST, read up to `cap` bytes (None beyond it: the caller says 413)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > cap):
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            return None
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=8)
+    return {k: v[0] for k, v in fields.items()}
+
+
+def _checked(state: _State, request: Request, given: str | None) -> Student | Response:
+    student = _student(state, request)
+    if student is None:
+        return _message(403, "Session expired", "Open the page again to start a session, then send your answer.")
+    if not given or not same(given, student.csrf):
+        return _message(403, "Refused", "This request did not come from a page of this server (CSRF token).")
+    return student
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+async def index(state: _State, request: Request) -> Response:
+    def build(student: Student) -> dict[str, Any]:
+        listed = []
+        for sheet_id, loaded in state.sheets.items():
+            rows = pages.score_rows(loaded.sheet, state.store.attempts(student, sheet_id))
+            listed.append((sheet_id, loaded.sheet.title, len(rows), sum(r.best for r in rows),
+                           sum(r.points for r in rows)))
+        return {"sheets": listed}
+    return _render(state, request, "index.html", build)
+
+
+def _sheet(state: _State, request: Request) -> pages.Loaded | None:
+    return state.sheets.get(request.path_params["sheet"])
+
+
+async def sheet_page(state: _State, request: Request) -> Response:
+    loaded = _sheet(state, request)
+    if loaded is None:
+        return _message(404, "No such sheet", "Go back to the list of sheets.")
+
+    def build(student: Student) -> dict[str, Any]:
+        from grader.sheets import variants  # the student's variant of each randomised question
+
+        sheet = variants.pick(loaded.sheet, student.seed)
+        rows = pages.score_rows(sheet, state.store.attempts(student, sheet.id))
+        questions = [(q.id, q.title, pages.variant_of(sheet, q, student.seed)) for q in sheet.questions]
+        return {"sheet": sheet, "questions": questions, "rows": rows, "randomised": sheet.randomised,
+                "total": sum(r.best for r in rows), "max": sum(r.points for r in rows)}
+    return _render(state, request, "sheet.html", build)
+
+
+async def question_page(state: _State, request: Request) -> Response:
+    loaded = _sheet(state, request)
+    question_id = request.path_params["question"]
+    if loaded is None or all(q.id != question_id for q in loaded.sheet.questions):
+        return _message(404, "No such question", "Go back to the sheet.")
+
+    def build(student: Student) -> dict[str, Any]:
+        from grader.sheets import variants  # the student's variant of a randomised question
+
+        sheet = variants.pick(loaded.sheet, student.seed)
+        question = next(q for q in sheet.questions if q.id == question_id)
+        attempts = state.store.attempts(student, sheet.id)
+        parts = pages.question_parts(loaded, question, student.seed, attempts, state.store.reveals(student, sheet.id))
+        return {"sheet": sheet, "question": question, "parts": parts,
+                "variant": pages.variant_of(sheet, question, student.seed)}
+    return _render(state, request, "question.html", build)
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+def _part_of(state: _State, request: Request) -> tuple[pages.Loaded, str] | None:
+    loaded = _sheet(state, request)
+    address = request.path_params["part"]
+    if loaded is None or address not in loaded.sheet.parts:
+        return None
+    return loaded, address
+
+
+def _back(loaded: pages.Loaded, address: str) -> Response:
+    question = address.split(".", 1)[0]
+    return RedirectResponse(f"/sheets/{loaded.sheet.id}/q/{question}#{address}", status_code=303)
+
+
+async def answer(state: _State, request: Request) -> Response:
+    found = _part_of(state, request)
+    if found is None:
+        return _message(404, "No such part", "Go back to the sheet.")
+    loaded, address = found
+    form = await _form(request)
+    if form is None:
+        return _message(413, "Answer too long", f"An answer may have at most {limits.MAX_DERIVATION_CHARS} characters.")
+    student = _checked(state, request, form.get("csrf"))
+    if isinstance(student, Response):
+        return student
+    text = form.get("answer", "").replace("\r\n", "\n")
+    part = loaded.sheet.part(address)
+    cap = limits.MAX_DERIVATION_CHARS if part.kind == "derivation" else limits.MAX_ANSWER_CHARS
+    if len(text) > cap:
+        return _message(413, "Answer too long", f"An answer to this part may have at most {cap} characters.")
+    if not text.strip():
+        return _back(loaded, address)
+    if not state.grade_limit.allow(student.id):
+        return _message(429, "Slow down", "Too many answers in a minute: wait a little, then send it again.")
+    used = sum(a.counted for a in state.store.attempts(student, loaded.sheet.id) if a.part == address)
+    if used >= state.settings.attempts:
+        return _back(loaded, address)  # the part is over: its solution is on the page
+    seconds = state.settings.seconds
+    done: Done = await anyio.to_thread.run_sync(functools.partial(
+        state.workers.run, work.grade_answer, loaded.path, student.seed, address, text, seconds,
+        deadline=seconds + KILL_GRACE))
+    result = done.value if done.failure is None else _unchecked(part.address, part.points, seconds, done)
+    from grader.sheets import variants  # which variant was answered, for the record
+
+    question = variants.question_of(variants.pick(loaded.sheet, student.seed), address)
+    variant = pages.variant_of(loaded.sheet, question, student.seed) if question else ""
+    state.store.add_attempt(student, loaded.sheet.id, variant, text, result)  # committed before the reply
+    return _back(loaded, address)
+
+
+def _unchecked(address: str, points: float, seconds: float, done: Done) -> dict[str, Any]:
+    """An `invalid` result for an answer whose worker ran out of time, memory or crashed."""
+    words = (f"This answer took longer than {seconds:g} s to check; write it in a simpler form."
+             if done.failure in ("timeout", "crash") else
+             "The server is busy; send your answer again in a moment (no attempt was used)."
+             if done.failure == "busy" else
+             "This answer could not be checked; write it in a simpler form (no attempt was used).")
+    return {"part": address, "status": "invalid", "score": 0.0, "points": 0.0, "max_points": points,
+            "feedback": words, "interpreted": None, "decided_by": done.failure or "error", "parse_error": None,
+            "steps": []}
+
+
+async def reveal(state: _State, what: str, request: Request) -> Response:
+    found = _part_of(state, request)
+    if found is None:
+        return _message(404, "No such part", "Go back to the sheet.")
+    loaded, address = found
+    form = await _form(request)
+    if form is None:
+        return _message(413, "Request too long", "This request is too long.")
+    student = _checked(state, request, form.get("csrf"))
+    if isinstance(student, Response):
+        return student
+    part = loaded.sheet.part(address)
+    shown = state.store.reveals(student, loaded.sheet.id).get(address)
+    if what == "solution" or (shown.hints if shown else 0) < len(part.hints):
+        state.store.reveal(student, loaded.sheet.id, address, hint=what == "hint", solution=what == "solution")
+    return _back(loaded, address)
+
+
+async def preview(state: _State, request: Request) -> Response:
+    """How the server reads what is typed: {"lines": [{"latex": ...} | {"error", "caret", "hint"}]}."""
+    student = _student(state, request)
+    if student is None or not same(request.headers.get("x-csrf-token", ""), student.csrf):
+        return JSONResponse({"error": "refused (session or CSRF token)"}, status_code=403)
+    form = await _form(request)
+    if form is None:
+        return JSONResponse({"error": "too long to preview"}, status_code=413)
+    loaded = state.sheets.get(form.get("sheet", ""))
+    address = form.get("part", "")
+    if loaded is None or address not in loaded.sheet.parts:
+        return JSONResponse({"error": "no such part"}, status_code=404)
+    text = form.get("text", "").replace("\r\n", "\n")
+    part = loaded.sheet.part(address)
+    cap = limits.MAX_DERIVATION_CHARS if part.kind == "derivation" else limits.MAX_ANSWER_CHARS
+    if len(text) > cap:
+        return JSONResponse({"lines": [], "error": f"longer than {cap} characters"}, status_code=413)
+    if not state.preview_limit.allow(student.id):
+        return JSONResponse({"lines": [], "error": "typing faster than the preview: it resumes in a moment"},
+                            status_code=429)
+    done: Done = await anyio.to_thread.run_sync(functools.partial(
+        state.workers.run, work.preview, loaded.path, student.seed, address, text, deadline=work.PREVIEW_SECONDS + 2))
+    if done.failure is not None:
+        return JSONResponse({"lines": [], "error": "could not preview this; Submit grades it"})
+    return JSONResponse({"lines": done.value}, headers={"cache-control": "no-store"})
+

@@ -1,0 +1,139 @@
+"""What each page shows, as plain data for the templates: sheets, questions, parts, progress.
+
+Built from the sheet (the student's variant) and the student's stored attempts; no HTML here, and no
+maths is formatted: the templates escape every piece of text and KaTeX typesets it in the browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.serve.store import Attempt, Reveal
+from grader.sheets import cache, solutions, variants
+from grader.sheets.bundled import bundled_sheets, resolve
+from grader.sheets.model import Part, Question, Sheet
+from grader.sheets.solutions import Solution, SolutionFile
+
+ATTEMPTS = 3  # as `grader practice`
+
+
+@dataclass(frozen=True)
+class Loaded:
+    path: str
+    sheet: Sheet
+    solutions: SolutionFile | None
+
+
+def load_sheets(specs: list[str]) -> dict[str, Loaded]:
+    """The sheets to serve by id: those named (ids or paths), else every bundled sheet."""
+    paths = [resolve(s) for s in specs] if specs else bundled_sheets()
+    found: dict[str, Loaded] = {}
+    for path in paths:
+        sheet = cache.load(str(path))
+        found[sheet.id] = Loaded(str(Path(path).resolve()), sheet, solutions.load_for(sheet))
+    return found
+
+
+@dataclass(frozen=True)
+class SolutionView:
+    title: str
+    intro: str
+    steps: tuple[tuple[str, tuple[str, ...]], ...]  # (prose, LaTeX displays)
+    result: str
+
+
+@dataclass(frozen=True)
+class PartView:
+    address: str
+    ask: str
+    group_ask: str
+    kind: str
+    points: float
+    best: float
+    used: int
+    left: int
+    done: bool
+    correct: bool
+    last: Attempt | None
+    hints: tuple[str, ...]  # those shown
+    more_hints: bool
+    solution: SolutionView | None  # shown: on request, or when the part is over
+    expected: str  # an expression part's reference, in the sheet's notation, once the part is over
+
+
+@dataclass(frozen=True)
+class Row:
+    address: str
+    question: str
+    best: float
+    points: float
+    used: int
+    status: str
+
+
+def variant_of(sheet: Sheet, question: Question, seed: int) -> str:
+    """`alpha=0.1` for a randomised question's variant, "" otherwise."""
+    return variants.label(question.values) if variants.variant_count(question) > 1 else ""
+
+
+def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list[Attempt],
+                   reveals: dict[str, Reveal]) -> list[PartView]:
+    filled = variants.fill_solutions(loaded.solutions, variants.pick(loaded.sheet, seed))
+    shown_groups: set[str] = set()
+    views = []
+    for part in question.parts:
+        mine = [a for a in attempts if a.part == part.address]
+        used = sum(a.counted for a in mine)
+        correct = any(a.status == "correct" for a in mine)
+        done = correct or used >= ATTEMPTS
+        reveal = reveals.get(part.address, Reveal())
+        group_ask = ""
+        for group, ask in question.group_asks.items():
+            if part.address.startswith(group + ".") and group not in shown_groups:
+                shown_groups.add(group)
+                group_ask = ask
+        worked = filled.for_part(part.address) if filled is not None and (done or reveal.solution) else None
+        views.append(PartView(
+            address=part.address, ask=part.ask, group_ask=group_ask, kind=part.kind, points=part.points,
+            best=max((a.points for a in mine), default=0.0), used=used, left=max(0, ATTEMPTS - used), done=done,
+            correct=correct, last=mine[-1] if mine else None, hints=part.hints[:reveal.hints],
+            more_hints=reveal.hints < len(part.hints), solution=_solution(worked) if worked else None,
+            expected=_expected(part) if done and not correct else ""))
+    return views
+
+
+def score_rows(sheet: Sheet, attempts: list[Attempt]) -> list[Row]:
+    rows = []
+    for question in sheet.questions:
+        for part in question.parts:
+            mine = [a for a in attempts if a.part == part.address]
+            used = sum(a.counted for a in mine)
+            if any(a.status == "correct" for a in mine):
+                status = "correct"
+            elif used >= ATTEMPTS:
+                status = "incorrect"
+            else:
+                status = "started" if mine else "not started"
+            rows.append(Row(part.address, question.title, max((a.points for a in mine), default=0.0),
+                            part.points, used, status))
+    return rows
+
+
+def _expected(part: Part) -> str:
+    answer = getattr(part.expects, "answer", None)
+    return answer.text if answer is not None and hasattr(answer, "text") else ""
+
+
+def _solution(s: Solution) -> SolutionView:
+    steps = []
+    for step in s.steps:
+        displays = [f"{name} = {m.latex}" for name, m in step.define]
+        if step.math is not None:
+            displays.append(step.math.latex)
+        if step.chain:
+            first, *rest = (m.latex for m in step.chain)
+            lines = [f"{first} &= {rest[0]}"] + [f"&= {m}" for m in rest[1:]] if rest else [first]
+            displays.append("\\begin{aligned}" + " \\\\ ".join(lines) + "\\end{aligned}")
+        steps.append((step.say, tuple(displays)))
+    return SolutionView(s.title, s.intro, tuple(steps), s.result.latex if s.result else "")

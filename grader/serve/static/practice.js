@@ -1,0 +1,93 @@
+// The practice page: typeset the maths (KaTeX, vendored) and preview each answer while it is typed.
+// No build step. Text from the server is put in the page with textContent or katex.render, never as HTML.
+"use strict";
+
+const DELIMITERS = [
+  { left: "$$", right: "$$", display: true },
+  { left: "\\[", right: "\\]", display: true },
+  { left: "$", right: "$", display: false },
+  { left: "\\(", right: "\\)", display: false },
+];
+
+function typeset(root) {
+  root.querySelectorAll(".math-text").forEach((el) => {
+    renderMathInElement(el, { delimiters: DELIMITERS, throwOnError: false });
+  });
+  root.querySelectorAll(".tex").forEach((el) => {
+    katex.render(el.dataset.tex, el, { displayMode: el.classList.contains("display"), throwOnError: false });
+  });
+}
+
+function showPreview(box, data) {
+  box.replaceChildren();
+  if (data.error) {
+    const p = document.createElement("p");
+    p.className = "preview-error";
+    p.textContent = data.error;
+    box.append(p);
+  }
+  for (const line of data.lines || []) {
+    const row = document.createElement("div");
+    row.className = "preview-line";
+    if (line.latex !== undefined) {
+      row.classList.add("ok");
+      katex.render(line.latex, row, { displayMode: true, throwOnError: false });
+    } else if (line.plain !== undefined) {
+      row.textContent = line.plain;
+    } else {
+      row.classList.add("bad");
+      const what = document.createElement("p");
+      what.textContent = line.error;
+      row.append(what);
+      if (line.caret) {
+        const caret = document.createElement("pre");
+        caret.className = "caret";
+        caret.textContent = line.caret;
+        row.append(caret);
+      }
+      if (line.hint) {
+        const hint = document.createElement("p");
+        hint.className = "hint-line";
+        hint.textContent = line.hint;
+        row.append(hint);
+      }
+    }
+    box.append(row);
+  }
+  if (box.childElementCount) {
+    const title = document.createElement("p");
+    title.className = "preview-title";
+    title.textContent = "Read as:";
+    box.prepend(title);
+  }
+}
+
+function wirePreview(form) {
+  const section = form.closest(".part");
+  const field = form.querySelector("[name=answer]");
+  const box = form.querySelector(".preview");
+  let timer = null;
+  let sent = 0;
+  field.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const mine = ++sent;
+      const body = new URLSearchParams({ sheet: section.dataset.sheet, part: section.dataset.part, text: field.value });
+      try {
+        const reply = await fetch("/preview", {
+          method: "POST", body, credentials: "same-origin",
+          headers: { "X-CSRF-Token": document.body.dataset.csrf },
+        });
+        const data = await reply.json();
+        if (mine === sent) showPreview(box, data);  // a later keystroke's preview wins
+      } catch (err) {
+        if (mine === sent) showPreview(box, { error: "no preview: the server did not answer", lines: [] });
+      }
+    }, 250);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  typeset(document);
+  document.querySelectorAll("form.answer").forEach(wirePreview);
+});

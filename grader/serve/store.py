@@ -1,0 +1,202 @@
+"""Progress in SQLite: students (sessions), every attempt, and what was revealed (hints, solutions).
+
+Standard-library sqlite3 in WAL mode, parameterised SQL only, a versioned schema: each migration runs
+once, in order, and is recorded in `schema_migrations`. Every write commits before the server answers
+(an acknowledged attempt is on disk). The attempts table already holds what class mode and export
+need: student, sheet, part, variant, answer text, verdict, score, feedback, time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, """
+        CREATE TABLE students (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,  -- sha256 of the session token: the token itself is never stored
+            csrf TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            seed INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            sheet_id TEXT NOT NULL,
+            part TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            variant TEXT NOT NULL DEFAULT '',
+            answer TEXT NOT NULL,
+            status TEXT NOT NULL,
+            score REAL NOT NULL,
+            points REAL NOT NULL,
+            max_points REAL NOT NULL,
+            counted INTEGER NOT NULL,  -- 0 for an unreadable answer: it costs no attempt
+            feedback TEXT NOT NULL,
+            result_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX attempts_by_student ON attempts(student_id, sheet_id, seed, part);
+        CREATE TABLE reveals (
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            sheet_id TEXT NOT NULL,
+            part TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            hints INTEGER NOT NULL DEFAULT 0,
+            solution INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (student_id, sheet_id, part, seed)
+        );
+    """),
+)
+
+
+def default_path() -> Path:
+    """$XDG_DATA_HOME/grader/serve.sqlite, else ~/.local/share/grader/serve.sqlite."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "grader" / "serve.sqlite"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Student:
+    id: int
+    csrf: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class Attempt:
+    part: str
+    answer: str
+    status: str
+    points: float
+    max_points: float
+    counted: bool
+    feedback: str
+    result: dict[str, Any]
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Reveal:
+    hints: int = 0
+    solution: bool = False
+
+
+class Store:
+    """One connection shared by the server's threads, behind a lock (writes are short)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # an acknowledged attempt survives a power cut too
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            done = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+            for version, sql in MIGRATIONS:
+                if version in done:
+                    continue
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in sql.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, _now()))
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    def version(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- students ---------------------------------------------------------------------------------
+
+    def new_student(self) -> tuple[str, Student]:
+        """A new session: its secret token (for the cookie) and the student it names."""
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        seed = secrets.randbelow(1_000_000)
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO students (token_hash, csrf, seed, created_at) VALUES (?, ?, ?, ?)",
+                (token_hash(token), csrf, seed, _now()))
+        return token, Student(int(cursor.lastrowid or 0), csrf, seed)
+
+    def student(self, token: str) -> Student | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, csrf, seed FROM students WHERE token_hash = ?", (token_hash(token),)).fetchone()
+        return Student(int(row[0]), str(row[1]), int(row[2])) if row else None
+
+    # --- attempts ---------------------------------------------------------------------------------
+
+    def add_attempt(self, student: Student, sheet_id: str, variant: str, answer: str, result: dict[str, Any]) -> None:
+        """Record one graded answer; committed when this returns."""
+        counted = result["status"] != "invalid"
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO attempts (student_id, sheet_id, part, seed, variant, answer, status, score, points,"
+                " max_points, counted, feedback, result_json, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (student.id, sheet_id, result["part"], student.seed, variant, answer, result["status"],
+                 float(result["score"]), float(result["points"]), float(result["max_points"]), int(counted),
+                 result["feedback"], json.dumps(result, default=str), _now()))
+
+    def attempts(self, student: Student, sheet_id: str) -> list[Attempt]:
+        """This student's attempts on a sheet (its current variant), oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT part, answer, status, points, max_points, counted, feedback, result_json, created_at"
+                " FROM attempts WHERE student_id = ? AND sheet_id = ? AND seed = ? ORDER BY id",
+                (student.id, sheet_id, student.seed)).fetchall()
+        return [Attempt(r[0], r[1], r[2], float(r[3]), float(r[4]), bool(r[5]), r[6], json.loads(r[7]), r[8])
+                for r in rows]
+
+    # --- hints and solutions shown ----------------------------------------------------------------
+
+    def reveal(self, student: Student, sheet_id: str, part: str, *, hint: bool = False, solution: bool = False) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO reveals (student_id, sheet_id, part, seed, hints, solution) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT (student_id, sheet_id, part, seed) DO UPDATE SET"
+                " hints = hints + excluded.hints, solution = MAX(solution, excluded.solution)",
+                (student.id, sheet_id, part, student.seed, int(hint), int(solution)))
+
+    def reveals(self, student: Student, sheet_id: str) -> dict[str, Reveal]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT part, hints, solution FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ?",
+                (student.id, sheet_id, student.seed)).fetchall()
+        return {r[0]: Reveal(int(r[1]), bool(r[2])) for r in rows}

@@ -1,0 +1,64 @@
+"""What a worker process runs: grade one answer, or preview how it reads. Sheets load once per worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+from grader.core import limits
+from grader.core.errors import BudgetExceeded, ParseError, caret_lines, describe
+from grader.grading.grade import grade
+from grader.grading.labels import strip_label
+from grader.parsing import parse
+from grader.sheets import cache, variants
+from grader.sheets.model import Sheet
+
+PREVIEW_SECONDS = 1.0  # a preview is one parse and one latex(): cheap, or not worth waiting for
+_sheets: dict[str, Sheet] = {}
+
+
+def _sheet(path: str, seed: int, address: str) -> Sheet:
+    sheet = _sheets.get(path)
+    if sheet is None:
+        sheet = _sheets[path] = cache.load(path)
+    return variants.scoped(variants.pick(sheet, seed), address)
+
+
+def grade_answer(path: str, seed: int, address: str, answer: str, seconds: float) -> dict[str, Any]:
+    """The Result of `grader.grading.grade.grade` as JSON data (the form it crosses processes in)."""
+    return grade(_sheet(path, seed, address), address, answer, seconds=seconds).to_json()
+
+
+def preview(path: str, seed: int, address: str, text: str) -> list[dict[str, str]]:
+    """Each line of `text` (one for most parts, several for a derivation) as LaTeX, or why it cannot be read."""
+    sheet = _sheet(path, seed, address)
+    part = sheet.part(address)
+    if part.kind == "choice":
+        return [{"text": text, "plain": text.strip()}] if text.strip() else []
+    lines = text.split("\n") if part.kind == "derivation" else [text]
+    shown: list[dict[str, str]] = []
+    for line in lines:
+        if line.strip():
+            shown.append(_one(sheet, part.address, line, derivation=part.kind == "derivation"))
+    return shown
+
+
+def _one(sheet: Sheet, address: str, line: str, *, derivation: bool) -> dict[str, str]:
+    body = line.strip()
+    prefix = ""
+    if derivation and body.startswith("="):
+        body, prefix = body[1:], "= "  # a derivation's next line; `=` joins it to the one before
+    elif not derivation:
+        body, wrong = strip_label(sheet, sheet.part(address), body)
+        if wrong is not None:
+            return {"text": line, "error": wrong.feedback, "caret": "", "hint": ""}
+    try:
+        with limits.time_limit(PREVIEW_SECONDS):
+            parsed = parse(body, sheet.parse_context())
+            latex = sympy.latex(parsed.expr)
+    except ParseError as err:
+        return {"text": line, "error": describe(err), "caret": caret_lines(err), "hint": err.hint}
+    except BudgetExceeded:
+        return {"text": line, "error": "too costly to preview; Submit grades it", "caret": "", "hint": ""}
+    return {"text": line, "latex": prefix + latex}

@@ -1,0 +1,283 @@
+"""The practice server, route by route, in process (Starlette's TestClient), with real grading in a
+real worker process and a real SQLite file."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from grader.core import limits
+from grader.serve import app as web
+from grader.serve import pages
+from grader.serve.store import Store
+from grader.serve.workers import Workers
+
+SHEET = "activation-derivatives"
+RIGHT = "e^(-x)/(1+e^(-x))^2"
+WRONG = "-e^(-x)/(1+e^(-x))^2"  # a known mistake: the sign
+
+HOSTILE_SHEET = """\
+id: hostile
+title: A sheet whose text tries to be HTML
+variables: [x]
+questions:
+  - id: q
+    title: Escaping <b>bold</b>
+    statement: |
+      <script>alert("statement")</script> and maths $a < b$ and $\\frac{1}{2}$.
+    parts:
+      - id: a
+        ask: Find $x<y$ & <img src=x onerror=alert(1)>
+        kind: expression
+        answer: 2*x
+        points: 1
+"""
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[Workers]:
+    pool = Workers(jobs=1)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pages.Loaded]:
+    hostile = tmp_path_factory.mktemp("sheets") / "hostile.yaml"
+    hostile.write_text(HOSTILE_SHEET, encoding="utf-8")
+    return pages.load_sheets([SHEET, "piecewise-activations", str(hostile)])
+
+
+def make_client(loaded: dict[str, pages.Loaded], db: Path, workers: Workers, **settings: float) -> TestClient:
+    store = Store(db)
+    return TestClient(web.create_app(loaded, store, workers, web.Settings(**settings)))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(loaded: dict[str, pages.Loaded], tmp_path: Path, workers: Workers) -> TestClient:
+    return make_client(loaded, tmp_path / "progress.sqlite", workers)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def question(client: TestClient, q: str = "sigmoid", sheet: str = SHEET) -> str:
+    page = client.get(f"/sheets/{sheet}/q/{q}")
+    assert page.status_code == 200
+    return page.text
+
+
+def submit(client: TestClient, address: str, answer: str, sheet: str = SHEET) -> str:
+    token = csrf_of(question(client, address.split(".")[0], sheet))
+    reply = client.post(f"/sheets/{sheet}/parts/{address}/answer", data={"csrf": token, "answer": answer})
+    assert reply.status_code == 200, reply.text  # after the redirect back to the question
+    return reply.text
+
+
+def section(html: str, address: str) -> str:
+    start = html.index(f'<section class="part" id="{address}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_sheet_list_links_every_sheet_served(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    for sheet in (SHEET, "piecewise-activations", "hostile"):
+        assert f'href="/sheets/{sheet}"' in page.text
+    assert "Derivatives of Common Activation Functions" in page.text
+
+
+def test_a_first_visit_gets_a_secret_session_cookie_httponly_and_samesite_strict(client: TestClient) -> None:
+    page = client.get("/")
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith(web.COOKIE + "=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    token = cookie.split(";", 1)[0].split("=", 1)[1]
+    assert len(token) >= 40
+    again = client.get("/")
+    assert "set-cookie" not in again.headers  # the same browser keeps its session
+
+
+def test_the_question_page_carries_the_statement_for_katex_and_an_input_per_part(client: TestClient) -> None:
+    html = question(client)
+    assert r"$$\sigma(x) = \frac{1}{1 + e^{-x}}.$$" in html  # typeset in the browser by auto-render
+    assert '/static/katex/katex.min.js' in html and "cdn" not in html.lower()
+    assert '<input type="text" name="answer"' in section(html, "sigmoid.a")
+    assert "<textarea" in section(html, "sigmoid.b")  # a derivation: one step a line
+
+
+def test_maths_and_sheet_text_are_escaped_never_inserted_as_html(client: TestClient) -> None:
+    html = question(client, "q", "hostile")
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(&#34;statement&#34;)&lt;/script&gt;" in html
+    assert "$a &lt; b$" in html and "$x&lt;y$ &amp; &lt;img" in html
+
+
+def test_the_vendored_katex_is_served_with_its_fonts_and_licence(client: TestClient) -> None:
+    script = client.get("/static/katex/katex.min.js")
+    assert script.status_code == 200 and "katex" in script.text[:2000].lower()
+    css = client.get("/static/katex/katex.min.css").text
+    font = re.search(r"url\((fonts/[^)]+\.woff2)\)", css)
+    assert font, "the KaTeX stylesheet names its fonts"
+    assert client.get("/static/katex/" + font.group(1)).status_code == 200
+    assert client.get("/static/katex/contrib/auto-render.min.js").status_code == 200
+    assert "MIT" in client.get("/static/katex/LICENSE").text
+
+
+def preview(client: TestClient, address: str, text: str, sheet: str = SHEET, token: str | None = None) -> dict:
+    html = question(client, address.split(".")[0], sheet)
+    headers = {"X-CSRF-Token": csrf_of(html) if token is None else token}
+    reply = client.post("/preview", data={"sheet": sheet, "part": address, "text": text}, headers=headers)
+    return {"status": reply.status_code, **reply.json()}
+
+
+def test_the_preview_of_a_readable_answer_is_its_latex(client: TestClient) -> None:
+    shown = preview(client, "sigmoid.a", "e^-x/(1+e^-x)^2")
+    assert shown["status"] == 200
+    assert shown["lines"] == [{"text": "e^-x/(1+e^-x)^2", "latex": r"\frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}"}]
+
+
+def test_the_preview_of_an_unreadable_answer_is_the_caret_and_the_hint(client: TestClient) -> None:
+    [line] = preview(client, "sigmoid.a", "e^-x/(1+e^-x")["lines"]
+    assert "latex" not in line
+    assert "never closed" in line["error"]
+    assert line["caret"] == "e^-x/(1+e^-x\n     ^"
+    assert "missing `)`" in line["hint"]
+
+
+def test_a_derivation_is_previewed_line_by_line(client: TestClient) -> None:
+    lines = preview(client, "sigmoid.b", "e^-x/(1+e^-x)^2\n= sigma(x)*(1-sigma(x)\n= sigma(x)*(1-sigma(x))")["lines"]
+    assert [("latex" in line) for line in lines] == [True, False, True]
+    assert lines[2]["latex"].startswith("= ")
+    assert lines[1]["caret"]
+
+
+def test_the_preview_refuses_a_request_without_the_page_token(client: TestClient) -> None:
+    assert preview(client, "sigmoid.a", "x", token="forged")["status"] == 403
+
+
+def test_a_wrong_answer_gets_feedback_and_costs_an_attempt(client: TestClient) -> None:
+    part = section(submit(client, "sigmoid.a", WRONG), "sigmoid.a")
+    assert '<strong class="status">incorrect</strong>' in part
+    assert "The sign is wrong" in part
+    assert "2 attempts left." in part
+    assert "Worked solution" not in part
+
+
+def test_an_unreadable_answer_shows_the_caret_and_costs_no_attempt(client: TestClient) -> None:
+    part = section(submit(client, "sigmoid.a", "e^-x/(1+e^-x"), "sigmoid.a")
+    assert '<strong class="status">invalid</strong>' in part
+    assert '<pre class="caret">e^-x/(1+e^-x\n     ^</pre>' in part
+    assert "3 attempts left." in part
+
+
+def test_a_right_answer_gets_the_points_and_the_worked_solution(client: TestClient) -> None:
+    submit(client, "sigmoid.a", WRONG)
+    part = section(submit(client, "sigmoid.a", RIGHT), "sigmoid.a")
+    assert '<strong class="status">correct</strong>' in part
+    assert "2 / 2 points" in part
+    assert "Worked solution" in part and 'class="tex display"' in part
+    assert '<form class="answer"' not in part  # the part is over
+    table = client.get(f"/sheets/{SHEET}").text
+    assert re.search(r"<td>sigmoid\.a</td><td>Sigmoid Function</td><td>2</td><td>correct</td><td>2 / 2</td>", table)
+
+
+def test_after_the_last_attempt_the_part_closes_and_shows_the_solution(client: TestClient) -> None:
+    for _ in range(pages.ATTEMPTS):
+        html = submit(client, "sigmoid.a", WRONG)
+    part = section(html, "sigmoid.a")
+    assert "No attempts left." in part and "Worked solution" in part and "Expected:" in part
+    token = csrf_of(html)
+    client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": RIGHT})
+    assert "correct</strong>" not in section(question(client), "sigmoid.a").replace("incorrect</strong>", "")
+
+
+def test_hints_come_one_at_a_time_and_the_solution_on_request(client: TestClient) -> None:
+    token = csrf_of(question(client))
+    client.post(f"/sheets/{SHEET}/parts/sigmoid.a/hint", data={"csrf": token})
+    part = section(question(client), "sigmoid.a")
+    assert "Hint 1:" in part and "Hint 2:" not in part
+    assert "Worked solution" not in part
+    client.post(f"/sheets/{SHEET}/parts/sigmoid.a/solution", data={"csrf": token})
+    assert "Worked solution" in section(question(client), "sigmoid.a")
+
+
+def test_a_post_without_the_page_token_is_refused_and_not_recorded(client: TestClient, tmp_path: Path) -> None:
+    question(client)
+    for data in ({"answer": RIGHT}, {"answer": RIGHT, "csrf": "forged"}):
+        reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data=data)
+        assert reply.status_code == 403 and "CSRF" in reply.text
+    assert client.post(f"/sheets/{SHEET}/parts/sigmoid.a/hint", data={"csrf": "x"}).status_code == 403
+    with sqlite3.connect(tmp_path / "progress.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM reveals").fetchone()[0] == 0
+
+
+def test_a_post_from_a_browser_without_a_session_is_refused(client: TestClient) -> None:
+    reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": "x", "answer": RIGHT})
+    assert reply.status_code == 403
+
+
+def test_an_answer_over_the_size_cap_is_refused_and_not_recorded(client: TestClient, tmp_path: Path) -> None:
+    token = csrf_of(question(client))
+    long = "x+" * (limits.MAX_ANSWER_CHARS // 2) + "x"
+    reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": long})
+    assert reply.status_code == 413 and str(limits.MAX_ANSWER_CHARS) in reply.text
+    huge = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": "x" * 10**6})
+    assert huge.status_code == 413
+    with sqlite3.connect(tmp_path / "progress.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+
+
+def test_attempts_are_kept_in_sqlite_and_resume_in_a_new_server(
+    loaded: dict[str, pages.Loaded], tmp_path: Path, workers: Workers
+) -> None:
+    db = tmp_path / "progress.sqlite"
+    first = make_client(loaded, db, workers)
+    submit(first, "sigmoid.a", WRONG)
+    cookie = first.cookies[web.COOKIE]
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT part, answer, status, counted, variant FROM attempts").fetchall()
+    assert rows == [("sigmoid.a", WRONG, "incorrect", 1, "")]
+    second = make_client(loaded, db, workers)
+    second.cookies.set(web.COOKIE, cookie)
+    part = section(question(second), "sigmoid.a")
+    assert "2 attempts left." in part and "The sign is wrong" in part
+    stranger = make_client(loaded, db, workers)
+    assert "attempts left." not in section(question(stranger), "sigmoid.a")  # a new browser starts afresh
+
+
+def test_a_randomised_question_shows_its_variant_and_seed(client: TestClient) -> None:
+    html = question(client, "leaky_relu", "piecewise-activations")
+    found = re.search(r"Variant alpha=(0\.01|0\.1|0\.2) \(seed (\d+)\)", html)
+    assert found, "the variant and the seed are on the page"
+    alpha = found.group(1)
+    assert f"\\alpha = {alpha}" in html
+
+
+def test_grading_is_rate_limited_per_student(loaded: dict[str, pages.Loaded], tmp_path: Path, workers: Workers) -> None:
+    client = make_client(loaded, tmp_path / "db.sqlite", workers, grades_per_minute=2)
+    token = csrf_of(question(client))
+    codes = [client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": "x"}).status_code
+             for _ in range(3)]
+    assert codes == [200, 200, 429]
+    other = make_client(loaded, tmp_path / "db.sqlite", workers, grades_per_minute=2)
+    part = section(submit(other, "sigmoid.a", RIGHT), "sigmoid.a")  # another student is not limited
+    assert '<strong class="status">correct</strong>' in part
+
+
+def test_a_hostile_answer_is_invalid_within_the_deadline(client: TestClient) -> None:
+    began = time.monotonic()
+    part = section(submit(client, "sigmoid.a", "9^9^9^9^9^9^9^9"), "sigmoid.a")
+    assert time.monotonic() - began < limits.DEFAULT_SECONDS + web.KILL_GRACE + 2
+    assert '<strong class="status">invalid</strong>' in part
+    assert "3 attempts left." in part

@@ -1,0 +1,46 @@
+"""The server's grading workers: a job past its deadline is killed and its worker replaced."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from grader.serve import work
+from grader.serve.workers import Workers
+from grader.sheets.bundled import resolve
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[Workers]:
+    workers = Workers(jobs=1)
+    yield workers
+    workers.close()
+
+
+def test_a_job_past_its_deadline_is_killed_and_the_next_one_runs(pool: Workers) -> None:
+    began = time.monotonic()
+    stalled = pool.run(time.sleep, 30, deadline=0.5)
+    assert stalled.failure == "timeout"
+    assert time.monotonic() - began < 5
+    path = str(resolve("activation-derivatives"))
+    after = pool.run(work.grade_answer, path, 0, "sigmoid.a", "e^(-x)/(1+e^(-x))^2", 3.0, deadline=10)
+    assert after.failure is None and after.value["status"] == "correct"
+
+
+def test_a_worker_that_dies_is_replaced(pool: Workers) -> None:
+    assert pool.run(os._exit, 3, deadline=5).failure == "crash"
+    assert pool.run(abs, -2, deadline=5).value == 2
+
+
+def test_an_exception_in_a_job_is_reported_by_name(pool: Workers) -> None:
+    done = pool.run(int, "not a number", deadline=5)
+    assert done.failure == "error" and done.detail == "ValueError"
+
+
+def test_grading_within_the_budget_says_invalid_when_time_runs_out(pool: Workers) -> None:
+    path = str(resolve("activation-derivatives"))
+    done = pool.run(work.grade_answer, path, 0, "sigmoid.a", "e^(-x)/(1+e^(-x))^2", 0.000001, deadline=10)
+    assert done.value["status"] == "invalid" and "took longer than" in done.value["feedback"]
