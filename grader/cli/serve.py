@@ -55,6 +55,7 @@ def serve(
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
+        listener.listen(2048)  # before the URL is printed: a browser opened at once waits in the backlog
     except OSError as err:
         fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
     bound = listener.getsockname()[1]

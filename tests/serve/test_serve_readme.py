@@ -1,0 +1,71 @@
+"""The README's "Practising in the browser" section: its commands start a server that answers, and
+its figures are the server's own."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from grader.core import limits
+from grader.serve import app as web
+from grader.serve import pages
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("## Practising in the browser: `grader serve`", 1)[1].split("\n## ", 1)[0]
+
+
+def _commands() -> list[str]:
+    blocks = re.findall(r"```bash\n(.*?)```", _section(), re.S)
+    lines = [line.split("  #", 1)[0].strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line.startswith("grader serve")]
+
+
+def test_the_sections_figures_are_the_servers_defaults() -> None:
+    text = " ".join(_section().split())
+    settings = web.Settings()
+    assert f"limited to {settings.grades_per_minute} answers a minute" in text
+    assert f"same {limits.DEFAULT_SECONDS:g}-second budget as `grader grade`" in text
+    assert f"({pages.ATTEMPTS}, as `grader practice`)" in text
+
+
+@pytest.mark.system  # starts a server process per command
+def test_every_serve_command_of_the_readme_starts_a_server_that_answers(tmp_path: Path) -> None:
+    commands = _commands()
+    assert len(commands) == 3, commands
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    for command in commands:
+        args = shlex.split(command)[2:]
+        if "--port" in args:
+            i = args.index("--port")
+            args[i + 1] = "0"
+        else:
+            args += ["--port", "0"]  # any free port: the test must not collide with a real server
+        server = subprocess.Popen([sys.executable, "-m", "grader", "serve", *args], cwd=tmp_path, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert server.stdout is not None
+            first = server.stdout.readline()
+            assert "127.0.0.1" in first and "this computer only" in first, first
+            url = re.search(r"http://\S+/", first)
+            assert url, first
+            with urllib.request.urlopen(url.group(0), timeout=30) as reply:
+                page = reply.read().decode()
+            assert reply.status == 200 and "Exercise sheets" in page
+            if "piecewise-activations" in args:
+                assert "piecewise-activations" in page and "/sheets/activation-derivatives" not in page
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert (tmp_path / "practice.sqlite").is_file()  # --db practice.sqlite
+    assert (tmp_path / "data" / "grader" / "serve.sqlite").is_file()  # the default, in the data folder
