@@ -6,6 +6,8 @@ first. Every expression goes through the same safe parser as student answers.
 
 from __future__ import annotations
 
+import difflib
+
 import yaml
 
 from grader.core.errors import ParseError, describe
@@ -177,7 +179,11 @@ class Builder:
         r = self.r
         kind = r.text(m["kind"], "`kind`") if "kind" in m else None
         if kind not in PART_KINDS:
-            r.error(m.get("kind", node), f"part `{address}` needs a `kind`: one of {', '.join(PART_KINDS)}")
+            close = difflib.get_close_matches(kind or "", PART_KINDS, n=1, cutoff=0.6)
+            if kind is not None and close:
+                r.error(m["kind"], f"part `{address}` has an unknown `kind` `{kind}`", f"did you mean `{close[0]}`?")
+            else:
+                r.error(m.get("kind", node), f"part `{address}` needs a `kind`: one of {', '.join(PART_KINDS)}")
             return None
         points = r.number(m["points"], "`points`") if "points" in m else 1.0
         hints = tuple(r.each(m.get("hints"), "`hints`", lambda n: r.text(n, "a hint")))

@@ -1,0 +1,36 @@
+"""Errors an author can act on: did-you-mean for a misspelt `kind`, applied to check that it fixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.core.errors import SheetErrors
+from grader.sheets.files import load_text
+
+SHEET = """\
+id: s
+title: S
+questions:
+  - id: q
+    statement: Let $f(x) = x^2$.
+    function: x^2
+    parts:
+      - id: a
+        kind: {kind}
+        answer: 2*x
+        derivative: true
+"""
+
+
+def test_misspelt_kind_gets_a_fix_that_works() -> None:
+    with pytest.raises(SheetErrors) as err:
+        load_text(SHEET.format(kind="expresion"))
+    errors = err.value.errors
+    assert len(errors) == 1 and errors[0].line == 9 and errors[0].fix == "did you mean `expression`?"
+    assert load_text(SHEET.format(kind="expression")).parts["q.a"].kind == "expression"
+
+
+def test_unrelated_kind_lists_the_kinds() -> None:
+    with pytest.raises(SheetErrors) as err:
+        load_text(SHEET.format(kind="banana"))
+    assert "one of expression, derivation, number, choice" in err.value.errors[0].problem
