@@ -112,7 +112,8 @@ def grade_paths(
             return [out is True for out in pool.run(tasks, lambda _: progress.advance(1))]
 
         summaries = summarize(points, rows, graded, confirm)
-    return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), tuple(notes) + _warnings(rows))
+    return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), tuple(notes) + _warnings(rows),
+                 chosen)
 
 
 def _read_all(files: list[str], jobs: int, memory_mb: int, progress: Progress) -> list[Submission | Unreadable]:

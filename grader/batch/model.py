@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from grader.grading.results import Result
+from grader.sheets.model import Sheet
 
 AnswerStatus = Literal["correct", "incorrect", "invalid", "error", "missing"]
 STATUSES: tuple[AnswerStatus, ...] = ("correct", "incorrect", "invalid", "error", "missing")
@@ -119,6 +120,7 @@ class Batch:
     summaries: tuple[PartSummary, ...]
     distinct_answers: int  # each distinct (part, answer text) was graded once
     warnings: tuple[str, ...]
+    sheet: Sheet | None = field(default=None, compare=False, repr=False)  # for the worked solutions
 
     @property
     def max_total(self) -> float:

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
     from grader.batch.model import Batch
 
-FORMAT_NAMES = ("canvas", "moodle", "gradescope", "junit")  # grader.batch.reports.write.FORMATS, without importing it
-LMS_FORMATS = ("canvas", "moodle", "gradescope")  # one row per student: refused while ids collide
+FORMAT_NAMES = ("canvas", "moodle", "gradescope", "junit", "feedback")  # reports.write.FORMATS, not imported
+LMS_FORMATS = ("canvas", "moodle", "gradescope", "feedback")  # one row per student: refused while ids collide
 LINE_SECONDS = 1.0  # plain progress: at most one line a second, and one per 10 %
 _NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "comparisons of wrong answers"}
 
@@ -38,10 +38,20 @@ def grade(
     fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Also exit 1 when a "
                                                      "submission scores below this percentage.")] = None,
     formats: Annotated[list[str] | None, typer.Option("--format", "-f", help="Also write: canvas, moodle, "
-                                                      "gradescope, junit (repeat, or separate with commas).")] = None,
+                                                      "gradescope, junit, feedback (feedback/<student>.md: "
+                                                      "answers, verdicts, worked solutions) (repeat, or separate "
+                                                      "with commas).")] = None,
+    assignment: Annotated[str | None, typer.Option("--assignment", help="The Canvas/Moodle grade column to fill, "
+                                                   "e.g. --assignment \"Homework 3\" (exactly as the gradebook "
+                                                   "names it). Default: the sheet's title.",
+                                                   show_default=False)] = None,
+    compare_with: Annotated[Path | None, typer.Option("--compare-with", help="The --out folder of an earlier run: "
+                                                      "also write changes.md (whose scores changed, by part, and "
+                                                      "why), e.g. after fixing the sheet: --compare-with "
+                                                      "grades-before/.", show_default=False)] = None,
     duplicates: Annotated[str, typer.Option("--duplicates", help="A student with several files: `error` writes "
-                                            "no Canvas/Moodle/Gradescope file and names them (exit 1); `latest` "
-                                            "counts the newest file, `best` the highest total.")] = "error",
+                                            "no Canvas/Moodle/Gradescope/feedback file and names them (exit 1); "
+                                            "`latest` counts the newest file, `best` the highest total.")] = "error",
     columns: Annotated[str | None, typer.Option("--columns", help="A CSV's headers as parts: \"Q1=sigmoid.a,"
                                                 "Email=student\". Default: headers that are part addresses, and "
                                                 "a `student` (or id, username, email) column.",
@@ -62,7 +72,7 @@ def grade(
 
     Exit status: 0 every file was read; 1 some files could not be read (the rest were graded, and
     score 0 with the reason), or a student has several files and --duplicates is `error` while a
-    Canvas, Moodle or Gradescope file was asked for (not written), or with --fail-under a
+    Canvas, Moodle, Gradescope or feedback file was asked for (not written), or with --fail-under a
     submission scored below it; 2 usage or sheet error.
 
     \b
@@ -74,15 +84,25 @@ def grade(
       grader grade responses.csv --columns "Q1=sigmoid.a,Q2=tanh.a,Email=student"
       grader grade my-answers.yaml --fail-under 100          (a student's CI)
       grader grade class/*.yaml --timeout 10 --format gradescope
+      grader grade submissions/ --format canvas --assignment "Homework 3"
+      grader grade submissions/ --format feedback           (feedback/<student>.md to mail)
+      grader grade submissions/ --out grades-v2/ --compare-with grades/   (changes.md after a sheet fix)
     """
     from grader.batch.duplicates import POLICIES, choose
     from grader.batch.grade import grade_paths  # lazy: keeps `grader --help` fast (no sympy)
     from grader.batch.reports import write as reports
+    from grader.batch.reports.changes import changes_markdown, read_old
     from grader.batch.reports.summary import summary_markdown
     from grader.batch.responses import parse_columns
     from grader.core.errors import GraderError, describe
 
     wanted = _formats(formats or [])
+    if assignment is not None and not assignment.strip():
+        fail("--assignment needs the name of the gradebook column, e.g. --assignment \"Homework 3\"")
+    try:
+        old = read_old(compare_with) if compare_with is not None else None  # before grading: fail fast
+    except GraderError as err:
+        fail(describe(err))
     policy = next((p for p in POLICIES if p == duplicates.strip().lower()), None)
     if policy is None:
         fail(f"unknown --duplicates `{duplicates}`. Choose one of: {', '.join(POLICIES)}")
@@ -101,7 +121,9 @@ def grade(
     counted = choose(batch.rows, policy)
     refused = [name for name in wanted if name in LMS_FORMATS] if counted.collisions else []
     try:
-        written = reports.write_reports(batch, out, [name for name in wanted if name not in refused], counted)
+        extra = {"changes.md": changes_markdown(batch, old)} if old is not None else {}
+        written = reports.write_reports(batch, out, [name for name in wanted if name not in refused], counted,
+                                        assignment.strip() if assignment else None, extra)
     except OSError as exc:
         fail(f"cannot write the reports in `{out}`: {exc.strerror or exc}")
     except KeyboardInterrupt:
@@ -139,8 +161,12 @@ def _exit_code(batch: Batch, fail_under: float | None) -> int:
 
 def _listing(written: list[Path], out: Path) -> str:
     top = [str(p) for p in written if p.parent == out]
-    nested = len(written) - len(top)
-    return ", ".join(top) + (f" and {nested} Gradescope result file(s) in {out / 'gradescope'}" if nested else "")
+    nested: dict[str, int] = {}
+    for p in written:
+        if p.parent != out:
+            folder = p.relative_to(out).parts[0]
+            nested[folder] = nested.get(folder, 0) + 1
+    return ", ".join(top + [f"{n} file(s) in {out / folder}" for folder, n in sorted(nested.items())])
 
 
 # --- progress (on standard error) ----------------------------------------------------------------

@@ -10,6 +10,8 @@
 - gradescope/<student>/results.json: a Gradescope autograder result per submission (`score`,
   `max_score`, `output`, and `tests`: one per part with `name`, `score`, `max_score`, `status`
   "passed"/"failed" and `output`).
+- feedback/<student>.md: per student, each answer, verdict, feedback and worked solution
+  (grader.batch.reports.feedback).
 - junit.xml: one <testsuite> per submission, one <testcase> per part; wrong, unreadable and
   missing answers are <failure>s, answers the grader could not grade are <error>s.
 
@@ -28,9 +30,10 @@ from collections.abc import Sequence
 from grader.batch.gradescope import answer_words, variant_line
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.reports.csv_cells import cell, csv_text
+from grader.batch.reports.feedback import feedback_files
 from grader.text.numbers import num
 
-LMS_FORMATS = ("canvas", "gradescope", "moodle")  # one row per student: duplicates must be settled first
+LMS_FORMATS = ("canvas", "feedback", "gradescope", "moodle")  # one row per student: duplicates must be settled first
 
 
 def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = None,
@@ -50,6 +53,8 @@ def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = No
             files.update(gradescope_files(rows))
         elif name == "junit":
             files["junit.xml"] = junit_xml(batch)
+        elif name == "feedback":
+            files.update(feedback_files(batch, rows, batch.sheet))
         else:
             raise ValueError(f"unknown report format {name!r}")
     return files

@@ -131,3 +131,7 @@ def _longest_run(text: str, char: str) -> int:
 
 def _pipes(text: str) -> str:
     return text.replace("|", "\\|")  # GitHub tables split cells on | even inside code spans
+
+
+code_span = _code  # for the other Markdown reports (changes.md)
+one_line = _line

@@ -24,15 +24,16 @@ from grader.batch.reports.summary import summary_markdown
 from grader.grading.results import Result
 from grader.text.numbers import num
 
-FORMATS = ("canvas", "moodle", "gradescope", "junit")
+FORMATS = ("canvas", "moodle", "gradescope", "junit", "feedback")
 
 
 def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted: Counted | None = None,
-                  assignment: str | None = None) -> list[Path]:
+                  assignment: str | None = None, extra: Mapping[str, str] | None = None) -> list[Path]:
     """Write grades.csv, results.json, summary.md and the `formats` asked for; return their paths.
 
     `counted`: the rows the LMS formats hold (one per student, grader.batch.duplicates); default: all.
-    `assignment`: the Canvas/Moodle grade column (default: the sheet's title).
+    `assignment`: the Canvas/Moodle grade column (default: the sheet's title). `extra`: more files
+    (name -> text, e.g. changes.md), written with the others.
     """
     counted = counted or Counted(batch.rows, ())
     stage = Stage(out)
@@ -42,6 +43,8 @@ def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted:
             write_results_json(batch, handle)
         stage.write("summary.md", summary_markdown(batch))
         for name, text in render_formats(batch, formats, counted.rows, assignment).items():
+            stage.write(name, text)
+        for name, text in sorted((extra or {}).items()):
             stage.write(name, text)
         return stage.commit()
     except BaseException:
