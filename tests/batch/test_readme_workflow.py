@@ -34,7 +34,7 @@ def test_every_instructor_workflow_command_runs(tmp_path: Path, monkeypatch: pyt
         b'\xef\xbb\xbfTimestamp,Email,Q1,Q2\r\n1,a@x.edu,"\\sigma(x)(1-\\sigma(x))","1 - tanh(x)^2"\r\n')
     monkeypatch.chdir(tmp_path)
     commands = _commands()
-    assert len(commands) == 6, commands
+    assert len(commands) == 7, commands
     for command in commands:
         args = shlex.split(command)[1:]
         result = CliRunner().invoke(app, args, input=PRACTICE_INPUT if args[0] == "practice" else None)
@@ -45,3 +45,6 @@ def test_every_instructor_workflow_command_runs(tmp_path: Path, monkeypatch: pyt
     assert [line.split(",")[0] for line in canvas.splitlines()[2:]] == ["alice", "bob", "carol", "kim"]
     assert (tmp_path / "form" / "moodle.csv").read_text(encoding="utf-8").splitlines()[1] == "a@x.edu,4"
     assert (tmp_path / "autograder.zip").stat().st_size > 10_000
+    assert sorted(p.name for p in (tmp_path / "grades" / "feedback").iterdir()) == [
+        "alice.md", "bob.md", "carol.md", "kim.md"]
+    assert "No score or verdict changed." in (tmp_path / "regraded" / "changes.md").read_text(encoding="utf-8")
