@@ -8,6 +8,7 @@ deadline (grader.serve.workers), and each graded answer is committed to SQLite b
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from urllib.parse import parse_qs
 
 import anyio.to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -55,7 +57,23 @@ class _State:
 
 
 _env = Environment(loader=PackageLoader("grader.serve", "templates"), autoescape=select_autoescape(default=True))
-_env.filters["paragraphs"] = lambda text: [p.strip() for p in str(text).split("\n\n") if p.strip()]
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def paragraphs(text: str) -> list[Markup]:
+    """Sheet prose as paragraphs: escaped first, then only **bold** and `code` become tags (maths
+    stays text for KaTeX)."""
+    shown = []
+    for piece in str(text).split("\n\n"):
+        if piece.strip():
+            safe = str(escape(piece.strip()))
+            safe = _CODE.sub(r"<code>\1</code>", _STRONG.sub(r"<strong>\1</strong>", safe))
+            shown.append(Markup(safe))
+    return shown
+
+
+_env.filters["paragraphs"] = paragraphs
 _env.filters["num"] = lambda x: f"{float(x):g}"
 
 

@@ -30,7 +30,7 @@ questions:
   - id: q
     title: Escaping <b>bold</b>
     statement: |
-      <script>alert("statement")</script> and maths $a < b$ and $\\frac{1}{2}$.
+      <script>alert("statement")</script> and maths $a < b$ and $\\frac{1}{2}$, **strong <i>x</i>** `a<b`.
     parts:
       - id: a
         ask: Find $x<y$ & <img src=x onerror=alert(1)>
@@ -120,6 +120,7 @@ def test_maths_and_sheet_text_are_escaped_never_inserted_as_html(client: TestCli
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;alert(&#34;statement&#34;)&lt;/script&gt;" in html
     assert "$a &lt; b$" in html and "$x&lt;y$ &amp; &lt;img" in html
+    assert "<strong>strong &lt;i&gt;x&lt;/i&gt;</strong> <code>a&lt;b</code>" in html  # Markdown's ** and `
 
 
 def test_the_vendored_katex_is_served_with_its_fonts_and_licence(client: TestClient) -> None:

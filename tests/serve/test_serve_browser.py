@@ -1,0 +1,116 @@
+"""`grader serve` as a student uses it: headless Chromium (Debian's chromium and chromium-driver,
+driven by selenium; nothing is downloaded) against a real server process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parents[2]
+SHOT = ROOT / "docs" / "serve-question.png"
+
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("serve") / "progress.sqlite"
+    process = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--port", "0", "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    found = re.search(r"http://\S+/", process.stdout.readline())
+    try:
+        assert found, "the server printed no URL"
+        yield found.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install selenium)")
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser or driver
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,1300",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait(driver: Any, condition: Any, seconds: float = 15) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds).until(condition)
+
+
+def test_a_student_types_sees_the_preview_submits_and_sees_the_verdict(server: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "sheets/activation-derivatives/q/sigmoid")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".statement .katex"))  # the statement is typeset
+    part = browser.find_element(By.ID, "sigmoid.a")
+    field = part.find_element(By.NAME, "answer")
+
+    field.send_keys("e^-x/(1+e^-x")  # unreadable: the preview shows the caret and the hint
+    caret = _wait(browser, lambda d: part.find_elements(By.CSS_SELECTOR, ".preview-line.bad pre.caret"))
+    assert caret[0].text.endswith("^")
+    assert "missing" in part.find_element(By.CSS_SELECTOR, ".preview-line.bad .hint-line").text
+
+    field.send_keys(")^2")  # now readable: typeset
+    _wait(browser, lambda d: part.find_elements(By.CSS_SELECTOR, ".preview-line.ok .katex"))
+    assert not part.find_elements(By.CSS_SELECTOR, ".preview-line.bad")
+    SHOT.parent.mkdir(exist_ok=True)
+    browser.save_screenshot(str(SHOT))
+
+    field.clear()
+    field.send_keys("-e^(-x)/(1+e^(-x))^2")
+    part.find_element(By.CSS_SELECTOR, "form.answer button").click()
+    part = _wait(browser, lambda d: d.find_element(By.ID, "sigmoid.a").find_elements(By.CSS_SELECTOR, ".verdict"))
+    verdict = browser.find_element(By.CSS_SELECTOR, "#sigmoid\\.a .verdict")
+    assert "INCORRECT" in verdict.text.upper() and "sign is wrong" in verdict.text and "2 attempts left" in verdict.text
+    assert verdict.find_elements(By.CSS_SELECTOR, ".katex")  # the feedback's maths is typeset too
+
+    part = browser.find_element(By.ID, "sigmoid.a")
+    part.find_element(By.NAME, "answer").send_keys("σ(x)(1-σ(x))")
+    part.find_element(By.CSS_SELECTOR, "form.answer button").click()
+    _wait(browser, lambda d: "correct" in d.find_element(By.CSS_SELECTOR, "#sigmoid\\.a .status").text.lower()
+          and "incorrect" not in d.find_element(By.CSS_SELECTOR, "#sigmoid\\.a .status").text.lower())
+    solution = browser.find_element(By.CSS_SELECTOR, "#sigmoid\\.a .solution")
+    assert solution.find_elements(By.CSS_SELECTOR, ".tex .katex")  # the worked solution, typeset
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.ID, "sigmoid.a"))
+    browser.save_screenshot(str(SHOT.with_name("serve-solution.png")))
+
+
+def test_a_derivation_box_previews_each_line(server: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "sheets/activation-derivatives/q/sigmoid")
+    part = browser.find_element(By.ID, "sigmoid.b")
+    part.find_element(By.NAME, "answer").send_keys("e^-x/(1+e^-x)^2\n= σ(x)(1-σ(x)")
+    _wait(browser, lambda d: len(part.find_elements(By.CSS_SELECTOR, ".preview-line")) == 2
+          and part.find_elements(By.CSS_SELECTOR, ".preview-line.bad"))
+    lines = part.find_elements(By.CSS_SELECTOR, ".preview-line")
+    assert "ok" in lines[0].get_attribute("class") and "bad" in lines[1].get_attribute("class")
