@@ -80,27 +80,38 @@ def variant_of(sheet: Sheet, question: Question, seed: int) -> str:
 def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list[Attempt],
                    reveals: dict[str, Reveal]) -> list[PartView]:
     filled = variants.fill_solutions(loaded.solutions, variants.pick(loaded.sheet, seed))
+    used = {p.address: sum(a.counted for a in attempts if a.part == p.address) for p in question.parts}
+    right = {p.address: any(a.status == "correct" for a in attempts if a.part == p.address) for p in question.parts}
+    over = {a: right[a] or used[a] >= ATTEMPTS for a in used}
     shown_groups: set[str] = set()
     views = []
     for part in question.parts:
-        mine = [a for a in attempts if a.part == part.address]
-        used = sum(a.counted for a in mine)
-        correct = any(a.status == "correct" for a in mine)
-        done = correct or used >= ATTEMPTS
-        reveal = reveals.get(part.address, Reveal())
+        address = part.address
+        mine = [a for a in attempts if a.part == address]
+        reveal = reveals.get(address, Reveal())
         group_ask = ""
         for group, ask in question.group_asks.items():
-            if part.address.startswith(group + ".") and group not in shown_groups:
+            if address.startswith(group + ".") and group not in shown_groups:
                 shown_groups.add(group)
                 group_ask = ask
-        worked = filled.for_part(part.address) if filled is not None and (done or reveal.solution) else None
+        worked = filled.for_part(address) if filled is not None else None
+        if worked is not None and not reveal.solution and not _solution_due(worked.address, address, over):
+            worked = None
         views.append(PartView(
-            address=part.address, ask=part.ask, group_ask=group_ask, kind=part.kind, points=part.points,
-            best=max((a.points for a in mine), default=0.0), used=used, left=max(0, ATTEMPTS - used), done=done,
-            correct=correct, last=mine[-1] if mine else None, hints=part.hints[:reveal.hints],
+            address=address, ask=part.ask, group_ask=group_ask, kind=part.kind, points=part.points,
+            best=max((a.points for a in mine), default=0.0), used=used[address],
+            left=max(0, ATTEMPTS - used[address]), done=over[address], correct=right[address],
+            last=mine[-1] if mine else None, hints=part.hints[:reveal.hints],
             more_hints=reveal.hints < len(part.hints), solution=_solution(worked) if worked else None,
-            expected=_expected(part) if done and not correct else ""))
+            expected=_expected(part) if over[address] and not right[address] else ""))
     return views
+
+
+def _solution_due(solution: str, address: str, over: dict[str, bool]) -> bool:
+    """A part's own solution once it is over; a group's (relu.b) only under its last sub-part, once all
+    its sub-parts are over, so it never gives away a sub-part still open (as `grader practice`)."""
+    covered = [a for a in over if a == solution or a.startswith(solution + ".")]
+    return address == covered[-1] and all(over[a] for a in covered)
 
 
 def score_rows(sheet: Sheet, attempts: list[Attempt]) -> list[Row]:

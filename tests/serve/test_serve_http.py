@@ -282,3 +282,17 @@ def test_a_hostile_answer_is_invalid_within_the_deadline(client: TestClient) -> 
     assert time.monotonic() - began < limits.DEFAULT_SECONDS + web.KILL_GRACE + 2
     assert '<strong class="status">invalid</strong>' in part
     assert "3 attempts left." in part
+
+
+def test_a_groups_solution_waits_until_all_its_sub_parts_are_over(client: TestClient) -> None:
+    def solution_under(address: str) -> bool:
+        return "Worked solution" in section(question(client, "relu"), address)
+
+    for _ in range(pages.ATTEMPTS):
+        submit(client, "relu.b.left", "5")
+    assert not solution_under("relu.b.left")  # relu.b's solution would give away relu.b.right ...
+    assert not solution_under("relu.b.at_zero")
+    for address in ("relu.b.right", "relu.b.differentiable", "relu.b.at_zero"):
+        token = csrf_of(question(client, "relu"))
+        client.post(f"/sheets/{SHEET}/parts/{address}/solution", data={"csrf": token})
+    assert solution_under("relu.b.at_zero")
