@@ -296,3 +296,17 @@ def test_a_groups_solution_waits_until_all_its_sub_parts_are_over(client: TestCl
         token = csrf_of(question(client, "relu"))
         client.post(f"/sheets/{SHEET}/parts/{address}/solution", data={"csrf": token})
     assert solution_under("relu.b.at_zero")
+
+
+def test_a_derivation_shows_which_step_does_not_follow(client: TestClient) -> None:
+    chain = "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) * e^-x/(1+e^-x)\n= σ(x)(1+σ(x))"
+    part = section(submit(client, "sigmoid.b", chain), "sigmoid.b")
+    assert '<strong class="status">incorrect</strong>' in part
+    assert "Line 3 does not follow from line 2" in part
+    steps = re.findall(r'<li class="(ok|bad)"><code>([^<]*)</code>', part)
+    assert steps == [("ok", "e^-x/(1+e^-x)^2"), ("ok", "1/(1+e^-x) * e^-x/(1+e^-x)"), ("bad", "σ(x)(1+σ(x))")]
+
+
+def test_the_verdict_says_how_the_answer_was_read(client: TestClient) -> None:
+    part = section(submit(client, "sigmoid.a", WRONG), "sigmoid.a")
+    assert '<p class="read-as">Read as: <code>-exp(-x)/(1 + exp(-x))**2</code></p>' in part
