@@ -77,7 +77,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.mark.system  # three batches of 300 files with worker processes: ~4 s
 def test_a_class_of_300_with_mixed_defects(tmp_path: Path) -> None:
     expect = _make_class(tmp_path / "class")
-    formats = ["--format", "canvas,moodle,gradescope,junit"]
+    formats = ["--format", "canvas,moodle,gradescope,junit,feedback"]
     first = _grade(tmp_path / "class", tmp_path / "a", *formats, "--duplicates", "latest")
     assert first.exit_code == 1, first.output  # some files cannot be read: the rest are graded, exit 1
     out = tmp_path / "a"
@@ -89,10 +89,11 @@ def test_a_class_of_300_with_mixed_defects(tmp_path: Path) -> None:
     canvas = [row[2] for row in csv.reader(io.StringIO((out / "canvas.csv").read_text()))][2:]
     moodle = [row[0] for row in csv.reader(io.StringIO((out / "moodle.csv").read_text()))][1:]
     gradescope = sorted(p.parent.name for p in (out / "gradescope").glob("*/results.json"))
-    assert canvas == moodle == gradescope == STUDENTS  # everyone, once, in order
+    feedback = sorted(p.stem for p in (out / "feedback").glob("*.md"))
+    assert canvas == moodle == gradescope == feedback == STUDENTS  # everyone, once, in order
     junit = (out / "junit.xml").read_text()
     assert junit.count("<testsuite ") == 300 + duplicates
-    for name in ("summary.md", "grades.csv", "results.json", "junit.xml"):
+    for name in ("summary.md", "grades.csv", "results.json", "junit.xml", *(f"feedback/{s}.md" for s in STUDENTS)):
         text = (out / name).read_text(encoding="utf-8")
         assert not any(c in text for c in "\t\f\b\a\v\x1b"), name
     resubmitted = next(row for row in grades if row["file"].endswith("s001.yaml"))
@@ -105,3 +106,4 @@ def test_a_class_of_300_with_mixed_defects(tmp_path: Path) -> None:
     refused = _grade(tmp_path / "class", tmp_path / "c", *formats)  # --duplicates error (the default)
     assert refused.exit_code == 1 and "s001" in refused.stderr
     assert not (tmp_path / "c" / "canvas.csv").exists() and (tmp_path / "c" / "grades.csv").exists()
+    assert not (tmp_path / "c" / "feedback").exists()
