@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from grader.batch.reports.names import FORMATS, LMS_FORMATS
 from grader.cli.app import NoColorOption, SheetOption, app, fail
 
 if TYPE_CHECKING:
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
     from grader.batch.model import Batch
 
-FORMAT_NAMES = ("canvas", "moodle", "gradescope", "junit", "feedback")  # reports.write.FORMATS, not imported
-LMS_FORMATS = ("canvas", "moodle", "gradescope", "feedback")  # one row per student: refused while ids collide
 LINE_SECONDS = 1.0  # plain progress: at most one line a second, and one per 10 %
 _NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "comparisons of wrong answers"}
 
@@ -142,8 +141,8 @@ def grade(
 def _formats(given: list[str]) -> list[str]:
     names = [name.strip().lower() for item in given for name in item.split(",") if name.strip()]
     for name in names:
-        if name not in FORMAT_NAMES:
-            fail(f"unknown format `{name}`. Formats: {', '.join(FORMAT_NAMES)}")
+        if name not in FORMATS:
+            fail(f"unknown format `{name}`. Formats: {', '.join(FORMATS)}")
     return sorted(set(names))
 
 

@@ -33,8 +33,6 @@ from grader.batch.reports.csv_cells import cell, csv_text
 from grader.batch.reports.feedback import feedback_files
 from grader.text.numbers import num
 
-LMS_FORMATS = ("canvas", "feedback", "gradescope", "moodle")  # one row per student: duplicates must be settled first
-
 
 def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = None,
            assignment: str | None = None) -> dict[str, str]:

@@ -24,8 +24,6 @@ from grader.batch.reports.summary import summary_markdown
 from grader.grading.results import Result
 from grader.text.numbers import num
 
-FORMATS = ("canvas", "moodle", "gradescope", "junit", "feedback")
-
 
 def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted: Counted | None = None,
                   assignment: str | None = None, extra: Mapping[str, str] | None = None) -> list[Path]:
