@@ -40,6 +40,7 @@ class Settings:
     grades_per_minute: int = 30
     previews_per_minute: int = 300
     attempts: int = pages.ATTEMPTS
+    kill_grace: float = KILL_GRACE
 
 
 @dataclass
@@ -237,7 +238,7 @@ async def answer(state: _State, request: Request) -> Response:
     seconds = state.settings.seconds
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.grade_answer, loaded.path, student.seed, address, text, seconds,
-        deadline=seconds + KILL_GRACE))
+        deadline=seconds + state.settings.kill_grace))
     result = done.value if done.failure is None else _unchecked(part.address, part.points, seconds, done)
     from grader.sheets import variants  # which variant was answered, for the record
 

@@ -310,3 +310,18 @@ def test_a_derivation_shows_which_step_does_not_follow(client: TestClient) -> No
 def test_the_verdict_says_how_the_answer_was_read(client: TestClient) -> None:
     part = section(submit(client, "sigmoid.a", WRONG), "sigmoid.a")
     assert '<p class="read-as">Read as: <code>-exp(-x)/(1 + exp(-x))**2</code></p>' in part
+
+
+def test_an_answer_whose_worker_is_killed_at_the_deadline_is_invalid_and_costs_no_attempt(
+    loaded: dict[str, pages.Loaded], tmp_path: Path, workers: Workers
+) -> None:
+    db = tmp_path / "db.sqlite"
+    hasty = make_client(loaded, db, workers, kill_grace=-limits.DEFAULT_SECONDS)  # a deadline of 0 s: killed at once
+    part = section(submit(hasty, "sigmoid.a", RIGHT), "sigmoid.a")
+    assert '<strong class="status">invalid</strong>' in part and "took longer than" in part
+    assert "3 attempts left." in part
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status, counted FROM attempts").fetchall() == [("invalid", 0)]
+    patient = make_client(loaded, db, workers)  # the worker was replaced: grading goes on
+    patient.cookies.set(web.COOKIE, hasty.cookies[web.COOKIE])
+    assert '<strong class="status">correct</strong>' in section(submit(patient, "sigmoid.a", RIGHT), "sigmoid.a")

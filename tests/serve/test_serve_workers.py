@@ -44,3 +44,19 @@ def test_grading_within_the_budget_says_invalid_when_time_runs_out(pool: Workers
     path = str(resolve("activation-derivatives"))
     done = pool.run(work.grade_answer, path, 0, "sigmoid.a", "e^(-x)/(1+e^(-x))^2", 0.000001, deadline=10)
     assert done.value["status"] == "invalid" and "took longer than" in done.value["feedback"]
+
+
+def test_a_stalled_job_does_not_stall_the_other_worker() -> None:
+    import threading
+
+    workers = Workers(jobs=2)
+    try:
+        stalled = threading.Thread(target=workers.run, args=(time.sleep, 20), kwargs={"deadline": 1.5})
+        stalled.start()
+        time.sleep(0.2)
+        began = time.monotonic()
+        assert workers.run(abs, -3, deadline=5).value == 3
+        assert time.monotonic() - began < 1  # answered while the other worker is still stuck
+        stalled.join()
+    finally:
+        workers.close()
