@@ -131,7 +131,10 @@ async def _form(request: Request, cap: int = MAX_BODY) -> dict[str, str] | None:
         body += chunk
         if len(body) > cap:
             return None
-    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=8)
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=8)
+    except ValueError:  # too many fields: no form of ours; the CSRF check then refuses it
+        return {}
     return {k: v[0] for k, v in fields.items()}
 
 

@@ -325,3 +325,11 @@ def test_an_answer_whose_worker_is_killed_at_the_deadline_is_invalid_and_costs_n
     patient = make_client(loaded, db, workers)  # the worker was replaced: grading goes on
     patient.cookies.set(web.COOKIE, hasty.cookies[web.COOKIE])
     assert '<strong class="status">correct</strong>' in section(submit(patient, "sigmoid.a", RIGHT), "sigmoid.a")
+
+
+def test_a_form_with_too_many_fields_is_refused_not_a_server_error(client: TestClient) -> None:
+    token = csrf_of(question(client))
+    junk = "&".join(f"f{i}=1" for i in range(50))
+    reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", content=f"csrf={token}&answer=x&{junk}",
+                        headers={"content-type": "application/x-www-form-urlencoded"})
+    assert reply.status_code == 403
