@@ -24,7 +24,8 @@ from grader.parsing import AnyBetween, OneOf, Parsed, parse_statement
 from grader.sheets.model import ChoiceAnswer, DerivationAnswer, ExpressionAnswer, IntervalAnswer, NumberAnswer, Part
 from grader.verify.claim_equal import named_outside, shown
 from grader.verify.claim_math import Unchecked, one_sided_limit, resolve
-from grader.verify.steps import PartCheck, Piece
+from grader.verify.problems import Problem
+from grader.verify.steps import PartCheck, Piece, locate
 
 _SETS = (AnyBetween, OneOf)
 _INLINE_MATH = re.compile(r"(?<!\$)\$([^$]+)\$(?!\$)")
@@ -81,7 +82,13 @@ def _asked_quantity(pc: PartCheck, part: Part, expects: NumberAnswer) -> None:
     for chain in chains:
         last = chain[-1]
         d = compare(answer, resolve(last.parsed.expr, pc.env), pc.env.variables)
-        if d.verdict != "equivalent":
+        if d.verdict != "equivalent" and not pc.problems:  # every step holds: the sheet's answer is the one to edit
+            w, (line, col) = expects.answer.where, locate(pc.lines, last.math.where.line, last.math.where.col,
+                                                          last.parsed.start)
+            pc.problems.append(Problem(w.path, w.line, w.col, f"the answer `{expects.answer.text}` of "
+                                       f"`{part.address}` is not what its worked solution computes, "
+                                       f"`{last.parsed.text}` ({last.math.where.path}:{line}:{col}, every step holds)"))
+        elif d.verdict != "equivalent":
             pc.problem(last.math, last.parsed.start, f"`{last.parsed.text}` ends the computation of what "
                        f"`{part.address}` asks for, but its answer is `{expects.answer.text}`")
 

@@ -39,7 +39,7 @@ def yaml_files(paths: Iterable[str]) -> list[Path]:
 
 
 def is_solution_file(path: Path) -> bool:
-    return path.parent.name == "solutions"
+    return path.resolve().parent.name == "solutions"
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -87,12 +87,17 @@ class Report:
 
 def verify_report(paths: Iterable[str]) -> Report:
     problems: list[Problem] = []
+    seen: set[tuple[Path, int, int, str]] = set()  # a sheet's problems also come with its solutions'
     files = items = 0
     for path in yaml_files(paths):
         files += 1
         for item in items_for(path):
             items += 1
-            problems.extend(item.run())
+            for p in item.run():
+                key = (Path(p.path).resolve(), p.line, p.col, p.message)
+                if key not in seen:
+                    seen.add(key)
+                    problems.append(p)
     return Report(problems, files, items)
 
 

@@ -79,6 +79,18 @@ def _runner(sheet: Sheet, solution: Solution, lines: list[str]) -> Callable[[], 
     return lambda: check_solution(sheet, solution, lines).problems
 
 
+def sheet_beside(path: Path, sheet_id: str) -> str | None:
+    """`exercises/<id>.yaml` beside the solutions' folder, named as the author would (relative to the
+    working folder when inside it) so that its problems read like those of `grader verify` on it."""
+    beside = path.resolve().parent.parent / "exercises" / f"{sheet_id}.yaml"
+    if not beside.is_file():
+        return None
+    try:
+        return str(beside.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(beside)
+
+
 def _load(path: Path) -> tuple[SolutionFile, Sheet, list[str]] | list[Problem]:
     shown = str(path)
     try:
@@ -89,11 +101,11 @@ def _load(path: Path) -> tuple[SolutionFile, Sheet, list[str]] | list[Problem]:
     line = next((i + 1 for i, t in enumerate(lines) if re.match(r"sheet\s*:", t)), 1)
     if not file.sheet_id:
         return [Problem(shown, 1, 1, "the solutions file needs `sheet: <id>` naming its exercise sheet")]
-    beside = path.resolve().parent.parent / "exercises" / f"{file.sheet_id}.yaml"
+    beside = sheet_beside(path, file.sheet_id)
     try:
-        sheet = load_sheet(str(beside) if beside.is_file() else file.sheet_id)
+        sheet = load_sheet(beside or file.sheet_id)
     except GraderError as err:
-        found = beside.is_file()
+        found = beside is not None
         why = "does not load (run `grader verify` on it)" if found else "is neither in `exercises/` nor bundled"
         return [Problem(shown, line, 1, f"the sheet `{file.sheet_id}` {why}"), *(from_errors(err) if found else [])]
     return file, sheet, lines

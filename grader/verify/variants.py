@@ -21,7 +21,7 @@ from grader.sheets.solutions import Solution, SolutionFile
 from grader.sheets.solutions import load as load_solutions
 from grader.sheets.variants import Filler, fill_solution, parameterised, question_of, scoped, variant_count, verified
 from grader.verify.problems import Item, Problem
-from grader.verify.solutions import check_solution
+from grader.verify.solutions import check_solution, sheet_beside
 from grader.verify.solutions import solution_items as plain_items
 
 
@@ -62,8 +62,7 @@ def _randomised(path: Path) -> tuple[SolutionFile, Sheet, list[str]] | None:
         lines = path.read_text(encoding="utf-8").splitlines()
         if not file.sheet_id:
             return None
-        beside = path.resolve().parent.parent / "exercises" / f"{file.sheet_id}.yaml"
-        sheet = load_sheet(str(beside) if beside.is_file() else file.sheet_id)
+        sheet = load_sheet(sheet_beside(path, file.sheet_id) or file.sheet_id)
     except (GraderError, OSError):
         return None  # the plain checker reports it
     return (file, sheet, lines) if parameterised(sheet) else None

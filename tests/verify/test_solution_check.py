@@ -137,7 +137,7 @@ def test_a_solution_for_no_part_is_reported(repo: Path) -> None:
         ('            answer: "no"\n', '            answer: "yes"\n', "should be `no`, not `yes`"),
         ("            interval: [0, 1]\n", "            interval: [0, 2]\n", "accepts the values between 0 and 2"),
         ("            kind: number\n            answer: 0\n", "            kind: number\n            answer: 1\n",
-         "asks for, but its answer is `1`"),
+         "the answer `1` of `relu.b.left` is not what its worked solution computes, `0`"),
     ],
 )
 def test_group_solution_answers_its_sub_parts(repo: Path, old: str, new: str, words: str) -> None:
