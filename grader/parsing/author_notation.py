@@ -182,10 +182,12 @@ def operand(p: Parser, op: Token, label: str) -> Node:
     """What `\\frac{d}{dx}` or `\\lim_{...}` applies to: one factor, with its powers."""
     node = p.expr(BP_MUL)
     nxt = p.peek()
-    if p.lbp(nxt) == BP_MUL:
+    if p.lbp(nxt) == BP_MUL:  # both fixes keep `op` and its operand apart from what follows, so parse
+        alone, head = p.text[op.start:node.end], p.text[op.start:node.start].rstrip() or label
         raise fail("unexpected_token", p.text, op.start, nxt.end,
-                   hint=f"ambiguous: does `{label}` apply to what follows too? Put what it applies to in "
-                        f"brackets, `{label}\\left(...\\right)`")
+                   hint=f"ambiguous: does `{label}` apply to what follows too? If it does, put all it applies "
+                        f"to in one pair of brackets, `{head}\\left(...\\right)`; if not, write "
+                        f"`\\left({alone}\\right)`")
     return node
 
 
