@@ -29,6 +29,7 @@ from grader.sheets.model import (
     Question,
     Sheet,
 )
+from grader.sheets.names import Names
 from grader.sheets.variants import check_shown, read_parameters
 from grader.sheets.yaml_nodes import Reader
 
@@ -52,6 +53,7 @@ class Builder:
         self.addresses: set[str] = set()
         self.params: tuple[str, ...] = ()  # the parameters of the question being read
         self.variables: tuple[str, ...] = ("x",)  # the sheet's variables
+        self.names = Names(reader)
 
     def expression(self, node: yaml.Node, what: str, ctx: ParseContext | None = None) -> Expression | None:
         text = self.r.text(node, what)
@@ -75,7 +77,7 @@ class Builder:
         title = r.text(m["title"], "the sheet's `title`") if "title" in m else None
         variables: tuple[str, ...] = ("x",)
         if "variables" in m:
-            variables = tuple(v for v in r.each(m["variables"], "`variables`", lambda n: r.text(n, "a variable")))
+            variables = tuple(v for v in r.each(m["variables"], "`variables`", self.variable))
         letters = len(variables) > 1 and all(len(v) == 1 for v in variables)
         if "letter_products" in m:
             letters = self.flag(m["letter_products"], "`letter_products`")
@@ -112,7 +114,8 @@ class Builder:
         if m is None or "name" not in m or "body" not in m:
             return None
         name = r.text(m["name"], "a definition's `name`")
-        aliases = tuple(r.each(m.get("aliases"), "`aliases`", lambda n: r.text(n, "an alias")))
+        self.names.give(name, "the name of a function", m["name"])
+        aliases = tuple(r.each(m.get("aliases"), "`aliases`", lambda n: self.alias(n, name)))
         params = tuple(r.each(m.get("params"), "`params`", lambda n: r.text(n, "a parameter"))) or ("x",)
         ctx = ParseContext(variables=params, functions=self.ctx.functions, author=True)
         body = self.expression(m["body"], f"the body of `{name}`", ctx)
@@ -120,6 +123,16 @@ class Builder:
         if name is None or body is None:
             return None
         return Definition(name, aliases, params, body, about or "", r.where(node))
+
+    def variable(self, node: yaml.Node) -> str | None:
+        name = self.r.text(node, "a variable")
+        self.names.give(name, "a variable", node)
+        return name
+
+    def alias(self, node: yaml.Node, function: str | None) -> str | None:
+        name = self.r.text(node, "an alias")
+        self.names.give(name, f"another name of `{function}`", node)
+        return name
 
     def question(self, node: yaml.Node) -> Question | None:
         r = self.r
