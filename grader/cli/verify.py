@@ -65,15 +65,21 @@ def verify(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of the sheet format (for editors and other tools).
+def schema(
+    solutions: Annotated[
+        bool, typer.Option("--solutions", help="The schema of worked-solution files (solutions/<sheet id>.yaml).")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of the sheet format, or of worked solutions (for editors and other tools).
 
-    Bundled sheets start with `# yaml-language-server: $schema=...` pointing at a copy of it.
+    Every key has a description and an example. Bundled sheets start with
+    `# yaml-language-server: $schema=./sheet.schema.json` pointing at a saved copy.
 
     \b
     Examples:
-      grader schema > sheet.schema.json
+      grader schema > exercises/sheet.schema.json
+      grader schema --solutions > solutions/solutions.schema.json
     """
-    from grader.sheets.schema import sheet_schema  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.sheets.schema import sheet_schema, solutions_schema  # lazy: keeps `grader --help` fast (no sympy)
 
-    typer.echo(json.dumps(sheet_schema(), indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(solutions_schema() if solutions else sheet_schema(), indent=2, ensure_ascii=False))

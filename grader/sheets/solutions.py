@@ -15,9 +15,9 @@ from grader.sheets.bundled import bundled_dir
 from grader.sheets.model import Sheet
 from grader.sheets.yaml_nodes import Reader, Where, compose
 
-_FILE_KEYS = ("sheet", "solutions")
-_PART_KEYS = ("title", "intro", "steps", "result")
-_STEP_KEYS = ("say", "math", "chain", "define", "prose")
+FILE_KEYS = ("sheet", "solutions")
+SOLUTION_KEYS = ("title", "intro", "steps", "result")
+STEP_KEYS = ("say", "math", "chain", "define", "prose")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def load_text(text: str, path: str = "<solutions>") -> SolutionFile:
     except SheetError as err:
         raise SheetErrors([err]) from None
     r = Reader(path, text)
-    m = r.mapping(root, "the solutions file", _FILE_KEYS, _FILE_KEYS) or {}
+    m = r.mapping(root, "the solutions file", FILE_KEYS, FILE_KEYS) or {}
     sheet_id = (r.text(m["sheet"], "`sheet`") if "sheet" in m else None) or ""
     parts: dict[str, Solution] = {}
     if "solutions" in m:
@@ -114,7 +114,7 @@ def _math(r: Reader, node: yaml.Node, what: str) -> Math | None:
 
 
 def _solution(r: Reader, address: str, node: yaml.Node) -> Solution | None:
-    m = r.mapping(node, f"the solution of `{address}`", _PART_KEYS, ("steps",))
+    m = r.mapping(node, f"the solution of `{address}`", SOLUTION_KEYS, ("steps",))
     if m is None:
         return None
     title = (r.text(m["title"], "`title`") if "title" in m else None) or ""
@@ -125,7 +125,7 @@ def _solution(r: Reader, address: str, node: yaml.Node) -> Solution | None:
 
 
 def _step(r: Reader, node: yaml.Node) -> SolutionStep | None:
-    m = r.mapping(node, "a step", _STEP_KEYS)
+    m = r.mapping(node, "a step", STEP_KEYS)
     if m is None:
         return None
     say = (r.text(m["say"], "`say`") if "say" in m else None) or ""
