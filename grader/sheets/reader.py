@@ -258,7 +258,9 @@ class Builder:
             return None
         text = r.text(node, "`at_kinks`")
         if text not in KINK_POLICIES:
-            r.error(node, f"`at_kinks` must be one of {', '.join(KINK_POLICIES)} or `{{value: c}}`, not `{text}`")
+            close = difflib.get_close_matches(text or "", KINK_POLICIES, n=1, cutoff=0.6)
+            r.error(node, f"`at_kinks` must be one of {', '.join(KINK_POLICIES)} or `{{value: c}}`, not `{text}`",
+                    f"did you mean `{close[0]}`?" if close else "")
             return None
         return KinkPolicy(text)  # type: ignore[arg-type]
 

@@ -34,3 +34,22 @@ def test_unrelated_kind_lists_the_kinds() -> None:
     with pytest.raises(SheetErrors) as err:
         load_text(SHEET.format(kind="banana"))
     assert "one of expression, derivation, number, choice" in err.value.errors[0].problem
+
+
+KINKS = SHEET.replace("        derivative: true\n", "        derivative: true\n        at_kinks: {policy}\n")
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("betwen", "between"), ("undefind", "undefined"), ("Any", "any")])
+def test_misspelt_at_kinks_gets_a_fix_that_works(typo: str, meant: str) -> None:
+    with pytest.raises(SheetErrors) as err:
+        load_text(KINKS.format(kind="expression", policy=typo))
+    (error,) = err.value.errors
+    assert error.line == 12 and error.fix == f"did you mean `{meant}`?"
+    load_text(KINKS.format(kind="expression", policy=meant))
+
+
+def test_unrelated_at_kinks_lists_the_policies_without_a_guess() -> None:
+    with pytest.raises(SheetErrors) as err:
+        load_text(KINKS.format(kind="expression", policy="banana"))
+    (error,) = err.value.errors
+    assert "one of between, left, right, undefined, any" in error.problem and error.fix == ""
