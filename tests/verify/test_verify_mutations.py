@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -86,7 +87,8 @@ def located(problem: Any, files: list[Path]) -> bool:
     return False
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.system  # ~0.5 s a mutated file: too slow for the inner loop
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_mutated_files_give_located_problems_not_tracebacks(data: st.DataObject) -> None:
     name = data.draw(st.sampled_from(FILES), label="file")
