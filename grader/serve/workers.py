@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import resource
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Done:
 
 def _serve(conn: Connection, memory_mb: int) -> None:
     """A worker: run each (function, args) received and send back ("ok", value) or ("error", name)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # a runaway answer fails here, not the machine
