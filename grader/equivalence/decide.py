@@ -23,6 +23,7 @@ from grader.core.errors import BudgetExceeded
 from grader.equivalence import fallbacks
 from grader.equivalence.comparison import TARGET_BITS, Run
 from grader.equivalence.constants import prove_constant
+from grader.equivalence.denest import denest
 from grader.equivalence.kinks import is_total, kinks_and_completeness
 from grader.equivalence.piecewise import has_switches, prove_piecewise
 from grader.equivalence.results import Counterexample, Decision, KinkPolicy
@@ -119,7 +120,20 @@ def _different(run: Run, cex: Counterexample, method: str) -> Decision:
 
 
 def _proof(run: Run) -> Proof:
-    ref, ans = run.ref, run.ans
+    first = _proof_of(run, run.ref, run.ans)
+    if first.verdict == "equal" or not run.variables:
+        return first
+    (ref, why_ref), (ans, why_ans) = denest(run.ref), denest(run.ans)
+    if not why_ref and not why_ans:
+        return first
+    # each rewrite is an identity wherever the original is defined: only "equal" carries over
+    second = _proof_of(run, ref, ans)
+    if second.verdict != "equal":
+        return first
+    return Proof("equal", second.method, f"denested: {'; '.join(why_ref + why_ans)}; then {second.detail}")
+
+
+def _proof_of(run: Run, ref: sympy.Expr, ans: sympy.Expr) -> Proof:
     if not ref.free_symbols and not ans.free_symbols:
         return _with_budget(CONSTANT_SECONDS, lambda: prove_constant(ref, ans),
                             Proof("unknown", "symbolic", "no exact proof for this constant within budget"))
