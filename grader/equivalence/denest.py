@@ -50,8 +50,10 @@ def nonnegative(p: sympy.Poly) -> bool:
         return True
     if all(all(d % 2 == 0 for d in m) and co > 0 for m, co in p.terms()):
         return True  # a sum of even monomials with positive coefficients
-    if len(p.gens) != 1:
+    used = [g for i, g in enumerate(p.gens) if any(m[i] for m in p.monoms())]
+    if len(used) != 1:
         return False
+    p = sympy.Poly(p.as_expr(), *used)
     c, factors = p.sqf_list()
     sign = c
     for f, k in factors:

@@ -160,10 +160,10 @@ def test_arctangent_sum_off_by_a_multiple_of_pi_is_different() -> None:
     assert compare(sympy.atan(2) + sympy.atan(3), 3 * sympy.pi / 4, ()).verdict == "equivalent"
 
 
-def test_nested_radical_in_a_variable_stays_unknown() -> None:
-    """sqrt(2x sqrt(x^2+1) + 2x^2 + 1) = sqrt(x^2+1) + x for every real x, but the difference is exactly 0
-    at every point, so enclosures straddle 0 and no proof applies (denesting in a variable is not done):
-    the honest answer is unknown, never a verdict."""
+def test_nested_radical_in_a_variable_is_proved() -> None:
+    """sqrt(2x sqrt(x^2+1) + 2x^2 + 1) = sqrt(x^2+1) + x for every real x: the difference is exactly 0
+    at every point, so enclosures straddle 0; a denesting with a proof decides it (more in test_denest)."""
     lhs = sqrt(2 * x * sqrt(x**2 + 1) + 2 * x**2 + 1) - sqrt(x**2 + 1) - x
-    assert compare(lhs, sympy.Integer(0), (x,), mode="both").verdict == "unknown"
+    d = compare(lhs, sympy.Integer(0), (x,), mode="both")
+    assert (d.verdict, d.method) == ("equivalent", "symbolic") and "denested" in d.detail, d
     assert compare(lhs, TINY, (x,), mode="both").verdict == "different"
