@@ -31,7 +31,7 @@ def _script(body: str, table: dict[int, int], mark: str) -> str:
 
 def latex_to_text(latex: str) -> str:
     """Readable unicode for the LaTeX people put in sheets: σ, fractions, powers, subscripts."""
-    s = latex
+    s = re.sub(r"\\partial(?![A-Za-z])\s*", "∂", latex)  # ∂a/∂w, not (∂ a)/(∂ w)
     for _ in range(4):  # nested \frac and groups
         s = re.sub(r"\\[dt]?frac" + _GROUP + _GROUP, lambda m: f"({m[1]})/({m[2]})", s)
         s = re.sub(r"\\sqrt" + _GROUP, lambda m: f"√({m[1]})", s)
@@ -45,7 +45,7 @@ def latex_to_text(latex: str) -> str:
     s = re.sub(r"\^" + _GROUP, lambda m: _script(m[1], _SUPER, "^"), s)
     s = re.sub(r"\^([0-9A-Za-z])", lambda m: _script(m[1], _SUPER, "^"), s)
     s = re.sub(r"_" + _GROUP, lambda m: _script(m[1], _SUB, "_"), s)
-    s = re.sub(r"\(([A-Za-z0-9σ]+)\)/\(([A-Za-z0-9σ]+)\)", r"\1/\2", s)  # (1)/(2) -> 1/2
+    s = re.sub(r"\(([A-Za-z0-9σ∂]+)\)/\(([A-Za-z0-9σ∂]+)\)", r"\1/\2", s)  # (1)/(2) -> 1/2
     s = s.replace("{", "").replace("}", "")
     return re.sub(r"[ \t]{2,}", "  ", s).strip()
 

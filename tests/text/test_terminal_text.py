@@ -19,6 +19,8 @@ from grader.text.terminal import expression_text, markdown_text, math_text
          "ReLU(x) = { 0 if x < 0; x if x ≥ 0 }"),
         (r"\lim_{h \to 0^-} \frac{h}{h}", "lim(h → 0⁻) h/h"),
         (r"\left(\frac{N}{D} \right)'", "(N/D)'"),
+        (r"\frac{\partial a}{\partial w}", "∂a/∂w"),
+        (r"\frac{\partial}{\partial b}", "∂/∂b"),
     ],
 )
 def test_math_text(latex: str, text: str) -> None:
