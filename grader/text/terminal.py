@@ -93,12 +93,24 @@ def _fractions(latex: str) -> str:
         mid = _group(latex, start)
         end = _group(latex, mid) if mid < len(latex) and latex[mid] == "{" else mid
         top, bottom = latex[start + 1 : mid - 1], latex[mid + 1 : end - 1]
-        if top.strip() == "d" and bottom.strip().startswith("d"):
-            text = f"d/{bottom.strip()}" + (" " if re.match(r"[\\A-Za-z]", latex[end:]) else "")
+        leibniz = _leibniz(top, bottom)
+        if leibniz is not None:  # d/dx, dy/dx, ∂/∂w, ∂L/∂w
+            bare = leibniz.startswith(("d/", "∂/"))
+            text = leibniz + (" " if bare and re.match(r"[\\A-Za-z]", latex[end:]) else "")
         else:
             text = "/".join(s if _atomic(s) else f"({s})" for s in (top, bottom))
         latex = latex[:at] + text + latex[end:]
     return latex
+
+
+def _leibniz(top: str, bottom: str) -> str | None:
+    """`\\frac{d}{dx}`, `\\frac{dy}{dx}`, `\\frac{\\partial L}{\\partial w}` as d/dx, dy/dx, ∂L/∂w; else None."""
+    upper = re.fullmatch(r"\s*(d|\\partial)(?![A-Za-z])\s*([^\s{}]*)\s*", top)
+    lower = re.fullmatch(r"\s*(d|\\partial)\s*([A-Za-z](?:_\{?\w+\}?)?)\s*", bottom)
+    if upper is None or lower is None or upper[1] != lower[1] or (upper[1] == "d" and upper[2][:1] == "\\"):
+        return None
+    mark = "d" if upper[1] == "d" else "∂"
+    return f"{mark}{upper[2]}/{mark}{lower[2]}"
 
 
 def _cases(match: re.Match[str]) -> str:
