@@ -23,6 +23,14 @@ def serve(
         Path | None, typer.Option("--db", metavar="PATH", help="Progress database (default: in your data folder).")
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Worker processes that grade.")] = 2,
+    roster: Annotated[
+        Path | None, typer.Option("--class", metavar="ROSTER.csv",
+                                  help="Class mode: one sign-in link per student (columns: student id, name).")
+    ] = None,
+    links: Annotated[
+        Path | None,
+        typer.Option("--links", metavar="PATH", help="Where class mode writes the links (default: beside --db)."),
+    ] = None,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
     read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite, so coming back
@@ -33,6 +41,7 @@ def serve(
       grader serve                              (then open http://127.0.0.1:8000/)
       grader serve piecewise-activations --port 8080
       grader serve --db ~/practice.sqlite
+      grader serve --class roster.csv --db class.sqlite   (links in class.links.csv)
     """
     import socket
 
@@ -40,10 +49,11 @@ def serve(
 
     from grader.core.errors import GraderError, describe
     from grader.serve import app as web
-    from grader.serve import pages, store, workers
+    from grader.serve import classroom, pages, store, workers
 
     try:
         loaded = pages.load_sheets(list(sheets or []))
+        members = classroom.read_roster(roster) if roster is not None else []
     except GraderError as err:
         fail(describe(err))
     path = db or store.default_path()
@@ -59,13 +69,22 @@ def serve(
     except OSError as err:
         fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
     bound = listener.getsockname()[1]
-    pool = workers.Workers(jobs=jobs)
     shown = f"[{host}]" if ":" in host else host
+    if roster is not None:
+        links = links or path.with_suffix(".links.csv")
+        try:
+            classroom.enrol(database, members, links, f"http://{shown}:{bound}")
+        except OSError as err:
+            fail(f"cannot write the links {links}: {err}")
+    pool = workers.Workers(jobs=jobs)
     where = "this computer only" if host in ("127.0.0.1", "localhost", "::1") else "other computers can connect"
     typer.echo(f"grader serve: http://{shown}:{bound}/  (listening on {host}: {where}; Ctrl-C stops)")
+    if roster is not None:
+        typer.echo(f"class mode: {len(members)} students; sign-in links (and the instructor's) in {links}")
     typer.echo(f"progress: {path}   sheets: {', '.join(loaded)}", err=True)
     try:
-        config = uvicorn.Config(web.create_app(loaded, database, pool), log_level="warning")
+        settings = web.Settings(class_mode=roster is not None)
+        config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
         uvicorn.Server(config).run(sockets=[listener])
     finally:
         pool.close()

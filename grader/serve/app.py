@@ -41,6 +41,7 @@ class Settings:
     previews_per_minute: int = 300
     attempts: int = pages.ATTEMPTS
     kill_grace: float = KILL_GRACE
+    class_mode: bool = False  # sign-in links only: no session for a visitor without one
 
 
 @dataclass
@@ -91,6 +92,8 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
         Route("/sheets/{sheet}/parts/{part}/solution", functools.partial(reveal, state, "solution"),
               methods=["POST"]),
         Route("/preview", functools.partial(preview, state), methods=["POST"]),
+        Route("/signin/{token}", functools.partial(signin, state)),
+        Route("/instructor", functools.partial(instructor_page, state)),
         Mount("/static", static, name="static"),
     ]
     return Starlette(routes=routes)
@@ -107,6 +110,8 @@ def _student(state: _State, request: Request) -> Student | None:
 def _render(state: _State, request: Request, template: str, build: Any, status: int = 200) -> Response:
     student = _student(state, request)
     token = None
+    if student is None and state.settings.class_mode:
+        return _message(403, "Sign in first", "Open the sign-in link your instructor sent you.")
     if student is None:
         token, student = state.store.new_student()
     html = _env.get_template(template).render(student=student, **build(student))
@@ -145,6 +150,31 @@ def _checked(state: _State, request: Request, given: str | None) -> Student | Re
     if not given or not same(given, student.csrf):
         return _message(403, "Refused", "This request did not come from a page of this server (CSRF token).")
     return student
+
+
+# --- class mode -------------------------------------------------------------------------------------
+
+
+async def signin(state: _State, request: Request) -> Response:
+    """A sign-in link sets the session cookie. The reply is a page, not a redirect: a SameSite=Strict
+    cookie is not sent on a redirect that began in a mail client, but is on a link from this page."""
+    token = request.path_params["token"]
+    student = state.store.student(token) if state.settings.class_mode and len(token) < 100 else None
+    if student is None or student.role == "practice":
+        return _message(403, "Unknown link", "This sign-in link is not one of this class's; ask your instructor.")
+    home = "/instructor" if student.role == "instructor" else "/"
+    html = _env.get_template("signin.html").render(student=None, home=home)
+    response = HTMLResponse(html, headers={"cache-control": "no-store", "referrer-policy": "no-referrer"})
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", max_age=400 * 86400)
+    return response
+
+
+async def instructor_page(state: _State, request: Request) -> Response:
+    student = _student(state, request)
+    if student is None or student.role != "instructor":
+        return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
+    html = _env.get_template("instructor.html").render(student=student, sheets=state.sheets)
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
 
 
 # --- pages ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ need: student, sheet, part, variant, answer text, verdict, score, feedback, time
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -57,6 +58,11 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             PRIMARY KEY (student_id, sheet_id, part, seed)
         );
     """),
+    (2, """
+        ALTER TABLE students ADD COLUMN role TEXT NOT NULL DEFAULT 'practice';  -- practice | student | instructor
+        ALTER TABLE students ADD COLUMN roster_id TEXT;  -- the roster's student id (class mode)
+        CREATE UNIQUE INDEX students_by_roster_id ON students(roster_id) WHERE roster_id IS NOT NULL;
+    """),
 )
 
 
@@ -74,11 +80,17 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def same_hash(token: str, stored: str) -> bool:
+    return hmac.compare_digest(token_hash(token), stored)
+
+
 @dataclass(frozen=True)
 class Student:
     id: int
     csrf: str
     seed: int
+    role: str = "practice"
+    roster_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,8 +170,32 @@ class Store:
     def student(self, token: str) -> Student | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT id, csrf, seed FROM students WHERE token_hash = ?", (token_hash(token),)).fetchone()
-        return Student(int(row[0]), str(row[1]), int(row[2])) if row else None
+                "SELECT id, csrf, seed, role, roster_id FROM students WHERE token_hash = ?",
+                (token_hash(token),)).fetchone()
+        return Student(int(row[0]), str(row[1]), int(row[2]), str(row[3]), str(row[4] or "")) if row else None
+
+    def enrol(self, roster_id: str, name: str, role: str, seed: int, token: str | None) -> str | None:
+        """Make sure the roster's member exists. `token` is the link they were sent before: kept if it
+        still signs them in; otherwise (new member, or the link was lost) a new token is returned."""
+        with self._lock:
+            row = self._db.execute("SELECT id, token_hash FROM students WHERE roster_id = ?", (roster_id,)).fetchone()
+            if row is not None and token is not None and same_hash(token, str(row[1])):
+                self._db.execute("UPDATE students SET name = ? WHERE id = ?", (name, row[0]))
+                return None
+            fresh = secrets.token_urlsafe(32)
+            if row is None:
+                self._db.execute(
+                    "INSERT INTO students (token_hash, csrf, name, seed, created_at, role, roster_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (token_hash(fresh), secrets.token_urlsafe(32), name, seed, _now(), role, roster_id))
+            else:
+                self._db.execute("UPDATE students SET token_hash = ?, name = ? WHERE id = ?",
+                                 (token_hash(fresh), name, row[0]))
+            return fresh
+
+    def count_students(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM students").fetchone()[0])
 
     # --- attempts ---------------------------------------------------------------------------------
 

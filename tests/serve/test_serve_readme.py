@@ -8,6 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def test_the_sections_figures_are_the_servers_defaults() -> None:
 @pytest.mark.system  # starts a server process per command
 def test_every_serve_command_of_the_readme_starts_a_server_that_answers(tmp_path: Path) -> None:
     commands = _commands()
-    assert len(commands) == 3, commands
+    assert len(commands) == 4, commands
+    (tmp_path / "roster.csv").write_text("student id,name\ns1,Ada\n", encoding="utf-8-sig")
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
     for command in commands:
         args = shlex.split(command)[2:]
@@ -59,6 +61,9 @@ def test_every_serve_command_of_the_readme_starts_a_server_that_answers(tmp_path
             assert "127.0.0.1" in first and "this computer only" in first, first
             url = re.search(r"http://\S+/", first)
             assert url, first
+            if "--class" in args:
+                _check_class(server, url.group(0), tmp_path)
+                continue
             with urllib.request.urlopen(url.group(0), timeout=30) as reply:
                 page = reply.read().decode()
             assert reply.status == 200 and "Exercise sheets" in page
@@ -67,5 +72,20 @@ def test_every_serve_command_of_the_readme_starts_a_server_that_answers(tmp_path
         finally:
             server.terminate()
             server.wait(timeout=30)
+    assert (tmp_path / "class.links.csv").is_file()
     assert (tmp_path / "practice.sqlite").is_file()  # --db practice.sqlite
     assert (tmp_path / "data" / "grader" / "serve.sqlite").is_file()  # the default, in the data folder
+
+
+def _check_class(server: subprocess.Popen[str], url: str, folder: Path) -> None:
+    """Class mode: no page without a link; the instructor's link (from the printed file) signs in."""
+    assert server.stdout is not None
+    said = server.stdout.readline()
+    assert "class mode: 1 students" in said and "class.links.csv" in said, said
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=30)
+    assert refused.value.code == 403
+    rows = (folder / "class.links.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "student_id,name,link" and len(rows) == 3
+    with urllib.request.urlopen(rows[1].rsplit(",", 1)[1], timeout=30) as reply:
+        assert reply.status == 200 and "Signed in" in reply.read().decode()

@@ -1,0 +1,159 @@
+"""Class mode: sign-in links from a roster, each student sees only their own work, and the attacks
+a student might try (another's cookie, form or id; a forged cookie; the instructor page) are refused."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from grader.core.errors import GraderError
+from grader.serve import app as web
+from grader.serve import classroom, pages
+from grader.serve.store import Store
+from grader.serve.workers import Workers
+from grader.sheets.variants import seed_for_student
+
+SHEET = "activation-derivatives"
+ROSTER = "\ufeffstudent id,name\ns001,Ada Lovelace\ns002,Émile Borel\n"
+WRONG_B = "-e^(-x)/(1+e^(-x))^2"
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[Workers]:
+    pool = Workers(jobs=1)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, pages.Loaded]:
+    return pages.load_sheets([])
+
+
+@pytest.fixture
+def klass(tmp_path: Path, loaded: dict[str, pages.Loaded], workers: Workers) -> tuple[Store, dict[str, str], Path]:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    store = Store(tmp_path / "class.sqlite")
+    links = tmp_path / "class.links.csv"
+    classroom.enrol(store, classroom.read_roster(roster), links, "http://127.0.0.1:8000")
+    tokens = {row["student_id"]: row["link"].rsplit("/", 1)[1] for row in csv.DictReader(links.open(encoding="utf-8"))}
+    return store, tokens, links
+
+
+def app_of(store: Store, loaded: dict[str, pages.Loaded], workers: Workers) -> web.Starlette:
+    return web.create_app(loaded, store, workers, web.Settings(class_mode=True))
+
+
+def signed_in(store: Store, loaded: dict[str, pages.Loaded], workers: Workers, token: str) -> TestClient:
+    client = TestClient(app_of(store, loaded, workers))
+    page = client.get(f"/signin/{token}")
+    assert page.status_code == 200
+    cookie = page.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    return client
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def answer(client: TestClient, text: str, csrf: str | None = None) -> int:
+    page = client.get(f"/sheets/{SHEET}/q/sigmoid")
+    token = csrf if csrf is not None else csrf_of(page.text)
+    reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": text})
+    return reply.status_code
+
+
+def count_attempts(store: Store) -> int:
+    with sqlite3.connect(store.path) as db:
+        return int(db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
+
+
+def test_the_roster_gives_one_link_per_student_and_one_for_the_instructor_hashed_in_the_db(klass) -> None:
+    store, tokens, links = klass
+    assert set(tokens) == {classroom.INSTRUCTOR, "s001", "s002"}
+    assert len(set(tokens.values())) == 3 and all(len(t) >= 40 for t in tokens.values())
+    assert "Émile Borel" in links.read_text(encoding="utf-8")
+    with sqlite3.connect(store.path) as db:
+        stored = " ".join(str(r) for r in db.execute("SELECT * FROM students"))
+    assert not any(t in stored for t in tokens.values())  # only hashes are stored
+
+
+def test_rerunning_keeps_every_link_and_adds_new_students(klass, tmp_path: Path) -> None:
+    store, tokens, links = klass
+    roster = tmp_path / "roster2.csv"
+    roster.write_text(ROSTER.lstrip("\ufeff") + "s003,Carl\n", encoding="utf-8")  # no BOM this time
+    classroom.enrol(store, classroom.read_roster(roster), links, "http://127.0.0.1:8000")
+    again = {r["student_id"]: r["link"].rsplit("/", 1)[1] for r in csv.DictReader(links.open(encoding="utf-8"))}
+    assert {k: again[k] for k in tokens} == tokens and "s003" in again
+    assert not list(tmp_path.glob(".links-*"))  # the temporary file was renamed over, none left
+
+
+def test_a_bad_roster_is_a_sentence(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("s1,A\ns1,B\n", encoding="utf-8")
+    with pytest.raises(GraderError, match="given twice"):
+        classroom.read_roster(roster)
+
+
+def test_without_a_link_there_is_no_session_and_no_page(klass, loaded, workers) -> None:
+    store, _, _ = klass
+    before = store.count_students()
+    client = TestClient(app_of(store, loaded, workers))
+    for path in ("/", f"/sheets/{SHEET}", f"/sheets/{SHEET}/q/sigmoid", "/instructor"):
+        page = client.get(path)
+        assert page.status_code == 403 and "set-cookie" not in page.headers
+    assert client.get("/signin/not-a-token").status_code == 403
+    assert store.count_students() == before
+
+
+def test_a_student_gets_the_variant_batch_grading_assigns(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    client = signed_in(store, loaded, workers, tokens["s002"])
+    randomised = next(s for s, item in loaded.items() if item.sheet.randomised)
+    assert f"seed {seed_for_student('s002')}" in client.get(f"/sheets/{randomised}").text
+
+
+def test_a_student_sees_only_their_own_attempts(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    ada = signed_in(store, loaded, workers, tokens["s001"])
+    emile = signed_in(store, loaded, workers, tokens["s002"])
+    assert answer(ada, "7*x + 12345") == 200
+    assert "12345" in ada.get(f"/sheets/{SHEET}/q/sigmoid").text
+    assert "12345" not in emile.get(f"/sheets/{SHEET}/q/sigmoid").text
+
+
+def test_another_students_form_a_forged_cookie_or_an_id_for_a_cookie_are_refused(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    ada = signed_in(store, loaded, workers, tokens["s001"])
+    emile = signed_in(store, loaded, workers, tokens["s002"])
+    emiles_csrf = csrf_of(emile.get(f"/sheets/{SHEET}/q/sigmoid").text)
+    before = count_attempts(store)
+    assert answer(ada, "x", csrf=emiles_csrf) == 403  # replaying Émile's form from Ada's browser
+    assert answer(ada, "x", csrf="") == 403  # every POST needs the CSRF token
+    for forged in ("1", "2", "s002", "0" * 43, ("B" if tokens["s002"][0] == "A" else "A") + tokens["s002"][1:]):
+        stranger = TestClient(app_of(store, loaded, workers), cookies={web.COOKIE: forged})
+        assert stranger.get(f"/sheets/{SHEET}/q/sigmoid").status_code == 403
+        assert answer_raw(stranger, emiles_csrf) == 403
+    assert count_attempts(store) == before
+
+
+def answer_raw(client: TestClient, csrf: str) -> int:
+    reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": csrf, "answer": "x"})
+    return reply.status_code
+
+
+def test_only_the_instructor_link_opens_the_instructor_page(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    assert signed_in(store, loaded, workers, tokens["s001"]).get("/instructor").status_code == 403
+    teacher = signed_in(store, loaded, workers, tokens[classroom.INSTRUCTOR])
+    assert teacher.get("/instructor").status_code == 200
