@@ -8,6 +8,7 @@ deadline (grader.serve.workers), and each graded answer is committed to SQLite b
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from grader.core import limits
-from grader.serve import pages, work
+from grader.serve import pages, stats, work
 from grader.serve.security import RateLimit, same
 from grader.serve.store import Store, Student
 from grader.serve.workers import Done, Workers
@@ -94,6 +95,7 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
         Route("/preview", functools.partial(preview, state), methods=["POST"]),
         Route("/signin/{token}", functools.partial(signin, state)),
         Route("/instructor", functools.partial(instructor_page, state)),
+        Route("/instructor/stats.json", functools.partial(instructor_stats, state)),
         Mount("/static", static, name="static"),
     ]
     return Starlette(routes=routes)
@@ -173,8 +175,22 @@ async def instructor_page(state: _State, request: Request) -> Response:
     student = _student(state, request)
     if student is None or student.role != "instructor":
         return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
-    html = _env.get_template("instructor.html").render(student=student, sheets=state.sheets)
+    html = _env.get_template("instructor.html").render(student=student, parts=_class_summary(state))
     return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+def _class_summary(state: _State) -> list[dict[str, Any]]:
+    rows = [stats.Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in state.store.class_rows()]
+    return stats.summary(rows)
+
+
+async def instructor_stats(state: _State, request: Request) -> Response:
+    """The instructor page's figures as JSON, fetched every few seconds by instructor.js."""
+    student = _student(state, request)
+    if student is None or student.role != "instructor":
+        return JSONResponse({"error": "instructors only"}, status_code=403)
+    summary = await anyio.to_thread.run_sync(_class_summary, state)
+    return JSONResponse({"parts": summary}, headers={"cache-control": "no-store"})
 
 
 # --- pages ------------------------------------------------------------------------------------------

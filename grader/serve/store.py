@@ -220,6 +220,17 @@ class Store:
         return [Attempt(r[0], r[1], r[2], float(r[3]), float(r[4]), bool(r[5]), r[6], json.loads(r[7]), r[8])
                 for r in rows]
 
+    def class_rows(self) -> list[tuple[str, str, str, str, str, str, float, str]]:
+        """Every class student's attempt, oldest first: (roster id, sheet, part, variant, answer, status,
+        points, result JSON)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT s.roster_id, a.sheet_id, a.part, a.variant, a.answer, a.status, a.points, a.result_json"
+                " FROM attempts a JOIN students s ON s.id = a.student_id WHERE s.role = 'student' ORDER BY a.id"
+            ).fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), float(r[6]), str(r[7]))
+                for r in rows]
+
     # --- hints and solutions shown ----------------------------------------------------------------
 
     def reveal(self, student: Student, sheet_id: str, part: str, *, hint: bool = False, solution: bool = False) -> None:

@@ -157,3 +157,26 @@ def test_only_the_instructor_link_opens_the_instructor_page(klass, loaded, worke
     assert signed_in(store, loaded, workers, tokens["s001"]).get("/instructor").status_code == 403
     teacher = signed_in(store, loaded, workers, tokens[classroom.INSTRUCTOR])
     assert teacher.get("/instructor").status_code == 200
+
+
+def test_the_instructor_sees_per_part_figures_and_wrong_answers_grouped(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    ada = signed_in(store, loaded, workers, tokens["s001"])
+    emile = signed_in(store, loaded, workers, tokens["s002"])
+    assert answer(ada, WRONG_B) == 200
+    assert answer(emile, "-(e^(-x))/(1 + e^(-x))^2") == 200  # the same mistake, written otherwise
+    assert answer(emile, "e^(-x)/(1+e^(-x))^2") == 200
+    teacher = signed_in(store, loaded, workers, tokens[classroom.INSTRUCTOR])
+    figures = teacher.get("/instructor/stats.json").json()["parts"]
+    part = next(p for p in figures if p["part"] == "sigmoid.a")
+    assert (part["attempted"], part["correct"]) == (2, 1)
+    assert part["mean"] == 0.5 * max(1.0, loaded[SHEET].sheet.part("sigmoid.a").points)
+    assert len(part["wrong"]) == 1 and part["wrong"][0]["count"] == 2
+    page = teacher.get("/instructor").text
+    assert "sigmoid.a" in page and "/static/instructor.js" in page
+
+
+def test_a_student_cannot_fetch_the_class_figures(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    assert signed_in(store, loaded, workers, tokens["s001"]).get("/instructor/stats.json").status_code == 403
+    assert TestClient(app_of(store, loaded, workers)).get("/instructor/stats.json").status_code == 403

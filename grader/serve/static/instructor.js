@@ -1,0 +1,37 @@
+// Refreshes the instructor's table from /instructor/stats.json. Text goes in as textContent only:
+// students' answers are never parsed as HTML.
+"use strict";
+(function () {
+  function cell(row, text) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    row.appendChild(td);
+    return td;
+  }
+  function draw(parts) {
+    const body = document.querySelector("#class-stats tbody");
+    if (!body) return;
+    const rows = parts.map(function (p) {
+      const tr = document.createElement("tr");
+      cell(tr, p.sheet + " " + p.part);
+      cell(tr, String(p.attempted));
+      cell(tr, String(p.correct));
+      cell(tr, String(p.mean));
+      const wrong = cell(tr, "");
+      p.wrong.forEach(function (w) {
+        const div = document.createElement("div");
+        div.textContent = w.count + " × " + w.forms.join(", ") + (w.variant ? " (" + w.variant + ")" : "");
+        wrong.appendChild(div);
+      });
+      return tr;
+    });
+    body.replaceChildren.apply(body, rows);
+  }
+  function refresh() {
+    fetch("/instructor/stats.json", {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) draw(data.parts); })
+      .catch(function () {});
+  }
+  setInterval(refresh, 5000);
+})();
