@@ -78,6 +78,9 @@ class Builder:
         variables: tuple[str, ...] = ("x",)
         if "variables" in m:
             variables = tuple(v for v in r.each(m["variables"], "`variables`", self.variable))
+            if not variables:  # reported once here; read on with x so the rest gets checked too
+                r.error(m["variables"], "the sheet lists no variables", "list at least one, e.g. `variables: [x]`")
+                variables = ("x",)
         letters = len(variables) > 1 and all(len(v) == 1 for v in variables)
         if "letter_products" in m:
             letters = self.flag(m["letter_products"], "`letter_products`")

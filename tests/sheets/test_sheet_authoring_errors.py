@@ -53,3 +53,14 @@ def test_unrelated_at_kinks_lists_the_policies_without_a_guess() -> None:
         load_text(KINKS.format(kind="expression", policy="banana"))
     (error,) = err.value.errors
     assert "one of between, left, right, undefined, any" in error.problem and error.fix == ""
+
+
+def test_a_sheet_without_variables_is_an_error_not_a_traceback() -> None:
+    """Found by the verify mutation test: `variables: []` made `derivative: true` (and the solution
+    checker) raise IndexError."""
+    text = SHEET.format(kind="expression").replace("title: S\n", "title: S\nvariables: []\n")
+    with pytest.raises(SheetErrors) as info:
+        load_text(text, "s.yaml")
+    (error,) = info.value.errors
+    assert (error.line, error.problem, error.fix) == (3, "the sheet lists no variables",
+                                                      "list at least one, e.g. `variables: [x]`")
