@@ -62,9 +62,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def _wait(driver: Any, condition: Any, seconds: float = 15) -> Any:
+    """Until the condition holds. An element found just before the page was replaced (a submit loads
+    a new page) is stale: that is "not yet", so look again, as for one not found yet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds).until(condition)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, seconds, ignored_exceptions=ignored).until(condition)
 
 
 def test_a_student_types_sees_the_preview_submits_and_sees_the_verdict(
