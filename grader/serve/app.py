@@ -261,17 +261,30 @@ def _back(loaded: pages.Loaded, address: str) -> Response:
     return RedirectResponse(f"/sheets/{loaded.sheet.id}/q/{question}#{address}", status_code=303)
 
 
-async def answer(state: _State, request: Request) -> Response:
+async def _part_post(
+    state: _State, request: Request, too_long: tuple[str, str]
+) -> tuple[pages.Loaded, str, dict[str, str], Student] | Response:
+    """A POST about one part: the part, its form and the signed-in student, or the page that says
+    why not (no such part 404, a form past the cap 413 with `too_long`, session or CSRF 403)."""
     found = _part_of(state, request)
     if found is None:
         return _message(404, "No such part", "Go back to the sheet.")
     loaded, address = found
     form = await _form(request)
     if form is None:
-        return _message(413, "Answer too long", f"An answer may have at most {limits.MAX_DERIVATION_CHARS} characters.")
+        return _message(413, *too_long)
     student = _checked(state, request, form.get("csrf"))
     if isinstance(student, Response):
         return student
+    return loaded, address, form, student
+
+
+async def answer(state: _State, request: Request) -> Response:
+    posted = await _part_post(state, request, (
+        "Answer too long", f"An answer may have at most {limits.MAX_DERIVATION_CHARS} characters."))
+    if isinstance(posted, Response):
+        return posted
+    loaded, address, form, student = posted
     text = form.get("answer", "").replace("\r\n", "\n")
     part = loaded.sheet.part(address)
     cap = limits.MAX_DERIVATION_CHARS if part.kind == "derivation" else limits.MAX_ANSWER_CHARS
@@ -310,16 +323,10 @@ def _unchecked(address: str, points: float, seconds: float, done: Done) -> dict[
 
 
 async def reveal(state: _State, what: str, request: Request) -> Response:
-    found = _part_of(state, request)
-    if found is None:
-        return _message(404, "No such part", "Go back to the sheet.")
-    loaded, address = found
-    form = await _form(request)
-    if form is None:
-        return _message(413, "Request too long", "This request is too long.")
-    student = _checked(state, request, form.get("csrf"))
-    if isinstance(student, Response):
-        return student
+    posted = await _part_post(state, request, ("Request too long", "This request is too long."))
+    if isinstance(posted, Response):
+        return posted
+    loaded, address, _, student = posted
     part = loaded.sheet.part(address)
     shown = state.store.reveals(student, loaded.sheet.id).get(address)
     if what == "solution" or (shown.hints if shown else 0) < len(part.hints):
