@@ -1,10 +1,9 @@
 """Per-part statistics, and the class's wrong answers grouped by equivalence.
 
-Grouping never evaluates anything in this (the parent) process. Workers already computed, for
-each wrong expression, a fingerprint (its values at fixed points); answers are bucketed by the
-known mistake they match, else by fingerprint, else by their text. Answers that share a
-fingerprint are then confirmed equal with the grader's `compare`, again in workers (`same`), and
-any that are not split off into their own group. On a randomised sheet all of this is per variant.
+Grouping never evaluates anything in this (the parent) process: `grader.grading.wrong_answers`
+buckets the answers by the mistake they match, else by the fingerprint workers computed when they
+graded them, else by their text, and confirms each fingerprint bucket with `same` in workers
+(SameTask). On a randomised sheet all of this is per variant.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from grader.batch.model import STATUSES, PartSummary, Row, UnreadableAnswer, WrongGroup
 from grader.batch.worker import Graded, SameTask
+from grader.grading import wrong_answers
 
 # Answers to one task, as the pool returns them: Graded, or anything else when grading failed.
 Confirm = Callable[[list[SameTask]], list[bool]]
@@ -58,74 +58,39 @@ def summarize(
             unreadable=tuple(
                 UnreadableAnswer(text, n, refused.get((address, text))
                                  or _result_words(invalid_output.get((address, text))))
-                for text, n in _by_count(invalid[address])
+                for text, n in wrong_answers.by_count(invalid[address])
             ),
         )
         for address, max_points in parts
     )
 
 
-def _by_count(counter: Counter[str]) -> list[tuple[str, int]]:
-    """Most common first; ties by the shorter text, then alphabetically: stable across runs."""
-    return sorted(counter.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
-
-
 def _groups(
     wrong: Mapping[Slot, Counter[str]], labels: Mapping[Slot, str], graded: Mapping[Key, object], confirm: Confirm
 ) -> dict[str, tuple[WrongGroup, ...]]:
     """address -> its groups: by variant (in variant order), then most common first."""
-    buckets: dict[tuple[Slot, str, str], list[str]] = {}
-    for slot, counter in wrong.items():
-        for text, _ in _by_count(counter):
-            buckets.setdefault((slot, *_bucket(text, graded.get((slot[0], text, slot[1])))), []).append(text)
-    unconfirmed = [(slot, texts) for (slot, kind, _), texts in buckets.items() if kind == "fingerprint"]
-    settled = [(slot, texts) for (slot, kind, _), texts in buckets.items() if kind != "fingerprint"]
-    settled += _confirmed(unconfirmed, confirm)
-    out: dict[Slot, list[WrongGroup]] = {slot: [] for slot in wrong}
-    for slot, texts in settled:
-        forms = tuple((t, wrong[slot][t]) for t in texts)
-        first = graded.get((slot[0], texts[0], slot[1]))
-        result = first.result if isinstance(first, Graded) else None
-        mistake = (result.mistake or "") if result else ""
-        out[slot].append(WrongGroup(forms, mistake, _result_words(first), labels.get(slot, "")))
+    def confirm_pairs(pairs: list[tuple[Slot, str, str]]) -> list[bool]:
+        return confirm([SameTask(slot[0], a, b, slot[1]) for slot, a, b in pairs])
+
+    grouped = wrong_answers.group(wrong, lambda slot, text: _found(graded.get((slot[0], text, slot[1]))),
+                                  confirm_pairs)
     by_address: dict[str, list[WrongGroup]] = {}
-    for slot in sorted(out):
-        by_address.setdefault(slot[0], []).extend(
-            sorted(out[slot], key=lambda g: (-g.count, len(g.forms[0][0]), g.forms[0][0])))
+    for slot in sorted(grouped):
+        for texts in grouped[slot]:
+            forms = tuple((t, wrong[slot][t]) for t in texts)
+            first = graded.get((slot[0], texts[0], slot[1]))
+            result = first.result if isinstance(first, Graded) else None
+            mistake = (result.mistake or "") if result else ""
+            by_address.setdefault(slot[0], []).append(
+                WrongGroup(forms, mistake, _result_words(first), labels.get(slot, "")))
     return {address: tuple(groups) for address, groups in by_address.items()}
 
 
-def _bucket(text: str, output: object) -> tuple[str, str]:
+def _found(output: object) -> wrong_answers.Found | None:
     if not isinstance(output, Graded):
-        return ("text", text)
-    if output.result.mistake:  # the grader already matched it to a known mistake by equivalence
-        return ("mistake", output.result.mistake)
-    if output.fingerprint is not None:
-        return ("fingerprint", "\x1f".join(output.fingerprint))
-    if output.result.interpreted is not None and output.result.decided_by in ("choice", "mistake"):
-        return ("choice", output.result.interpreted)  # `Yes` and `yes` are one choice
-    return ("text", "\n".join(line.strip() for line in text.strip().splitlines() if line.strip()))
-
-
-def _confirmed(buckets: list[tuple[Slot, list[str]]], confirm: Confirm) -> list[tuple[Slot, list[str]]]:
-    """Split fingerprint buckets into groups of answers proved equal to the bucket's first one."""
-    done: list[tuple[Slot, list[str]]] = []
-    pending = buckets
-    while pending:
-        done += [(slot, texts) for slot, texts in pending if len(texts) == 1]
-        several = [(slot, texts) for slot, texts in pending if len(texts) > 1]
-        tasks = [SameTask(slot[0], texts[0], t, slot[1]) for slot, texts in several for t in texts[1:]]
-        verdicts = iter(confirm(tasks))
-        pending = []
-        for slot, texts in several:
-            same: list[str] = [texts[0]]
-            other: list[str] = []
-            for text in texts[1:]:
-                (same if next(verdicts) is True else other).append(text)
-            done.append((slot, same))
-            if other:
-                pending.append((slot, other))
-    return done
+        return None
+    result = output.result
+    return wrong_answers.Found(result.mistake, output.fingerprint, result.interpreted, result.decided_by)
 
 
 def _result_words(output: object) -> str:

@@ -10,24 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Context, Decimal, InvalidOperation
 
-import sympy
-
-from grader.core import limits
-from grader.core.errors import GraderError
-from grader.equivalence import compare, evaluate_at
 from grader.grading.grade import grade
 from grader.grading.results import Result
-from grader.parsing import parse, symbol
+from grader.grading.wrong_answers import FINGERPRINT_SECONDS as FINGERPRINT_SECONDS  # grade.py's deadline
+from grader.grading.wrong_answers import fingerprint, same
 from grader.sheets import variants
 from grader.sheets.model import Sheet
-
-FINGERPRINT_SECONDS = 0.5  # grouping is a convenience: never let it cost more than grading
-FINGERPRINT_DIGITS = 12
-# Exact points away from the kinks and poles of the usual answers (0, ±1, ±π/2, ...).
-_POINTS = (sympy.Rational(-37, 10), sympy.Rational(-6, 5), sympy.Rational(-3, 7), sympy.Rational(2, 9),
-           sympy.Rational(7, 8), sympy.Rational(13, 5), sympy.Rational(41, 10))
 
 
 @dataclass(frozen=True)
@@ -67,49 +56,3 @@ def handle(sheet: Sheet, task: Task, seconds: float) -> Graded | bool:
     result = grade(sheet, task.address, task.text, seconds=seconds)
     wanted = result.status == "incorrect" and sheet.part(task.address).kind in ("expression", "number")
     return Graded(result, fingerprint(sheet, task.address, task.text) if wanted else None)
-
-
-def _expr(sheet: Sheet, address: str, text: str) -> tuple[sympy.Basic, list[sympy.Symbol]]:
-    numeric = sheet.part(address).kind == "number"
-    ctx = sheet.parse_context(variables=()) if numeric else sheet.parse_context()
-    variables = [] if numeric else [symbol(v) for v in sheet.variables]
-    return sheet.expand(parse(text, ctx).expr), variables
-
-
-def fingerprint(sheet: Sheet, address: str, text: str) -> tuple[str, ...] | None:
-    """The answer's values at a few fixed exact points, rounded: equal answers share it, so it
-    buckets wrong answers cheaply; `same` then confirms each bucket exactly. None if it fails."""
-    try:
-        with limits.time_limit(FINGERPRINT_SECONDS):
-            expr, variables = _expr(sheet, address, text)
-            if not variables:
-                return (_rounded(evaluate_at(expr, {}, digits=FINGERPRINT_DIGITS + 8)),)
-            values = []
-            for i, at in enumerate(_POINTS):
-                point = {v: at + sympy.Rational(j, 3) * (i + 1) for j, v in enumerate(variables)}
-                values.append(_rounded(evaluate_at(expr, point, digits=FINGERPRINT_DIGITS + 8)))
-            return tuple(values)
-    except (GraderError, ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, MemoryError):
-        return None
-
-
-def _rounded(value: str) -> str:
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return value  # "undefined", "overflow", "unknown"
-    if not number:
-        return "0"
-    rounded = Context(prec=FINGERPRINT_DIGITS)
-    return str(rounded.plus(number).normalize(rounded))  # 13.69 and 13.6900000000 are one value
-
-
-def same(sheet: Sheet, address: str, a: str, b: str, seconds: float) -> bool:
-    """Whether two answers are equal as real functions (by the grader's own equivalence)."""
-    try:
-        with limits.time_limit(seconds):
-            first, variables = _expr(sheet, address, a)
-            second, _ = _expr(sheet, address, b)
-            return compare(first, second, variables, mode="both").verdict == "equivalent"
-    except (GraderError, ArithmeticError, ValueError, TypeError, AttributeError, RecursionError, MemoryError):
-        return False
