@@ -24,10 +24,15 @@ _NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "compar
 
 @app.command()
 def grade(
-    paths: Annotated[list[str], typer.Argument(help="Submission files (.yaml, .yml, .json), folders (searched "
-                                                    "recursively) and CSVs of responses (.csv, one row per "
-                                                    "student).", show_default=False)],
+    paths: Annotated[list[str] | None, typer.Argument(help="Submission files (.yaml, .yml, .json), folders "
+                                                           "(searched recursively) and CSVs of responses (.csv, one "
+                                                           "row per student).", show_default=False)] = None,
     sheet: SheetOption = None,
+    db: Annotated[Path | None, typer.Option("--db", metavar="CLASS.sqlite", help="Grade a `grader serve --class` "
+                                            "database instead of files: each student's best-scored answer to "
+                                            "each part is written to OUT/answers/ (one submission file per "
+                                            "student, every roster member) and those files are graded.",
+                                            show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path("grades"),
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes. Default: the number "
                                              "of cores.", show_default=False)] = None,
@@ -69,6 +74,11 @@ def grade(
     names another sheet is reported (0 points, with the reason) and never changes how the other
     files are graded. An unknown key or part address is reported and ignored; the rest is graded.
 
+    With --db, the answers come from the class server's database (it may be running): every
+    roster student gets a file in OUT/answers/ holding, for each part, their best-scored answer (of
+    equal scores, the last), and the reports are batch grading of those files, byte for byte as if
+    the students had handed them in.
+
     Exit status: 0 every file was read; 1 some files could not be read (the rest were graded, and
     score 0 with the reason), or a student has several files and --duplicates is `error` while a
     Canvas, Moodle, Gradescope or feedback file was asked for (not written), or with --fail-under a
@@ -86,6 +96,7 @@ def grade(
       grader grade submissions/ --format canvas --assignment "Homework 3"
       grader grade submissions/ --format feedback           (feedback/<student>.md to mail)
       grader grade submissions/ --out grades-v2/ --compare-with grades/   (changes.md after a sheet fix)
+      grader grade --db class.sqlite --format canvas      (the class that practised with grader serve)
     """
     from grader.batch.duplicates import POLICIES, choose
     from grader.batch.grade import grade_paths  # lazy: keeps `grader --help` fast (no sympy)
@@ -105,6 +116,13 @@ def grade(
     policy = next((p for p in POLICIES if p == duplicates.strip().lower()), None)
     if policy is None:
         fail(f"unknown --duplicates `{duplicates}`. Choose one of: {', '.join(POLICIES)}")
+    if db is not None:
+        if paths:
+            fail("give submission files or --db, not both")
+        sheet, paths = _export(db, sheet, out)
+    elif not paths:
+        fail("no submission files given: grader grade submissions/ (files, folders or CSVs of responses), "
+             "or grader grade --db class.sqlite for a grader serve class")
     try:
         with _progress(no_color) as progress:
             batch = grade_paths(paths, sheet=sheet, jobs=jobs, timeout=timeout, memory_mb=memory, progress=progress,
@@ -136,6 +154,38 @@ def grade(
                    "--duplicates latest (the newest file) or --duplicates best (the highest total)", err=True)
     code = _exit_code(batch, fail_under)
     raise typer.Exit(1 if refused else code)
+
+
+def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str]]:
+    """Write the class database's answers to OUT/answers/; the sheet to grade them with, and the folder."""
+    from grader import sheets
+    from grader.batch.answer_files import AnswerFile, write_answer_files
+    from grader.core.errors import GraderError, describe
+    from grader.serve import export
+    from grader.sheets.variants import seed_for_student
+
+    try:
+        if sheet is None:
+            answered = export.sheet_ids(db)
+            bundled = {p.stem for p in sheets.bundled_sheets()}
+            if len(answered) != 1:
+                listed = f"sheets {', '.join(answered)}" if answered else "no sheet yet"
+                fail(f"`{db}` holds answers to {listed}: choose the sheet to grade with --sheet")
+            if answered[0] not in bundled:
+                fail(f"the class answered sheet `{answered[0]}`, which is not bundled: give its file with --sheet")
+            sheet = answered[0]
+        sheet_id = sheets.load(sheet).id
+        students = export.class_answers(db, sheet_id)
+        items = [AnswerFile(s.student, s.answers, None if s.seed == seed_for_student(s.student) else s.seed)
+                 for s in students]
+        folder = out / "answers"
+        write_answer_files(folder, sheet_id, items, db.name)
+    except GraderError as err:
+        fail(describe(err))
+    except OSError as exc:
+        fail(f"cannot write the answers in `{out / 'answers'}`: {exc.strerror or exc}")
+    typer.echo(f"grader: {len(items)} students' answers from {db} written to {folder}", err=True)
+    return sheet, [str(folder)]
 
 
 def _formats(given: list[str]) -> list[str]:

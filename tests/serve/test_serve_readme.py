@@ -3,17 +3,21 @@ its figures are the server's own."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
 import shlex
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from grader.cli import app
 from grader.core import limits
 from grader.serve import app as web
 from grader.serve import pages
@@ -26,10 +30,10 @@ def _section() -> str:
     return readme.split("## Practising in the browser: `grader serve`", 1)[1].split("\n## ", 1)[0]
 
 
-def _commands() -> list[str]:
+def _commands(command: str = "grader serve") -> list[str]:
     blocks = re.findall(r"```bash\n(.*?)```", _section(), re.S)
     lines = [line.split("  #", 1)[0].strip() for block in blocks for line in block.splitlines()]
-    return [line for line in lines if line.startswith("grader serve")]
+    return [line for line in lines if line.startswith(command)]
 
 
 def test_the_sections_figures_are_the_servers_defaults() -> None:
@@ -41,7 +45,9 @@ def test_the_sections_figures_are_the_servers_defaults() -> None:
 
 
 @pytest.mark.system  # starts a server process per command
-def test_every_serve_command_of_the_readme_starts_a_server_that_answers(tmp_path: Path) -> None:
+def test_every_serve_command_of_the_readme_starts_a_server_that_answers(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the README's `grader grade --db` runs in-process, beside the servers
     commands = _commands()
     assert len(commands) == 4, commands
     (tmp_path / "roster.csv").write_text("student id,name\ns1,Ada\n", encoding="utf-8-sig")
@@ -89,3 +95,17 @@ def _check_class(server: subprocess.Popen[str], url: str, folder: Path) -> None:
     assert rows[0] == "student_id,name,link" and len(rows) == 3
     with urllib.request.urlopen(rows[1].rsplit(",", 1)[1], timeout=30) as reply:
         assert reply.status == 200 and "Signed in" in reply.read().decode()
+    # The student s1 answers one part; the README's export then grades the class, server still running.
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    browser.open(rows[2].rsplit(",", 1)[1], timeout=30).read()
+    page = browser.open(f"{url}sheets/activation-derivatives/q/sigmoid", timeout=30).read().decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf, page
+    form = urllib.parse.urlencode({"csrf": csrf.group(1), "answer": "σ(x)(1-σ(x))"}).encode()
+    browser.open(f"{url}sheets/activation-derivatives/parts/sigmoid.a/answer", form, timeout=60).read()
+    exports = _commands("grader grade")
+    assert len(exports) == 1, exports
+    ran = CliRunner().invoke(app, shlex.split(exports[0])[1:])
+    assert ran.exit_code == 0, ran.output
+    assert (folder / "grades" / "canvas.csv").read_text(encoding="utf-8").splitlines()[2].startswith("s1,")
+    assert "sigmoid.a: σ(x)(1-σ(x))" in (folder / "grades" / "answers" / "s1.yaml").read_text(encoding="utf-8")

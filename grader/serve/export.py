@@ -1,0 +1,80 @@
+"""A class database's answers, for grading as a batch (`grader grade --db class.sqlite`).
+
+For each class student (every roster member, attempts or not) and each part of one sheet, the answer
+that counts: the best-scored attempt; of equals, the last one graded; an unreadable attempt only when
+there is nothing else. The server already shows that best score, and batch grading the same text
+gives it again. The database is opened read-only, so exporting while the server runs is safe (WAL).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.core.errors import UsageError
+
+
+@dataclass(frozen=True)
+class StudentAnswers:
+    student: str  # the roster's student id
+    seed: int  # the variants they were served
+    answers: dict[str, str]  # part address -> answer text, in the order first answered
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise UsageError(f"no such database: `{path}`", "give the file `grader serve --class` wrote with --db")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"students", "attempts", "schema_migrations"} <= tables:
+            raise UsageError(f"`{path}` is not a grader serve database", "give the file `grader serve --db` wrote")
+        columns = {row[1] for row in db.execute("PRAGMA table_info(students)")}
+    except sqlite3.DatabaseError as err:
+        raise UsageError(f"cannot read the database `{path}`: {err}") from None
+    if "roster_id" not in columns:
+        raise UsageError(f"`{path}` holds no class: it was written by an older grader serve", "start "
+                         "`grader serve --class ROSTER.csv --db` on it once, then export again")
+    return db
+
+
+def sheet_ids(path: Path) -> list[str]:
+    """The sheets the class has answered, in order of their first attempt."""
+    db = _open(path)
+    try:
+        rows = db.execute(
+            "SELECT a.sheet_id FROM attempts a JOIN students s ON s.id = a.student_id WHERE s.role = 'student'"
+            " GROUP BY a.sheet_id ORDER BY MIN(a.id)").fetchall()
+    finally:
+        db.close()
+    return [str(r[0]) for r in rows]
+
+
+def class_answers(path: Path, sheet_id: str) -> list[StudentAnswers]:
+    """Every class student, sorted by id, with the answer that counts for each part of `sheet_id`.
+    Raises UsageError when the file is not a class database or the class has no students."""
+    db = _open(path)
+    try:
+        students = db.execute(
+            "SELECT id, roster_id, seed FROM students WHERE role = 'student' ORDER BY roster_id").fetchall()
+        attempts = db.execute(
+            "SELECT a.student_id, a.part, a.answer, a.points, a.counted FROM attempts a"
+            " JOIN students s ON s.id = a.student_id"
+            " WHERE s.role = 'student' AND a.sheet_id = ? AND a.seed = s.seed ORDER BY a.id", (sheet_id,)).fetchall()
+    except sqlite3.DatabaseError as err:
+        raise UsageError(f"cannot read the database `{path}`: {err}") from None
+    finally:
+        db.close()
+    if not students:
+        raise UsageError(f"`{path}` has no class students", "class mode is `grader serve --class ROSTER.csv --db "
+                         f"{path}`; a practice database has no roster to grade")
+    best: dict[int, dict[str, tuple[float, int, int, str]]] = {}
+    for order, (student_id, part, text, points, counted) in enumerate(attempts):
+        mine = best.setdefault(int(student_id), {})
+        rank = (float(points), int(counted), order, str(text))
+        if part not in mine or rank[:3] > mine[part][:3]:
+            mine[part] = rank
+    return [StudentAnswers(str(roster_id), int(seed),
+                           {part: rank[3] for part, rank in best.get(int(student_id), {}).items()})
+            for student_id, roster_id, seed in students]
