@@ -51,6 +51,7 @@ class _State:
     store: Store
     workers: Workers
     settings: Settings
+    pairs: stats.Pairs = field(default_factory=stats.Pairs)  # the instructor page's confirmed pairs
     grade_limit: RateLimit = field(init=False)
     preview_limit: RateLimit = field(init=False)
 
@@ -175,13 +176,30 @@ async def instructor_page(state: _State, request: Request) -> Response:
     student = _student(state, request)
     if student is None or student.role != "instructor":
         return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
-    html = _env.get_template("instructor.html").render(student=student, parts=_class_summary(state))
+    parts = await anyio.to_thread.run_sync(_class_summary, state)  # it waits for workers' confirms
+    html = _env.get_template("instructor.html").render(student=student, parts=parts)
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
 
 def _class_summary(state: _State) -> list[dict[str, Any]]:
-    rows = [stats.Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in state.store.class_rows()]
-    return stats.summary(rows)
+    """The figures; blocks on worker processes (confirming groups), so never on the event loop."""
+    rows = [stats.Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8])
+            for r in state.store.class_rows()]
+    return stats.summary(rows, state.pairs, functools.partial(_same, state))
+
+
+def _same(state: _State, slot: stats.Slot, seed: int, a: str, b: str) -> bool | None:
+    """Whether a worker proved two wrong answers equal: a timeout or a failure is "not proved";
+    None when no worker was free in time (asked again at the next refresh)."""
+    loaded = state.sheets.get(slot[0])
+    if loaded is None:
+        return False
+    seconds = state.settings.seconds
+    done: Done = state.workers.run(work.same_answers, loaded.path, seed, slot[1], a, b, seconds,
+                                   deadline=seconds + state.settings.kill_grace)
+    if done.failure == "busy":
+        return None
+    return done.failure is None and done.value is True
 
 
 async def instructor_stats(state: _State, request: Request) -> Response:

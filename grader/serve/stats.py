@@ -1,20 +1,31 @@
 """The instructor page's figures: per part, how many students attempted it, got it right, their mean
-score, and the most common wrong answers.
+best score, and the most common wrong answers grouped by equivalence.
 
-Wrong answers are grouped as batch grading's first pass does, from what grading already found (no
-maths runs here): by the known mistake the grader matched by equivalence, else by the form the
-grader read (`x*2` and `2 x` are one group), else by the text; within one variant only, since an
-answer right for one variant is wrong for another. Unlike `summary.md`, two answers that are equal
-but read differently (`2x` and `x+x`) are not proved equal and stay apart.
+The grouping is `summary.md`'s (grader.grading.wrong_answers): by the known mistake matched, else by
+the fingerprint the worker computed when it graded the answer (`2x` and `x+x` share one), each such
+bucket confirmed pair by pair with `same` in a worker; within one variant only, since an answer
+right for one variant is wrong for another. A pair not proved equal (its confirm timed out or
+failed) stays apart. `Pairs` keeps every decision for the server's life, so a refresh confirms only
+pairs it has not seen.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from grader.grading import wrong_answers
+
 TOP = 5  # wrong-answer groups shown per part
+FORMS = 3  # spellings shown per group
+
+Slot = tuple[str, str, str]  # (sheet, part, variant label): answers that may share a group
+# Whether a worker proved two answers to a slot equal, answering as the student with that seed
+# does; None when it could not be asked now (no worker free): not remembered, asked again next time.
+Decide = Callable[[Slot, int, str, str], bool | None]
 
 
 @dataclass(frozen=True)
@@ -27,41 +38,76 @@ class Row:
     status: str
     points: float
     result: dict[str, Any]
+    seed: int = 0  # the student's variants
 
 
-def _key(row: Row) -> tuple[str, str]:
-    if row.result.get("mistake"):
-        return ("mistake", str(row.result["mistake"]))
-    if row.result.get("interpreted"):
-        return ("read", str(row.result["interpreted"]))
-    return ("text", " ".join(row.answer.split()))
+class Pairs:
+    """Every pair decision, keyed by (sheet, part, variant, text a, text b). Not a core.caches cache:
+    a timed-out confirm is remembered as "not proved", which is not a pure function of the key."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str, str, str, str], bool] = {}
+        self._lock = threading.Lock()
+
+    def confirm(self, pairs: list[tuple[Slot, str, str]], seeds: Mapping[Slot, int], decide: Decide) -> list[bool]:
+        # One refresh confirms at a time: a second waits, then finds the first one's decisions here.
+        with self._lock:
+            verdicts = []
+            for slot, a, b in pairs:
+                key = (*slot, a, b)
+                if key not in self._known:
+                    proved = decide(slot, seeds[slot], a, b)
+                    if proved is None:
+                        verdicts.append(False)
+                        continue
+                    self._known[key] = proved
+                verdicts.append(self._known[key])
+            return verdicts
 
 
-def summary(rows: list[Row]) -> list[dict[str, Any]]:
+def _found(result: Mapping[str, Any], fingerprint: tuple[str, ...] | None) -> wrong_answers.Found:
+    mistake, interpreted = result.get("mistake"), result.get("interpreted")
+    return wrong_answers.Found(str(mistake) if mistake else None, fingerprint,
+                               None if interpreted is None else str(interpreted), str(result.get("decided_by", "")))
+
+
+def summary(rows: list[Row], pairs: Pairs, decide: Decide) -> list[dict[str, Any]]:
     """One entry per (sheet, part) that has attempts, in sheet and part order of first appearance."""
     parts: dict[tuple[str, str], list[Row]] = {}
     for row in rows:
         if row.status != "invalid":  # an unreadable answer costs no attempt
             parts.setdefault((row.sheet, row.part), []).append(row)
+    wrong: dict[Slot, Counter[str]] = {}
+    first: dict[tuple[Slot, str], Row] = {}  # the oldest row of each wrong text: its feedback is shown
+    prints: dict[tuple[Slot, str], tuple[str, ...]] = {}
+    seeds: dict[Slot, int] = {}
+    for row in rows:
+        if row.status == "incorrect":
+            slot, text = (row.sheet, row.part, row.variant), row.answer.strip()
+            wrong.setdefault(slot, Counter())[text] += 1
+            first.setdefault((slot, text), row)
+            seeds.setdefault(slot, row.seed)
+            if row.result.get("fingerprint") is not None:  # one missing (the worker ran out of time) need not split
+                prints.setdefault((slot, text), tuple(str(v) for v in row.result["fingerprint"]))
+    grouped = wrong_answers.group(
+        wrong, lambda slot, text: _found(first[(slot, text)].result, prints.get((slot, text))),
+        lambda asked: pairs.confirm(asked, seeds, decide))
     shown = []
     for (sheet, part), answers in parts.items():
         best: dict[str, float] = {}
         right: set[str] = set()
-        groups: dict[tuple[str, str, str], Counter[str]] = {}
-        words: dict[tuple[str, str, str], str] = {}
         for row in answers:
             best[row.student] = max(best.get(row.student, 0.0), row.points)
             if row.status == "correct":
                 right.add(row.student)
-            elif row.status == "incorrect":
-                key = (row.variant, *_key(row))
-                groups.setdefault(key, Counter())[row.answer.strip()] += 1
-                words.setdefault(key, str(row.result.get("feedback", "")))
-        ranked = sorted(groups.items(), key=lambda kv: (-kv[1].total(), kv[0]))[:TOP]
+        groups = [(slot, texts, sum(wrong[slot][t] for t in texts))
+                  for slot, found in grouped.items() if slot[:2] == (sheet, part) for texts in found]
+        groups.sort(key=lambda g: (-g[2], len(g[1][0]), g[1][0], g[0][2]))
         shown.append({
             "sheet": sheet, "part": part, "attempted": len(best), "correct": len(right),
             "mean": round(sum(best.values()) / len(best), 3),
-            "wrong": [{"count": forms.total(), "variant": key[0], "feedback": words[key],
-                       "forms": [text for text, _ in forms.most_common(3)]} for key, forms in ranked],
+            "wrong": [{"count": count, "variant": slot[2],
+                       "feedback": str(first[(slot, texts[0])].result.get("feedback", "")),
+                       "forms": texts[:FORMS]} for slot, texts, count in groups[:TOP]],
         })
     return shown

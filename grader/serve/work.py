@@ -1,4 +1,5 @@
-"""What a worker process runs: grade one answer, or preview how it reads. Sheets load once per worker."""
+"""What a worker process runs: grade one answer, preview how it reads, or tell whether two wrong
+answers are equal (to group them on the instructor page). Sheets load once per worker."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from grader.core import limits
 from grader.core.errors import BudgetExceeded, ParseError, caret_lines, describe
 from grader.grading.grade import grade
 from grader.grading.labels import strip_label
+from grader.grading.wrong_answers import fingerprint, same
 from grader.parsing import parse
 from grader.sheets import cache, variants
 from grader.sheets.model import Sheet
@@ -26,8 +28,20 @@ def _sheet(path: str, seed: int, address: str) -> Sheet:
 
 
 def grade_answer(path: str, seed: int, address: str, answer: str, seconds: float) -> dict[str, Any]:
-    """The Result of `grader.grading.grade.grade` as JSON data (the form it crosses processes in)."""
-    return grade(_sheet(path, seed, address), address, answer, seconds=seconds).to_json()
+    """The Result of `grader.grading.grade.grade` as JSON data (the form it crosses processes in);
+    a wrong expression or number also gets its `fingerprint`, as batch grading's (it takes at most
+    FINGERPRINT_SECONDS more, well within the server's kill grace)."""
+    sheet = _sheet(path, seed, address)
+    result = grade(sheet, address, answer, seconds=seconds)
+    data = result.to_json()
+    if result.status == "incorrect" and sheet.part(address).kind in ("expression", "number"):
+        data["fingerprint"] = fingerprint(sheet, address, answer)
+    return data
+
+
+def same_answers(path: str, seed: int, address: str, a: str, b: str, seconds: float) -> bool:
+    """Whether two answers to the variant of `address` that `seed` picks are equal (`same`)."""
+    return same(_sheet(path, seed, address), address, a, b, seconds)
 
 
 def preview(path: str, seed: int, address: str, text: str) -> list[dict[str, str]]:

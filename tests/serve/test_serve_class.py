@@ -180,3 +180,12 @@ def test_a_student_cannot_fetch_the_class_figures(klass, loaded, workers) -> Non
     store, tokens, _ = klass
     assert signed_in(store, loaded, workers, tokens["s001"]).get("/instructor/stats.json").status_code == 403
     assert TestClient(app_of(store, loaded, workers)).get("/instructor/stats.json").status_code == 403
+
+
+def test_the_workers_prove_wrong_answers_written_apart_equal_for_the_instructor(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    assert answer(signed_in(store, loaded, workers, tokens["s001"]), "2x") == 200
+    assert answer(signed_in(store, loaded, workers, tokens["s002"]), "x+x") == 200
+    teacher = signed_in(store, loaded, workers, tokens[classroom.INSTRUCTOR])
+    part = next(p for p in teacher.get("/instructor/stats.json").json()["parts"] if p["part"] == "sigmoid.a")
+    assert [(w["count"], w["forms"]) for w in part["wrong"]] == [(2, ["2x", "x+x"])]

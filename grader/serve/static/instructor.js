@@ -20,6 +20,7 @@
       const wrong = cell(tr, "");
       p.wrong.forEach(function (w) {
         const div = document.createElement("div");
+        div.title = w.feedback;
         div.textContent = w.count + " × " + w.forms.join(", ") + (w.variant ? " (" + w.variant + ")" : "");
         wrong.appendChild(div);
       });
@@ -27,11 +28,13 @@
     });
     body.replaceChildren.apply(body, rows);
   }
+  // The next fetch waits for this one: new wrong answers may take the server a while to confirm.
   function refresh() {
     fetch("/instructor/stats.json", {credentials: "same-origin", cache: "no-store"})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data) draw(data.parts); })
-      .catch(function () {});
+      .catch(function () {})
+      .then(function () { setTimeout(refresh, 5000); });
   }
-  setInterval(refresh, 5000);
+  setTimeout(refresh, 5000);
 })();
