@@ -144,8 +144,11 @@ def _fetch_status(driver: Any, path: str) -> int:
 def _class_table(driver: Any) -> dict[str, list[str]]:
     """The instructor's table, read in one script (the page replaces its rows every 5 s): part -> cells."""
     rows = driver.execute_script(
-        "return Array.from(document.querySelectorAll('#class-stats tbody tr'))"
-        ".map(tr => Array.from(tr.cells).map(td => td.innerText.trim()));")
+        "const group = g => Array.from(g.childNodes).filter(n => !(n.classList && n.classList.contains('note')))"
+        "  .map(n => n.textContent).join('').trim();"  # a group's count and forms, without its feedback
+        "return Array.from(document.querySelectorAll('#class-stats tbody tr')).map(tr => Array.from(tr.cells)"
+        "  .map((td, i) => i < 4 ? td.innerText.trim()"
+        "       : Array.from(td.querySelectorAll('.wrong-group')).map(group).join('\\n')));")
     return {row[0]: row[1:] for row in rows}
 
 
@@ -200,6 +203,7 @@ def test_a_visitor_without_a_link_is_refused_and_a_student_signs_in_and_answers(
     _sign_in(browser, links["s001"], base)  # the sign-in page moves on to the list of sheets by itself
     assert _heading(browser) == "Exercise sheets"
     assert [c["name"] for c in browser.get_cookies()] == ["grader_session"]
+    assert browser.find_element(By.TAG_NAME, "header").text == "grader · signed in as s001"
     browser.find_element(By.LINK_TEXT, "Derivatives of Common Activation Functions").click()
     _wait(browser, lambda d: _heading(d) == "Derivatives of Common Activation Functions")
     browser.find_element(By.LINK_TEXT, "Sigmoid Function").click()
@@ -256,8 +260,7 @@ def test_a_student_never_sees_another_students_work_nor_the_instructor_page(
 
 
 def _figures(cells: list[str]) -> tuple[int, int, float, list[str]]:
-    """A table row's figures; the mean as a number, since the first page and the refresh print it
-    differently ("1.0", then "1")."""
+    """A table row's figures, the mean as a number."""
     return int(cells[0]), int(cells[1]), float(cells[2]), cells[3].splitlines()
 
 

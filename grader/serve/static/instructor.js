@@ -16,17 +16,26 @@
       cell(tr, p.sheet + " " + p.part);
       cell(tr, String(p.attempted));
       cell(tr, String(p.correct));
-      cell(tr, String(p.mean));
+      cell(tr, String(Number(p.mean.toPrecision(6))));  // as the first page's `num`: 1, 0.5
       const wrong = cell(tr, "");
       p.wrong.forEach(function (w) {
         const div = document.createElement("div");
-        div.title = w.feedback;
-        div.textContent = w.count + " × " + w.forms.join(", ") + (w.variant ? " (" + w.variant + ")" : "");
+        div.className = "wrong-group";
+        const code = document.createElement("code");
+        code.textContent = w.forms.join(", ");
+        div.append(w.count + " × ", code, w.variant ? " (" + w.variant + ")" : "");
+        if (w.feedback) {
+          const note = document.createElement("div");
+          note.className = "note math-text";
+          note.textContent = w.feedback;
+          div.appendChild(note);
+        }
         wrong.appendChild(div);
       });
       return tr;
     });
     body.replaceChildren.apply(body, rows);
+    typeset(body);  // practice.js: the feedback's maths, as on the first page
   }
   // The next fetch waits for this one: new wrong answers may take the server a while to confirm.
   function refresh() {
