@@ -23,10 +23,11 @@ from grader.batch.pool import Failure, WorkerPool
 from grader.batch.responses import read_responses
 from grader.batch.submissions import Submission, Unreadable, default_student, find, fit, read, shown_path
 from grader.batch.variants import Chooser, Key
-from grader.batch.worker import FINGERPRINT_SECONDS, Graded, GradeTask, Handler, SameTask, Task, handle
+from grader.batch.worker import Graded, GradeTask, Handler, SameTask, Task, handle
 from grader.core.errors import UsageError
 from grader.core.limits import DEFAULT_SECONDS
 from grader.grading.grade import BUDGET, INTERNAL_ERROR, prepare
+from grader.grading.wrong_answers import FINGERPRINT_SECONDS
 from grader.sheets.model import Part, Sheet
 
 DEFAULT_MEMORY_MB = 2048

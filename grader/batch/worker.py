@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from grader.grading.grade import grade
 from grader.grading.results import Result
-from grader.grading.wrong_answers import FINGERPRINT_SECONDS as FINGERPRINT_SECONDS  # grade.py's deadline
 from grader.grading.wrong_answers import fingerprint, same
 from grader.sheets import variants
 from grader.sheets.model import Sheet
