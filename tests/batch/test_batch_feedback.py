@@ -72,3 +72,18 @@ def test_duplicate_ids_write_no_feedback_until_a_policy_is_chosen(tmp_path: Path
 
 def test_names_are_safe_and_distinct_ignoring_case() -> None:
     assert unique_names(["a/b", "a_b", "A_B", "..", "", "é"]) == ["a_b", "a_b-2", "A_B-3", "_", "_-2", "_-3"]
+
+
+def test_a_rerun_with_fewer_students_leaves_no_old_per_student_file(tmp_path: Path) -> None:
+    for student in ("ana", "ben", "cy"):
+        _write(tmp_path / "in", f"{student}.json", {"student": student, "answers": {"relu.a": "Heaviside(x)"}})
+    out = tmp_path / "out"
+    listings = []
+    for _ in range(2):  # the second run has one student fewer
+        result = CliRunner().invoke(app, ["grade", str(tmp_path / "in"), "-o", str(out),
+                                          "--format", "feedback,gradescope", "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+        listings.append({p.relative_to(out).as_posix() for p in out.rglob("*")})
+        (tmp_path / "in" / "cy.json").unlink(missing_ok=True)
+    assert listings[0] - listings[1] == {"feedback/cy.md", "gradescope/cy", "gradescope/cy/results.json"}
+    assert listings[1] - listings[0] == set()

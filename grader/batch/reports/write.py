@@ -44,10 +44,29 @@ def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted:
             stage.write(name, text)
         for name, text in sorted((extra or {}).items()):
             stage.write(name, text)
-        return stage.commit()
+        written = stage.commit()
     except BaseException:
         stage.discard()
         raise
+    _prune(out, written)
+    return written
+
+
+PER_STUDENT = ("feedback", "gradescope")  # folders with a file per student
+
+
+def _prune(out: Path, written: Sequence[Path]) -> None:
+    """Remove what an earlier run wrote in a per-student folder this run rewrote: a student graded
+    before but not now must not keep an old feedback file that could be mailed with the new ones."""
+    keep = set(written)
+    for folder in (out / name for name in PER_STUDENT):
+        if not any(folder in path.parents for path in keep):
+            continue  # not asked for this time: left as it was
+        for old in sorted(folder.rglob("*"), reverse=True):  # files before the folders that hold them
+            if old.is_file() and old not in keep and old.suffix in (".md", ".json"):
+                old.unlink()
+            elif old.is_dir() and not any(old.iterdir()):
+                old.rmdir()
 
 
 # --- atomic writing --------------------------------------------------------------------------------
