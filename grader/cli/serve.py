@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from grader.cli.app import app, fail
+
+if TYPE_CHECKING:
+    from grader.serve.workers import Workers
 
 
 @app.command()
@@ -43,13 +46,27 @@ def serve(
       grader serve --db ~/practice.sqlite
       grader serve --class roster.csv --db class.sqlite   (links in class.links.csv)
     """
+    import sys
+
+    from grader.serve import workers  # lazy: keeps `grader --help` fast (the server and sympy load only here)
+
+    sys.setswitchinterval(0.0005)  # the event loop and the threads waiting on workers share one GIL: hand over sooner
+    pool = workers.Workers(jobs=jobs)  # first: their forkserver starts while the sheets load
+    try:
+        _serve(pool, sheets, host, port, db, roster, links)
+    finally:
+        pool.close()
+
+
+def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Path | None, roster: Path | None,
+           links: Path | None) -> None:
     import socket
 
     import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
 
     from grader.core.errors import GraderError, describe
     from grader.serve import app as web
-    from grader.serve import classroom, pages, store, workers
+    from grader.serve import classroom, pages, store
 
     try:
         loaded = pages.load_sheets(list(sheets or []))
@@ -76,7 +93,6 @@ def serve(
             classroom.enrol(database, members, links, f"http://{shown}:{bound}")
         except OSError as err:
             fail(f"cannot write the links {links}: {err}")
-    pool = workers.Workers(jobs=jobs)
     where = "this computer only" if host in ("127.0.0.1", "localhost", "::1") else "other computers can connect"
     typer.echo(f"grader serve: http://{shown}:{bound}/  (listening on {host}: {where}; Ctrl-C stops)")
     if roster is not None:
@@ -87,5 +103,4 @@ def serve(
         config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
         uvicorn.Server(config).run(sockets=[listener])
     finally:
-        pool.close()
         database.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,9 @@ class _State:
     workers: Workers
     settings: Settings
     pairs: stats.Pairs = field(default_factory=stats.Pairs)  # the instructor page's confirmed pairs
+    class_rows: list[stats.Row] = field(default_factory=list)  # every class attempt read so far, decoded
+    class_seen: int = 0  # the last attempt id in class_rows: a refresh reads only what came after
+    class_lock: threading.Lock = field(default_factory=threading.Lock)
     grade_limit: RateLimit = field(init=False)
     preview_limit: RateLimit = field(init=False)
 
@@ -183,8 +187,11 @@ async def instructor_page(state: _State, request: Request) -> Response:
 
 def _class_summary(state: _State) -> list[dict[str, Any]]:
     """The figures; blocks on worker processes (confirming groups), so never on the event loop."""
-    rows = [stats.Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8])
-            for r in state.store.class_rows()]
+    with state.class_lock:  # attempts are only ever added: decode each once, not at every refresh
+        for r in state.store.class_rows(state.class_seen):
+            state.class_rows.append(stats.Row(r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9]))
+            state.class_seen = r[0]
+        rows = list(state.class_rows)
     return stats.summary(rows, state.pairs, functools.partial(_same, state))
 
 
@@ -196,7 +203,7 @@ def _same(state: _State, slot: stats.Slot, seed: int, a: str, b: str) -> bool | 
         return False
     seconds = state.settings.seconds
     done: Done = state.workers.run(work.same_answers, loaded.path, seed, slot[1], a, b, seconds,
-                                   deadline=seconds + state.settings.kill_grace)
+                                   deadline=seconds + state.settings.kill_grace, urgent=False)
     if done.failure == "busy":
         return None
     return done.failure is None and done.value is True
@@ -373,7 +380,8 @@ async def preview(state: _State, request: Request) -> Response:
         return JSONResponse({"lines": [], "error": "typing faster than the preview: it resumes in a moment"},
                             status_code=429)
     done: Done = await anyio.to_thread.run_sync(functools.partial(
-        state.workers.run, work.preview, loaded.path, student.seed, address, text, deadline=work.PREVIEW_SECONDS + 2))
+        state.workers.run, work.preview, loaded.path, student.seed, address, text, deadline=work.PREVIEW_SECONDS + 2,
+        urgent=False))
     if done.failure is not None:
         return JSONResponse({"lines": [], "error": "could not preview this; Submit grades it"})
     return JSONResponse({"lines": done.value}, headers={"cache-control": "no-store"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.core import caches
 from grader.serve.store import Attempt, Reveal
 from grader.sheets import cache, solutions, variants
 from grader.sheets.bundled import bundled_sheets, resolve
@@ -77,9 +78,25 @@ def variant_of(sheet: Sheet, question: Question, seed: int) -> str:
     return variants.label(question.values) if variants.variant_count(question) > 1 else ""
 
 
+_filled: dict[tuple[str, int], SolutionFile | None] = {}
+caches.register("serve.filled_solutions", _filled)
+MAX_FILLED = 4096  # (sheet, seed) pairs: a class of 1000 on four randomised sheets
+
+
+def filled_solutions(loaded: Loaded, seed: int) -> SolutionFile | None:
+    """The worked solutions with the values of this seed's variants: a third of a question page's
+    time on a randomised sheet, so filled once per (sheet, seed)."""
+    key = (loaded.path, seed)
+    if key not in _filled:
+        if len(_filled) >= MAX_FILLED:
+            _filled.clear()
+        _filled[key] = variants.fill_solutions(loaded.solutions, variants.pick(loaded.sheet, seed))
+    return _filled[key]
+
+
 def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list[Attempt],
                    reveals: dict[str, Reveal]) -> list[PartView]:
-    filled = variants.fill_solutions(loaded.solutions, variants.pick(loaded.sheet, seed))
+    filled = filled_solutions(loaded, seed)
     used = {p.address: sum(a.counted for a in attempts if a.part == p.address) for p in question.parts}
     right = {p.address: any(a.status == "correct" for a in attempts if a.part == p.address) for p in question.parts}
     over = {a: right[a] or used[a] >= ATTEMPTS for a in used}

@@ -220,16 +220,16 @@ class Store:
         return [Attempt(r[0], r[1], r[2], float(r[3]), float(r[4]), bool(r[5]), r[6], json.loads(r[7]), r[8])
                 for r in rows]
 
-    def class_rows(self) -> list[tuple[str, str, str, str, str, str, float, str, int]]:
-        """Every class student's attempt, oldest first: (roster id, sheet, part, variant, answer, status,
-        points, result JSON, seed)."""
+    def class_rows(self, after: int = 0) -> list[tuple[int, str, str, str, str, str, str, float, str, int]]:
+        """The class students' attempts stored after attempt id `after`, oldest first: (attempt id,
+        roster id, sheet, part, variant, answer, status, points, result JSON, seed)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT s.roster_id, a.sheet_id, a.part, a.variant, a.answer, a.status, a.points, a.result_json,"
-                " a.seed FROM attempts a JOIN students s ON s.id = a.student_id WHERE s.role = 'student' ORDER BY a.id"
-            ).fetchall()
-        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), float(r[6]), str(r[7]), int(r[8]))
-                for r in rows]
+                "SELECT a.id, s.roster_id, a.sheet_id, a.part, a.variant, a.answer, a.status, a.points, a.result_json,"
+                " a.seed FROM attempts a JOIN students s ON s.id = a.student_id"
+                " WHERE s.role = 'student' AND a.id > ? ORDER BY a.id", (after,)).fetchall()
+        return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), float(r[7]), str(r[8]),
+                 int(r[9])) for r in rows]
 
     # --- hints and solutions shown ----------------------------------------------------------------
 

@@ -8,10 +8,10 @@ Workers start from a forkserver that has already imported the grader, so a repla
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -64,13 +64,18 @@ class _Worker:
 
 class Workers:
     """`jobs` worker processes; `run(fn, *args, deadline=s)` blocks a thread (never the event loop:
-    call it through anyio.to_thread) until the result, or kills the worker at the deadline."""
+    call it through anyio.to_thread) until the result, or kills the worker at the deadline.
+
+    A job that is not `urgent` (a preview, a check for the instructor's page) waits while an urgent
+    one (a student's graded answer) is waiting for a worker: a class typing must not delay its grades."""
 
     def __init__(self, jobs: int = 2, memory_mb: int = 2048, preload: tuple[str, ...] = ("grader.serve.work",)) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(preload))
         self._memory_mb = memory_mb
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: list[_Worker] = []
+        self._free = threading.Condition()
+        self._urgent_waiting = 0
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -81,7 +86,26 @@ class Workers:
         worker = _Worker(self._ctx, self._memory_mb)
         with self._lock:
             self._all.add(worker)
-        self._idle.put(worker)
+        self._give(worker)
+
+    def _give(self, worker: _Worker) -> None:
+        with self._free:
+            self._idle.append(worker)
+            self._free.notify_all()
+
+    def _take(self, urgent: bool) -> _Worker | None:
+        end = time.monotonic() + _WAIT_FOR_WORKER
+        with self._free:
+            self._urgent_waiting += urgent
+            try:
+                while not self._idle or (not urgent and self._urgent_waiting):
+                    left = end - time.monotonic()
+                    if left <= 0:
+                        return None
+                    self._free.wait(left)
+                return self._idle.pop()
+            finally:
+                self._urgent_waiting -= urgent
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -91,10 +115,9 @@ class Workers:
         if not closed:
             self._add()
 
-    def run(self, fn: Callable[..., Any], *args: Any, deadline: float) -> Done:
-        try:
-            worker = self._idle.get(timeout=_WAIT_FOR_WORKER)
-        except queue.Empty:
+    def run(self, fn: Callable[..., Any], *args: Any, deadline: float, urgent: bool = True) -> Done:
+        worker = self._take(urgent)
+        if worker is None:
             return Done(failure="busy")
         try:
             worker.conn.send((fn, args))
@@ -105,7 +128,7 @@ class Workers:
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             return Done(failure="crash")
-        self._idle.put(worker)
+        self._give(worker)
         return Done(value) if status == "ok" else Done(failure="error", detail=str(value))
 
     def close(self) -> None:

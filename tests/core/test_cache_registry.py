@@ -23,6 +23,7 @@ EXPECTED = [
     "equivalence.variable_facts",
     "parsing.sheet_functions",
     "parsing.symbols",
+    "serve.filled_solutions",
     "sheets.code_fingerprint",
     "sheets.expanded_definitions",
     "sheets.loaded",

@@ -60,3 +60,24 @@ def test_a_stalled_job_does_not_stall_the_other_worker() -> None:
         stalled.join()
     finally:
         workers.close()
+
+
+def test_a_waiting_grade_gets_the_next_free_worker_before_a_waiting_preview(pool: Workers) -> None:
+    import threading
+
+    ran: dict[str, float] = {}
+
+    def job(name: str, urgent: bool) -> None:
+        ran[name] = pool.run(time.monotonic, deadline=5, urgent=urgent).value
+
+    busy = threading.Thread(target=pool.run, args=(time.sleep, 1.5), kwargs={"deadline": 5})
+    busy.start()
+    time.sleep(0.3)  # the only worker is busy
+    waiting = [threading.Thread(target=job, args=(f"preview {n}", False)) for n in range(3)]
+    waiting.append(threading.Thread(target=job, args=("grade", True)))
+    for thread in waiting:  # the previews ask first
+        thread.start()
+        time.sleep(0.2)
+    for thread in [busy, *waiting]:
+        thread.join()
+    assert min(ran, key=ran.__getitem__) == "grade"
