@@ -8,16 +8,15 @@ the text exactly, else quotes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from grader.batch.reports.feedback import unique_names
 from grader.batch.reports.write import Stage
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]+")
 # A tab is whitespace to the grader, but in a file it reads as an eaten `\t` (grader.batch.submissions.eaten);
 # YAML folds Unicode's other line breaks inside quotes. Both are written as the space or newline they mean.
 _SPACES = str.maketrans({"\t": " ", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
@@ -53,28 +52,13 @@ def file_text(sheet_id: str, item: AnswerFile, source: str) -> str:
     return head + yaml.dump(body, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6)
 
 
-def file_names(students: Sequence[str]) -> list[str]:
-    """`<id>.yaml` with characters a file name cannot safely hold replaced; distinct even when two ids
-    differ only by such characters or by case (file systems that ignore case)."""
-    names, taken = [], set()
-    for student in students:
-        stem = _UNSAFE.sub("_", student).strip("._") or "student"
-        name, n = f"{stem[:100]}.yaml", 1
-        while name.lower() in taken:
-            n += 1
-            name = f"{stem[:100]}~{n}.yaml"
-        taken.add(name.lower())
-        names.append(name)
-    return names
-
-
 def write_answer_files(folder: Path, sheet_id: str, items: Sequence[AnswerFile], source: str) -> list[Path]:
     """Write one file per student into `folder` (each atomically), and remove the submission files
     an earlier export left there for students no longer exported. Returns the paths written."""
     stage = Stage(folder)
     try:
-        for name, item in zip(file_names([i.student for i in items]), items, strict=True):
-            stage.write(name, file_text(sheet_id, item, source))
+        for name, item in zip(unique_names([i.student for i in items]), items, strict=True):
+            stage.write(f"{name}.yaml", file_text(sheet_id, item, source))  # named as their feedback/ files
         written = stage.commit()
     except BaseException:
         stage.discard()

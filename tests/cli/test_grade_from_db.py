@@ -45,7 +45,7 @@ COUNTS = {
     "s02": {"leaky_relu.b.left": "0.1", "leaky_relu.a": "x: y"},
     "s05": {"leaky_relu.b.left": "5", "leaky_relu.b.right": "7"},
 }
-FILES = {"S 03/x": "S_03_x.yaml", "s 03/x": "s_03_x~2.yaml", "s01": "s01.yaml", "s02": "s02.yaml", "s05": "s05.yaml"}
+FILES = {"S 03/x": "S_03_x.yaml", "s 03/x": "s_03_x-2.yaml", "s01": "s01.yaml", "s02": "s02.yaml", "s05": "s05.yaml"}
 
 
 def grade(*args: str) -> Result:
