@@ -10,6 +10,9 @@ import typer
 from grader.cli.app import app, fail
 
 if TYPE_CHECKING:
+    import socket
+
+    from grader.serve import classroom, pages, store
     from grader.serve.workers import Workers
 
 
@@ -34,6 +37,11 @@ def serve(
         Path | None,
         typer.Option("--links", metavar="PATH", help="Where class mode writes the links (default: beside --db)."),
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", metavar="BASE", help="The address students open, e.g. http://192.168.1.20:8000; "
+                                                   "the links are built from it. Keep it (and --port) between runs."),
+    ] = None,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
     read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite, so coming back
@@ -45,6 +53,7 @@ def serve(
       grader serve piecewise-activations --port 8080
       grader serve --db ~/practice.sqlite
       grader serve --class roster.csv --db class.sqlite   (links in class.links.csv)
+      grader serve --class roster.csv --db class.sqlite --host 0.0.0.0 --url http://192.168.1.20:8000
     """
     import sys
 
@@ -53,32 +62,102 @@ def serve(
     sys.setswitchinterval(0.0005)  # the event loop and the threads waiting on workers share one GIL: hand over sooner
     pool = workers.Workers(jobs=jobs)  # first: their forkserver starts while the sheets load
     try:
-        _serve(pool, sheets, host, port, db, roster, links)
+        _serve(pool, sheets, host, port, db, roster, links, url)
     finally:
         pool.close()
 
 
 def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Path | None, roster: Path | None,
-           links: Path | None) -> None:
+           links: Path | None, url: str | None) -> None:
     import socket
 
-    import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
-
-    from grader.core.errors import GraderError, describe
-    from grader.serve import app as web
+    from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
     from grader.serve import classroom, pages, store
 
     try:
+        url = classroom.check_url(url) if url is not None else None
         loaded = pages.load_sheets(list(sheets or []))
         members = classroom.read_roster(roster) if roster is not None else []
     except GraderError as err:
         fail(describe(err))
     path = db or store.default_path()
+    if roster is not None:
+        _create_private(path)
     try:
         database = store.Store(path)
     except Exception as err:  # an unwritable folder or a file that is not a database: say so, no traceback
         fail(f"cannot open the database {path}: {err}")
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        if roster is not None:
+            _make_private(path)
+        _run(listener, loaded, database, pool, host, port, path, roster, members, links, url)
+    finally:
+        listener.close()
+        database.close()
+
+
+def _create_private(path: Path) -> None:
+    """A new class database is created readable by its owner only: it holds every student's answers."""
+    import os
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # an empty file is an empty database
+    except OSError:
+        pass  # it exists (made private below), or the Store says what is wrong with the folder
+
+
+def _make_private(path: Path) -> None:
+    """An existing class database (and SQLite's -wal and -shm beside it) becomes owner-only too."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.exists():
+                file.chmod(0o600)
+        except OSError as err:
+            fail(f"cannot make the class database {file} private (chmod 600): {err.strerror}")
+
+
+def _base(host: str, shown: str, bound: int, url: str | None) -> tuple[str, str]:
+    """Where students open the server, and a note when it is a guess."""
+    import socket
+
+    if url is not None:
+        return url, ""
+    if host in ("0.0.0.0", "::", ""):  # a wildcard is no address a browser can open: this machine's name is
+        name = socket.gethostname() or "localhost"
+        return f"http://{name}:{bound}", (f" (built from this machine's name {name}: if students cannot open it, "
+                                          f"restart with --url http://ADDRESS:{bound})")
+    return f"http://{shown}:{bound}", ""
+
+
+def _moved(old: str, new: str, links: Path) -> str:
+    """The warning when the links already sent open another address than this run's."""
+    import urllib.parse
+
+    before, now = urllib.parse.urlsplit(old), urllib.parse.urlsplit(new)
+
+    def port(parts: urllib.parse.SplitResult) -> int:
+        return parts.port or (443 if parts.scheme == "https" else 80)
+
+    keep = [f"`--port {port(before)}`"] if port(before) != port(now) else []
+    if (before.scheme, before.hostname) != (now.scheme, now.hostname):
+        keep.append(f"`--url {old}`")
+    return (f"warning: the links already sent point to {old}, but this run's point to {new} ({links} now holds "
+            f"the new ones): the old links no longer reach this server. To keep them working, stop it and restart "
+            f"with {' and '.join(keep) or '--url ' + old}; otherwise send every student their new link.")
+
+
+def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers, host: str,
+         port: int, path: Path, roster: Path | None, members: list[classroom.Member], links: Path | None,
+         url: str | None) -> None:
+    import socket
+
+    import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
+
+    from grader.serve import app as web
+    from grader.serve import classroom
+
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
@@ -87,20 +166,24 @@ def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Pa
         fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
+    base, note = _base(host, shown, bound, url)
+    moved = ""
     if roster is not None:
         links = links or path.with_suffix(".links.csv")
+        old = classroom.links_base(links)
         try:
-            classroom.enrol(database, members, links, f"http://{shown}:{bound}")
+            classroom.enrol(database, members, links, base)
         except OSError as err:
             fail(f"cannot write the links {links}: {err}")
+        moved = _moved(old, base, links) if old is not None and old != base else ""
     where = "this computer only" if host in ("127.0.0.1", "localhost", "::1") else "other computers can connect"
-    typer.echo(f"grader serve: http://{shown}:{bound}/  (listening on {host}: {where}; Ctrl-C stops)")
+    typer.echo(f"grader serve: {base}/  (listening on {host}: {where}; Ctrl-C stops)")
     if roster is not None:
-        typer.echo(f"class mode: {len(members)} students; sign-in links (and the instructor's) in {links}")
+        count = f"{len(members)} student{'' if len(members) == 1 else 's'}"
+        typer.echo(f"class mode: {count}; sign-in links (and the instructor's) in {links}{note}")
+    if moved:
+        typer.echo(f"grader: {moved}", err=True)
     typer.echo(f"progress: {path}   sheets: {', '.join(loaded)}", err=True)
-    try:
-        settings = web.Settings(class_mode=roster is not None)
-        config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
-        uvicorn.Server(config).run(sockets=[listener])
-    finally:
-        database.close()
+    settings = web.Settings(class_mode=roster is not None)
+    config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
+    uvicorn.Server(config).run(sockets=[listener])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from grader.core.errors import GraderError
+from grader.core.errors import GraderError, UsageError
 from grader.serve import app as web
 from grader.serve import classroom, pages
 from grader.serve.store import Store
@@ -189,3 +189,58 @@ def test_the_workers_prove_wrong_answers_written_apart_equal_for_the_instructor(
     teacher = signed_in(store, loaded, workers, tokens[classroom.INSTRUCTOR])
     part = next(p for p in teacher.get("/instructor/stats.json").json()["parts"] if p["part"] == "sigmoid.a")
     assert [(w["count"], w["forms"]) for w in part["wrong"]] == [(2, ["2x", "x+x"])]
+
+
+def roster_of(tmp_path: Path, data: bytes) -> list[tuple[str, str]]:
+    path = tmp_path / "roster.csv"
+    path.write_bytes(data)
+    return [(m.id, m.name) for m in classroom.read_roster(path)]
+
+
+def test_a_header_is_read_by_its_names_in_any_order(tmp_path: Path) -> None:
+    assert roster_of(tmp_path, b"Name,Student ID\nAda Lovelace,s001\n") == [("s001", "Ada Lovelace")]
+    assert roster_of(tmp_path, b"E-mail,Display Name,Section\nada@x.org,Ada,A\n") == [("ada@x.org", "Ada")]
+    assert roster_of(tmp_path, b"Last Name,First Name,Username\nLovelace,Ada,al1\n") == [("al1", "Ada Lovelace")]
+    assert roster_of(tmp_path, b"student_id,Nom\ns1,Ada\n") == [("s1", "Ada")]  # the one other column
+    assert roster_of(tmp_path, b"s1,Ada\ns2,Carl\n") == [("s1", "Ada"), ("s2", "Carl")]  # no header: id, name
+
+
+def test_a_header_without_an_id_column_names_the_headers_and_the_accepted_names(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as raised:
+        roster_of(tmp_path, b"Full Name,Matricule\nAda,s1\n")
+    said = str(raised.value) + raised.value.fix
+    assert "`Full Name`, `Matricule`" in said and "student id" in said and "email" in said
+
+
+def test_a_semicolon_or_tab_separated_export_is_read(tmp_path: Path) -> None:
+    assert roster_of(tmp_path, b"Student ID;Name\ns001;\"Lovelace, Ada\"\n") == [("s001", "Lovelace, Ada")]
+    assert roster_of(tmp_path, b"s001\tAda\n") == [("s001", "Ada")]
+
+
+def test_a_windows_1252_roster_names_the_byte_the_line_and_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as raised:
+        roster_of(tmp_path, "student id,name\ns001,Ada\ns002,Anaïs Noël\n".encode("cp1252"))
+    said = str(raised.value) + raised.value.fix
+    assert "line 3" in said and "0xef" in said and "Windows-1252" in said and "CSV UTF-8" in said
+
+
+def test_a_utf16_roster_is_said_to_be_utf16(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as raised:
+        roster_of(tmp_path, "student id\tname\ns001\tAda\n".encode("utf-16"))
+    assert "UTF-16" in str(raised.value) and "CSV UTF-8" in raised.value.fix
+
+
+def test_the_links_base_is_read_back_from_the_links_file(klass) -> None:
+    _, _, links = klass
+    assert classroom.links_base(links) == "http://127.0.0.1:8000"
+    assert classroom.links_base(links.with_name("none.csv")) is None
+
+
+@pytest.mark.parametrize("url", ["192.168.1.20:8000", "ftp://h", "http://", "http://h:99999", "http://h/x", "http://h?a"])
+def test_a_url_that_is_no_base_address_is_refused(url: str) -> None:
+    with pytest.raises(GraderError, match="--url"):
+        classroom.check_url(url)
+
+
+def test_a_base_address_loses_its_trailing_slash() -> None:
+    assert classroom.check_url("https://class.example.org/") == "https://class.example.org"

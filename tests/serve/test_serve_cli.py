@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import re
 import socket
+import stat
 from pathlib import Path
 
+import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from grader.cli import app
@@ -33,3 +38,78 @@ def test_the_help_names_the_options_and_an_example() -> None:
     assert result.exit_code == 0
     for word in ("--host", "--port", "--db", "--jobs", "grader serve piecewise-activations"):
         assert word in result.output
+
+
+ROSTER = "student id,name\ns1,Ada\n"
+
+
+def serve_class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *options: str) -> Result:
+    """`grader serve --class` up to the moment it would serve: everything it says and writes, no server."""
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    roster = tmp_path / "roster.csv"
+    if not roster.exists():
+        roster.write_text(ROSTER, encoding="utf-8")
+    return CliRunner().invoke(app, ["serve", "activation-derivatives", "--jobs", "1", "--class", str(roster),
+                                    "--db", str(tmp_path / "class.sqlite"), *options])
+
+
+def links_of(tmp_path: Path) -> list[str]:
+    return [row["link"] for row in csv.DictReader((tmp_path / "class.links.csv").open(encoding="utf-8"))]
+
+
+def test_class_mode_counts_one_student_and_several_students(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = serve_class(tmp_path, monkeypatch, "--port", "0")
+    assert result.exit_code == 0, result.output
+    assert "class mode: 1 student;" in result.stdout
+    (tmp_path / "roster.csv").write_text(ROSTER + "s2,Carl\n", encoding="utf-8")
+    result = serve_class(tmp_path, monkeypatch, "--port", "0")
+    assert "class mode: 2 students;" in result.stdout
+
+
+def test_the_links_are_built_from_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = serve_class(tmp_path, monkeypatch, "--port", "0", "--url", "http://192.168.1.20:8000/")
+    assert result.exit_code == 0, result.output
+    assert all(link.startswith("http://192.168.1.20:8000/signin/") for link in links_of(tmp_path))
+    assert "grader serve: http://192.168.1.20:8000/" in result.stdout
+
+
+def test_a_wildcard_host_builds_the_links_from_this_machines_name(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "gethostname", lambda: "lab-pc")
+    result = serve_class(tmp_path, monkeypatch, "--port", "0", "--host", "0.0.0.0")
+    assert result.exit_code == 0, result.output
+    links = links_of(tmp_path)
+    assert all(re.match(r"http://lab-pc:\d+/signin/", link) for link in links) and "0.0.0.0" not in "".join(links)
+    assert "this machine's name lab-pc" in result.stdout and "--url" in result.stdout
+
+
+def test_a_bad_url_is_refused_before_anything_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = serve_class(tmp_path, monkeypatch, "--url", "192.168.1.20:8000")
+    assert result.exit_code == 2 and "--url 192.168.1.20:8000" in result.output and "http://" in result.output
+    assert not (tmp_path / "class.sqlite").exists()
+
+
+def test_links_sent_for_another_port_are_warned_about(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert serve_class(tmp_path, monkeypatch, "--port", "0").exit_code == 0
+    old = links_of(tmp_path)[0].split("/signin/")[0]
+    old_port = int(old.rsplit(":", 1)[1])
+    with socket.socket() as taken:  # the next free port is surely another one
+        taken.bind(("127.0.0.1", old_port))
+        result = serve_class(tmp_path, monkeypatch, "--port", "0")
+    assert result.exit_code == 0, result.output
+    new = links_of(tmp_path)[0].split("/signin/")[0]
+    assert new != old  # the file holds the new links, as warned
+    assert f"the links already sent point to {old}" in result.stderr and f"--port {old_port}" in result.stderr
+    same = serve_class(tmp_path, monkeypatch, "--port", "0", "--url", new)
+    assert "already sent" not in same.stderr
+
+
+def test_the_class_database_is_readable_by_its_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert serve_class(tmp_path, monkeypatch, "--port", "0").exit_code == 0
+    files = [tmp_path / name for name in ("class.sqlite", "class.sqlite-wal", "class.sqlite-shm", "class.links.csv")]
+    assert files[0].exists() and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files if f.exists())
+    (tmp_path / "class.sqlite").chmod(0o644)  # made by an older version: made private on the next run
+    assert serve_class(tmp_path, monkeypatch, "--port", "0").exit_code == 0
+    assert stat.S_IMODE((tmp_path / "class.sqlite").stat().st_mode) == 0o600
