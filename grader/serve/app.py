@@ -192,7 +192,14 @@ def _class_summary(state: _State) -> list[dict[str, Any]]:
             state.class_rows.append(stats.Row(r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9]))
             state.class_seen = r[0]
         rows = list(state.class_rows)
-    return stats.summary(rows, state.pairs, functools.partial(_same, state))
+    found = {(p["sheet"], p["part"]): p for p in stats.summary(rows, state.pairs, functools.partial(_same, state))}
+    shown = []  # every part of each sheet the class has answered, in sheet order; a part nobody tried shows 0
+    for sheet_id, loaded in state.sheets.items():
+        if any(sheet == sheet_id for sheet, _ in found):
+            for address, part in loaded.sheet.parts.items():
+                empty = {"sheet": sheet_id, "part": address, "attempted": 0, "correct": 0, "mean": 0.0, "wrong": []}
+                shown.append(found.get((sheet_id, address), empty) | {"max": part.points})
+    return shown
 
 
 def _same(state: _State, slot: stats.Slot, seed: int, a: str, b: str) -> bool | None:
@@ -225,7 +232,8 @@ async def index(state: _State, request: Request) -> Response:
     def build(student: Student) -> dict[str, Any]:
         listed = []
         for sheet_id, loaded in state.sheets.items():
-            rows = pages.score_rows(loaded.sheet, state.store.attempts(student, sheet_id))
+            ended = pages.ended_by_solution(loaded, student.seed, state.store.reveals(student, sheet_id))
+            rows = pages.score_rows(loaded.sheet, state.store.attempts(student, sheet_id), ended)
             listed.append((sheet_id, loaded.sheet.title, len(rows), sum(r.best for r in rows),
                            sum(r.points for r in rows)))
         return {"sheets": listed}
@@ -245,7 +253,8 @@ async def sheet_page(state: _State, request: Request) -> Response:
         from grader.sheets import variants  # the student's variant of each randomised question
 
         sheet = variants.pick(loaded.sheet, student.seed)
-        rows = pages.score_rows(sheet, state.store.attempts(student, sheet.id))
+        ended = pages.ended_by_solution(loaded, student.seed, state.store.reveals(student, sheet.id))
+        rows = pages.score_rows(sheet, state.store.attempts(student, sheet.id), ended)
         questions = [(q.id, q.title, pages.variant_of(sheet, q, student.seed)) for q in sheet.questions]
         return {"sheet": sheet, "questions": questions, "rows": rows, "randomised": sheet.randomised,
                 "total": sum(r.best for r in rows), "max": sum(r.points for r in rows)}
@@ -320,8 +329,9 @@ async def answer(state: _State, request: Request) -> Response:
     if not state.grade_limit.allow(student.id):
         return _message(429, "Slow down", "Too many answers in a minute: wait a little, then send it again.")
     used = sum(a.counted for a in state.store.attempts(student, loaded.sheet.id) if a.part == address)
-    if used >= state.settings.attempts:
-        return _back(loaded, address)  # the part is over: its solution is on the page
+    ended = pages.ended_by_solution(loaded, student.seed, state.store.reveals(student, loaded.sheet.id))
+    if used >= state.settings.attempts or address in ended:
+        return _back(loaded, address)  # the part is over (no attempts left, or its solution was shown)
     seconds = state.settings.seconds
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.grade_answer, loaded.path, student.seed, address, text, seconds,

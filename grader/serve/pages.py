@@ -6,6 +6,7 @@ maths is formatted: the templates escape every piece of text and KaTeX typesets 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class PartView:
     more_hints: bool
     solution: SolutionView | None  # shown: on request, or when the part is over
     expected: str  # an expression part's reference, in the sheet's notation, once the part is over
+    ended: bool = False  # over because its worked solution was shown
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,26 @@ def filled_solutions(loaded: Loaded, seed: int) -> SolutionFile | None:
     return _filled[key]
 
 
+def ended_by_solution(loaded: Loaded, seed: int, reveals: dict[str, Reveal]) -> set[str]:
+    """The parts whose worked solution the student asked to see: no answer is graded after that. A
+    group's solution (relu.b) shown under one sub-part ends every sub-part it answers."""
+    filled = filled_solutions(loaded, seed)
+
+    def solution_of(address: str) -> str:
+        worked = filled.for_part(address) if filled is not None else None
+        return worked.address if worked is not None else address
+
+    shown = {solution_of(address) for address, r in reveals.items() if r.solution}
+    return {address for address in loaded.sheet.parts if solution_of(address) in shown}
+
+
 def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list[Attempt],
                    reveals: dict[str, Reveal]) -> list[PartView]:
     filled = filled_solutions(loaded, seed)
     used = {p.address: sum(a.counted for a in attempts if a.part == p.address) for p in question.parts}
     right = {p.address: any(a.status == "correct" for a in attempts if a.part == p.address) for p in question.parts}
-    over = {a: right[a] or used[a] >= ATTEMPTS for a in used}
+    ended = ended_by_solution(loaded, seed, reveals)
+    over = {a: right[a] or used[a] >= ATTEMPTS or a in ended for a in used}
     shown_groups: set[str] = set()
     views = []
     for part in question.parts:
@@ -120,7 +136,8 @@ def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list
             left=max(0, ATTEMPTS - used[address]), done=over[address], correct=right[address],
             last=mine[-1] if mine else None, hints=part.hints[:reveal.hints],
             more_hints=reveal.hints < len(part.hints), solution=_solution(worked) if worked else None,
-            expected=_expected(part) if over[address] and not right[address] else ""))
+            expected=_expected(part) if over[address] and not right[address] else "",
+            ended=address in ended and not right[address] and used[address] < ATTEMPTS))
     return views
 
 
@@ -131,7 +148,7 @@ def _solution_due(solution: str, address: str, over: dict[str, bool]) -> bool:
     return address == covered[-1] and all(over[a] for a in covered)
 
 
-def score_rows(sheet: Sheet, attempts: list[Attempt]) -> list[Row]:
+def score_rows(sheet: Sheet, attempts: list[Attempt], ended: Collection[str] = ()) -> list[Row]:
     rows = []
     for question in sheet.questions:
         for part in question.parts:
@@ -141,6 +158,8 @@ def score_rows(sheet: Sheet, attempts: list[Attempt]) -> list[Row]:
                 status = "correct"
             elif used >= ATTEMPTS:
                 status = "incorrect"
+            elif part.address in ended:
+                status = "solution shown"
             else:
                 status = "started" if mine else "not started"
             rows.append(Row(part.address, question.title, max((a.points for a in mine), default=0.0),

@@ -82,7 +82,10 @@ def test_a_student_types_sees_the_preview_submits_and_sees_the_verdict(
     assert verdict.find_elements(By.CSS_SELECTOR, ".katex")  # the feedback's maths is typeset too
 
     part = browser.find_element(By.ID, "sigmoid.a")
-    part.find_element(By.NAME, "answer").send_keys("σ(x)(1-σ(x))")
+    field = part.find_element(By.NAME, "answer")
+    assert field.get_attribute("value") == "-e^(-x)/(1+e^(-x))^2"  # the last answer, to correct
+    field.clear()
+    field.send_keys("σ(x)(1-σ(x))")
     part.find_element(By.CSS_SELECTOR, "form.answer button").click()
     _wait(browser, lambda d: "correct" in d.find_element(By.CSS_SELECTOR, "#sigmoid\\.a .status").text.lower()
           and "incorrect" not in d.find_element(By.CSS_SELECTOR, "#sigmoid\\.a .status").text.lower())

@@ -336,3 +336,37 @@ def test_a_form_with_too_many_fields_is_refused_not_a_server_error(client: TestC
     reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", content=f"csrf={token}&answer=x&{junk}",
                         headers={"content-type": "application/x-www-form-urlencoded"})
     assert reply.status_code == 403
+
+
+def count_attempts_in(db: Path) -> int:
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
+
+
+def test_once_the_solution_is_shown_no_answer_to_the_part_is_graded(client: TestClient, tmp_path: Path) -> None:
+    submit(client, "sigmoid.a", WRONG)
+    part = section(question(client), "sigmoid.a")
+    assert "Show the solution (no more answers to this part after)" in part
+    client.post(f"/sheets/{SHEET}/parts/sigmoid.a/solution", data={"csrf": csrf_of(question(client))})
+    part = section(submit(client, "sigmoid.a", RIGHT), "sigmoid.a")  # the right answer, copied from the solution
+    assert "Ended: the worked solution was shown." in part and '<form class="answer"' not in part
+    assert "correct</strong>" not in part.replace("incorrect</strong>", "") and "0 / 2 points" in part
+    assert count_attempts_in(tmp_path / "progress.sqlite") == 1
+    table = client.get(f"/sheets/{SHEET}").text
+    assert re.search(r"<td>sigmoid\.a</td><td>Sigmoid Function</td><td>1</td><td>solution shown</td><td>0 / 2</td>",
+                     table)
+    assert '<strong class="status">' in section(submit(client, "sigmoid.b", "x"), "sigmoid.b")  # others still open
+
+
+def test_a_groups_solution_shown_under_one_sub_part_ends_its_siblings(client: TestClient) -> None:
+    token = csrf_of(question(client, "relu"))
+    client.post(f"/sheets/{SHEET}/parts/relu.b.left/solution", data={"csrf": token})
+    html = question(client, "relu")
+    for address in ("relu.b.left", "relu.b.right", "relu.b.differentiable", "relu.b.at_zero"):
+        assert '<form class="answer"' not in section(html, address), address
+    assert '<form class="answer"' in section(html, "relu.a")
+
+
+def test_the_answer_box_keeps_the_last_answer_to_correct_it(client: TestClient) -> None:
+    part = section(submit(client, "sigmoid.a", 'e^-x/(1+e^-x "<b>'), "sigmoid.a")
+    assert 'value="e^-x/(1+e^-x &#34;&lt;b&gt;"' in part

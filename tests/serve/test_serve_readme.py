@@ -87,7 +87,7 @@ def _check_class(server: subprocess.Popen[str], url: str, folder: Path) -> None:
     """Class mode: no page without a link; the instructor's link (from the printed file) signs in."""
     assert server.stdout is not None
     said = server.stdout.readline()
-    assert "class mode: 1 students" in said and "class.links.csv" in said, said
+    assert "class mode: 1 student;" in said and "class.links.csv" in said, said
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url, timeout=30)
     assert refused.value.code == 403

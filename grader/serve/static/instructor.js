@@ -16,7 +16,7 @@
       cell(tr, p.sheet + " " + p.part);
       cell(tr, String(p.attempted));
       cell(tr, String(p.correct));
-      cell(tr, String(Number(p.mean.toPrecision(6))));  // as the first page's `num`: 1, 0.5
+      cell(tr, String(Number(p.mean.toPrecision(6))) + " / " + String(p.max));  // as the first page's `num`: 1, 0.5
       const wrong = cell(tr, "");
       p.wrong.forEach(function (w) {
         const div = document.createElement("div");
