@@ -63,6 +63,7 @@ class PartView:
     solution: SolutionView | None  # shown: on request, or when the part is over
     expected: str  # an expression part's reference, in the sheet's notation, once the part is over
     ended: bool = False  # over because its worked solution was shown
+    expected_latex: str = ""  # `expected`, typeset
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list
             last=mine[-1] if mine else None, hints=part.hints[:reveal.hints],
             more_hints=reveal.hints < len(part.hints), solution=_solution(worked) if worked else None,
             expected=_expected(part) if over[address] and not right[address] else "",
+            expected_latex=_expected_latex(part) if over[address] and not right[address] else "",
             ended=address in ended and not right[address] and used[address] < ATTEMPTS))
     return views
 
@@ -165,6 +167,15 @@ def score_rows(sheet: Sheet, attempts: list[Attempt], ended: Collection[str] = (
             rows.append(Row(part.address, question.title, max((a.points for a in mine), default=0.0),
                             part.points, used, status))
     return rows
+
+
+def _expected_latex(part: Part) -> str:
+    """The reference as LaTeX (the sheet's own expression: author text, already parsed)."""
+    import sympy  # the sheets are loaded, so sympy is too: this only names it
+
+    answer = getattr(part.expects, "answer", None)
+    expr = getattr(answer, "expr", None)
+    return sympy.latex(expr) if isinstance(expr, sympy.Basic) else ""
 
 
 def _expected(part: Part) -> str:

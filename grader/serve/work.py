@@ -30,12 +30,15 @@ def _sheet(path: str, seed: int, address: str) -> Sheet:
 def grade_answer(path: str, seed: int, address: str, answer: str, seconds: float) -> dict[str, Any]:
     """The Result of `grader.grading.grade.grade` as JSON data (the form it crosses processes in);
     a wrong expression or number also gets its `fingerprint`, as batch grading's (it takes at most
-    FINGERPRINT_SECONDS more, well within the server's kill grace)."""
+    FINGERPRINT_SECONDS more, well within the server's kill grace), and a readable answer the LaTeX
+    of each of its lines (`read_latex`, as the preview shows it)."""
     sheet = _sheet(path, seed, address)
     result = grade(sheet, address, answer, seconds=seconds)
     data = result.to_json()
     if result.status == "incorrect" and sheet.part(address).kind in ("expression", "number"):
         data["fingerprint"] = fingerprint(sheet, address, answer)
+    if result.status != "invalid":  # how it was read, typeset on the page as the live preview is
+        data["read_latex"] = [line.get("latex", "") for line in preview(path, seed, address, answer)]
     return data
 
 
@@ -63,7 +66,7 @@ def _one(sheet: Sheet, address: str, line: str, *, derivation: bool) -> dict[str
     prefix = ""
     if derivation and body.startswith("="):
         body, prefix = body[1:], "= "  # a derivation's next line; `=` joins it to the one before
-    elif not derivation:
+    else:  # a first line may name what it is (`σ'(x) =`, `d/dx σ(x) =`), as graded
         body, wrong = strip_label(sheet, sheet.part(address), body)
         if wrong is not None:
             return {"text": line, "error": wrong.feedback, "caret": "", "hint": ""}

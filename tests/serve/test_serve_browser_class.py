@@ -198,7 +198,8 @@ def test_a_student_never_sees_another_students_work_nor_the_instructor_page(
     _sign_in(carl, links["s003"], base)
     distinctive = "e^(-x)/(1+e^(-x))^3"  # a slip no one else makes here
     assert "INCORRECT" in _answer(emile, base, "sigmoid.a", distinctive).upper()
-    read_as = emile.find_element(By.CSS_SELECTOR, "[id='sigmoid.a'] .read-as code").text
+    read_as = emile.find_element(By.CSS_SELECTOR, "[id='sigmoid.a'] .read-as .tex").get_attribute("data-tex")
+    assert read_as and emile.find_elements(By.CSS_SELECTOR, "[id='sigmoid.a'] .read-as .katex")  # typeset
     emiles_csrf = emile.find_element(By.NAME, "csrf").get_attribute("value")
 
     def unseen(page: str) -> bool:

@@ -304,13 +304,15 @@ def test_a_derivation_shows_which_step_does_not_follow(client: TestClient) -> No
     part = section(submit(client, "sigmoid.b", chain), "sigmoid.b")
     assert '<strong class="status">incorrect</strong>' in part
     assert "Line 3 does not follow from line 2" in part
-    steps = re.findall(r'<li class="(ok|bad)"><code>([^<]*)</code>', part)
+    steps = re.findall(r'<li class="(ok|bad)"><span class="tex" data-tex="[^"]*"><code>([^<]*)</code>', part)
     assert steps == [("ok", "e^-x/(1+e^-x)^2"), ("ok", "1/(1+e^-x) * e^-x/(1+e^-x)"), ("bad", "σ(x)(1+σ(x))")]
 
 
 def test_the_verdict_says_how_the_answer_was_read(client: TestClient) -> None:
     part = section(submit(client, "sigmoid.a", WRONG), "sigmoid.a")
-    assert '<p class="read-as">Read as: <code>-exp(-x)/(1 + exp(-x))**2</code></p>' in part
+    # typeset in the browser; the text form stays inside for a page read without scripts
+    assert ('<p class="read-as">Read as: <span class="tex" data-tex="- \\frac{e^{- x}}'
+            '{\\left(1 + e^{- x}\\right)^{2}}"><code>-exp(-x)/(1 + exp(-x))**2</code></span></p>') in part
 
 
 def test_an_answer_whose_worker_is_killed_at_the_deadline_is_invalid_and_costs_no_attempt(
@@ -370,3 +372,15 @@ def test_a_groups_solution_shown_under_one_sub_part_ends_its_siblings(client: Te
 def test_the_answer_box_keeps_the_last_answer_to_correct_it(client: TestClient) -> None:
     part = section(submit(client, "sigmoid.a", 'e^-x/(1+e^-x "<b>'), "sigmoid.a")
     assert 'value="e^-x/(1+e^-x &#34;&lt;b&gt;"' in part
+
+
+def test_what_was_read_and_what_was_expected_are_typeset_after_a_submit(client: TestClient) -> None:
+    part = section(submit(client, "sigmoid.a", WRONG), "sigmoid.a")
+    read_as = part[part.index('<p class="read-as">'):]
+    assert read_as.startswith('<p class="read-as">Read as: <span class="tex" data-tex="- \\frac{e^{- x}}')
+    for _ in range(pages.ATTEMPTS - 1):
+        html = submit(client, "sigmoid.a", WRONG)
+    expected = section(html, "sigmoid.a").split('<p class="expected">', 1)[1]
+    assert expected.startswith('Expected: <span class="tex" data-tex="')
+    steps = section(submit(client, "sigmoid.b", "d/dx σ(x) = e^(-x)/(1+e^(-x))^2\n= σ(x)(1-σ(x))"), "sigmoid.b")
+    assert steps.count('<span class="tex" data-tex=') == 2, steps
