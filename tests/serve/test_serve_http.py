@@ -384,3 +384,8 @@ def test_what_was_read_and_what_was_expected_are_typeset_after_a_submit(client: 
     assert expected.startswith('Expected: <span class="tex" data-tex="')
     steps = section(submit(client, "sigmoid.b", "d/dx σ(x) = e^(-x)/(1+e^(-x))^2\n= σ(x)(1-σ(x))"), "sigmoid.b")
     assert steps.count('<span class="tex" data-tex=') == 2, steps
+
+
+def test_a_preview_says_the_problem_and_its_hint_once_each(client: TestClient) -> None:
+    line = preview(client, "sigmoid.a", "tanhx")["lines"][0]
+    assert (line["error"], line["hint"]) == ("unknown name `tanhx` at column 1", "did you mean `tanh(x)`?")

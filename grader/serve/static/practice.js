@@ -18,12 +18,25 @@ function typeset(root) {
   });
 }
 
+// `code` in a message becomes a code element; the text still goes in as text, never as HTML.
+function setMessage(el, text) {
+  text.split("`").forEach((piece, i) => {
+    if (i % 2) {
+      const code = document.createElement("code");
+      code.textContent = piece;
+      el.append(code);
+    } else if (piece) {
+      el.append(piece);
+    }
+  });
+}
+
 function showPreview(box, data) {
   box.replaceChildren();
   if (data.error) {
     const p = document.createElement("p");
     p.className = "preview-error";
-    p.textContent = data.error;
+    setMessage(p, data.error);
     box.append(p);
   }
   for (const line of data.lines || []) {
@@ -37,7 +50,7 @@ function showPreview(box, data) {
     } else {
       row.classList.add("bad");
       const what = document.createElement("p");
-      what.textContent = line.error;
+      setMessage(what, line.error);
       row.append(what);
       if (line.caret) {
         const caret = document.createElement("pre");
@@ -48,7 +61,7 @@ function showPreview(box, data) {
       if (line.hint) {
         const hint = document.createElement("p");
         hint.className = "hint-line";
-        hint.textContent = line.hint;
+        setMessage(hint, line.hint);
         row.append(hint);
       }
     }
