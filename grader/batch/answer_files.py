@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from grader.batch.reports.feedback import unique_names
-from grader.batch.reports.write import Stage
+from grader.batch.reports.write import Stage, remove_others
 
 # A tab is whitespace to the grader, but in a file it reads as an eaten `\t` (grader.batch.submissions.eaten);
 # YAML folds Unicode's other line breaks inside quotes. Both are written as the space or newline they mean.
@@ -63,8 +63,5 @@ def write_answer_files(folder: Path, sheet_id: str, items: Sequence[AnswerFile],
     except BaseException:
         stage.discard()
         raise
-    keep = {p.name for p in written}
-    for old in folder.glob("*.yaml"):
-        if old.name not in keep:
-            old.unlink(missing_ok=True)
+    remove_others(folder, written, (".yaml",))
     return written

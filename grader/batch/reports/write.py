@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -58,15 +58,20 @@ PER_STUDENT = ("feedback", "gradescope")  # folders with a file per student
 def _prune(out: Path, written: Sequence[Path]) -> None:
     """Remove what an earlier run wrote in a per-student folder this run rewrote: a student graded
     before but not now must not keep an old feedback file that could be mailed with the new ones."""
-    keep = set(written)
     for folder in (out / name for name in PER_STUDENT):
-        if not any(folder in path.parents for path in keep):
-            continue  # not asked for this time: left as it was
-        for old in sorted(folder.rglob("*"), reverse=True):  # files before the folders that hold them
-            if old.is_file() and old not in keep and old.suffix in (".md", ".json"):
-                old.unlink()
-            elif old.is_dir() and not any(old.iterdir()):
-                old.rmdir()
+        if any(folder in path.parents for path in written):  # not asked for this time: left as it was
+            remove_others(folder, written, (".md", ".json"))
+
+
+def remove_others(folder: Path, keep: Collection[Path], suffixes: tuple[str, ...]) -> None:
+    """Delete the files under `folder` with these suffixes that are not in `keep` (an earlier run's,
+    for students no longer there), and the folders that leaves empty."""
+    kept = set(keep)
+    for old in sorted(folder.rglob("*"), reverse=True):  # files before the folders that hold them
+        if old.is_file() and old not in kept and old.suffix in suffixes:
+            old.unlink()
+        elif old.is_dir() and not any(old.iterdir()):
+            old.rmdir()
 
 
 # --- atomic writing --------------------------------------------------------------------------------
