@@ -69,12 +69,10 @@ def class_answers(path: Path, sheet_id: str) -> list[StudentAnswers]:
     if not students:
         raise UsageError(f"`{path}` has no class students", "class mode is `grader serve --class ROSTER.csv --db "
                          f"{path}`; a practice database has no roster to grade")
-    best: dict[int, dict[str, tuple[float, int, int, str]]] = {}
+    best: dict[int, dict[str, tuple[float, int, int, str]]] = {}  # part -> (points, counted, order, text)
     for order, (student_id, part, text, points, counted) in enumerate(attempts):
         mine = best.setdefault(int(student_id), {})
-        rank = (float(points), int(counted), order, str(text))
-        if part not in mine or rank[:3] > mine[part][:3]:
-            mine[part] = rank
+        mine[part] = max(mine.get(part, (-1.0, 0, -1, "")), (float(points), int(counted), order, str(text)))
     return [StudentAnswers(str(roster_id), int(seed),
                            {part: rank[3] for part, rank in best.get(int(student_id), {}).items()})
             for student_id, roster_id, seed in students]
