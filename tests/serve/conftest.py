@@ -1,5 +1,6 @@
-"""For the browser tests: headless Chromium from Debian's packages (chromium, chromium-driver),
-driven by selenium; nothing is downloaded."""
+"""Shared by the serve tests: one grading worker per test module, and, for the browser tests,
+headless Chromium from Debian's packages (chromium, chromium-driver), driven by selenium; nothing is
+downloaded."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ from typing import Any
 
 import pytest
 
+from grader.serve.workers import Workers
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="module")
+def workers() -> Iterator[Workers]:
+    pool = Workers(jobs=1)
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(scope="session")

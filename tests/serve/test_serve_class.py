@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,6 @@ from grader.sheets.variants import seed_for_student
 SHEET = "activation-derivatives"
 ROSTER = "\ufeffstudent id,name\ns001,Ada Lovelace\ns002,Émile Borel\n"
 WRONG_B = "-e^(-x)/(1+e^(-x))^2"
-
-
-@pytest.fixture(scope="module")
-def workers() -> Iterator[Workers]:
-    pool = Workers(jobs=1)
-    yield pool
-    pool.close()
 
 
 @pytest.fixture(scope="module")

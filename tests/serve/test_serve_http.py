@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,13 +37,6 @@ questions:
         answer: 2*x
         points: 1
 """
-
-
-@pytest.fixture(scope="module")
-def workers() -> Iterator[Workers]:
-    pool = Workers(jobs=1)
-    yield pool
-    pool.close()
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +78,11 @@ def submit(client: TestClient, address: str, answer: str, sheet: str = SHEET) ->
 def section(html: str, address: str) -> str:
     start = html.index(f'<section class="part" id="{address}"')
     return html[start:html.index("</section>", start)]
+
+
+def count_attempts_in(db: Path) -> int:
+    with sqlite3.connect(db) as connection:
+        return int(connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
 
 
 def test_the_sheet_list_links_every_sheet_served(client: TestClient) -> None:
@@ -219,8 +216,8 @@ def test_a_post_without_the_page_token_is_refused_and_not_recorded(client: TestC
         reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data=data)
         assert reply.status_code == 403 and "CSRF" in reply.text
     assert client.post(f"/sheets/{SHEET}/parts/sigmoid.a/hint", data={"csrf": "x"}).status_code == 403
+    assert count_attempts_in(tmp_path / "progress.sqlite") == 0
     with sqlite3.connect(tmp_path / "progress.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM reveals").fetchone()[0] == 0
 
 
@@ -236,8 +233,7 @@ def test_an_answer_over_the_size_cap_is_refused_and_not_recorded(client: TestCli
     assert reply.status_code == 413 and str(limits.MAX_ANSWER_CHARS) in reply.text
     huge = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": "x" * 10**6})
     assert huge.status_code == 413
-    with sqlite3.connect(tmp_path / "progress.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+    assert count_attempts_in(tmp_path / "progress.sqlite") == 0
 
 
 def test_attempts_are_kept_in_sqlite_and_resume_in_a_new_server(
@@ -338,11 +334,6 @@ def test_a_form_with_too_many_fields_is_refused_not_a_server_error(client: TestC
     reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", content=f"csrf={token}&answer=x&{junk}",
                         headers={"content-type": "application/x-www-form-urlencoded"})
     assert reply.status_code == 403
-
-
-def count_attempts_in(db: Path) -> int:
-    with sqlite3.connect(db) as connection:
-        return int(connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
 
 
 def test_once_the_solution_is_shown_no_answer_to_the_part_is_graded(client: TestClient, tmp_path: Path) -> None:
