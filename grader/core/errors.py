@@ -175,13 +175,17 @@ _PARSE_SENTENCES: dict[ParseErrorKind, Callable[[ParseError, str], str]] = {
 
 def describe_parse_error(err: ParseError) -> str:
     """One sentence from the error's data: what is wrong, where (1-based column), then the hint."""
+    problem, hint = parse_error_parts(err)
+    return f"{problem}; {hint}" if hint and err.kind != "missing_close" else problem
+
+
+def parse_error_parts(err: ParseError) -> tuple[str, str]:
+    """What is wrong and the hint, for a page that shows the hint on a line of its own: each says
+    something the other does not ("" for no hint)."""
     found = shown(err.found)
-    sentence = _PARSE_SENTENCES[err.kind](err, found)
-    if err.hint and err.kind != "missing_close":
-        if found and err.hint.startswith(f"`{err.found}`"):
-            return f"{err.hint} (column {err.column})"  # the hint already names the culprit
-        return f"{sentence}; {err.hint}"
-    return sentence
+    if err.hint and err.kind != "missing_close" and found and err.hint.startswith(f"`{err.found}`"):
+        return f"{err.hint} (column {err.column})", ""  # the hint already names the culprit
+    return _PARSE_SENTENCES[err.kind](err, found), err.hint
 
 
 def caret_lines(err: ParseError, width: int = 100) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import sympy
 
 from grader.core import limits
-from grader.core.errors import BudgetExceeded, ParseError, caret_lines, describe
+from grader.core.errors import BudgetExceeded, ParseError, caret_lines, parse_error_parts
 from grader.grading.grade import grade
 from grader.grading.labels import strip_label
 from grader.grading.wrong_answers import fingerprint, same
@@ -75,17 +75,9 @@ def _one(sheet: Sheet, address: str, line: str, *, derivation: bool) -> dict[str
             parsed = parse(body, sheet.parse_context())
             latex = sympy.latex(parsed.expr)
     except ParseError as err:
-        return {"text": line, "caret": caret_lines(err), **_said_once(describe(err), err.hint)}
+        problem, hint = parse_error_parts(err)
+        return {"text": line, "error": problem, "caret": caret_lines(err), "hint": hint}
     except BudgetExceeded:
         return {"text": line, "error": "too costly to preview; Submit grades it", "caret": "", "hint": ""}
     return {"text": line, "latex": prefix + latex}
 
-
-def _said_once(error: str, hint: str) -> dict[str, str]:
-    """The error and its hint as two lines that do not repeat each other: the sentence often ends
-    with the hint, or says what the hint says (`missing )` twice)."""
-    if hint and error.endswith(hint):
-        return {"error": error[:-len(hint)].rstrip(" ;:,") or error, "hint": hint}
-    if hint and error.split(" ", 2)[:2] == hint.split(" ", 2)[:2]:
-        return {"error": error, "hint": ""}
-    return {"error": error, "hint": hint}
