@@ -131,14 +131,14 @@ def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list
         worked = filled.for_part(address) if filled is not None else None
         if worked is not None and not reveal.solution and not _solution_due(worked.address, address, over):
             worked = None
+        expected, expected_latex = _expected(part) if over[address] and not right[address] else ("", "")
         views.append(PartView(
             address=address, ask=part.ask, group_ask=group_ask, kind=part.kind, points=part.points,
             best=max((a.points for a in mine), default=0.0), used=used[address],
             left=max(0, ATTEMPTS - used[address]), done=over[address], correct=right[address],
             last=mine[-1] if mine else None, hints=part.hints[:reveal.hints],
             more_hints=reveal.hints < len(part.hints), solution=_solution(worked) if worked else None,
-            expected=_expected(part) if over[address] and not right[address] else "",
-            expected_latex=_expected_latex(part) if over[address] and not right[address] else "",
+            expected=expected, expected_latex=expected_latex,
             ended=address in ended and not right[address] and used[address] < ATTEMPTS))
     return views
 
@@ -169,18 +169,15 @@ def score_rows(sheet: Sheet, attempts: list[Attempt], ended: Collection[str] = (
     return rows
 
 
-def _expected_latex(part: Part) -> str:
-    """The reference as LaTeX (the sheet's own expression: author text, already parsed)."""
+def _expected(part: Part) -> tuple[str, str]:
+    """The part's reference in the sheet's notation and as LaTeX (the sheet's own expression: author
+    text, already parsed); ("", "") for a part without one."""
     import sympy  # the sheets are loaded, so sympy is too: this only names it
 
     answer = getattr(part.expects, "answer", None)
+    text = answer.text if answer is not None and hasattr(answer, "text") else ""
     expr = getattr(answer, "expr", None)
-    return sympy.latex(expr) if isinstance(expr, sympy.Basic) else ""
-
-
-def _expected(part: Part) -> str:
-    answer = getattr(part.expects, "answer", None)
-    return answer.text if answer is not None and hasattr(answer, "text") else ""
+    return text, sympy.latex(expr) if isinstance(expr, sympy.Basic) else ""
 
 
 def _solution(s: Solution) -> SolutionView:
