@@ -70,7 +70,7 @@ def test_a_waiting_grade_gets_the_next_free_worker_before_a_waiting_preview(pool
     def job(name: str, urgent: bool) -> None:
         ran[name] = pool.run(time.monotonic, deadline=5, urgent=urgent).value
 
-    busy = threading.Thread(target=pool.run, args=(time.sleep, 1.5), kwargs={"deadline": 5})
+    busy = threading.Thread(target=pool.run, args=(time.sleep, 3), kwargs={"deadline": 10})  # outlasts the waits below
     busy.start()
     time.sleep(0.3)  # the only worker is busy
     waiting = [threading.Thread(target=job, args=(f"preview {n}", False)) for n in range(3)]
