@@ -322,11 +322,19 @@ class Run:
         return None
 
     def _policy_cex(self, sample: Sample, a: Outcome, allowed: str) -> Counterexample:
-        point = tuple((v.name, str(val)) for v, val in zip(self.variables, sample.values, strict=True))
+        point = self._named(sample)
         note = f"at a jump of the reference (kink policy: {self.policy.kind})"
         return Counterexample(point, allowed, format_value(a, 12), note)
 
     # ---- counterexamples and summaries ------------------------------------------------------
+
+    def _named(self, sample: Sample) -> tuple[tuple[str, str], ...]:
+        """The point's coordinates in the variables either side uses: the others change neither value,
+        so naming them (`at x = 2, w = 3, b = 5` for a function of x) would only mislead."""
+        used = self.ref.free_symbols | self.ans.free_symbols
+        pairs = list(zip(self.variables, sample.values, strict=True))
+        shown = [(v, val) for v, val in pairs if v in used] or pairs
+        return tuple((v.name, str(val)) for v, val in shown)
 
     def _cex(self, sample: Sample, pt: Point, r: Outcome, a: Outcome) -> Counterexample:
         """Values shown with enough digits to tell them apart (12 to 60), else a note on the gap."""
@@ -346,7 +354,7 @@ class Run:
             note = f"{note}; " if note else ""
             note += f"they differ only by a relative {gap}" if gap else "they differ only far beyond 60 digits"
         expected, got = format_value(r, digits), format_value(a, digits)
-        point = tuple((v.name, str(val)) for v, val in zip(self.variables, sample.values, strict=True))
+        point = self._named(sample)
         return Counterexample(point, expected, got, note)
 
     def point_certified(self, k: sympy.Expr) -> bool:

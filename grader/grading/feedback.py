@@ -46,6 +46,17 @@ def incorrect_with_point(point: Point) -> str:
     return "Not correct. " + counterexample_words(point)
 
 
+def unused_variables(unused: list[str], uses: tuple[str, ...]) -> str:
+    """An answer in a variable the part is not about: most often a slip of the keyboard."""
+    them = _names(unused)
+    verb = "does" if len(unused) == 1 else "do"
+    return f"Your answer uses {them}, which this part {verb} not: it is about {_names(list(uses))}."
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def undecided() -> str:
     return (
         "Could not decide whether this answer is right within the time allowed. "

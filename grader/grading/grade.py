@@ -21,6 +21,7 @@ from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.labels import question_of, strip_label
 from grader.grading.results import ParseProblem, Result
 from grader.parsing import Parsed, parse, symbol
+from grader.sheets import variants
 from grader.sheets.forms import violations
 from grader.sheets.model import (
     ChoiceAnswer,
@@ -42,6 +43,7 @@ INTERNAL_ERROR = "internal-error"
 def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DEFAULT_SECONDS) -> Result:
     """Grade `answer` for the part at `address`. Raises UsageError only for an unknown part."""
     part = sheet.part(address)
+    sheet = variants.narrowed(sheet, address)  # a question's own `variables:` are what its answers use
     began = time.perf_counter()
     try:
         with limits.time_limit(seconds):
@@ -61,6 +63,7 @@ def prepare(sheet: Sheet, address: str) -> None:
     part's reference and known mistakes at the first sample points, and grade the part's own answer
     (which prints it). Everything is cached, exactly: results are the same, only sooner."""
     part = sheet.part(address)
+    sheet = variants.narrowed(sheet, address)
     variables = [] if part.kind == "number" else [symbol(v) for v in sheet.variables]
     e = part.expects
     own: list[Expression | str] = [m.answer for m in part.mistakes]
@@ -143,6 +146,9 @@ def grade_expression(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer
     if outcome.status == "incorrect" and outcome.mistake is None and _is_the_function(sheet, part, given, variables):
         outcome = replace(outcome, feedback="Not correct: this is the function itself, not its derivative. "
                           "Differentiate it, e.g. with the chain rule.")
+    unused = [v for v in sheet.variables if v not in part.uses and symbol(v) in parsed.expr.free_symbols]
+    if outcome.status == "incorrect" and part.uses and unused:
+        outcome = replace(outcome, feedback=f"{outcome.feedback} {feedback.unused_variables(unused, part.uses)}")
     return _apply_forms(part, parsed, outcome, sheet.variables)
 
 

@@ -119,6 +119,9 @@ class Part:
     hints: tuple[str, ...] = ()
     mistakes: tuple[Mistake, ...] = ()
     correct_feedback: str = ""
+    # The variables the part is about: those its question's function, its reference and `derivative:` name.
+    # An answer in another one is told so (grader.grading.feedback.unused_variables).
+    uses: tuple[str, ...] = ()
 
     @property
     def kind(self) -> PartKind:
@@ -150,6 +153,7 @@ class Question:
     parameters: tuple[Parameter, ...] = ()  # randomised: the values each parameter may take
     values: tuple[tuple[str, Expression], ...] = ()  # this variant's value of each parameter
     template: Question | None = None  # a variant: the question as written ({alpha}, `alpha`); see sheets.variants
+    variables: tuple[str, ...] = ()  # its own `variables:`, in place of the sheet's; empty: the sheet's
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from grader.sheets.model import (
     ChoiceAnswer,
     Definition,
     DerivationAnswer,
+    Expects,
     Expression,
     ExpressionAnswer,
     IntervalAnswer,
@@ -36,7 +37,7 @@ from grader.sheets.yaml_nodes import Reader
 # The keys each YAML mapping may have (grader.sheets.schema documents them).
 SHEET_KEYS = ("id", "title", "variables", "letter_products", "definitions", "questions")
 DEF_KEYS = ("name", "aliases", "params", "body", "about")
-QUESTION_KEYS = ("id", "title", "statement", "function", "parts", "parameters")
+QUESTION_KEYS = ("id", "title", "statement", "function", "parts", "parameters", "variables")
 PART_KEYS = (
     "id", "ask", "kind", "answer", "points", "hints", "mistakes", "at_kinks", "interval", "choices",
     "correct_feedback", "start", "target", "final_form", "min_lines", "parts", "forms", "derivative",
@@ -52,7 +53,8 @@ class Builder:
         self.definitions: list[Definition] = []
         self.addresses: set[str] = set()
         self.params: tuple[str, ...] = ()  # the parameters of the question being read
-        self.variables: tuple[str, ...] = ("x",)  # the sheet's variables
+        self.variables: tuple[str, ...] = ("x",)  # the sheet's variables, or the question's being read
+        self.function: Expression | None = None  # the function of the question being read
         self.names = Names(reader)
 
     def expression(self, node: yaml.Node, what: str, ctx: ParseContext | None = None) -> Expression | None:
@@ -132,6 +134,21 @@ class Builder:
         self.names.give(name, "a variable", node)
         return name
 
+    def question_variables(self, node: yaml.Node) -> tuple[str, ...]:
+        """A question's own `variables:`, in place of the sheet's: the sheet's variables or new names."""
+        errors = len(self.r.errors)
+        names = tuple(self.r.each(node, "`variables`", self.question_variable))
+        if not names and len(self.r.errors) == errors:
+            self.r.error(node, "the question lists no variables",
+                         "list at least one, e.g. `variables: [x]`, or leave `variables:` out to use the sheet's")
+        return names if len(self.r.errors) == errors else ()  # a clash was reported: read on with the sheet's
+
+    def question_variable(self, node: yaml.Node) -> str | None:
+        name = self.r.text(node, "a variable")
+        if name and name not in self.variables and not self.names.given.get(name, "").startswith("a variable"):
+            self.names.give(name, "a variable", node)  # a new name: it may clash with a function's
+        return name
+
     def alias(self, node: yaml.Node, function: str | None) -> str | None:
         name = self.r.text(node, "an alias")
         self.names.give(name, f"another name of `{function}`", node)
@@ -148,20 +165,24 @@ class Builder:
         title = (r.text(m["title"], "`title`") if "title" in m else None) or qid
         statement = (r.text(m["statement"], "`statement`") if "statement" in m else None) or ""
 
+        own = self.question_variables(m["variables"]) if "variables" in m else ()
         params = read_parameters(r, m["parameters"], self.ctx) if "parameters" in m else ()
-        outer = self.ctx
+        outer, sheet_variables = self.ctx, self.variables
+        self.variables = own or sheet_variables
         self.params = tuple(p.name for p in params)  # usable as names in this question's expressions
-        self.ctx = ParseContext(variables=(*(outer.variables or ()), *self.params), functions=outer.functions,
+        self.ctx = ParseContext(variables=(*self.variables, *self.params), functions=outer.functions,
                                 author=True, letter_products=outer.letter_products)
         try:
             function = self.expression(m["function"], "`function`") if "function" in m else None
+            self.function = function
             parts: list[Part] = []
             groups: dict[str, str] = {}
             for child in r.sequence(m["parts"], "`parts`") if "parts" in m else []:
                 self.part(child, qid, parts, groups)
         finally:
-            self.ctx, self.params = outer, ()
-        question = Question(qid, title, statement, function, tuple(parts), groups, r.where(node), params)
+            self.ctx, self.params, self.variables, self.function = outer, (), sheet_variables, None
+        question = Question(qid, title, statement, function, tuple(parts), groups, r.where(node), params,
+                            variables=own)
         if params:
             check_shown(r, question, m["parameters"])
         return question
@@ -226,7 +247,14 @@ class Builder:
         mistakes = self.choice_mistakes(m, expects) if isinstance(expects, ChoiceAnswer) \
             else self.mistakes(m, const if kind == "number" else None)
         return Part(address, ask, points if points is not None else 1.0, r.where(node), expects, forms=forms,
-                    derivative=derivative, wrt=wrt, hints=hints, mistakes=mistakes, correct_feedback=feedback)
+                    derivative=derivative, wrt=wrt, hints=hints, mistakes=mistakes, correct_feedback=feedback,
+                    uses=self.uses(expects, wrt))
+
+    def uses(self, expects: Expects, wrt: str) -> tuple[str, ...]:
+        """The variables, in the order listed, that the part's function, reference and `derivative:` name."""
+        exprs = [e.expr for e in (self.function, *references(expects)) if e is not None]
+        named = {wrt} | {str(s) for e in exprs for s in e.free_symbols}
+        return tuple(v for v in self.variables if v in named)
 
     def mistakes(self, m: dict[str, yaml.Node], ctx: ParseContext | None = None) -> tuple[Mistake, ...]:
         r = self.r
@@ -390,3 +418,11 @@ class Builder:
         score = r.number(fm["score"], "`score`") if "score" in fm else 0.0
         return FormRule(only, forbid, decimals, message, score or 0.0, r.where(node))
 
+
+def references(expects: Expects) -> tuple[Expression, ...]:
+    """The expressions an answer of this kind is compared with."""
+    if isinstance(expects, ExpressionAnswer | NumberAnswer):
+        return (expects.answer,)
+    if isinstance(expects, DerivationAnswer):
+        return (expects.start, expects.target)
+    return ()

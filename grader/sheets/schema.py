@@ -132,6 +132,8 @@ _QUESTION = {
                          "derivative.", "sigma(x)"),
         "parts": _key({"type": "array", "items": {"$ref": "#/$defs/part"}}, "The parts students answer.",
                       [{"id": "a", "kind": "expression", "answer": "sigma(x)*(1 - sigma(x))", "derivative": True}]),
+        "variables": _key(_NAMES, "The question's own variables, in place of the sheet's (a question about t "
+                          "alone on a sheet in x, w, b).", ["t"]),
         "parameters": _key({
             "type": "object",
             "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_]*$"},

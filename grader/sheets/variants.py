@@ -197,9 +197,18 @@ def at_index(sheet: Sheet, question_id: str, index: int) -> Sheet:
 def scoped(sheet: Sheet, address: str) -> Sheet:
     """The sheet to grade an answer to `address` with: that question's parameters are names the answer
     may use (`α` for its value). Without this, naming a parameter is an unknown name (invalid), never wrong."""
+    sheet = narrowed(sheet, address)
     question = question_of(sheet, address)
     scope = tuple((name, value.expr) for name, value in question.values) if question is not None else ()
     return replace(sheet, scope=scope) if scope != sheet.scope else sheet
+
+
+def narrowed(sheet: Sheet, address: str) -> Sheet:
+    """The sheet with the variables of the question of `address` (its own `variables:`), if it has some."""
+    question = question_of(sheet, address)
+    if question is None or not question.variables or question.variables == sheet.variables:
+        return sheet
+    return replace(sheet, variables=question.variables)
 
 
 def for_task(sheet: Sheet, address: str, index: int) -> Sheet:

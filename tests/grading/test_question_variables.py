@@ -1,0 +1,106 @@
+"""Variables per question: a counterexample names only the variables either side uses, an answer in a
+variable the part is not about says so, and a question may list its own `variables:`."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.core.errors import SheetErrors
+from grader.grading.grade import grade
+from grader.sheets.files import load_text
+
+SHEET = r"""
+id: own-variables
+title: Own variables
+variables: [x, w, b, y]
+definitions:
+  - name: softplus
+    params: [t]
+    body: log(1 + e^t)
+  - name: sigma
+    aliases: [σ]
+    params: [t]
+    body: 1/(1 + e^(-t))
+questions:
+  - id: sp
+    statement: 'Let $f(x) = \log(1 + e^x)$.'
+    function: softplus(x)
+    parts:
+      - {id: a, kind: expression, answer: sigma(x), derivative: x}
+  - id: st
+    statement: 'Let $g(t) = \log(1 + e^t)$.'
+    variables: [t]
+    function: softplus(t)
+    parts:
+      - {id: a, kind: expression, answer: sigma(t), derivative: true}
+  - id: loss
+    statement: 'Let $L = (w x + b - y)^2$.'
+    function: (w*x + b - y)^2
+    parts:
+      - {id: a, kind: expression, answer: 2*x*(w*x + b - y), derivative: w}
+      - {id: b, kind: expression, answer: 2*(w*x + b - y), derivative: b}
+"""
+
+
+@pytest.fixture(scope="module")
+def own():  # type: ignore[no-untyped-def]
+    return load_text(SHEET)
+
+
+def test_a_counterexample_names_only_the_variables_either_side_uses(own) -> None:  # type: ignore[no-untyped-def]
+    result = grade(own, "sp.a", "e^x")
+    assert result.status == "incorrect"
+    assert result.counterexample is not None
+    assert [name for name, _ in result.counterexample.at] == ["x"]
+    assert "w =" not in result.feedback and "w =" not in result.detail
+    assert result.feedback.startswith("Not correct. At x = ")
+
+
+def test_a_counterexample_in_several_variables_names_them_all(own) -> None:  # type: ignore[no-untyped-def]
+    result = grade(own, "loss.a", "2*(w*x + b - y)")
+    assert result.counterexample is not None
+    assert [name for name, _ in result.counterexample.at] == ["x", "w", "b", "y"]
+
+
+def test_an_answer_in_a_variable_the_part_is_not_about_is_told_so(own) -> None:  # type: ignore[no-untyped-def]
+    result = grade(own, "sp.a", "σ(w)")
+    assert result.status == "incorrect"
+    assert "Your answer uses w, which this part does not: it is about x." in result.feedback
+    assert [name for name, _ in result.counterexample.at] == ["x", "w"]  # type: ignore[union-attr]
+    # a right answer that happens to name another variable is still right, with no such sentence
+    right = grade(own, "sp.a", "σ(x) + w - w")
+    assert right.status == "correct"
+    assert "which this part" not in right.feedback
+
+
+def test_a_part_uses_what_its_function_reference_and_derivative_name(own) -> None:  # type: ignore[no-untyped-def]
+    assert own.parts["sp.a"].uses == ("x",)
+    assert own.parts["st.a"].uses == ("t",)
+    assert own.parts["loss.b"].uses == ("x", "w", "b", "y")
+
+
+def test_a_question_with_its_own_variables(own) -> None:  # type: ignore[no-untyped-def]
+    assert grade(own, "st.a", "σ(t)").status == "correct"
+    assert grade(own, "st.a", "e^t/(1+e^t)").status == "correct"
+    wrong = grade(own, "st.a", "e^t")
+    assert wrong.status == "incorrect" and wrong.feedback.startswith("Not correct. At t = ")
+    other = grade(own, "st.a", "σ(x)")  # x is the sheet's, not this question's: unreadable, no attempt used
+    assert other.status == "invalid"
+    assert "unknown name `x`" in other.feedback and "this part uses `t`" in other.feedback
+    # the sheet's other questions keep the sheet's variables
+    assert grade(own, "loss.b", "2(wx+b-y)").status == "correct"
+
+
+def test_an_empty_question_variables_list_is_an_error_at_its_line() -> None:
+    text = SHEET.replace("variables: [t]", "variables: []")
+    with pytest.raises(SheetErrors) as err:
+        load_text(text)
+    assert err.value.errors[0].problem == "the question lists no variables"
+    assert err.value.errors[0].line == 21
+
+
+def test_a_question_variable_may_not_clash_with_a_function() -> None:
+    text = SHEET.replace("variables: [t]", "variables: [sigma]")
+    with pytest.raises(SheetErrors) as err:
+        load_text(text)
+    assert err.value.errors[0].problem == "`sigma` cannot be a variable: it is already the name of a function (line 9)"
