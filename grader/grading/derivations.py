@@ -17,7 +17,7 @@ from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.labels import wrong_function
 from grader.grading.results import Point, Step
 from grader.parsing import Parsed, parse_chain, symbol
-from grader.parsing.labels import Label, split_label
+from grader.parsing.labels import Label, split_label, trailing_label
 from grader.sheets.forms import violations
 from grader.sheets.model import DerivationAnswer, Part, Sheet
 from grader.text import pretty as prettyprint
@@ -56,15 +56,25 @@ def split_lines(answer: str, variable: str = "x") -> list[tuple[int, str]]:
         label = split_label(first, variable)
         if label is not None:
             lines[0] = (number, " " * label.end + first[label.end:])
+        number, last = lines[-1]
+        trailing = trailing_label(last, variable)
+        if trailing is not None:  # `… = σ'(x)` ends a backward derivation: it names, it is not a step
+            lines[-1] = (number, last[:trailing[0]].rstrip())
+            if not lines[-1][1].strip():
+                lines.pop()
     return lines
 
 
-def first_label(answer: str, variable: str = "x") -> Label | None:
+def end_labels(answer: str, variable: str = "x") -> list[Label]:
+    """The labels a derivation names its derivative with: before its first `=`, after its last."""
     lines = [row for text in answer.splitlines() for row in _rows(text)]
-    return split_label(lines[0], variable) if lines else None
+    if not lines:
+        return []
+    first, last = split_label(lines[0], variable), trailing_label(lines[-1], variable)
+    return [label for label in (first, last[1] if last else None) if label is not None]
 
 
-def read_chain(sheet: Sheet, answer: str) -> list[tuple[int, Parsed]]:
+def read_chain(sheet: Sheet, answer: str, variable: str) -> list[tuple[int, Parsed]]:
     """Every line parsed; one unreadable line raises its ParseError with the line number and a preview
     of the lines that were read (`data["line"]`, `data["preview"]`)."""
     if len(answer) > limits.MAX_DERIVATION_CHARS:
@@ -74,7 +84,7 @@ def read_chain(sheet: Sheet, answer: str) -> list[tuple[int, Parsed]]:
     pieces: list[tuple[int, Parsed]] = []
     failed: ParseError | None = None
     preview: list[str] = []
-    for number, text in split_lines(answer, sheet.variables[0] if sheet.variables else "x"):
+    for number, text in split_lines(answer, variable):
         try:
             read = parse_chain(text, ctx)
         except ParseError as err:
@@ -92,11 +102,12 @@ def read_chain(sheet: Sheet, answer: str) -> list[tuple[int, Parsed]]:
 
 
 def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer: str) -> Outcome:
-    label = first_label(answer, sheet.variables[0] if sheet.variables else "x")
-    problem = wrong_function(sheet, part, label) if label is not None and part.derivative else None
-    if problem is not None:
-        return Outcome("invalid", 0.0, problem, "label")
-    pieces = read_chain(sheet, answer)
+    variable = part.wrt or (sheet.variables[0] if sheet.variables else "x")  # what a label's d/dx names
+    for label in end_labels(answer, variable) if part.derivative else []:
+        problem = wrong_function(sheet, part, label)
+        if problem is not None:
+            return Outcome("invalid", 0.0, problem, "label")
+    pieces = read_chain(sheet, answer, variable)
     variables = [symbol(v) for v in sheet.variables]
     lines = tuple(f"line {n}: {prettyprint.text(p.expr)}" for n, p in pieces)
     if len(pieces) < expects.min_lines:

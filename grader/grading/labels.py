@@ -46,7 +46,7 @@ def wrong_function(sheet: Sheet, part: Part, label: Label) -> str | None:
     if key is None:
         if len(label.name.lstrip("\\")) == 1:
             return None  # f'(x), y', dy/dx: a generic name
-        return _words(label, label.name, question.function.text)
+        return _words(label, label.name, question.function.text, sheet, part)
     function = question.function.expr
     if isinstance(function, AppliedUndef):
         same = function.func.__name__ == key
@@ -57,13 +57,15 @@ def wrong_function(sheet: Sheet, part: Part, label: Label) -> str | None:
             return None  # cannot tell what the name means here: no reason to refuse
         variables = [symbol(v) for v in sheet.variables]
         same = compare(sheet.expand(function), sheet.expand(named), variables).verdict == "equivalent"
-    return None if same else _words(label, label.name.lstrip("\\"), question.function.text)
+    return None if same else _words(label, label.name.lstrip("\\"), question.function.text, sheet, part)
 
 
-def _words(label: Label, name: str, function: str) -> str:
+def _words(label: Label, name: str, function: str, sheet: Sheet, part: Part) -> str:
     head = function.split("(")[0] if "(" in function and function.endswith(")") else "f"
-    return (f"The left side `{label.text}` is the derivative of {name}, but this part asks for the derivative "
-            f"of `{function}`: write `{head}'(x) = …` followed by your answer, or the expression alone.")
+    var = part.wrt or sheet.variables[0]
+    named = f"{head}'({var})" if len(sheet.variables) == 1 else f"∂{head}/∂{var}"
+    return (f"`{label.text}` names the derivative of {name}, but this part asks for the derivative "
+            f"of `{function}`: write `{named}` there, or leave the name out.")
 
 
 __all__ = ["question_of", "strip_label", "wrong_function"]

@@ -39,12 +39,37 @@ class Label:
     end: int  # offset just after its `=`
 
 
+def _equals(text: str) -> list[int]:
+    """Offsets of the `=` signs that are not part of `==`, `<=`, `>=`, `!=`."""
+    return [i for i, c in enumerate(text)
+            if c == "=" and text[i - 1:i] not in ("<", ">", "!", "=") and text[i + 1:i + 2] != "="]
+
+
 def _first_equals(text: str) -> int:
     """Offset of the first `=` that is not part of `==`, `<=`, `>=`, `!=` (-1 if none)."""
-    for i, c in enumerate(text):
-        if c == "=" and text[i - 1:i] not in ("<", ">", "!", "=") and text[i + 1:i + 2] != "=":
-            return i
-    return -1
+    found = _equals(text)
+    return found[0] if found else -1
+
+
+def _label_of(left: str, variable: str, end: int) -> Label | None:
+    left = left[:-1] if left.endswith("&") else left  # LaTeX align: `\sigma'(x) &= ...`
+    for pattern in _patterns(re.escape(variable)):
+        m = pattern.fullmatch(left)
+        if m:
+            groups = m.groupdict()
+            name = groups.get("name") or groups.get("name2")
+            return Label(text=left.strip(), name=name, end=end)
+    return None
+
+
+def trailing_label(text: str, variable: str = "x") -> tuple[int, Label] | None:
+    """A label after the last `=` of `text` (a backward derivation's `… = σ'(x)`): the offset of that `=`
+    and the label, or None. What follows the `=` is a name of the derivative, never an expression."""
+    found = _equals(text)
+    if not found:
+        return None
+    label = _label_of(text[found[-1] + 1:].rstrip(), variable, len(text))
+    return None if label is None else (found[-1], label)
 
 
 def split_label(text: str, variable: str = "x") -> Label | None:
@@ -52,15 +77,7 @@ def split_label(text: str, variable: str = "x") -> Label | None:
     at = _first_equals(text)
     if at <= 0 or at > 80:
         return None
-    left = text[:at].rstrip()
-    left = left[:-1] if left.endswith("&") else left  # LaTeX align: `\sigma'(x) &= ...`
-    for pattern in _patterns(re.escape(variable)):
-        m = pattern.fullmatch(left)
-        if m:
-            groups = m.groupdict()
-            name = groups.get("name") or groups.get("name2")
-            return Label(text=left.strip(), name=name, end=at + 1)
-    return None
+    return _label_of(text[:at].rstrip(), variable, at + 1)
 
 
 def function_key(name: str, ctx: ParseContext) -> str | None:

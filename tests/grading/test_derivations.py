@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.grading.grade import grade
+from grader.sheets.files import load_text
 from grader.sheets.model import Sheet
 
 SEED_SIGMOID = """\
@@ -126,3 +127,49 @@ DERIVATIONS: list[tuple[str, str, str]] = [
 @pytest.mark.parametrize(("part", "answer", "status"), DERIVATIONS)
 def test_derivation(sheet: Sheet, part: str, answer: str, status: str) -> None:
     assert grade(sheet, part, answer).status == status
+
+
+# --- what students write at the ends of a chain (issue 21) -----------------------------------------
+
+BACKWARD = "σ(x)(1-σ(x))\n= 1/(1+e^-x) · e^-x/(1+e^-x)\n= e^-x/(1+e^-x)^2\n"
+
+
+@pytest.mark.parametrize("end", ["= σ'(x)", "= dσ/dx", r"= \frac{d\sigma}{dx}", "= d/dx σ(x)"])
+def test_a_backward_derivation_may_end_by_naming_the_derivative(sheet: Sheet, end: str) -> None:
+    result = grade(sheet, "sigmoid.b", BACKWARD + end)
+    assert result.status == "correct", result.feedback
+    one_line = grade(sheet, "sigmoid.b", BACKWARD.replace("\n", " ").strip() + " " + end)
+    assert one_line.status == "correct", one_line.feedback
+
+
+def test_a_derivation_ending_in_another_functions_derivative_is_refused(sheet: Sheet) -> None:
+    result = grade(sheet, "sigmoid.b", BACKWARD + "= tanh'(x)")
+    assert result.status == "invalid"
+    assert "`tanh'(x)` names the derivative of tanh" in result.feedback
+
+
+PARTIAL = r"""
+id: partial-chain
+title: A partial derivative shown
+variables: [x, w, y]
+definitions:
+  - {name: sigma, aliases: [σ], params: [t], body: 1/(1 + e^(-t))}
+questions:
+  - id: n
+    statement: 'Let $y = \sigma(w x)$.'
+    function: sigma(w*x)
+    parts:
+      - id: a
+        ask: Show that $\frac{\partial y}{\partial w} = x\,y(1-y)$.
+        kind: derivation
+        start: x*e^(-w*x)/(1+e^(-w*x))^2
+        target: x*sigma(w*x)*(1-sigma(w*x))
+        derivative: w
+"""
+
+
+@pytest.mark.parametrize("label", ["∂y/∂w", r"\frac{\partial y}{\partial w}", "∂σ/∂w", "dy/dw"])
+def test_a_derivation_in_several_variables_may_start_with_its_partial(label: str) -> None:
+    partial = load_text(PARTIAL)
+    result = grade(partial, "n.a", f"{label} = x e^(-wx)/(1+e^(-wx))^2\n= xσ(wx)(1-σ(wx))")
+    assert result.status == "correct", result.feedback
