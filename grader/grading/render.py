@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.grading.feedback import method_words
 from grader.grading.results import Result
-from grader.text.numbers import num
+from grader.text.numbers import score
 from grader.text.terminal import markdown_text
 
 if TYPE_CHECKING:  # rich and solutions only when used: `grader check --json` starts ~40 ms sooner
@@ -25,8 +25,7 @@ def result_text(result: Result) -> Text:
 
     out = Text()
     out.append(f"{_MARK[result.status]} {result.status}", style=_STYLE[result.status])
-    unit = "point" if result.max_points == 1 else "points"
-    out.append(f"  {result.part}  {num(result.points)}/{num(result.max_points)} {unit}\n")
+    out.append(f"  {result.part}  {score(result.points, result.max_points)}\n")
     if result.parse_error is not None:
         out.append("\n" + _indent(result.parse_error.caret) + "\n\n")
         if result.pretty is not None:  # a derivation: the lines that were read

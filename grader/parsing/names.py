@@ -135,10 +135,14 @@ def closest(word: str, candidates: list[str]) -> str | None:
     """The known name a typo most likely meant, or None (same letters and length win ties)."""
     if len(word) < 2 or len(word) > 30:
         return None
-    limit = 1 if len(word) <= 4 else 2
+    # Two edits make `three` look like `where`; in a short word, one dropped letter makes `one` look like `Ne`.
+    limit = 1 if len(word) <= 5 else 2
     scored = []
     for cand in candidates:
         if abs(len(cand) - len(word)) > limit:
+            continue
+        if len(word) <= 3 and not cand.lower().startswith(word.lower()) and \
+                (len(cand) != len(word) or cand[0].lower() != word[0].lower()):
             continue
         dist = _distance(word.lower(), cand.lower())
         if dist <= limit:

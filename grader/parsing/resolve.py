@@ -27,6 +27,10 @@ _DERIVATIVE = r"d[A-Za-z]?"
 _STEP_NAMES = frozenset({"H", "step", "Step", "u", "unitstep", "Theta", "theta"})
 
 
+# sympy's relations (`Eq`, `Ne`) are read in Piecewise conditions, but nobody means them by a typo.
+_RELATIONS = frozenset(k for k, b in BUILTINS.items() if b.canonical.startswith("rel_"))
+
+
 @dataclass(frozen=True)
 class Resolved:
     kind: Literal["keyword", "var", "const", "builtin", "sheet"]
@@ -95,7 +99,7 @@ class Names:
         return sorted({*BUILTINS, *(k for k in self.sheet if k.isascii())})
 
     def known_words(self) -> set[str]:
-        known = {*CONSTANTS, *BUILTINS, *self.sheet}
+        known = {*CONSTANTS, *(set(BUILTINS) - _RELATIONS), *self.sheet}
         if self.variables is None:
             known |= set("abcdfghijklmnopqrstuvwxyzABCDFGHIJKLMNOPQRSTUVWXYZ")
         else:
@@ -103,7 +107,7 @@ class Names:
         return known
 
     def _typo(self, key: str, candidates: list[str], arg_text: str | None) -> str:
-        close = closest(key, candidates)
+        close = closest(key, [c for c in candidates if c not in _RELATIONS])
         if close is None:
             return ""
         call = f"{close}({arg_text})" if arg_text is not None else close

@@ -30,7 +30,7 @@ from grader.sheets.model import (
     Sheet,
 )
 from grader.sheets.solutions import Solution, SolutionStep
-from grader.text.numbers import num
+from grader.text.numbers import num, points, score
 from grader.text.terminal import expression_text, markdown_text, math_text
 
 _STATUS = {"correct": ("✓ correct", "bold green"), "incorrect": ("✗ incorrect", "bold red"),
@@ -47,10 +47,10 @@ def note(words: str, style: str = "dim") -> Text:
 
 
 def header(sheet: Sheet, records: Sequence[Record], attempts: int, seed: int) -> Text:
-    points = sum(r.max_points for r in records)
+    total = sum(r.max_points for r in records)
     out = Text(sheet.title + "\n", style="bold")
     plural = "s" if attempts != 1 else ""
-    out.append(f"{len(records)} parts · {num(points)} points · {attempts} attempt{plural} per part"
+    out.append(f"{len(records)} parts · {points(total)} · {attempts} attempt{plural} per part"
                f" · seed {seed}\n", style="dim")
     out.append("Type :help at any prompt for the commands (:hint, :solution, :skip, :quit).", style="dim")
     return out
@@ -71,7 +71,7 @@ def group_ask(address: str, ask: str) -> Text:
 def part_intro(part: Part) -> Text:
     out = Text("\n")
     out.append(part.address, style="bold magenta")
-    out.append(f"  ({num(part.points)} point{'s' if part.points != 1 else ''})  ", style="dim")
+    out.append(f"  ({points(part.points)})  ", style="dim")
     out.append(markdown_text(part.ask))
     if isinstance(part.expects, DerivationAnswer):
         out.append(f"\nOne step per line (at least {part.expects.min_lines}); an empty line ends the answer.",
@@ -122,7 +122,7 @@ def verdict(result: Result, *, attempts_left: int | None) -> Group:
     head = Text("\n" if parts else "")
     head.append(label, style=style)
     if result.status == "correct" or result.points:
-        head.append(f"  {num(result.points)}/{num(result.max_points)} points")
+        head.append(f"  {score(result.points, result.max_points)}")
     if attempts_left is None:
         head.append("  (no attempt used)", style="dim")
     elif result.status != "correct":

@@ -7,3 +7,13 @@ def num(value: float) -> str:
     """Points as people write them: 2, 1.5, 0.25 (at most 4 decimals, no trailing zeros)."""
     text = f"{round(value, 4):.4f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def points(value: float) -> str:
+    """`1 point`, `0.5 points`, `2 points`."""
+    return f"{num(value)} point{'' if value == 1 else 's'}"
+
+
+def score(got: float, out_of: float) -> str:
+    """`1/1 point`, `0/2 points`: the unit agrees with what the part is worth."""
+    return f"{num(got)}/{points(out_of)}"

@@ -20,6 +20,7 @@ from grader.parsing import (
     symbol,
 )
 from grader.parsing.build import MAX_ROOT_DENOMINATOR
+from grader.parsing.names import BUILTINS, closest
 
 x = symbol("x")
 sigma = sheet_function("sigma")
@@ -748,3 +749,19 @@ def test_invisible_characters_are_shown_by_code() -> None:
         parse("x\x00", CTX)
     assert "U+0000" in describe_parse_error(info.value)
     assert "\x00" not in caret_lines(info.value)
+
+
+@pytest.mark.parametrize(("word", "meant"), [
+    ("one", None), ("three", None), ("two", None),  # words, not typos: `Ne`, `where` would mislead (issue 21)
+    ("exo", "exp"), ("sni", "sin"), ("sqr", "sqrt"), ("tahn", "tanh"), ("sigmod", "sigmoid"),
+    ("softplsu", "softplus"),
+])
+def test_did_you_mean_suggests_only_close_names(word: str, meant: str | None) -> None:
+    assert closest(word, [*sorted(BUILTINS), "sigma", "sigmoid", "softplus"]) == meant
+
+
+@pytest.mark.parametrize("text", ["one", "three", "lg", "Nee(x, 1)"])
+def test_no_suggestion_of_sympys_relations_or_far_words(text: str) -> None:
+    with pytest.raises(ParseError) as err:
+        parse(text, ParseContext())
+    assert "`Ne" not in err.value.hint and "`Le" not in err.value.hint and "where" not in err.value.hint

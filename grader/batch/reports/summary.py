@@ -8,7 +8,7 @@ control characters made visible; table cells escape `|`.
 from __future__ import annotations
 
 from grader.batch.model import STATUSES, Batch, PartSummary, WrongGroup
-from grader.text.numbers import num
+from grader.text.numbers import num, points
 
 TOP_GROUPS = 5  # wrong-answer groups shown per part
 TOP_UNREADABLE = 3
@@ -57,7 +57,7 @@ def _overview(batch: Batch) -> list[str]:
 
 def _part(s: PartSummary) -> list[str]:
     wrong = sum(g.count for g in s.wrong)
-    lines = [f"### `{s.address}` ({_points(s.points)}): {_students(wrong)} wrong"]
+    lines = [f"### `{s.address}` ({points(s.points)}): {_students(wrong)} wrong"]
     if not s.wrong and not s.unreadable:
         return [*lines, "", "No wrong answers."]
     variants: dict[str, list[WrongGroup]] = {}
@@ -95,10 +95,6 @@ def _group(i: int, group: WrongGroup) -> list[str]:
         head += f" ({count}); also written {also}{more}"
     why = f"Misconception: {_line(group.mistake)}" if group.mistake else f"No known misconception. {_line(group.why)}"
     return [head, f"   - {why.strip()}"]
-
-
-def _points(n: float) -> str:
-    return "1 point" if n == 1 else f"{num(n)} points"
 
 
 def _students(n: int) -> str:
