@@ -23,6 +23,22 @@ app = typer.Typer(
 )
 plain_params.install()  # plain values skip typer's pydantic coercion: ~0.2 s per command
 
+
+def _version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version  # lazy: only `grader --version` needs it
+
+        typer.echo(f"grader {version('grader')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", help="Print grader's version and exit.", is_eager=True,
+                                          callback=_version)] = False,
+) -> None:
+    """Auto-grade calculus answers typed by students: exact, safe, explained."""
+
 SheetOption = Annotated[
     str | None,
     typer.Option("--sheet", "-s", help="Sheet file (.yaml) or bundled sheet id. Default: activation-derivatives."),
