@@ -149,11 +149,11 @@ def no_more_hints(had_any: bool) -> Text:
 def help_text(derivation: bool) -> Text:
     out = Text("Commands (type them at any prompt):\n", style="bold")
     for name, what in (
-        (":hint", "the next hint for this part"),
+        (":hint", "the next hint for this part (also :h)"),
         (":solution", "show the worked solution and move on"),
         (":skip", "move on without answering"),
         (":quit", "stop and see the score (also Ctrl-D or Ctrl-C)"),
-        (":help", "this list"),
+        (":help", "this list (also :?)"),
     ):
         out.append(f"  {name:<10}", style="bold")
         out.append(what + "\n")
@@ -175,6 +175,11 @@ def _step_math(step: SolutionStep) -> list[str]:
     return [math_text(step.math.latex)] if step.math else []
 
 
+# A step's words kept when only the maths is shown: a short lead-in with maths in it is a condition
+# ("For $x < 0$:") without which the step's maths is false.
+_LEAD_IN = 40
+
+
 def solution_block(solution: Solution, *, full: bool) -> Text:
     """The whole worked solution, or (after a correct answer) only its mathematics, one step a line."""
     out = Text("\n")
@@ -186,6 +191,8 @@ def solution_block(solution: Solution, *, full: bool) -> Text:
         lines = _step_math(step)
         if full and step.say:
             out.append(markdown_text(step.say) + "\n")
+        elif step.say and lines and "$" in step.say and len(step.say) <= _LEAD_IN:  # "For $x < 0$:" says where
+            out.append("  " + markdown_text(step.say) + "\n", style="italic")
         elif not lines:  # prose-only step: its words are the step
             out.append("  " + markdown_text(step.say) + "\n", style="italic")
         for line in lines:

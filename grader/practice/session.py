@@ -29,7 +29,7 @@ Grade = Callable[[Sheet, str, str], Result]
 Plan = list[tuple[Question, tuple[Part, ...]]]
 
 COMMANDS = ("hint", "solution", "skip", "quit", "help")
-_ALIASES = {"?": "help", "q": "quit", "exit": "quit"}
+_ALIASES = {"?": "help", "h": "hint", "q": "quit", "exit": "quit"}  # `:h` is the one asked for most
 
 
 def command_of(line: str) -> str | None:

@@ -63,6 +63,14 @@ def test_correct_first_try_echoes_then_verdict_then_steps(sheet: Sheet, worked: 
     assert "You quit the session." in text and "total" in text
 
 
+def test_the_steps_after_a_right_answer_keep_their_conditions(sheet: Sheet, worked: SolutionFile) -> None:
+    _, text, _ = play(sheet, ["1 if x > 0 else 0", ":quit"], worked, only=["relu.a"])
+    assert "Worked solution (steps) of relu.a" in text
+    # without its condition, `ReLU(x) = 0 ⇒ d/dx ReLU(x) = 0` would read as true for every x (issue 21)
+    assert text.index("For x < 0:") < text.index("ReLU(x) = 0") < text.index("For x > 0:")
+    assert "The ReLU function is defined piecewise" not in text  # prose stays collapsed
+
+
 def test_wrong_then_correct_keeps_the_feedback_and_counts_attempts(sheet: Sheet) -> None:
     summary, text, prompts = play(sheet, ["-e^(-x)/(1+e^-x)^2", "e^-x/(1+e^-x)^2"], only=["sigmoid.a"])
     assert "The sign is wrong" in text  # the sheet's message for this known mistake
@@ -220,7 +228,7 @@ def test_select_and_solution_lookup(sheet: Sheet, worked: SolutionFile) -> None:
 @pytest.mark.parametrize(
     ("line", "command"),
     [(":hint", "hint"), (" :HINT ", "hint"), (":so", "solution"), (":sk", "skip"), (":q", "quit"),
-     (":?", "help"), (":s", ""), (":", ""), ("hint", None), ("σ(x)", None)],
+     (":?", "help"), (":h", "hint"), (":he", "help"), (":s", ""), (":", ""), ("hint", None), ("σ(x)", None)],
 )
 def test_command_of(line: str, command: str | None) -> None:
     assert command_of(line) == command
