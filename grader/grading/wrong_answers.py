@@ -24,6 +24,7 @@ from grader.core.errors import GraderError
 from grader.equivalence import compare, evaluate_at
 from grader.parsing import parse, symbol
 from grader.sheets.model import Sheet
+from grader.sheets.variants import narrowed
 
 FINGERPRINT_SECONDS = 0.5  # grouping is a convenience: never let it cost more than grading
 FINGERPRINT_DIGITS = 12
@@ -114,6 +115,7 @@ def _confirmed(
 
 def _expr(sheet: Sheet, address: str, text: str) -> tuple[sympy.Basic, list[sympy.Symbol]]:
     numeric = sheet.part(address).kind == "number"
+    sheet = narrowed(sheet, address)  # a question's own `variables:`
     ctx = sheet.parse_context(variables=()) if numeric else sheet.parse_context()
     variables = [] if numeric else [symbol(v) for v in sheet.variables]
     return sheet.expand(parse(text, ctx).expr), variables

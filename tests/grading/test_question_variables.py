@@ -104,3 +104,11 @@ def test_a_question_variable_may_not_clash_with_a_function() -> None:
     with pytest.raises(SheetErrors) as err:
         load_text(text)
     assert err.value.errors[0].problem == "`sigma` cannot be a variable: it is already the name of a function (line 9)"
+
+
+def test_wrong_answers_in_a_questions_own_variables_are_grouped(own) -> None:  # type: ignore[no-untyped-def]
+    from grader.grading.wrong_answers import fingerprint, same
+
+    two, twice = fingerprint(own, "st.a", "2t"), fingerprint(own, "st.a", "t + t")
+    assert two is not None and two == twice
+    assert same(own, "st.a", "2t", "t + t", 5.0) is True
