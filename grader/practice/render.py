@@ -191,9 +191,7 @@ def solution_block(solution: Solution, *, full: bool) -> Text:
         lines = _step_math(step)
         if full and step.say:
             out.append(markdown_text(step.say) + "\n")
-        elif step.say and lines and "$" in step.say and len(step.say) <= _LEAD_IN:  # "For $x < 0$:" says where
-            out.append("  " + markdown_text(step.say) + "\n", style="italic")
-        elif not lines:  # prose-only step: its words are the step
+        elif (step.say and lines and "$" in step.say and len(step.say) <= _LEAD_IN) or not lines:  # "For $x < 0$:" says where
             out.append("  " + markdown_text(step.say) + "\n", style="italic")
         for line in lines:
             out.append(("      " if full else "  ") + line + "\n")
