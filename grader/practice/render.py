@@ -180,6 +180,10 @@ def _step_math(step: SolutionStep) -> list[str]:
 _LEAD_IN = 40
 
 
+def _condition(say: str) -> bool:
+    return "$" in say and len(say) <= _LEAD_IN
+
+
 def solution_block(solution: Solution, *, full: bool) -> Text:
     """The whole worked solution, or (after a correct answer) only its mathematics, one step a line."""
     out = Text("\n")
@@ -191,7 +195,7 @@ def solution_block(solution: Solution, *, full: bool) -> Text:
         lines = _step_math(step)
         if full and step.say:
             out.append(markdown_text(step.say) + "\n")
-        elif (step.say and lines and "$" in step.say and len(step.say) <= _LEAD_IN) or not lines:  # "For $x < 0$:" says where
+        elif not lines or _condition(step.say):  # a prose-only step's words are the step
             out.append("  " + markdown_text(step.say) + "\n", style="italic")
         for line in lines:
             out.append(("      " if full else "  ") + line + "\n")
