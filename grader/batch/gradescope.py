@@ -2,10 +2,12 @@
 result it writes for one submission.
 
 Gradescope builds an image from the zip (its files land in /autograder/source/, and it runs
-setup.sh there once), then for each submission runs /autograder/source/run_autograder with the
-student's files in /autograder/submission/ and reads /autograder/results/results.json. The zip
-carries this package's own source and sheets (so the image grades exactly as this install does)
-and the sheet file; setup.sh installs only the package's dependencies from PyPI.
+setup.sh there once, as root), then for each submission runs run_autograder with the student's files
+in /autograder/submission/ and reads /autograder/results/results.json. The zip carries this package's
+own source and sheets (so the image grades exactly as this install does), the sheet file, and
+requirements.lock: the exact versions of the dependencies installed here (grader.batch.lock), which
+setup.sh installs into its own virtual environment, never into the image's system Python (Ubuntu
+24.04's is externally managed, PEP 668; Ubuntu 22.04's is 3.10, too old).
 """
 
 from __future__ import annotations
@@ -24,40 +26,154 @@ from grader.text.terminal import math_text
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same sheet and package give the same zip bytes
 
+MIN_PYTHON = (3, 11)  # the vendored grader's floor (pyproject's requires-python)
+BASE_IMAGES = "Ubuntu 22.04 or Ubuntu 24.04"
+CHOOSE = f"choose the {BASE_IMAGES} base image in the autograder settings and rebuild the autograder"
+TESTED = """\
+How it was tested: grader's own suite (tests/batch/test_gradescope_setup.py) runs setup.sh and
+run_autograder in a fresh fake /autograder with only Debian 12's own, externally managed
+/usr/bin/python3 on PATH (3.11; PEP 668, as on Ubuntu 24.04) and grades a submission to full marks.
+With a python3 that reports 3.10 (as on Ubuntu 22.04) it checks that setup.sh picks a python3.11
+beside it, or, with none and no apt, stops with a sentence naming the base image to choose. The
+bundle has not been run on Gradescope's own images."""
+
 SETUP = """\
 #!/usr/bin/env bash
-# Gradescope runs this once, when it builds the autograder image: install what grader needs.
-set -euo pipefail
-if ! command -v python3 >/dev/null || ! python3 -m pip --version >/dev/null 2>&1; then
-    apt-get update && apt-get install -y python3 python3-pip
+# Gradescope runs this once, as root, when it builds the autograder image (@IMAGES@).
+# It makes a virtual environment at $ROOT/venv with a Python >= @MIN@ (the system python3 when new
+# enough, else a python3.1x on PATH, else the distribution's python@MIN@ from apt), installs into it
+# exactly the versions in requirements.lock, and grades an empty submission to check it all works.
+# It never installs into the system Python. AUTOGRADER_ROOT exists for testing this outside Gradescope.
+set -uo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+SOURCE="$ROOT/source"
+VENV="$ROOT/venv"
+CHOOSE="@CHOOSE@"
+say() { echo "grader setup: $*"; }
+stop() { echo "grader setup: FAILED: $*" >&2; exit 1; }
+
+version_of() {  # "3.12" when $1 is a Python >= @MIN@; fails otherwise
+    "$1" -c 'import sys; assert sys.version_info >= (@MAJOR@, @MINOR@); print("%d.%d" % sys.version_info[:2])' 2>/dev/null
+}
+find_python() {  # the system python3 first, when new enough; then the newest python3.1x
+    local name
+    for name in python3 python3.14 python3.13 python3.12 python3.11; do
+        if command -v "$name" >/dev/null 2>&1 && VERSION="$(version_of "$name")"; then
+            PYTHON="$(command -v "$name")"
+            return 0
+        fi
+    done
+    return 1
+}
+UPDATED=""
+apt_install() {
+    command -v apt-get >/dev/null 2>&1 || { say "no apt-get here to install $*"; return 1; }
+    say "apt-get install $*"
+    if [ -z "$UPDATED" ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+        UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+if ! find_python; then
+    say "no Python @MIN@ or newer on PATH (python3: $(python3 --version 2>/dev/null || echo none)); installing one"
+    # Ubuntu 22.04 has python@MIN@ beside its python3 3.10; on 24.04 python3 itself is new enough.
+    { apt_install python@MIN@ python@MIN@-venv || apt_install python3 python3-venv; } && find_python \
+        || stop "no Python @MIN@ or newer and apt could not install one: $CHOOSE."
 fi
-python3 -m pip install --no-cache-dir {requirements}
+say "using $PYTHON ($("$PYTHON" --version 2>&1))"
+if ! "$PYTHON" -m venv --clear "$VENV"; then
+    say "$PYTHON cannot make a virtual environment (Debian and Ubuntu ship its venv module apart)"
+    { apt_install "python$VERSION-venv" && "$PYTHON" -m venv --clear "$VENV"; } \
+        || stop "$PYTHON cannot make a virtual environment and apt could not install python$VERSION-venv: $CHOOSE."
+fi
+say "installing the pinned dependencies (requirements.lock) into $VENV"
+"$VENV/bin/python" -m pip install --disable-pip-version-check --no-deps --require-virtualenv \
+        -r "$SOURCE/requirements.lock" \
+    || stop "pip could not install the versions in requirements.lock (pip says why above). If it could not reach\
+ PyPI, the build had no network: rebuild the autograder. If no release fits Python $VERSION, $CHOOSE, or build\
+ the zip with grader installed under Python $VERSION."
+"$VENV/bin/python" -m pip check --disable-pip-version-check \
+    || stop "requirements.lock lacks a package Python $VERSION needs (pip check above): build the zip with grader\
+ installed under Python $VERSION."
+CHECK="$(mktemp -d)"
+if ! (cd "$CHECK" && PYTHONPATH="$SOURCE/vendor" "$VENV/bin/python" -m grader autograde . \
+        --sheet "$SOURCE/@SHEET@" --results "$CHECK/results.json"); then
+    stop "the autograder could not grade an empty submission (the error is above): rebuild the zip with\
+ grader gradescope and upload it again."
+fi
+rm -rf "$CHECK"
+say "ready: run_autograder grades with $VENV/bin/python (Python $VERSION)"
 """
 
 RUN = """\
 #!/usr/bin/env bash
-# Gradescope runs this for each submission: /autograder/submission/ in, /autograder/results/results.json out.
-# AUTOGRADER_ROOT and GRADER_PYTHON exist for testing this outside Gradescope.
+# Gradescope runs this for each submission: $ROOT/submission/ in, $ROOT/results/results.json out.
+# It uses the virtual environment setup.sh made. AUTOGRADER_ROOT and GRADER_PYTHON exist for testing.
 set -u
-ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
-export PYTHONPATH="$ROOT/source/vendor${{PYTHONPATH:+:$PYTHONPATH}}"
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${GRADER_PYTHON:-$ROOT/venv/bin/python}"
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    echo "grader: no $PYTHON: setup.sh did not finish when Gradescope built this autograder. Read the build" \
+         "log (its lines start with 'grader setup:'), do what its last line says, and rebuild the autograder." >&2
+    exit 1
+fi
+export PYTHONPATH="$ROOT/source/vendor${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p "$ROOT/results"
 cd "$ROOT/submission" || exit 1  # file names in the feedback: `answers.yaml`, not a path in the container
-exec "${{GRADER_PYTHON:-python3}}" -m grader autograde . --sheet "$ROOT/source/{sheet}" \\
-    --results "$ROOT/results/results.json"
+exec "$PYTHON" -m grader autograde . --sheet "$ROOT/source/@SHEET@" --results "$ROOT/results/results.json"
+"""
+
+README = """\
+# Gradescope autograder for the sheet `@SHEET_ID@`
+
+Written by `grader gradescope` (grader @VERSION@). Upload this zip unchanged as the autograder of a
+programming assignment (Configure Autograder → Zip file upload) and choose the base image
+**@IMAGES@**. Each student uploads one answer file, `.yaml` or `.json`
+(`grader template @SHEET_ID@ --student ID` writes a blank one; its `student:` picks the variants of
+randomised questions, unless it has a `seed:`); Gradescope shows the score, and each part's verdict
+and feedback.
+
+- `setup.sh` (run once, as root, when Gradescope builds the image) makes a virtual environment at
+  `/autograder/venv` with a Python >= @MIN@: the image's `python3` when it is new enough (Ubuntu
+  24.04: 3.12), else a `python3.11`/`python3.12` already installed, else the distribution's
+  `python@MIN@` and `python@MIN@-venv` from apt (Ubuntu 22.04, whose `python3` is 3.10). It never
+  installs into the system Python. Into that environment it installs exactly the versions listed in
+  `requirements.lock` (the ones this zip was built and tested with; `==` pins, no other package),
+  then grades an empty submission to check that everything works.
+- `run_autograder` (run for each submission) grades `/autograder/submission/` with that environment
+  and this zip's own copy of grader (`vendor/`), and writes `/autograder/results/results.json`.
+- The build log's lines start with `grader setup:`; when something is missing, its last line says
+  what to do (most often: choose one of the base images above).
+
+@TESTED@
 """
 
 
-def bundle(sheet_file: Path, package: Path, bundled: dict[str, Path], requirements: Sequence[str]) -> bytes:
-    """The autograder zip: setup.sh, run_autograder, the sheet, and the package under vendor/.
-    `package` is the grader package folder; `bundled` the folders of its bundled sheets and
-    solutions (they ship inside the package as grader/_bundled/<kind>)."""
+def script(template: str, sheet: str) -> str:
+    """setup.sh or run_autograder with this bundle's sheet path (`sheet/<name>`) filled in."""
+    return (template.replace("@SHEET@", sheet).replace("@MIN@", "%d.%d" % MIN_PYTHON)
+            .replace("@MAJOR@", str(MIN_PYTHON[0])).replace("@MINOR@", str(MIN_PYTHON[1]))
+            .replace("@IMAGES@", BASE_IMAGES).replace("@CHOOSE@", CHOOSE))
+
+
+def bundle(sheet_file: Path, sheet_id: str, package: Path, bundled: dict[str, Path], lock: Sequence[str],
+           version: str) -> bytes:
+    """The autograder zip: setup.sh, run_autograder, README.md, requirements.lock, the sheet, and the
+    package under vendor/. `package` is the grader package folder; `bundled` the folders of its bundled
+    sheets and solutions (they ship inside the package as grader/_bundled/<kind>); `lock` the lines
+    of requirements.lock."""
+    sheet = f"sheet/{sheet_file.name}"
+    readme = (script(README, sheet).replace("@SHEET_ID@", sheet_id).replace("@VERSION@", version)
+              .replace("@TESTED@", TESTED))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        quoted = " ".join("'" + r.replace("'", "") + "'" for r in requirements)
-        _add(archive, "setup.sh", SETUP.format(requirements=quoted).encode(), executable=True)
-        _add(archive, "run_autograder", RUN.format(sheet=f"sheet/{sheet_file.name}").encode(), executable=True)
-        _add(archive, f"sheet/{sheet_file.name}", sheet_file.read_bytes())
+        _add(archive, "setup.sh", script(SETUP, sheet).encode(), executable=True)
+        _add(archive, "run_autograder", script(RUN, sheet).encode(), executable=True)
+        _add(archive, "README.md", readme.encode())
+        _add(archive, "requirements.lock", "".join(f"{line}\n" for line in lock).encode())
+        _add(archive, sheet, sheet_file.read_bytes())
         for path in _files(package):
             if path.relative_to(package).parts[0] != "_bundled":
                 _add(archive, f"vendor/grader/{path.relative_to(package).as_posix()}", path.read_bytes())

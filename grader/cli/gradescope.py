@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 from pathlib import Path
 from typing import Annotated
 
@@ -21,36 +22,41 @@ def gradescope(
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh + run_autograder) for one sheet.
 
-    Upload it as a "Zip file upload" autograder of a programming assignment. Each student uploads
-    one submission file (.yaml or .json; `grader template` writes one); Gradescope then shows the
-    score, each part's verdict and feedback. The zip carries this grader's own source and sheets,
-    so Gradescope grades exactly as `grader grade` does here.
+    Upload it as a "Zip file upload" autograder of a programming assignment, with the base image
+    Ubuntu 22.04 or Ubuntu 24.04. Each student uploads one submission file (.yaml or .json;
+    `grader template` writes one); Gradescope then shows the score, each part's verdict and feedback.
+    The zip carries this grader's own source and sheets, so Gradescope grades exactly as
+    `grader grade` does here, and requirements.lock: the exact versions of its dependencies
+    installed here. setup.sh installs those into its own virtual environment with a Python >= 3.11
+    (Ubuntu 24.04's python3; on 22.04 the distribution's python3.11, from apt), never into the
+    system Python; its build log says what to do when something is missing. Tested by grader's own
+    suite with Debian 12's externally managed python3 and a python3 reporting 3.10, in a fake
+    /autograder (not on Gradescope's images); the zip's README.md says more.
 
-    Exit status: 0; 2 for a bad sheet or an unwritable --out.
+    Exit status: 0; 2 for a bad sheet, an unwritable --out, or grader not installed as a package.
 
     \b
     Examples:
       grader gradescope activation-derivatives -o autograder.zip
       grader gradescope my-sheet.yaml -o my-sheet-autograder.zip
     """
-    import importlib.metadata  # lazy: keeps `grader --help` fast
-
-    from grader import sheets
+    from grader import sheets  # lazy: keeps `grader --help` fast
     from grader.batch.gradescope import bundle
+    from grader.batch.lock import runtime_pins
     from grader.core.errors import GraderError, describe
 
     try:
-        sheets.load(sheet)  # refuse a broken sheet here, not in Gradescope
+        loaded = sheets.load(sheet)  # refuse a broken sheet here, not in Gradescope
         sheet_file = sheets.resolve(sheet)
+        pins = runtime_pins("grader")
     except GraderError as err:
         fail(describe(err))
-    try:
-        requires = [r for r in importlib.metadata.requires("grader") or [] if "extra ==" not in r]
-    except importlib.metadata.PackageNotFoundError:
-        fail("grader is not installed as a package here; install it (pip install .) to build the bundle")
     package = Path(grader.__file__).resolve().parent
     bundled = {kind: folder for kind in ("exercises", "solutions") if (folder := sheets.bundled_dir(kind)).is_dir()}
-    data = bundle(sheet_file, package, bundled, [r.split(";")[0].strip() for r in requires])
+    lock = [f"# The exact versions installed where `grader gradescope` built this zip (grader {grader.__version__},",
+            f"# Python {platform.python_version()}); setup.sh installs these and nothing else.",
+            *(pin.line for pin in pins)]
+    data = bundle(sheet_file, loaded.id, package, bundled, lock, grader.__version__)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         temp = out.with_name(f".{out.name}.tmp")
