@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from grader.batch.model import Answer, Row
+from grader.batch.submissions import SUFFIXES
 from grader.text.numbers import num
 from grader.text.terminal import math_text
 
@@ -53,7 +54,8 @@ say() { echo "grader setup: $*"; }
 stop() { echo "grader setup: FAILED: $*" >&2; exit 1; }
 
 version_of() {  # "3.12" when $1 is a Python >= @MIN@; fails otherwise
-    "$1" -c 'import sys; assert sys.version_info >= (@MAJOR@, @MINOR@); print("%d.%d" % sys.version_info[:2])' 2>/dev/null
+    "$1" -c 'import sys; assert sys.version_info >= (@MAJOR@, @MINOR@); print("%d.%d" % sys.version_info[:2])' \
+        2>/dev/null
 }
 find_python() {  # the system python3 first, when new enough; then the newest python3.1x
     local name
@@ -153,7 +155,7 @@ and feedback.
 
 def script(template: str, sheet: str) -> str:
     """setup.sh or run_autograder with this bundle's sheet path (`sheet/<name>`) filled in."""
-    return (template.replace("@SHEET@", sheet).replace("@MIN@", "%d.%d" % MIN_PYTHON)
+    return (template.replace("@SHEET@", sheet).replace("@MIN@", "{}.{}".format(*MIN_PYTHON))
             .replace("@MAJOR@", str(MIN_PYTHON[0])).replace("@MINOR@", str(MIN_PYTHON[1]))
             .replace("@IMAGES@", BASE_IMAGES).replace("@CHOOSE@", CHOOSE))
 
@@ -202,13 +204,17 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = Fa
 # --- one submission's result ---------------------------------------------------------------------
 
 
-def autograder_result(rows: Sequence[Row], max_total: float, found: int) -> dict[str, object]:
+def autograder_result(rows: Sequence[Row], max_total: float, found: int,
+                      uploaded: Sequence[str] = ()) -> dict[str, object]:
     """results.json for one Gradescope submission. `rows`: its graded files (the one counted first);
-    `found`: how many submission files there were. Plain text: no raw `$...$` LaTeX."""
+    `found`: how many submission files there were; `uploaded`: the files the student uploaded, named
+    when none of them is a submission file. Plain text: no raw `$...$` LaTeX."""
     if not rows:
+        shown = ", ".join(uploaded[:5]) + (f" and {len(uploaded) - 5} more" if len(uploaded) > 5 else "")
         return {"score": 0, "max_score": max_total, "output_format": "text", "tests": [],
-                "output": "No submission file found. Upload one .yaml or .json file with your answers "
-                          "(`grader template` writes one to fill in)."}
+                "output": (f"No answer file found: you uploaded {shown}, and answers are read only from a file "
+                           f"ending in {', '.join(SUFFIXES)}. " if uploaded else "No submission file found. ")
+                + "Upload one .yaml or .json file with your answers (`grader template` writes one to fill in)."}
     row = rows[0]
     extra = f"\n{found} submission files were uploaded; only {row.file} was graded." if found > 1 else ""
     if not row.readable:
@@ -222,6 +228,12 @@ def autograder_result(rows: Sequence[Row], max_total: float, found: int) -> dict
                    "status": "passed" if a.status == "correct" else "failed", "output": answer_words(a)}
                   for a in row.answers],
     }
+
+
+def uploaded_files(folder: Path) -> list[str]:
+    """The files a student uploaded (paths under `folder`, sorted), hidden ones left out."""
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
+                  if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts))
 
 
 def variant_line(row: Row) -> str:

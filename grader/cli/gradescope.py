@@ -85,7 +85,7 @@ def autograde(
     from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
     from grader.batch.duplicates import choose
     from grader.batch.grade import grade_paths
-    from grader.batch.gradescope import autograder_result
+    from grader.batch.gradescope import autograder_result, uploaded_files
     from grader.core.errors import GraderError, UsageError, describe
 
     try:
@@ -96,7 +96,7 @@ def autograde(
     try:
         batch = grade_paths([str(submission)], sheet=sheet, skip=[str(results.parent)])
     except UsageError:  # no submission file at all
-        _write(results, autograder_result([], max_total, 0))
+        _write(results, autograder_result([], max_total, 0, uploaded_files(submission)))
         raise typer.Exit(0) from None
     counted = choose(batch.rows, "latest").rows[0]  # several files: the one modified last
     _write(results, autograder_result([counted], max_total, len(batch.rows)))

@@ -17,10 +17,12 @@ from grader.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _autograder(tmp_path: Path, files: dict[str, str]) -> tuple[dict[str, object], Path]:
-    """Build the zip, unpack it as Gradescope does (/autograder/source), run run_autograder."""
+def _autograder(tmp_path: Path, files: dict[str, str], sheet: str = "activation-derivatives",
+                ) -> tuple[dict[str, object], Path]:
+    """Build the zip, unpack it as Gradescope does (/autograder/source), run run_autograder (with this
+    Python: tests/batch/test_gradescope_setup.py runs setup.sh's own environment)."""
     zip_path = tmp_path / "autograder.zip"
-    built = CliRunner().invoke(app, ["gradescope", "activation-derivatives", "-o", str(zip_path)])
+    built = CliRunner().invoke(app, ["gradescope", sheet, "-o", str(zip_path)])
     assert built.exit_code == 0, built.output
     root = tmp_path / "autograder"
     with zipfile.ZipFile(zip_path) as archive:
@@ -62,6 +64,54 @@ def test_an_empty_or_unreadable_submission_still_gets_a_result(tmp_path: Path) -
     assert empty["score"] == 0 and "No submission file found" in str(empty["output"])
     bad, _ = _autograder(tmp_path / "b", {"answers.yaml": "answers: [x\n"})
     assert bad["score"] == 0 and "answers.yaml could not be read: invalid YAML" in str(bad["output"])
+
+
+@pytest.mark.system
+def test_an_upload_without_an_answer_file_names_what_was_uploaded(tmp_path: Path) -> None:
+    result, _ = _autograder(tmp_path, {"answers.csv": "student,sigmoid.a\ns1,σ(x)(1-σ(x))\n", "notes.txt": "x"})
+    assert result["score"] == 0
+    assert str(result["output"]).startswith(
+        "No answer file found: you uploaded answers.csv, notes.txt, and answers are read only from a file ending "
+        "in .yaml, .yml, .json. Upload one .yaml or .json file")
+
+
+RANDOMISED = """\
+id: my-randomised-sheet
+title: Softplus with a sharpness
+variables: [x]
+questions:
+  - id: softplus
+    title: Softplus
+    statement: Let $f(x) = \\log(1 + e^{{k}x})$.
+    parameters:
+      k: [2, 3, 5]
+    function: log(1 + e^(k*x))
+    parts:
+      - id: a
+        ask: Find $f'(x)$.
+        kind: expression
+        answer: k*e^(k*x)/(1 + e^(k*x))
+        derivative: true
+        points: 3
+"""
+
+
+@pytest.mark.system
+def test_the_variant_comes_from_the_submissions_student_or_seed(tmp_path: Path) -> None:
+    sheet = tmp_path / "randomised.yaml"
+    sheet.write_text(RANDOMISED, encoding="utf-8")
+    k3, k2 = "3e^(3x)/(1+e^(3x))", "2e^(2x)/(1+e^(2x))"
+    for student, power in (("ada", "e³ˣ"), ("ben", "e⁵ˣ")):  # the variants `grader show` gives them
+        shown = CliRunner().invoke(app, ["show", "softplus.a", "--student", student, "--sheet", str(sheet)])
+        assert power in shown.output
+    graded = {}
+    for name, text in {"ada": f"student: ada\nanswers:\n  softplus.a: '{k3}'\n",
+                       "ben": f"student: ben\nanswers:\n  softplus.a: '{k3}'\n",
+                       "seed": f"student: ben\nseed: 0\nanswers:\n  softplus.a: '{k2}'\n"}.items():
+        graded[name], _ = _autograder(tmp_path / name, {"answers.yaml": text}, str(sheet))
+    assert graded["ada"]["score"] == 3.0 and "Your variant: softplus: k=3" in str(graded["ada"]["output"])
+    assert graded["ben"]["score"] == 0.0 and "Your variant: softplus: k=5" in str(graded["ben"]["output"])
+    assert graded["seed"]["score"] == 3.0 and "Your variant: softplus: k=2" in str(graded["seed"]["output"])
 
 
 def test_the_zip_is_the_same_bytes_each_time(tmp_path: Path) -> None:
