@@ -142,6 +142,59 @@ def test_setup_beside_a_python_3_10_picks_the_python_3_11_on_path(tmp_path: Path
     assert (root / "venv" / "bin" / "python").resolve() == newer
 
 
+def _offline(env: dict[str, str]) -> dict[str, str]:
+    """No package index and no pip configuration: pip fails at once (the tests that stop there)."""
+    return {**{k: v for k, v in env.items() if not k.startswith("PIP_")}, "PIP_CONFIG_FILE": os.devnull,
+            "PIP_NO_INDEX": "1"}
+
+
+# An apt-get that "installs" by linking the real program into its own folder, as apt would put it on PATH.
+INSTALLING_APT = """#!/bin/bash
+echo "apt-get $*" >> "${0%/*}/apt.log"
+[ "$1" = install ] && for package in "$@"; do
+  case "$package" in
+    python3.11) /bin/ln -s /usr/bin/python3.11 "${0%/*}/python3.11" ;;
+    python3.11-venv) : > "${0%/*}/venv-installed" ;;
+  esac
+done
+exit 0
+"""
+
+
+@pytest.mark.system
+def test_setup_beside_a_python_3_10_installs_python_3_11_with_apt(tmp_path: Path) -> None:
+    _needs_the_system_python()
+    root = _bundle(tmp_path)
+    shims = _bin(tmp_path, {"python3": PYTHON_310, "bash": Path("/bin/bash"), "apt-get": INSTALLING_APT})
+    done = _setup(root, _offline(_env(root, str(shims))))
+    assert "grader setup: no Python 3.11 or newer on PATH (python3: Python 3.10.12); installing one" in done.stdout
+    assert (shims / "apt.log").read_text(encoding="utf-8").splitlines() == [
+        "apt-get update -qq", "apt-get install -y -qq python3.11 python3.11-venv"]
+    assert f"grader setup: using {shims / 'python3.11'} (Python 3.11" in done.stdout
+    assert (root / "venv" / "bin" / "python").resolve() == Path("/usr/bin/python3.11").resolve()
+    assert done.returncode == 1  # no index here: pip cannot install the lock, and says what to do
+    assert done.stderr.strip().splitlines()[-1].startswith(
+        "grader setup: FAILED: pip could not install the versions in requirements.lock (pip says why above). If "
+        "it could not reach PyPI, the build had no network: rebuild the autograder.")
+
+
+@pytest.mark.system
+def test_setup_installs_the_venv_package_a_new_enough_python_lacks(tmp_path: Path) -> None:
+    _needs_the_system_python()
+    without_venv = ("#!/bin/bash\n"  # Debian's and Ubuntu's python3 before python3.X-venv is installed
+                    "if [ \"$1 $2\" = '-m venv' ] && [ ! -e \"${0%/*}/venv-installed\" ]; then\n"
+                    "  echo 'The virtual environment was not created successfully because ensurepip is not "
+                    "available.' >&2; exit 1\nfi\nexec /usr/bin/python3 \"$@\"\n")
+    root = _bundle(tmp_path)
+    shims = _bin(tmp_path, {"python3": without_venv, "bash": Path("/bin/bash"), "apt-get": INSTALLING_APT})
+    done = _setup(root, _offline(_env(root, str(shims))))
+    assert f"grader setup: {shims / 'python3'} cannot make a virtual environment" in done.stdout
+    assert (shims / "apt.log").read_text(encoding="utf-8").splitlines() == [
+        "apt-get update -qq", "apt-get install -y -qq python3.11-venv"]
+    assert "grader setup: installing the pinned dependencies (requirements.lock)" in done.stdout  # the venv is made
+    assert (root / "venv" / "bin" / "python").exists()
+
+
 @pytest.mark.system
 def test_setup_with_only_python_3_10_and_no_apt_stops_naming_the_base_image(tmp_path: Path) -> None:
     root = _bundle(tmp_path)
