@@ -83,7 +83,6 @@ def autograde(
       grader autograde /autograder/submission --sheet sheet.yaml --results /autograder/results/results.json
     """
     from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
-    from grader.batch.duplicates import choose
     from grader.batch.grade import grade_paths
     from grader.batch.gradescope import autograder_result, uploaded_files
     from grader.core.errors import GraderError, UsageError, describe
@@ -98,7 +97,8 @@ def autograde(
     except UsageError:  # no submission file at all
         _write(results, autograder_result([], max_total, 0, uploaded_files(submission)))
         raise typer.Exit(0) from None
-    counted = choose(batch.rows, "latest").rows[0]  # several files: the one modified last
+    # Several files: the one modified last, whichever `student:` each names (one upload is one student's).
+    counted = max(batch.rows, key=lambda row: (row.modified, row.file))
     _write(results, autograder_result([counted], max_total, len(batch.rows)))
     typer.echo(f"grader: {counted.file}: {counted.total:g} / {counted.max_total:g}", err=True)
 

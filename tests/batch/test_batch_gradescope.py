@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _autograder(tmp_path: Path, files: dict[str, str], sheet: str = "activation-derivatives",
-                ) -> tuple[dict[str, object], Path]:
+                modified: dict[str, float] | None = None) -> tuple[dict[str, object], Path]:
     """Build the zip, unpack it as Gradescope does (/autograder/source), run run_autograder (with this
     Python: tests/batch/test_gradescope_setup.py runs setup.sh's own environment)."""
     zip_path = tmp_path / "autograder.zip"
@@ -32,6 +32,8 @@ def _autograder(tmp_path: Path, files: dict[str, str], sheet: str = "activation-
     (root / "submission").mkdir()
     for name, text in files.items():
         (root / "submission" / name).write_text(text, encoding="utf-8")
+    for name, when in (modified or {}).items():
+        os.utime(root / "submission" / name, (when, when))
     os.chmod(root / "source" / "run_autograder", 0o755)  # zipfile does not restore modes; Gradescope does
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable}
     env.pop("PYTHONPATH", None)
@@ -73,6 +75,15 @@ def test_an_upload_without_an_answer_file_names_what_was_uploaded(tmp_path: Path
     assert str(result["output"]).startswith(
         "No answer file found: you uploaded answers.csv, notes.txt, and answers are read only from a file ending "
         "in .yaml, .yml, .json. Upload one .yaml or .json file")
+
+
+@pytest.mark.system
+def test_of_several_files_the_one_modified_last_counts_whichever_student_it_names(tmp_path: Path) -> None:
+    files = {"old.yaml": "student: ada\nanswers:\n  sigmoid.a: 'σ(x)(1-σ(x))'\n",
+             "new.yaml": "student: zed\nanswers:\n  relu.a: '((x'\n"}
+    result, _ = _autograder(tmp_path, files, modified={"old.yaml": 1_000_000, "new.yaml": 2_000_000})
+    assert result["score"] == 0.0
+    assert "2 submission files were uploaded; only new.yaml was graded." in str(result["output"])
 
 
 RANDOMISED = """\
