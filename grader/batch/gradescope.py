@@ -38,8 +38,7 @@ With a python3 that reports 3.10 (as on Ubuntu 22.04) it checks that setup.sh pi
 beside it, or, with none and no apt, stops with a sentence naming the base image to choose. The
 bundle has not been run on Gradescope's own images."""
 
-SETUP = """\
-#!/usr/bin/env bash
+SETUP = r"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (@IMAGES@).
 # It makes a virtual environment at $ROOT/venv with a Python >= @MIN@ (the system python3 when new
 # enough, else a python3.1x on PATH, else the distribution's python@MIN@ from apt), installs into it
@@ -109,8 +108,7 @@ rm -rf "$CHECK"
 say "ready: run_autograder grades with $VENV/bin/python (Python $VERSION)"
 """
 
-RUN = """\
-#!/usr/bin/env bash
+RUN = r"""#!/usr/bin/env bash
 # Gradescope runs this for each submission: $ROOT/submission/ in, $ROOT/results/results.json out.
 # It uses the virtual environment setup.sh made. AUTOGRADER_ROOT and GRADER_PYTHON exist for testing.
 set -u
