@@ -35,8 +35,9 @@ How it was tested: grader's own suite (tests/batch/test_gradescope_setup.py) run
 run_autograder in a fresh fake /autograder with only Debian 12's own, externally managed
 /usr/bin/python3 on PATH (3.11; PEP 668, as on Ubuntu 24.04) and grades a submission to full marks.
 With a python3 that reports 3.10 (as on Ubuntu 22.04) it checks that setup.sh picks a python3.11
-beside it, or, with none and no apt, stops with a sentence naming the base image to choose. The
-bundle has not been run on Gradescope's own images."""
+beside it, or has apt install one (apt there is a stand-in, as is a python3 without its venv module),
+or, with none and no apt, stops with a sentence naming the base image to choose. The bundle has not
+been run on Gradescope's own images."""
 
 SETUP = r"""#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (@IMAGES@).
