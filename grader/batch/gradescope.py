@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader.batch.model import Answer, Row
 from grader.batch.submissions import SUFFIXES
-from grader.text.numbers import num
+from grader.text.numbers import num, points
 from grader.text.terminal import math_text
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the same sheet and package give the same zip bytes
@@ -222,7 +222,7 @@ def autograder_result(rows: Sequence[Row], max_total: float, found: int,
     notes = "".join(f"\nNote: {note}" for note in row.notes)
     return {
         "score": row.total, "max_score": row.max_total, "output_format": "text",
-        "output": f"{num(row.total)} / {num(row.max_total)} points.{variant_line(row)}{notes}{extra}",
+        "output": f"{num(row.total)} / {points(row.max_total)}.{variant_line(row)}{notes}{extra}",
         "tests": [{"name": a.address, "score": a.points, "max_score": a.max_points,
                    "status": "passed" if a.status == "correct" else "failed", "output": answer_words(a)}
                   for a in row.answers],
@@ -250,7 +250,7 @@ def answer_words(a: Answer) -> str:
     """One answer's verdict and feedback as plain text (LaTeX made readable, no `$`)."""
     if a.status == "missing":
         return "No answer."
-    lines = [f"{a.status}: {num(a.points)} / {num(a.max_points)} points", f"Your answer: {a.text}"]
+    lines = [f"{a.status}: {num(a.points)} / {points(a.max_points)}", f"Your answer: {a.text}"]
     if a.error and a.result is None and a.status == "invalid":
         lines.append(a.error)
     elif a.error:
