@@ -25,7 +25,7 @@ _GROUP = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
 def _script(body: str, table: dict[int, int], mark: str) -> str:
     converted = body.translate(table)
     if all(ord(c) in table.values() for c in converted if not c.isspace()):
-        return converted
+        return "".join(converted.split())  # sympy's `e^{- x}`: e⁻ˣ, not e⁻ ˣ
     return f"{mark}({body})" if len(body) > 1 else f"{mark}{body}"
 
 

@@ -13,6 +13,7 @@ from grader.text.terminal import expression_text, markdown_text, math_text
         (r"\sigma(x) = \frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e⁻ˣ)"),
         (r"\frac{d}{dx}\sigma(x)", "d/dx σ(x)"),
         (r"\frac{e^{-x}}{(1 + e^{-x})^2}", "e⁻ˣ/(1 + e⁻ˣ)²"),
+        (r"\frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}", "e⁻ˣ/(1 + e⁻ˣ)²"),  # sympy's LaTeX spaces its minus
         (r"\frac{a}{\frac{b}{c}}", "a/(b/c)"),
         (r"\dfrac{a+b}{c}", "(a+b)/c"),
         (r"\text{ReLU}(x) = \begin{cases} 0, & x < 0, \\ x, & x \geq 0. \end{cases}",
