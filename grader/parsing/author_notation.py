@@ -54,13 +54,27 @@ def primes(p: Parser) -> int:
 
 def bare_call(p: Parser, name: Token, r: Resolved, n_primes: int) -> Call | None:
     """A helper written without its argument (`u`, `N'`, `D^2`): applied to the first variable."""
-    if r.sheet is None or not r.sheet.bare or p.peek().is_op("("):
+    if r.sheet is None or not r.sheet.bare:
+        return None
+    if r.sheet.bare_only and (n_primes or p.peek().is_op("(")):
+        _refuse_argument(p, name, n_primes)
+    if p.peek().is_op("("):
         return None
     if p.peek().is_op("^"):
         _refuse_power_before_arguments(p, name)
     var = _first_variable(p, name)
     return Call(start=name.start, end=p.prev_end, func=r.name, sheet=True, primes=n_primes,
                 args=[Var(start=name.end, end=name.end, name=var)])
+
+
+def _refuse_argument(p: Parser, name: Token, n_primes: int) -> None:
+    label = p.src(name.start, name.end)
+    variables = p.names.ctx.variables or ()
+    wrt = variables[1] if len(variables) > 1 else "w"
+    raise fail("not_allowed", p.text, name.start, p.peek().end if not n_primes else p.prev_end,
+               hint=f"with several variables `{label}` stands for its definition in all of them: write it "
+                    f"without {'a prime' if n_primes else 'an argument'}, and a partial derivative as "
+                    f"`\\frac{{\\partial {label}}}{{\\partial {wrt}}}`")
 
 
 def _refuse_power_before_arguments(p: Parser, name: Token) -> None:
@@ -172,8 +186,11 @@ def _leibniz_target(p: Parser, tok: Token, var: str) -> Node:
     if r.kind == "var":
         return Var(start=tok.start, end=tok.end, name=r.name)
     if r.kind == "sheet" and r.sheet is not None and r.sheet.arity == 1:
+        # du/dw is the derivative of the helper u itself (u written bare: at the first variable); a
+        # function such as σ is taken at w. Taking u at w would put w for the first variable in its body.
+        at = _first_variable(p, tok) if r.sheet.bare else var
         return Call(start=tok.start, end=tok.end, func=r.name, sheet=True,
-                    args=[Var(start=tok.end, end=tok.end, name=var)])
+                    args=[Var(start=tok.end, end=tok.end, name=at)])
     raise fail("not_allowed", p.text, tok.start, tok.end,
                hint="write `\\frac{d}{dx} f(x)` to differentiate this")
 

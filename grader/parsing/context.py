@@ -18,6 +18,9 @@ class SheetFunction:
     aliases: tuple[str, ...] = ()  # other spellings, e.g. ("sigmoid", "σ"); `\sigma` works too
     arity: int = 1
     bare: bool = False  # author notation only: may be written without its argument (`u` for u(x))
+    # A helper in a sheet of several variables stands for its definition in all of them: written without
+    # an argument or a prime (of which variable would they be?), its partials as `∂u/∂w`.
+    bare_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,18 @@ def substitute(expr: sympy.Basic, env: Env) -> sympy.Basic:
         if expr.has(f):
             if body is None:
                 raise Unchecked(f"it uses `{name}`, whose definition could not be read")
+            _one_meaning(name, body, expr.atoms(f), env)
             expr = expr.replace(f, sympy.Lambda(env.x, body))
     return env.sheet.expand(expr)
+
+
+def _one_meaning(name: str, body: sympy.Expr, uses: set[sympy.Basic], env: Env) -> None:
+    """A helper is a function of the first variable only when the others do not occur in its body: else
+    `u(w)` would put w for the first variable and keep the other w, a meaning that depends on the order of
+    `variables:` (the parser writes such helpers bare; this keeps a slip from becoming a wrong verdict)."""
+    others = sorted(str(v) for v in body.free_symbols & set(env.variables[1:]))
+    if others and any(use.args != (env.x,) for use in uses):
+        raise Unchecked(f"`{name}` depends on {', '.join(others)} besides {env.x}: write it without an argument")
 
 
 def evaluate(e: sympy.Basic) -> sympy.Basic:

@@ -89,7 +89,8 @@ class PartCheck:
 
     def ctx(self) -> ParseContext:
         base = self.sheet.parse_context(author=True)
-        helpers = tuple(SheetFunction(h, (), 1, bare=True) for h in self.helpers)
+        several = len(self.sheet.variables) > 1
+        helpers = tuple(SheetFunction(h, (), 1, bare=True, bare_only=several) for h in self.helpers)
         return ParseContext(variables=base.variables, functions=base.functions + helpers, author=True)
 
     def problem(self, at: Math | Where, offset: int, message: str, fix: str = "") -> None:
@@ -101,13 +102,13 @@ class PartCheck:
 
     def step(self, step: SolutionStep) -> None:
         self.counts.steps += 1
+        self.defined_here = {}
+        for name, math in step.define:  # also in a prose step ("Let $u = w x + b$."): it names what follows
+            self.define(name, math)
         if step.prose:
             self.counts.prose += 1
             return
         domain = self.condition(step)
-        self.defined_here = {}
-        for name, math in step.define:
-            self.define(name, math)
         if step.math is not None:
             self.statement(step.math, domain)
         if step.chain:
