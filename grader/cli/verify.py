@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from grader.cli.app import app, fail
+
+if TYPE_CHECKING:
+    from grader.verify.problems import Problem
 
 
 class Format(StrEnum):
@@ -21,7 +24,9 @@ class Format(StrEnum):
 @app.command()
 def verify(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Sheet/solution files or folders. Default: the bundled ones.")
+        list[str] | None,
+        typer.Argument(help="Sheet/solution files or folders. Default: the course folder here (the nearest with "
+                            "exercises/), else the bundled sheets."),
     ] = None,
     output: Annotated[
         Format, typer.Option("--format", "-f", help="text (path:line:col: message), github (annotations) or json.")
@@ -35,13 +40,20 @@ def verify(
     known mistake really is wrong, that every worked-solution step holds and every part has a
     solution.
 
+    Files are told apart by what they hold, not by their names: a sheet has `id:`, a solutions file
+    `sheet: <id>` naming it. A sheet is checked with its worked solutions (those in solutions/ beside
+    it); a sheet without any is said (a note, not a failure). With no paths, the course folder here
+    (this folder or the nearest above it with exercises/: its exercises/ and solutions/) is checked,
+    else the bundled sheets; the last line says which.
+
     Exit status: 0 all hold; 1 a problem was found; 2 usage error.
 
     \b
     Examples:
-      grader verify
+      grader verify                                   # the course folder here
       grader verify exercises/ solutions/
-      grader verify exercises/my-sheet.yaml --format github
+      grader verify exercises/my-sheet.yaml           # with its worked solutions
+      grader verify --format github                   # annotations for GitHub Actions
     """
     from grader.verify.run import verify_report  # lazy: keeps `grader --help` fast (no sympy)
 
@@ -51,17 +63,35 @@ def verify(
     report = verify_report(paths or [])
     problems = report.problems
     if output is Format.json:
-        typer.echo(json.dumps({"ok": not problems, "problems": [p.__dict__ for p in problems]}, indent=2))
-    else:
-        for p in problems:
-            if output is Format.github:
-                message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                typer.echo(f"::error file={p.path},line={p.line},col={p.col}::{message}")
-            else:
-                typer.echo(p.text())
-        summary = f"{len(problems)} problem(s) found" if problems else "all checks passed"
-        typer.echo(f"grader verify: {summary} ({report.files} files, {report.items} checks)", err=True)
+        typer.echo(json.dumps({"ok": not problems, "problems": [p.__dict__ for p in problems],
+                               "notes": [p.__dict__ for p in report.notes], "checked": report.origin or None,
+                               "added": [str(p) for p in report.added]},
+                              indent=2))
+        raise typer.Exit(1 if problems else 0)
+    for p in problems:
+        typer.echo(_github("error", p) if output is Format.github else p.text())
+    for p in report.notes:  # on stderr in text: stdout is the list of problems, one per line
+        typer.echo(_github("warning", p) if output is Format.github else f"{p.path}:{p.line}:{p.col}: note: "
+                   f"{p.message}", err=output is Format.text)
+    if report.origin:
+        typer.echo(f"grader verify: checked {report.origin}", err=True)
+    if report.added:
+        typer.echo(f"grader verify: with the worked solutions found beside: {', '.join(map(str, report.added))}",
+                   err=True)
+    summary = f"{len(problems)} problem(s) found" if problems else "all checks passed"
+    typer.echo(f"grader verify: {summary} ({_count(report.sheets, 'sheet')}, "
+               f"{_count(report.solutions, 'solutions file')}, {_count(report.items, 'check')})", err=True)
     raise typer.Exit(1 if problems else 0)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _github(level: str, p: Problem) -> str:
+    """A GitHub Actions workflow command: an annotation on the file and line, in the pull request."""
+    message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={p.path},line={p.line},col={p.col}::{message}"
 
 
 @app.command()

@@ -6,13 +6,14 @@ each as a test; `verify_paths` runs them all. Problems carry file:line:col.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.core import limits
 from grader.core.errors import BudgetExceeded, GraderError
 from grader.sheets.bundled import bundled_dir
+from grader.sheets.course import course_root, is_solutions_file, sheets_by_id, solutions_for, solved_sheet
 from grader.sheets.files import load as load_sheet
 from grader.sheets.model import Part, Question, Sheet
 from grader.sheets.variants import verified
@@ -23,36 +24,91 @@ from grader.verify.variants import labelled, solution_items  # every variant of 
 # --- finding files --------------------------------------------------------------------------------
 
 
-def yaml_files(paths: Iterable[str]) -> list[Path]:
-    """The .yaml files named, or found (recursively) in the folders named; bundled ones when none."""
+@dataclass(frozen=True)
+class Plan:
+    """What one `grader verify` checks: files in order, the sheets among them by id, and where they came from."""
+
+    files: list[Path]
+    sheets: dict[str, Path]
+    origin: str  # "the bundled sheets", "the course folder /x (exercises/, solutions/)" or "" for paths given
+    notes: list[Problem]  # said, not failed: a sheet checked without worked solutions, ...
+    added: list[Path] = field(default_factory=list)  # worked solutions found beside a sheet given alone
+
+
+def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
+    """The files to check. Named files and folders (recursively), each sheet with its worked solutions
+    (found beside it by their `sheet:`); with none, the course folder here (the nearest one holding
+    `exercises/`), else the bundled sheets."""
     names = list(paths)
+    origin = ""
     if not names:
-        return sorted(bundled_dir("exercises").glob("*.yaml")) + sorted(bundled_dir("solutions").glob("*.yaml"))
-    found: list[Path] = []
+        root = course_root(cwd or Path.cwd())
+        folders = [root / "exercises", root / "solutions"] if root else \
+            [bundled_dir("exercises"), bundled_dir("solutions")]
+        names = [str(_shown(f)) for f in folders if f.is_dir()]
+        origin = f"the course folder {root} ({', '.join(f.name + '/' for f in folders if f.is_dir())})" if root \
+            else "the bundled sheets (no `exercises/` folder here or above)"
+    given: list[Path] = []
     for name in names:
         p = Path(name)
-        if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.y*ml") if q.suffix in (".yaml", ".yml")))
-        else:
-            found.append(p)
-    return found
+        given.extend(sorted(q for q in p.rglob("*.y*ml") if q.suffix in (".yaml", ".yml")) if p.is_dir() else [p])
+    files = _unique(given)
+    sheets = sheets_by_id(p for p in files if p.is_file() and not is_solutions_file(p))
+    solved = {solved_sheet(p) for p in files if p.is_file() and is_solutions_file(p)}
+    notes, added = [], []
+    for sid, sheet in sheets.items():
+        if sid in solved:
+            continue
+        beside = [_shown(p) for p in solutions_for(sheet, sid)]
+        added += [p for p in beside if p.resolve() not in {f.resolve() for f in files}]
+        files = _unique([*files, *beside])
+        if not beside:
+            notes.append(Problem(str(sheet), _id_line(sheet), 1,
+                                 f"no worked solutions were checked for `{sid}`: no solutions file with "
+                                 f"`sheet: {sid}` in `solutions/` beside it (give its file too if it is elsewhere)"))
+    return Plan(files, sheets, origin, notes, added)
 
 
-def is_solution_file(path: Path) -> bool:
-    return path.resolve().parent.name == "solutions"
+def _id_line(sheet: Path) -> int:
+    lines = sheet.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((i + 1 for i, t in enumerate(lines) if t.startswith("id:")), 1)
+
+
+def _unique(paths: Iterable[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    out = []
+    for p in paths:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _shown(path: Path) -> Path:
+    """A path as the author would write it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def yaml_files(paths: Iterable[str]) -> list[Path]:
+    return plan(paths).files
 
 
 # --- items ----------------------------------------------------------------------------------------
 
 
-def items_for(path: Path) -> Iterator[Item]:
-    """The checks of one file: loading it, then one item per part or worked solution."""
+def items_for(path: Path, sheets: Mapping[str, Path] | None = None) -> Iterator[Item]:
+    """The checks of one file: loading it, then one item per part or worked solution. `sheets`: the
+    sheets checked with it, by id (a solutions file's sheet is looked for there first)."""
     shown = str(path)
     if not path.is_file():
         yield Item(shown, "exists", lambda: [Problem(shown, 1, 1, "no such file")])
         return
-    if is_solution_file(path):
-        yield from solution_items(path)
+    if is_solutions_file(path):
+        yield from solution_items(path, sheets)
         return
     try:
         sheet = load_sheet(shown)
@@ -83,22 +139,29 @@ class Report:
     problems: list[Problem]
     files: int
     items: int  # checks run: one per sheet, part and worked solution
+    origin: str = ""  # what was checked when no paths were given (Plan.origin)
+    added: list[Path] = field(default_factory=list)  # (Plan.added)
+    notes: list[Problem] = field(default_factory=list)  # said, not failed (Plan.notes)
+    sheets: int = 0
+    solutions: int = 0
 
 
 def verify_report(paths: Iterable[str]) -> Report:
     problems: list[Problem] = []
     seen: set[tuple[Path, int, int, str]] = set()  # a sheet's problems also come with its solutions'
-    files = items = 0
-    for path in yaml_files(paths):
-        files += 1
-        for item in items_for(path):
+    todo = plan(paths)
+    items = solutions = 0
+    for path in todo.files:
+        solutions += path.is_file() and is_solutions_file(path)
+        for item in items_for(path, todo.sheets):
             items += 1
             for p in item.run():
                 key = (Path(p.path).resolve(), p.line, p.col, p.message)
                 if key not in seen:
                     seen.add(key)
                     problems.append(p)
-    return Report(problems, files, items)
+    return Report(problems, len(todo.files), items, todo.origin, todo.added, todo.notes, len(todo.files) - solutions,
+                  solutions)
 
 
 def verify_paths(paths: Iterable[str]) -> list[Problem]:

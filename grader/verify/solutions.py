@@ -3,22 +3,25 @@
 One item per part solution, named by its address, checks every step (grader.verify.steps) and the
 final result against the sheet (grader.verify.final_result); one item per gradable part of the sheet that
 no solution covers reports it missing (a group solution such as `relu.b` covers its sub-parts). The
-sheet is the file's `sheet: <id>`, from the `exercises/` folder beside `solutions/`, else bundled.
+sheet is the one whose `id:` the file's `sheet:` names: among the files checked, else in `exercises/`
+beside `solutions/`, else bundled (grader.sheets.course), whatever the file names.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
 from grader.core import limits
 from grader.core.errors import BudgetExceeded, GraderError
+from grader.sheets.course import find_sheet
 from grader.sheets.files import load as load_sheet
 from grader.sheets.model import Sheet
 from grader.sheets.solutions import Solution, SolutionFile
 from grader.sheets.solutions import load as load_solutions
+from grader.sheets.variants import scoped
 from grader.verify.final_result import check_result
 from grader.verify.problems import Item, Problem, from_errors
 from grader.verify.steps import Counts, PartCheck
@@ -26,9 +29,10 @@ from grader.verify.steps import Counts, PartCheck
 PART_SECONDS = 120.0
 
 
-def solution_items(path: Path) -> Iterator[Item]:
+def solution_items(path: Path, known: Mapping[str, Path] | None = None) -> Iterator[Item]:
+    """The checks of a solutions file; `known`: the sheets being checked with it, by id."""
     shown = str(path)
-    loaded = _load(path)
+    loaded = _load(path, known)
     if isinstance(loaded, list):
         problems = loaded
         yield Item(shown, "solutions", lambda: problems)
@@ -47,6 +51,7 @@ def solution_items(path: Path) -> Iterator[Item]:
 
 def check_solution(sheet: Sheet, solution: Solution, lines: list[str]) -> PartCheck:
     """Every step and the result of one part's solution; `.problems` and `.counts` say how it went."""
+    sheet = scoped(sheet, solution.address)  # its question's own `variables:` and parameters, if any
     pc = PartCheck(sheet, solution, lines)
     if not any(solution.address == a or a.startswith(solution.address + ".") for a in sheet.parts):
         key = re.compile(rf"\s*['\"]?{re.escape(solution.address)}['\"]?\s*:")
@@ -79,19 +84,22 @@ def _runner(sheet: Sheet, solution: Solution, lines: list[str]) -> Callable[[], 
     return lambda: check_solution(sheet, solution, lines).problems
 
 
-def sheet_beside(path: Path, sheet_id: str) -> str | None:
-    """`exercises/<id>.yaml` beside the solutions' folder, named as the author would (relative to the
-    working folder when inside it) so that its problems read like those of `grader verify` on it."""
-    beside = path.resolve().parent.parent / "exercises" / f"{sheet_id}.yaml"
-    if not beside.is_file():
+def sheet_for(path: Path, sheet_id: str, known: Mapping[str, Path] | None = None) -> str | None:
+    """The file of the sheet `sheet_id` that the solutions at `path` solve (grader.sheets.course.find_sheet:
+    among the files checked, beside, or bundled), named as the author would (relative to the working
+    folder when inside it) so that its problems read like those of `grader verify` on it."""
+    found = find_sheet(path, sheet_id, known)
+    if found is None:
         return None
+    if known and known.get(sheet_id) == found:
+        return str(found)
     try:
-        return str(beside.relative_to(Path.cwd().resolve()))
+        return str(found.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(beside)
+        return str(found)
 
 
-def _load(path: Path) -> tuple[SolutionFile, Sheet, list[str]] | list[Problem]:
+def _load(path: Path, known: Mapping[str, Path] | None = None) -> tuple[SolutionFile, Sheet, list[str]] | list[Problem]:
     shown = str(path)
     try:
         file = load_solutions(path)
@@ -101,11 +109,14 @@ def _load(path: Path) -> tuple[SolutionFile, Sheet, list[str]] | list[Problem]:
     line = next((i + 1 for i, t in enumerate(lines) if re.match(r"sheet\s*:", t)), 1)
     if not file.sheet_id:
         return [Problem(shown, 1, 1, "the solutions file needs `sheet: <id>` naming its exercise sheet")]
-    beside = sheet_beside(path, file.sheet_id)
+    found = sheet_for(path, file.sheet_id, known)
+    if found is None:
+        return [Problem(shown, line, 1, f"no sheet has `id: {file.sheet_id}`: not among the files checked, "
+                                        f"not in `exercises/` beside this file, not bundled (give the sheet's "
+                                        f"file too: `grader verify <sheet>.yaml {shown}`, or fix `sheet:`)")]
     try:
-        sheet = load_sheet(beside or file.sheet_id)
+        sheet = load_sheet(found)
     except GraderError as err:
-        found = beside is not None
-        why = "does not load (run `grader verify` on it)" if found else "is neither in `exercises/` nor bundled"
-        return [Problem(shown, line, 1, f"the sheet `{file.sheet_id}` {why}"), *(from_errors(err) if found else [])]
+        return [Problem(shown, line, 1, f"the sheet `{file.sheet_id}` ({found}) does not load "
+                                        "(run `grader verify` on it)"), *from_errors(err)]
     return file, sheet, lines

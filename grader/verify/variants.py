@@ -10,7 +10,7 @@ reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,14 +21,14 @@ from grader.sheets.solutions import Solution, SolutionFile
 from grader.sheets.solutions import load as load_solutions
 from grader.sheets.variants import Filler, fill_solution, parameterised, question_of, scoped, variant_count, verified
 from grader.verify.problems import Item, Problem
-from grader.verify.solutions import check_solution, sheet_beside
+from grader.verify.solutions import check_solution, sheet_for
 from grader.verify.solutions import solution_items as plain_items
 
 
-def solution_items(path: Path) -> Iterator[Item]:
-    loaded = _randomised(path)
+def solution_items(path: Path, known: Mapping[str, Path] | None = None) -> Iterator[Item]:
+    loaded = _randomised(path, known)
     if loaded is None:
-        yield from plain_items(path)
+        yield from plain_items(path, known)
         return
     file, sheet, lines = loaded
     shown = str(path)
@@ -41,7 +41,7 @@ def solution_items(path: Path) -> Iterator[Item]:
             filled = fill_solution(solution, Filler(asked.values))
             yield Item(shown, address + label, labelled(_runner(scoped(variant, address), filled, lines), label))
     # problems of the file as a whole (a part with no solution, ...) are the plain checker's
-    yield from (item for item in plain_items(path) if item.name not in file.solutions)
+    yield from (item for item in plain_items(path, known) if item.name not in file.solutions)
 
 
 def labelled(run: Callable[[], list[Problem]], label: str) -> Callable[[], list[Problem]]:
@@ -55,14 +55,17 @@ def _runner(sheet: Sheet, solution: Solution, lines: list[str]) -> Callable[[], 
     return lambda: check_solution(sheet, solution, lines).problems
 
 
-def _randomised(path: Path) -> tuple[SolutionFile, Sheet, list[str]] | None:
+def _randomised(path: Path, known: Mapping[str, Path] | None) -> tuple[SolutionFile, Sheet, list[str]] | None:
     """The solutions, their sheet and the file's lines, when the sheet has questions with parameters."""
     try:
         file = load_solutions(path)
         lines = path.read_text(encoding="utf-8").splitlines()
         if not file.sheet_id:
             return None
-        sheet = load_sheet(sheet_beside(path, file.sheet_id) or file.sheet_id)
+        found = sheet_for(path, file.sheet_id, known)
+        if found is None:
+            return None
+        sheet = load_sheet(found)
     except (GraderError, OSError):
         return None  # the plain checker reports it
     return (file, sheet, lines) if parameterised(sheet) else None

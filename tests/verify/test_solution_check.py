@@ -163,4 +163,4 @@ def test_a_missing_sheet_is_reported_at_the_sheet_key(repo: Path) -> None:
     line = corrupt(repo, "sheet: activation-derivatives\n", "sheet: no-such-sheet\n")
     (item,) = solution_items(repo / SOLUTIONS)
     (problem,) = item.run()
-    assert (problem.line, "`no-such-sheet` is neither in `exercises/` nor bundled" in problem.message) == (line, True)
+    assert (problem.line, "no sheet has `id: no-such-sheet`" in problem.message) == (line, True)

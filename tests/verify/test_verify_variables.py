@@ -55,3 +55,44 @@ def test_derivative_true_with_several_variables_says_which(tmp_path: Path) -> No
 def test_derivative_names_no_variable(tmp_path: Path) -> None:
     problems = run(tmp_path, "2*x*y", "z")
     assert len(problems) == 1 and "not `z`" in problems[0]
+
+
+OWN = """\
+id: own
+title: Own variables
+variables: [x, w]
+definitions:
+  - {name: sigma, aliases: [σ], params: [s], body: 1/(1 + e^(-s))}
+questions:
+  - id: st
+    title: In t
+    statement: Let $g(t) = \\log(1 + e^t)$.
+    variables: [t]
+    function: log(1 + e^t)
+    parts:
+      - {id: a, kind: expression, ask: 'Find $g''(t)$.', answer: sigma(t), derivative: true}
+"""
+
+OWN_SOLUTIONS = """\
+sheet: own
+solutions:
+  st.a:
+    title: T
+    steps:
+      - say: 'Let'
+        define: {u: '1 + e^t'}
+        math: '\\frac{du}{dt} = e^t'
+    result: '\\frac{d}{dt} \\log(1 + e^t) = \\sigma(t)'
+"""
+
+
+def test_a_worked_solution_uses_its_question_s_own_variables(tmp_path: Path) -> None:
+    # it was read with the sheet's [x, w]: "unknown name `t`" on every line
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "solutions").mkdir()
+    (tmp_path / "exercises" / "own.yaml").write_text(OWN, encoding="utf-8")
+    (tmp_path / "solutions" / "own.yaml").write_text(OWN_SOLUTIONS, encoding="utf-8")
+    assert [p.text() for p in verify_paths([str(tmp_path / "exercises"), str(tmp_path / "solutions")])] == []
+    (tmp_path / "solutions" / "own.yaml").write_text(OWN_SOLUTIONS.replace("= e^t'", "= 2e^t'"), encoding="utf-8")
+    problems = verify_paths([str(tmp_path / "solutions")])
+    assert [(p.line, "does not hold" in p.message) for p in problems] == [(8, True)], [p.text() for p in problems]

@@ -1,0 +1,120 @@
+"""A course folder: sheets in `exercises/`, their worked solutions in `solutions/`, side by side.
+
+Files are told apart and matched by what they hold, not by their names: a sheet has `id:` and
+`questions:`, a solutions file `sheet: <id>` and `solutions:`. Only the top-level keys are read
+(lines starting at column 0), so a file that is not valid YAML is still recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from grader.core import caches
+from grader.sheets.bundled import bundled_dir
+
+_TOP_KEY = re.compile(r"([A-Za-z_]+)\s*:(?:\s+(.*))?$")
+
+
+@lru_cache(maxsize=1024)
+def _top_keys(path: Path, stamp: tuple[int, int]) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return keys
+    for line in text.splitlines():
+        m = _TOP_KEY.match(line)
+        if m and m.group(1) not in keys:
+            value = re.sub(r"\s+#.*$", "", m.group(2) or "").strip()
+            keys[m.group(1)] = value.strip("'\"")
+    return keys
+
+
+caches.register("sheets.course_top_keys", _top_keys)
+
+
+def top_keys(path: Path) -> dict[str, str]:
+    """The file's top-level keys and their one-line values ("" for a block)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return {}
+    return _top_keys(path.resolve(), (st.st_mtime_ns, st.st_size))
+
+
+def is_solutions_file(path: Path) -> bool:
+    """A worked-solutions file: it has `solutions:` or `sheet:` and no `questions:` or `id:`; a file
+    in a `solutions/` folder that does not look like a sheet counts as one too (its errors then speak
+    of solutions)."""
+    keys = top_keys(path)
+    if "questions" in keys or "id" in keys:
+        return False
+    return "solutions" in keys or "sheet" in keys or path.resolve().parent.name == "solutions"
+
+
+def sheet_id(path: Path) -> str:
+    """A sheet file's `id` ("" when it has none)."""
+    return top_keys(path).get("id", "") if not is_solutions_file(path) else ""
+
+
+def solved_sheet(path: Path) -> str:
+    """The `sheet:` a solutions file names ("" when it names none)."""
+    return top_keys(path).get("sheet", "")
+
+
+def _yaml_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+
+
+def sheets_by_id(paths: Iterable[Path]) -> dict[str, Path]:
+    """The sheets among `paths`, by id (the first file for an id given twice)."""
+    found: dict[str, Path] = {}
+    for p in paths:
+        sid = sheet_id(p)
+        if sid and sid not in found:
+            found[sid] = p
+    return found
+
+
+def exercises_beside(path: Path) -> list[Path]:
+    """Where a solutions file's sheet may be: its own folder, and `exercises/` beside a `solutions/` folder."""
+    folder = path.resolve().parent
+    return [folder, folder.parent / "exercises"] if folder.name == "solutions" else [folder, folder / "exercises"]
+
+
+def find_sheet(solutions: Path, wanted: str, known: Mapping[str, Path] | None = None) -> Path | None:
+    """The sheet with id `wanted` for a solutions file: among `known` (the files being checked), else in
+    the folders beside it (`exercises/`), else bundled; by its `id:`, whatever its file name (by its
+    file name `<id>.yaml` only when no file beside has that id)."""
+    if known and wanted in known:
+        return known[wanted]
+    for folder in exercises_beside(solutions):
+        hit = sheets_by_id(_yaml_in(folder)).get(wanted)
+        if hit is not None:
+            return hit
+    for folder in exercises_beside(solutions):  # one whose `id:` is broken: loading it says what is wrong
+        named = folder / f"{wanted}.yaml"
+        if named.is_file() and not is_solutions_file(named):
+            return named
+    return sheets_by_id(_yaml_in(bundled_dir("exercises"))).get(wanted)
+
+
+def solutions_for(sheet: Path, sid: str) -> list[Path]:
+    """The worked-solutions files for the sheet `sid` at `sheet`: in `solutions/` beside its folder
+    (`exercises/` → `../solutions/`) or inside its own folder, by their `sheet:`, whatever their names."""
+    folder = sheet.resolve().parent
+    places = [folder.parent / "solutions", folder / "solutions"] if folder.name == "exercises" else \
+        [folder / "solutions", folder]
+    return [p for place in places for p in _yaml_in(place) if is_solutions_file(p) and solved_sheet(p) == sid]
+
+
+def course_root(start: Path) -> Path | None:
+    """The nearest folder, `start` or above it, holding an `exercises/` folder: the course folder."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "exercises").is_dir():
+            return folder
+    return None
