@@ -1,5 +1,5 @@
-"""The checks of one sheet part: its reference is the derivative of its function, its hints and
-known mistakes are sound, its numbers agree with a central difference."""
+"""The checks of one sheet part: its reference is the derivative of its function, its known mistakes
+are wrong, its numbers agree with a central difference. (Its texts: grader.verify.prose.)"""
 
 from __future__ import annotations
 
@@ -50,7 +50,6 @@ def check_part(sheet: Sheet, question: Question, part: Part) -> list[Problem]:
         if d.verdict == "equivalent":
             problems.append(at(mistake.where, f"the mistake `{mistake.answer.text}` equals the answer of "
                                               f"`{part.address}`, so it would never be reached; remove it"))
-    problems.extend(_hint_problems(part))
     return problems
 
 
@@ -60,15 +59,6 @@ def _reference(part: Part) -> Expression | None:
     if isinstance(e, DerivationAnswer):
         return e.start
     return e.answer if isinstance(e, ExpressionAnswer | NumberAnswer) else None
-
-
-def _hint_problems(part: Part) -> list[Problem]:
-    """Hints are Markdown: their math delimiters must pair up, or a student sees raw `$`."""
-    out = []
-    for hint in part.hints:
-        if hint.replace("$$", "").count("$") % 2:
-            out.append(at(part.where, f"a hint of `{part.address}` has an unpaired `$`: {hint[:60]}"))
-    return out
 
 
 def check_derivative(sheet: Sheet, function: Expression, reference: Expression, part: Part) -> list[Problem]:

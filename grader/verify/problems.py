@@ -27,6 +27,8 @@ class Item:
     path: str
     name: str
     run: Callable[[], list[Problem]]
+    variant: str = ""  # `[alpha=0.1]` for one variant of a randomised question: name ends with it, and
+    # every problem's message starts with it (grader.verify.variants.labelled)
 
 
 def at(where: Where, message: str) -> Problem:

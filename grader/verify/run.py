@@ -19,7 +19,8 @@ from grader.sheets.model import Part, Question, Sheet
 from grader.sheets.variants import verified
 from grader.verify.parts import check_part
 from grader.verify.problems import Item, Problem, at, from_errors
-from grader.verify.variants import labelled, solution_items  # every variant of a randomised question
+from grader.verify.prose import prose_problems
+from grader.verify.variants import labelled, merged, solution_items  # every variant of a randomised question
 
 # --- finding files --------------------------------------------------------------------------------
 
@@ -107,6 +108,7 @@ def items_for(path: Path, sheets: Mapping[str, Path] | None = None) -> Iterator[
     if not path.is_file():
         yield Item(shown, "exists", lambda: [Problem(shown, 1, 1, "no such file")])
         return
+    yield Item(shown, "texts", lambda: prose_problems(shown, path.read_text(encoding="utf-8", errors="replace")))
     if is_solutions_file(path):
         yield from solution_items(path, sheets)
         return
@@ -120,7 +122,7 @@ def items_for(path: Path, sheets: Mapping[str, Path] | None = None) -> Iterator[
     for question in sheet.questions:
         for label, variant, asked in verified(sheet, question):  # label: "" or `[alpha=0.1]`
             for part in asked.parts:
-                yield Item(shown, part.address + label, labelled(_part_check(variant, asked, part), label))
+                yield Item(shown, part.address + label, labelled(_part_check(variant, asked, part), label), label)
 
 
 def _part_check(sheet: Sheet, question: Question, part: Part) -> Callable[[], list[Problem]]:
@@ -153,13 +155,13 @@ def verify_report(paths: Iterable[str]) -> Report:
     items = solutions = 0
     for path in todo.files:
         solutions += path.is_file() and is_solutions_file(path)
-        for item in items_for(path, todo.sheets):
-            items += 1
-            for p in item.run():
-                key = (Path(p.path).resolve(), p.line, p.col, p.message)
-                if key not in seen:
-                    seen.add(key)
-                    problems.append(p)
+        runs = [(item, item.run()) for item in items_for(path, todo.sheets)]
+        items += len(runs)
+        for p in merged(runs):  # the variants of a randomised question: each problem once
+            key = (Path(p.path).resolve(), p.line, p.col, p.message)
+            if key not in seen:
+                seen.add(key)
+                problems.append(p)
     return Report(problems, len(todo.files), items, todo.origin, todo.added, todo.notes, len(todo.files) - solutions,
                   solutions)
 

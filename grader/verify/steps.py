@@ -30,7 +30,7 @@ from grader.parsing.names import CONSTANTS
 from grader.sheets.model import Sheet
 from grader.sheets.solutions import Math, Solution, SolutionStep
 from grader.sheets.yaml_nodes import Where
-from grader.verify.claim_equal import claim_equal
+from grader.verify.claim_equal import Verdict, claim_equal
 from grader.verify.claim_math import Env, Unchecked, resolve
 from grader.verify.problems import Problem
 
@@ -181,26 +181,58 @@ class PartCheck:
             self.problem(chain[0].math, chain[0].parsed.start, f"`{chain[0].parsed.text}` states nothing to "
                          "check", "write an equation, or move it to `say` and mark the step `prose: true`")
             return
-        for a, b in itertools.pairwise(chain):
-            self.link(a, b, domain)
+        links = list(itertools.pairwise(chain))
+        next_false: Verdict | None = None  # the next link's verdict, when already judged
+        skip = False
+        for i, (a, b) in enumerate(links):
+            if skip:
+                skip = False
+                continue
+            verdict, next_false = next_false or self.link(a, b, domain), None
+            if verdict is None:
+                continue
+            if i + 1 < len(links):  # one wrong expression inside a chain breaks both its links: say it once
+                c = links[i + 1][1]
+                next_false = self.link(b, c, domain)
+                if next_false is not None and self.holds(a, c, domain):
+                    self.problem(b.math, b.parsed.start, f"`{a.parsed.text} = {b.parsed.text}` does not hold"
+                                 f"{self.under(domain)}: {verdict.detail}; the expressions before and after "
+                                 f"`{b.parsed.text}` are equal, so this one breaks the chain")
+                    skip, next_false = True, None
+                    continue
+            self.false_link(a, b, domain, verdict)
 
-    def link(self, a: Piece, b: Piece, domain: tuple[sympy.Basic, str] | None) -> None:
+    @staticmethod
+    def under(domain: tuple[sympy.Basic, str] | None) -> str:
+        return f" for {domain[1]}" if domain else ""
+
+    def link(self, a: Piece, b: Piece, domain: tuple[sympy.Basic, str] | None) -> Verdict | None:
+        """Judge `a = b`: None when it holds or could not be checked (that is reported here); else its
+        false verdict, for the caller to report (grader.verify.steps.PartCheck.false_link)."""
         self.counts.claims += 1
         claim = f"`{a.parsed.text} = {b.parsed.text}`"
-        under = f" for {domain[1]}" if domain else ""
         try:
             with limits.time_limit(CLAIM_SECONDS):
                 verdict = claim_equal(a.parsed.expr, b.parsed.expr, self.env, domain[0] if domain else None)
         except Unchecked as err:
             self.problem(b.math, b.parsed.start, f"{claim} cannot be checked: {err}",
                          "write it so that both sides can be evaluated, or move it to `say`")
-            return
+            return None
         except BudgetExceeded:
             self.problem(b.math, b.parsed.start, f"checking {claim} took longer than {CLAIM_SECONDS:g} s")
-            return
-        if verdict.ok:
-            return
-        self.problem(b.math, b.parsed.start, f"{claim} does not hold{under}: {verdict.detail}")
+            return None
+        return None if verdict.ok else verdict
+
+    def holds(self, a: Piece, c: Piece, domain: tuple[sympy.Basic, str] | None) -> bool:
+        try:
+            with limits.time_limit(CLAIM_SECONDS):
+                return claim_equal(a.parsed.expr, c.parsed.expr, self.env, domain[0] if domain else None).ok
+        except (Unchecked, BudgetExceeded):
+            return False
+
+    def false_link(self, a: Piece, b: Piece, domain: tuple[sympy.Basic, str] | None, verdict: Verdict) -> None:
+        claim = f"`{a.parsed.text} = {b.parsed.text}`"
+        self.problem(b.math, b.parsed.start, f"{claim} does not hold{self.under(domain)}: {verdict.detail}")
         helper = self.restates(a.parsed.expr)
         if helper is not None:
             self.problem(self.defined_here[helper], 0, f"`define: {helper}` disagrees with the display "

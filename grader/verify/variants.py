@@ -39,9 +39,67 @@ def solution_items(path: Path, known: Mapping[str, Path] | None = None) -> Itera
             continue
         for label, variant, asked in verified(sheet, question):
             filled = fill_solution(solution, Filler(asked.values))
-            yield Item(shown, address + label, labelled(_runner(scoped(variant, address), filled, lines), label))
+            yield Item(shown, address + label, labelled(_runner(scoped(variant, address), filled, lines), label),
+                       label)
     # problems of the file as a whole (a part with no solution, ...) are the plain checker's
     yield from (item for item in plain_items(path, known) if item.name not in file.solutions)
+
+
+def merged(runs: list[tuple[Item, list[Problem]]]) -> list[Problem]:
+    """The problems of a file's checks, those of the variants of one check said once each: a problem found
+    in every variant with the same words is said as it is; one found in some variants, or in words that
+    differ by variant, is said once with the variants it is found in (`[fails for beta=1/2 and beta=2,
+    holds for beta=1] ...`, the words of the first)."""
+    groups: dict[tuple[str, str], list[tuple[str, list[Problem]]]] = {}
+    out: list[Problem | tuple[str, str]] = []
+    for item, problems in runs:
+        if not item.variant:
+            out.extend(problems)
+            continue
+        key = (item.path, item.name.removesuffix(item.variant))
+        if key not in groups:
+            groups[key] = []
+            out.append(key)
+        groups[key].append((item.variant, [replace(p, message=p.message.removeprefix(f"{item.variant} "))
+                                           for p in problems]))
+    return [q for p in out for q in ([p] if isinstance(p, Problem) else _said_once(groups[p]))]
+
+
+def _said_once(variants: list[tuple[str, list[Problem]]]) -> list[Problem]:
+    found: dict[tuple[str, int, int], list[tuple[str, Problem]]] = {}
+    for label, problems in variants:
+        count: dict[tuple[str, int], int] = {}
+        for p in problems:
+            n = count[(p.path, p.line)] = count.get((p.path, p.line), 0) + 1
+            found.setdefault((p.path, p.line, n), []).append((label, p))
+    out = []
+    for where in found.values():
+        first = where[0][1]
+        same = all(p.message == first.message for _, p in where)
+        if len(where) == len(variants) and same:
+            out.append(first)
+            continue
+        failing = [_bare(label) for label, _ in where]
+        holding = [_bare(label) for label, _ in variants if label not in {lb for lb, _ in where}]
+        if not holding:
+            tag = f"fails for every variant, e.g. {failing[0]}"
+        else:
+            shown = "" if same else " (shown)"
+            tag = f"fails for {_listed(failing[:1])}{shown}" + (f" and {_listed(failing[1:])}" if failing[1:] else "") \
+                + f", holds for {_listed(holding)}"
+        out.append(replace(first, message=f"[{tag}] {first.message}"))
+    return out
+
+
+def _bare(label: str) -> str:
+    inner = label.strip("[]")
+    return f"({inner})" if "," in inner else inner
+
+
+def _listed(labels: list[str], most: int = 4) -> str:
+    if len(labels) > most:
+        return f"{', '.join(labels[:most])} and {len(labels) - most} more"
+    return " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
 
 
 def labelled(run: Callable[[], list[Problem]], label: str) -> Callable[[], list[Problem]]:

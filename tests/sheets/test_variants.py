@@ -286,11 +286,14 @@ def test_verify_checks_every_variant_and_names_it(tmp_path: Path) -> None:
     # a mistake that is right in one variant only: e^(kx) * k equals... 2e^(2x) only when k = 2
     _demo(tmp_path, DEMO.replace("answer: e^(k*x)\n", "answer: 2*e^(k*x)\n"))
     problems = verify_paths([str(tmp_path / "exercises")])
-    assert [p.message[:8] for p in problems] == ["[k=2] th"], [p.text() for p in problems]
+    assert [p.message[:38] for p in problems] == ["[fails for k=2, holds for k=3 and k=1/"], \
+        [p.text() for p in problems]
     # a worked-solution step that holds for one variant only
     _demo(tmp_path, DEMO, DEMO_SOLUTION.replace("= {k}e^{{k}x}'\n", "= 2e^{{k}x}'\n", 1))
     problems = verify_paths([str(tmp_path / "solutions")])
-    assert {p.message.split("]")[0] + "]" for p in problems} == {"[k=3]", "[k=1/2]"}, [p.text() for p in problems]
+    # said once, with the variants it fails in (it was said once per variant)
+    assert [p.message.split("]")[0] + "]" for p in problems] == ["[fails for k=3 (shown) and k=1/2, holds for k=2]"], \
+        [p.text() for p in problems]
 
 
 def test_verify_samples_when_there_are_many_variants(tmp_path: Path) -> None:
