@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -89,9 +91,15 @@ def _count(n: int, what: str) -> str:
 
 
 def _github(level: str, p: Problem) -> str:
-    """A GitHub Actions workflow command: an annotation on the file and line, in the pull request."""
+    """A GitHub Actions workflow command: an annotation on the file and line, in the pull request. GitHub
+    reads `file=` from the repository's root (GITHUB_WORKSPACE), which need not be the working folder."""
     message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} file={p.path},line={p.line},col={p.col}::{message}"
+    path = p.path
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        with contextlib.suppress(ValueError):
+            path = Path(path).resolve().relative_to(Path(workspace).resolve()).as_posix()
+    return f"::{level} file={path},line={p.line},col={p.col}::{message}"
 
 
 @app.command()
