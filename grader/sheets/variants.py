@@ -345,6 +345,21 @@ class Filler:
             last = m.end()
         return "".join([*out, self._fill(text[last:], latex=False)])
 
+    def template_offset(self, template: str, offset: int) -> int:
+        """Where character `offset` of `self.latex(template)` came from in `template` (a character of a
+        value written in: its `{name}`), so that a problem in the filled text points into the file."""
+        t = f = 0  # positions in the template and in the filled text
+        for m in _PLACEHOLDER.finditer(template):
+            gap = m.start() - t
+            if offset < f + gap:
+                break
+            value = self._fill(m[0], latex=True)
+            f, t = f + gap, m.start()
+            if offset < f + len(value):
+                return t
+            f, t = f + len(value), m.end()
+        return t + (offset - f)
+
     def _fill(self, text: str, *, latex: bool) -> str:
         return _PLACEHOLDER.sub(lambda m: shown(self.values[m[1]], latex) if m[1] in self.values else m[0], text)
 

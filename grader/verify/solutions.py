@@ -19,7 +19,7 @@ from grader.core.errors import BudgetExceeded, GraderError
 from grader.sheets.course import find_sheet
 from grader.sheets.files import load as load_sheet
 from grader.sheets.model import Sheet
-from grader.sheets.solutions import Solution, SolutionFile
+from grader.sheets.solutions import Math, Solution, SolutionFile
 from grader.sheets.solutions import load as load_solutions
 from grader.sheets.variants import scoped
 from grader.verify.final_result import check_result
@@ -49,10 +49,12 @@ def solution_items(path: Path, known: Mapping[str, Path] | None = None) -> Itera
             yield Item(shown, address, partial(list, [missing]))
 
 
-def check_solution(sheet: Sheet, solution: Solution, lines: list[str]) -> PartCheck:
-    """Every step and the result of one part's solution; `.problems` and `.counts` say how it went."""
+def check_solution(sheet: Sheet, solution: Solution, lines: list[str],
+                   unfill: Callable[[Math, int], int] | None = None) -> PartCheck:
+    """Every step and the result of one part's solution; `.problems` and `.counts` say how it went.
+    `unfill`: for a variant's solution, where an offset in its math is in the file (PartCheck.unfill)."""
     sheet = scoped(sheet, solution.address)  # its question's own `variables:` and parameters, if any
-    pc = PartCheck(sheet, solution, lines)
+    pc = PartCheck(sheet, solution, lines, unfill=unfill)
     if not any(solution.address == a or a.startswith(solution.address + ".") for a in sheet.parts):
         key = re.compile(rf"\s*['\"]?{re.escape(solution.address)}['\"]?\s*:")
         line = next((i + 1 for i in range(solution.where.line - 1, -1, -1) if i < len(lines) and

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy
@@ -65,6 +66,8 @@ class PartCheck:
     problems: list[Problem] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
     chains: list[list[Piece]] = field(default_factory=list)  # every claim read, in order
+    # a variant's solution has its values written in: offset in its math -> offset in the file's text
+    unfill: Callable[[Math, int], int] | None = None
 
     def __post_init__(self) -> None:
         self.env = Env(self.sheet, symbol(self.sheet.variables[0]))
@@ -95,6 +98,8 @@ class PartCheck:
 
     def problem(self, at: Math | Where, offset: int, message: str, fix: str = "") -> None:
         where = at.where if isinstance(at, Math) else at
+        if isinstance(at, Math) and self.unfill is not None:
+            offset = self.unfill(at, offset)
         line, col = locate(self.lines, where.line, where.col, offset)
         self.problems.append(Problem(where.path, line, col, f"{message} ({fix})" if fix else message))
 

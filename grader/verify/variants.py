@@ -17,7 +17,7 @@ from pathlib import Path
 from grader.core.errors import GraderError
 from grader.sheets.files import load as load_sheet
 from grader.sheets.model import Sheet
-from grader.sheets.solutions import Solution, SolutionFile
+from grader.sheets.solutions import Math, Solution, SolutionFile
 from grader.sheets.solutions import load as load_solutions
 from grader.sheets.variants import Filler, fill_solution, parameterised, question_of, scoped, variant_count, verified
 from grader.verify.problems import Item, Problem
@@ -38,9 +38,10 @@ def solution_items(path: Path, known: Mapping[str, Path] | None = None) -> Itera
             yield Item(shown, address, _runner(scoped(sheet, address), solution, lines))
             continue
         for label, variant, asked in verified(sheet, question):
-            filled = fill_solution(solution, Filler(asked.values))
-            yield Item(shown, address + label, labelled(_runner(scoped(variant, address), filled, lines), label),
-                       label)
+            fill = Filler(asked.values)
+            filled = fill_solution(solution, fill)
+            run = _runner(scoped(variant, address), filled, lines, _unfill(solution, fill))
+            yield Item(shown, address + label, labelled(run, label), label)
     # problems of the file as a whole (a part with no solution, ...) are the plain checker's
     yield from (item for item in plain_items(path, known) if item.name not in file.solutions)
 
@@ -109,8 +110,17 @@ def labelled(run: Callable[[], list[Problem]], label: str) -> Callable[[], list[
     return lambda: [replace(p, message=f"{label} {p.message}") for p in run()]
 
 
-def _runner(sheet: Sheet, solution: Solution, lines: list[str]) -> Callable[[], list[Problem]]:
-    return lambda: check_solution(sheet, solution, lines).problems
+def _runner(sheet: Sheet, solution: Solution, lines: list[str],
+            unfill: Callable[[Math, int], int] | None = None) -> Callable[[], list[Problem]]:
+    return lambda: check_solution(sheet, solution, lines, unfill).problems
+
+
+def _unfill(template: Solution, fill: Filler) -> Callable[[Math, int], int]:
+    """Offsets in the variant's math -> offsets in the file's text (with its `{beta}`)."""
+    maths = [m for step in template.steps for m in (step.math, *step.chain, *(d for _, d in step.define))
+             if m is not None] + ([template.result] if template.result else [])
+    written = {m.where: m.latex for m in maths}
+    return lambda m, offset: fill.template_offset(written[m.where], offset) if m.where in written else offset
 
 
 def _randomised(path: Path, known: Mapping[str, Path] | None) -> tuple[SolutionFile, Sheet, list[str]] | None:

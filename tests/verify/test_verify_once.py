@@ -113,3 +113,11 @@ def test_a_problem_in_every_variant_in_other_words_names_one(tmp_path: Path) -> 
     got = run(tmp_path, fixed(SHEET), wrong)
     assert len(got) == 1, got
     assert got[0].startswith("swish-worked.yaml:10:13: [fails for every variant, e.g. beta=1/2] "), got
+
+
+def test_a_variant_s_problem_points_into_the_line_as_written(tmp_path: Path) -> None:
+    # the column was counted in the text with the value written in (`\frac{1}{2}` for `{beta}`): off by 5
+    wrong = SOLUTIONS.replace("= σ({beta} x) + {beta} x", "= σ({beta} x) + 3 x", 1)
+    got = run(tmp_path, fixed(SHEET), wrong)
+    line = wrong.splitlines()[11]
+    assert len(got) == 1 and got[0].startswith(f"swish-worked.yaml:12:{line.index('σ({beta} x) + 3') + 1}: "), got
