@@ -182,7 +182,14 @@ def _d_of(names: list[Token]) -> str | None:
 
 
 def _leibniz_target(p: Parser, tok: Token, var: str) -> Node:
-    r = p.names.resolve(tok, p.text, p.peek(), None)
+    try:
+        r = p.names.resolve(tok, p.text, p.peek(), None)
+    except ParseError as err:
+        if err.kind != "unknown_name":
+            raise
+        raise fail("unknown_name", p.text, tok.start, tok.end, found=tok.value,
+                   hint=f"`{tok.value}` is not a variable, function or helper here: name it with `define: "
+                        f"{{{tok.value}: '...'}}` in this step or an earlier one of the part") from None
     if r.kind == "var":
         return Var(start=tok.start, end=tok.end, name=r.name)
     if r.kind == "sheet" and r.sheet is not None and r.sheet.arity == 1:

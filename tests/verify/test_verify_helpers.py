@@ -87,3 +87,10 @@ def test_a_helper_is_never_renamed_into_another_variable() -> None:
     assert resolve(sheet_function("P")(x), env) == w * x
     with pytest.raises(Unchecked, match="depends on w besides x"):
         resolve(sheet_function("P")(w), env)
+
+
+def test_a_partial_of_an_undefined_name_says_to_define_it() -> None:
+    # it said "unknown name `\partial L`"
+    got = problems("x, w, y", "\\frac{\\partial L}{\\partial w} = 2 x P")
+    assert list(got) == [9] and "`L` is not a variable, function or helper here" in got[9], got
+    assert "define: {L: '...'}" in got[9]
