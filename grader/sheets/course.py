@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 
-from grader.core import caches
 from grader.sheets.bundled import bundled_dir
 
 _TOP_KEY = re.compile(r"([A-Za-z_]+)\s*:(?:\s+(.*))?$")
 
 
-@lru_cache(maxsize=1024)
-def _top_keys(path: Path, stamp: tuple[int, int]) -> dict[str, str]:
+def top_keys(path: Path) -> dict[str, str]:
+    """The file's top-level keys and their one-line values ("" for a block)."""
     keys: dict[str, str] = {}
     try:
         text = path.read_text(encoding="utf-8")
@@ -31,18 +29,6 @@ def _top_keys(path: Path, stamp: tuple[int, int]) -> dict[str, str]:
             value = re.sub(r"\s+#.*$", "", m.group(2) or "").strip()
             keys[m.group(1)] = value.strip("'\"")
     return keys
-
-
-caches.register("sheets.course_top_keys", _top_keys)
-
-
-def top_keys(path: Path) -> dict[str, str]:
-    """The file's top-level keys and their one-line values ("" for a block)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return {}
-    return _top_keys(path.resolve(), (st.st_mtime_ns, st.st_size))
 
 
 def is_solutions_file(path: Path) -> bool:
