@@ -31,22 +31,24 @@ def verify(
                             "exercises/), else the bundled sheets."),
     ] = None,
     output: Annotated[
-        Format, typer.Option("--format", "-f", help="text (path:line:col: message), github (annotations) or json.")
+        Format, typer.Option("--format", "-f", help="text (path:line:col: message), github (::error/::warning "
+                                                    "annotations, paths from $GITHUB_WORKSPACE) or json.")
     ] = Format.text,
 ) -> None:
     """Check that exercise sheets and worked solutions are valid and correct.
 
     Checks the YAML against the sheet format (with file:line:col and a fix), that every answer,
-    mistake and definition parses, that each reference derivative equals the derivative of the
-    question's function (symbolically, and numerically on both sides of every kink), that every
-    known mistake really is wrong, that every worked-solution step holds and every part has a
-    solution.
+    mistake and definition parses, that every `$` in a text students read is closed, that each
+    reference derivative equals the derivative of the question's function (symbolically, and
+    numerically on both sides of every kink), that every known mistake really is wrong, that every
+    worked-solution step holds and every part has a solution.
 
     Files are told apart by what they hold, not by their names: a sheet has `id:`, a solutions file
     `sheet: <id>` naming it. A sheet is checked with its worked solutions (those in solutions/ beside
     it); a sheet without any is said (a note, not a failure). With no paths, the course folder here
     (this folder or the nearest above it with exercises/: its exercises/ and solutions/) is checked,
-    else the bundled sheets; the last line says which.
+    else the bundled sheets, and stderr says which. A problem found in several variants of a
+    randomised question is said once, naming them.
 
     Exit status: 0 all hold; 1 a problem was found; 2 usage error.
 
