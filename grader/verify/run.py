@@ -13,7 +13,14 @@ from pathlib import Path
 from grader.core import limits
 from grader.core.errors import BudgetExceeded, GraderError
 from grader.sheets.bundled import bundled_dir
-from grader.sheets.course import course_root, is_solutions_file, sheets_by_id, solutions_for, solved_sheet
+from grader.sheets.course import (
+    course_root,
+    is_solutions_file,
+    sheet_id,
+    sheets_by_id,
+    solutions_for,
+    solved_sheet,
+)
 from grader.sheets.files import load as load_sheet
 from grader.sheets.model import Part, Question, Sheet
 from grader.sheets.variants import verified
@@ -34,6 +41,7 @@ class Plan:
     origin: str  # "the bundled sheets", "the course folder /x (exercises/, solutions/)" or "" for paths given
     notes: list[Problem]  # said, not failed: a sheet checked without worked solutions, ...
     added: list[Path] = field(default_factory=list)  # worked solutions found beside a sheet given alone
+    problems: list[Problem] = field(default_factory=list)  # of the files together: two sheets with one id
 
 
 def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
@@ -54,7 +62,11 @@ def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
         p = Path(name)
         given.extend(sorted(q for q in p.rglob("*.y*ml") if q.suffix in (".yaml", ".yml")) if p.is_dir() else [p])
     files = _unique(given)
-    sheets = sheets_by_id(p for p in files if p.is_file() and not is_solutions_file(p))
+    sheet_files = [p for p in files if p.is_file() and not is_solutions_file(p)]
+    sheets = sheets_by_id(sheet_files)
+    problems = [Problem(str(p), _id_line(p), 1, f"`id: {sheet_id(p)}` is also the id of {sheets[sheet_id(p)]} (each "
+                                                 "sheet needs its own id: solutions, answers and grades name it)")
+                for p in sheet_files if sheet_id(p) and sheets[sheet_id(p)] != p]
     solved = {solved_sheet(p) for p in files if p.is_file() and is_solutions_file(p)}
     notes, added = [], []
     for sid, sheet in sheets.items():
@@ -67,7 +79,7 @@ def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
             notes.append(Problem(str(sheet), _id_line(sheet), 1,
                                  f"no worked solutions were checked for `{sid}`: no solutions file with "
                                  f"`sheet: {sid}` in `solutions/` beside it (give its file too if it is elsewhere)"))
-    return Plan(files, sheets, origin, notes, added)
+    return Plan(files, sheets, origin, notes, added, problems)
 
 
 def _id_line(sheet: Path) -> int:
@@ -149,9 +161,9 @@ class Report:
 
 
 def verify_report(paths: Iterable[str]) -> Report:
-    problems: list[Problem] = []
-    seen: set[tuple[Path, int, int, str]] = set()  # a sheet's problems also come with its solutions'
     todo = plan(paths)
+    problems: list[Problem] = list(todo.problems)
+    seen: set[tuple[Path, int, int, str]] = set()  # a sheet's problems also come with its solutions'
     items = solutions = 0
     for path in todo.files:
         solutions += path.is_file() and is_solutions_file(path)

@@ -145,3 +145,12 @@ def test_github_annotations_name_the_file_and_line(tmp_path: Path, monkeypatch: 
     course(tmp_path, wrong())
     code, out, _ = verify(tmp_path, monkeypatch, "--format", "github")
     assert code == 1 and out.startswith(f"::error file=solutions/week-1-worked.yaml,line={STEP_LINE},col="), out
+
+
+def test_two_sheets_with_one_id_are_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a sheet copied for next week with its id unchanged: its solutions silently went to the first one
+    root = course(tmp_path)
+    (root / "exercises" / "week-2.yaml").write_text(SHEET, encoding="utf-8")
+    code, out, _ = verify(root, monkeypatch)
+    assert code == 1 and out == ("exercises/week-2.yaml:1:1: `id: sq-loss` is also the id of exercises/week-1.yaml "
+                                 "(each sheet needs its own id: solutions, answers and grades name it)\n"), out
