@@ -80,14 +80,13 @@ def _said_once(variants: list[tuple[str, list[Problem]]]) -> list[Problem]:
         if len(where) == len(variants) and same:
             out.append(first)
             continue
-        failing = [_bare(label) for label, _ in where]
-        holding = [_bare(label) for label, _ in variants if label not in {lb for lb, _ in where}]
-        if not holding:
-            tag = f"fails for every variant, e.g. {failing[0]}"
-        else:
+        failing = [label for label, _ in where]
+        holding = [label for label, _ in variants if label not in failing]
+        if holding:
             shown = "" if same else " (shown)"
-            tag = f"fails for {_listed(failing[:1])}{shown}" + (f" and {_listed(failing[1:])}" if failing[1:] else "") \
-                + f", holds for {_listed(holding)}"
+            tag = f"fails for {_listed(failing, shown)}, holds for {_listed(holding)}"
+        else:
+            tag = f"fails for every variant, e.g. {_bare(failing[0])}"
         out.append(replace(first, message=f"[{tag}] {first.message}"))
     return out
 
@@ -97,10 +96,13 @@ def _bare(label: str) -> str:
     return f"({inner})" if "," in inner else inner
 
 
-def _listed(labels: list[str], most: int = 4) -> str:
-    if len(labels) > most:
-        return f"{', '.join(labels[:most])} and {len(labels) - most} more"
-    return " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
+def _listed(labels: list[str], first_note: str = "", most: int = 4) -> str:
+    """`beta=1/2 (shown) and beta=2`; beyond `most`, `... and 3 more`."""
+    names = [_bare(label) for label in labels]
+    names[0] += first_note
+    if len(names) > most:
+        return f"{', '.join(names[:most])} and {len(names) - most} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def labelled(run: Callable[[], list[Problem]], label: str) -> Callable[[], list[Problem]]:

@@ -121,3 +121,15 @@ def test_a_variant_s_problem_points_into_the_line_as_written(tmp_path: Path) -> 
     got = run(tmp_path, fixed(SHEET), wrong)
     line = wrong.splitlines()[11]
     assert len(got) == 1 and got[0].startswith(f"swish-worked.yaml:12:{line.index('σ({beta} x) + 3') + 1}: "), got
+
+
+def test_many_variants_with_several_parameters_are_named_shortly() -> None:
+    from grader.verify.problems import Item, Problem
+    from grader.verify.variants import merged
+
+    labels = [f"[k={k}, m={m}]" for k in (1, 2, 3) for m in (1, 2)]
+    runs = [(Item("s.yaml", f"q.a{label}", lambda: [], label),
+             [Problem("s.yaml", 4, 2, f"{label} wrong at {i}")] if i < 5 else []) for i, label in enumerate(labels)]
+    (p,) = merged(runs)
+    assert p.message == ("[fails for (k=1, m=1) (shown), (k=1, m=2), (k=2, m=1), (k=2, m=2) and 1 more, holds for "
+                         "(k=3, m=2)] wrong at 0")
