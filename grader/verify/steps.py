@@ -187,25 +187,27 @@ class PartCheck:
                          "check", "write an equation, or move it to `say` and mark the step `prose: true`")
             return
         links = list(itertools.pairwise(chain))
-        next_false: Verdict | None = None  # the next link's verdict, when already judged
-        skip = False
-        for i, (a, b) in enumerate(links):
-            if skip:
-                skip = False
-                continue
-            verdict, next_false = next_false or self.link(a, b, domain), None
-            if verdict is None:
-                continue
-            if i + 1 < len(links):  # one wrong expression inside a chain breaks both its links: say it once
-                c = links[i + 1][1]
-                next_false = self.link(b, c, domain)
-                if next_false is not None and self.holds(a, c, domain):
+        verdicts: dict[int, Verdict | None] = {}  # each link judged once: None when it holds
+
+        def judged(i: int) -> Verdict | None:
+            if i not in verdicts:
+                verdicts[i] = self.link(*links[i], domain)
+            return verdicts[i]
+
+        i = 0
+        while i < len(links):
+            a, b = links[i]
+            verdict = judged(i)
+            if verdict is not None:
+                # one wrong expression inside a chain breaks both its links: say it once, at it
+                if i + 1 < len(links) and judged(i + 1) is not None and self.holds(a, links[i + 1][1], domain):
                     self.problem(b.math, b.parsed.start, f"`{a.parsed.text} = {b.parsed.text}` does not hold"
                                  f"{self.under(domain)}: {verdict.detail}; the expressions before and after "
                                  f"`{b.parsed.text}` are equal, so this one breaks the chain")
-                    skip, next_false = True, None
+                    i += 2
                     continue
-            self.false_link(a, b, domain, verdict)
+                self.false_link(a, b, domain, verdict)
+            i += 1
 
     @staticmethod
     def under(domain: tuple[sympy.Basic, str] | None) -> str:

@@ -94,3 +94,18 @@ def test_a_partial_of_an_undefined_name_says_to_define_it() -> None:
     got = problems("x, w, y", "\\frac{\\partial L}{\\partial w} = 2 x P")
     assert list(got) == [9] and "`L` is not a variable, function or helper here" in got[9], got
     assert "define: {L: '...'}" in got[9]
+
+
+def test_a_false_link_before_a_true_one_is_judged_and_said_once() -> None:
+    def check(step: str) -> tuple[dict[int, str], int]:
+        text = ("sheet: sq\nsolutions:\n  p.a:\n    title: T\n    steps:\n      - say: Let\n"
+                "        define: {P: 'w x'}\n"
+                f"        math: {quoted(step)}\n    result: '\\frac{{\\partial}}{{\\partial w}}(w x) = x'\n")
+        sheet = load_sheet(SHEET.format(variables="x, w, y"), "exercises/sq.yaml")
+        pc = check_solution(sheet, load_solutions(text, "solutions/sq.yaml").solutions["p.a"], text.splitlines())
+        return {p.line: p.message for p in pc.problems}, pc.counts.claims
+
+    right, claims = check("\\frac{\\partial P}{\\partial w} = x = x")
+    wrong, same_claims = check("\\frac{\\partial P}{\\partial w} = w = w")
+    assert right == {} and claims == same_claims
+    assert list(wrong) == [8] and wrong[8].startswith("`\\frac{\\partial P}{\\partial w} = w` does not hold"), wrong
