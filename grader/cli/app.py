@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -44,6 +45,11 @@ SheetOption = Annotated[
     typer.Option("--sheet", "-s", help="Sheet file (.yaml) or bundled sheet id. Default: activation-derivatives."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+SolutionsOption = Annotated[
+    Path | None,
+    typer.Option("--solutions", metavar="PATH", help="The sheet's worked-solutions file (or a folder holding it). "
+                 "Default: the one in solutions/ beside the sheet's exercises/ folder whose `sheet:` is its id."),
+]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colours (also: the NO_COLOR variable).")]
 
 

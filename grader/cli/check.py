@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from grader.cli.app import JsonOption, NoColorOption, SheetOption, app, console, fail, read_answer
+from grader.cli.app import JsonOption, NoColorOption, SheetOption, SolutionsOption, app, console, fail, read_answer
 
 
 class ExpressionArguments(TyperCommand):
@@ -61,6 +61,7 @@ def check(
     json_out: JsonOption = False,
     no_color: NoColorOption = False,
     solution: Annotated[bool, typer.Option("--solution", help="Also show the part's worked solution.")] = False,
+    solutions_path: SolutionsOption = None,
     seed: Annotated[
         int | None, typer.Option("--seed", metavar="N", help="A randomised question's variant (default: the first).")
     ] = None,
@@ -75,6 +76,7 @@ def check(
       grader check tanh.a '\\frac{4}{(e^x+e^{-x})^2}'
       grader check relu.a '1 if x > 0 else 0' --json
       grader check relu.b.differentiable no --solution
+      grader check loss.a '2x(wx+b-y)' --sheet exercises/hw3.yaml --solution --solutions worked/hw3.yaml
       printf 'e^-x/(1+e^-x)^2\\n= σ(x)(1-σ(x))\\n' | grader check sigmoid.b -
       grader check sigmoid.a '-e^(-x)/(1+e^-x)^2'      (an answer may start with -)
       grader check leaky_relu.a 'α if x < 0 else 1' --sheet piecewise-activations --seed 7
@@ -95,7 +97,10 @@ def check(
     if solution:
         from grader.sheets import solutions  # lazy: keeps `grader --help` fast (no sympy)
 
-        found = variants.fill_solutions(solutions.load_for(loaded), loaded)
+        try:
+            found = variants.fill_solutions(solutions.load_for(loaded, solutions_path), loaded)
+        except GraderError as err:
+            fail(describe(err))
         worked = found.for_part(part) if found else None
     if json_out:
         data = result.to_json()

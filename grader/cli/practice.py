@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from grader.cli.app import JsonOption, NoColorOption, SheetOption, app, console, fail
+from grader.cli.app import JsonOption, NoColorOption, SheetOption, SolutionsOption, app, console, fail
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -142,6 +142,7 @@ def practice(
         typer.Option("--save", metavar="FILE", help="At the end, write the answers as a submission file.",
                      show_default=False),
     ] = None,
+    solutions_path: SolutionsOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Practise a sheet in the terminal: each part is asked, graded and explained.
@@ -170,11 +171,15 @@ def practice(
     with _no_traceback():
         from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
         from grader.practice import session as practice_lib
+        from grader.practice.render import note
         from grader.sheets import solutions
 
         loaded = _load(lambda: sheets.load(sheet))
-        worked = _load(lambda: solutions.load_for(loaded))
+        worked = _load(lambda: solutions.load_for(loaded, solutions_path))
         terminal = Terminal(console(no_color), interactive=sys.stdin.isatty())
+        if worked is None:
+            terminal.show(note(f"No worked solutions were found for `{loaded.id}`: :solution will show the expected "
+                               "answer only (give --solutions PATH)."))
         if student is not None:
             from grader.sheets.variants import seed_for_student
 
@@ -259,6 +264,7 @@ def show(
     ],
     solution: Annotated[bool, typer.Option("--solution", help="Also print the worked solution.")] = False,
     sheet: SheetOption = None,
+    solutions_path: SolutionsOption = None,
     no_color: NoColorOption = False,
     seed: Annotated[
         int | None, typer.Option("--seed", metavar="N", help="A randomised question's variant (default: the first).")
@@ -291,7 +297,8 @@ def show(
     with _no_traceback():
         loaded = variants.pick(_load(lambda: sheets_lib.load(sheet)), seed)
         plan = _load(lambda: practice_lib.select(loaded, [address]))
-        worked = _load(lambda: variants.fill_solutions(solutions.load_for(loaded), loaded)) if solution else None
+        worked = _load(lambda: variants.fill_solutions(solutions.load_for(loaded, solutions_path), loaded)) \
+            if solution else None
         out = console(no_color)
         for question, parts in plan:
             found = {}

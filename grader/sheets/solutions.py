@@ -10,8 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from grader.core.errors import SheetError, SheetErrors
+from grader.core.errors import SheetError, SheetErrors, UsageError
 from grader.sheets.bundled import bundled_dir
+from grader.sheets.course import is_solutions_file, solutions_for, solved_sheet
 from grader.sheets.model import Sheet
 from grader.sheets.yaml_nodes import Reader, Where, compose
 
@@ -65,18 +66,39 @@ class SolutionFile:
 
 
 def solution_path(sheet: Sheet) -> Path | None:
-    """`solutions/<id>.yaml` beside the sheet's `exercises/` folder, else the bundled one."""
-    here = Path(sheet.path).resolve()
-    name = f"{sheet.id}.yaml"
-    for candidate in (here.parent.parent / "solutions" / name, bundled_dir("solutions") / name):
-        if candidate.is_file():
-            return candidate
-    return None
+    """The sheet's worked solutions: a file in `solutions/` beside its `exercises/` folder (or in its own
+    folder) whose `sheet:` is its id, whatever the file's name; else the bundled one of that id."""
+    found = solutions_for(Path(sheet.path), sheet.id)
+    if found:
+        return found[0]
+    bundled = bundled_dir("solutions") / f"{sheet.id}.yaml"
+    return bundled if bundled.is_file() else None
 
 
-def load_for(sheet: Sheet) -> SolutionFile | None:
-    path = solution_path(sheet)
-    return load(path) if path else None
+def load_for(sheet: Sheet, given: Path | None = None) -> SolutionFile | None:
+    """The sheet's worked solutions: from `given` (a solutions file, or a folder holding one for this
+    sheet) when the user named it, else found beside the sheet (`solution_path`); None when there are none.
+    Raises UsageError when `given` holds no solutions for this sheet."""
+    if given is None:
+        path = solution_path(sheet)
+        return load(path) if path else None
+    return load(_given(sheet, given))
+
+
+def _given(sheet: Sheet, given: Path) -> Path:
+    if given.is_dir():
+        found = [p for p in sorted(given.glob("*.y*ml")) if is_solutions_file(p) and solved_sheet(p) == sheet.id]
+        if not found:
+            raise UsageError(f"no worked solutions for the sheet `{sheet.id}` in {given}",
+                             f"a solutions file there starts with `sheet: {sheet.id}`; or give the file itself")
+        return found[0]
+    if not given.is_file():
+        raise UsageError(f"no file or folder {given}", "give --solutions the worked-solutions file of the sheet")
+    named = solved_sheet(given)
+    if named and named != sheet.id:
+        raise UsageError(f"{given} holds the worked solutions of `{named}`, not of `{sheet.id}`",
+                         "give the solutions file whose `sheet:` is the sheet's id")
+    return given
 
 
 def load(path: Path) -> SolutionFile:
