@@ -13,6 +13,7 @@ from itertools import pairwise
 from grader.core import limits
 from grader.core.errors import ParseError
 from grader.equivalence import compare
+from grader.grading.diagnosis import diagnose, step_slip
 from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.labels import wrong_function
 from grader.grading.results import Point, Step
@@ -119,11 +120,14 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
     steps.append(_step(pieces[0], first.verdict == "equivalent", first.method, first_point))
     if first.verdict != "equivalent":
         words = "Your first line is not the derivative this part is about."
-        if first_point:
+        slip = diagnose(sheet, part, expanded[0], variables) if part.derivative else None
+        if slip is not None:
+            words += f" {slip}"
+        elif first_point:
             words += f" At {first_point.where()} the derivative is {first_point.expected}, " \
                      f"but line {pieces[0][0]} gives {first_point.got}."
-        return Outcome("incorrect", 0.0, words, first.method, first.detail, None, first_point,
-                       steps=tuple(steps), lines=lines)
+        return Outcome("incorrect", 0.0, words, "diagnosis" if slip else first.method, first.detail, None,
+                       first_point, slip, steps=tuple(steps), lines=lines)
     per_line = Counter(number for number, _ in pieces)
     rule = expects.final_form
     if pieces[0][1].expr == expects.target.expr and pieces[-1][1].expr == expects.target.expr:
@@ -143,10 +147,11 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
         if d.verdict != "equivalent":
             words = _step_failure(_label(pieces[i - 1], per_line), _label(pieces[i], per_line), point)
             mistake = match_mistake(sheet, part.mistakes, expanded[i], variables)
-            if mistake is not None:
-                words += f" {mistake.message}"
-            return Outcome("incorrect", 0.0, words, d.method, d.detail, None, point,
-                           mistake.message if mistake else None, steps=tuple(steps), lines=lines)
+            said = mistake.message if mistake else step_slip(pieces[i - 1][1].expr, expanded[i], sheet, variables)
+            if said is not None:
+                words += f" {said}"
+            return Outcome("incorrect", 0.0, words, d.method, d.detail, None, point, said, steps=tuple(steps),
+                           lines=lines)
     head, tail = pieces[0][1], pieces[-1][1]
     in_form = [rule is None or not violations(rule, p.expr, p.has_decimal, sheet.variables) for p in (head, tail)]
     is_target = [p.expr == expects.target.expr for p in (head, tail)]

@@ -17,6 +17,7 @@ from grader.core.errors import BudgetExceeded, ParseError, caret_lines, describe
 from grader.equivalence import Decision, compare, decimal_of, evaluate_at, prime
 from grader.grading import choices, feedback
 from grader.grading.derivations import grade_derivation
+from grader.grading.diagnosis import diagnose, library
 from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.labels import question_of, strip_label
 from grader.grading.results import ParseProblem, Result
@@ -74,6 +75,7 @@ def prepare(sheet: Sheet, address: str) -> None:
     for expression in own:
         if not isinstance(expression, str):
             prime(sheet.expand(expression.expr), variables)
+    library(sheet, part, seconds=5 * limits.DEFAULT_SECONDS)  # the part's bug library, before any answer
     if isinstance(e, ExpressionAnswer | NumberAnswer):
         grade(sheet, address, e.answer.text)
     elif isinstance(e, DerivationAnswer):
@@ -195,6 +197,10 @@ def _from_decision(
     if mistake is not None:
         return Outcome("incorrect", mistake.score, f"Not correct. {mistake.message}", "mistake",
                        decision.detail, shown, point, mistake.message)
+    diagnosed = diagnose(sheet, part, given, variables) if variables else None
+    if diagnosed is not None:
+        return Outcome("incorrect", 0.0, f"Not correct. {diagnosed}", "diagnosis", decision.detail, shown, point,
+                       diagnosed)
     # A number part has no variable to pick a point on: the "counterexample" would be the answer itself.
     words = feedback.incorrect_with_point(point) if point and variables else "Not correct."
     detail = decision.detail if variables else "compared exactly with the expected number"

@@ -128,15 +128,20 @@ def fingerprint(sheet: Sheet, address: str, text: str) -> tuple[str, ...] | None
     try:
         with limits.time_limit(FINGERPRINT_SECONDS):
             expr, variables = _expr(sheet, address, text)
-            if not variables:
-                return (_rounded(evaluate_at(expr, {}, digits=FINGERPRINT_DIGITS + 8)),)
-            values = []
-            for i, at in enumerate(_POINTS):
-                point = {v: at + sympy.Rational(j, 3) * (i + 1) for j, v in enumerate(variables)}
-                values.append(_rounded(evaluate_at(expr, point, digits=FINGERPRINT_DIGITS + 8)))
-            return tuple(values)
+            return values(expr, variables)
     except _FAILURES:
         return None
+
+
+def values(expr: sympy.Basic, variables: list[sympy.Symbol], count: int = len(_POINTS)) -> tuple[str, ...]:
+    """An expression's values at the first `count` fixed exact points, rounded (raises what evaluation raises)."""
+    if not variables:
+        return (_rounded(evaluate_at(expr, {}, digits=FINGERPRINT_DIGITS + 8)),)
+    found = []
+    for i, at in enumerate(_POINTS[:count]):
+        point = {v: at + sympy.Rational(j, 3) * (i + 1) for j, v in enumerate(variables)}
+        found.append(_rounded(evaluate_at(expr, point, digits=FINGERPRINT_DIGITS + 8)))
+    return tuple(found)
 
 
 def _rounded(value: str) -> str:

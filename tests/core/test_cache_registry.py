@@ -21,6 +21,7 @@ EXPECTED = [
     "equivalence.kinks",
     "equivalence.point_values",
     "equivalence.variable_facts",
+    "grading.malrule_library",
     "parsing.sheet_functions",
     "parsing.symbols",
     "serve.filled_solutions",

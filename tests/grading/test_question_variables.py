@@ -48,7 +48,7 @@ def own():  # type: ignore[no-untyped-def]
 
 
 def test_a_counterexample_names_only_the_variables_either_side_uses(own) -> None:  # type: ignore[no-untyped-def]
-    result = grade(own, "sp.a", "e^x")
+    result = grade(own, "sp.a", "e^(2x)")
     assert result.status == "incorrect"
     assert result.counterexample is not None
     assert [name for name, _ in result.counterexample.at] == ["x"]
@@ -82,7 +82,7 @@ def test_a_part_uses_what_its_function_reference_and_derivative_name(own) -> Non
 def test_a_question_with_its_own_variables(own) -> None:  # type: ignore[no-untyped-def]
     assert grade(own, "st.a", "σ(t)").status == "correct"
     assert grade(own, "st.a", "e^t/(1+e^t)").status == "correct"
-    wrong = grade(own, "st.a", "e^t")
+    wrong = grade(own, "st.a", "e^(2t)")
     assert wrong.status == "incorrect" and wrong.feedback.startswith("Not correct. At t = ")
     other = grade(own, "st.a", "σ(x)")  # x is the sheet's, not this question's: unreadable, no attempt used
     assert other.status == "invalid"
