@@ -225,3 +225,28 @@ def load_answer(sheet: Sheet, text: str) -> sympy.Basic:
     from grader.parsing import parse
 
     return parse(text, sheet.parse_context()).expr
+
+
+def test_the_readme_example(tmp_path: object, monkeypatch: object) -> None:
+    """README, "Which rule went wrong": the command and the sentence it shows, on the sheet it names."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Which rule went wrong", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    command = block.splitlines()[0].removeprefix("$ ").split("#")[0]
+    (Path(str(tmp_path)) / "my-sheet.yaml").write_text(
+        "id: mine\ntitle: Mine\nquestions:\n  - id: log\n    statement: 'f'\n    function: log(1 + x^2)\n"
+        "    parts:\n      - {id: a, kind: expression, answer: 2x/(1 + x^2), derivative: true}\n", encoding="utf-8")
+    monkeypatch.chdir(str(tmp_path))  # type: ignore[attr-defined]
+    result = CliRunner().invoke(app, [*shlex.split(command)[1:], "--no-color"])
+    assert result.exit_code == 1
+    shown = " ".join(result.output.split())
+    for line in ("✗ incorrect log.a 0/1 point", block.split("Not correct.", 1)[1].split("\n\n")[0],
+                 "Decided by: diagnosis: at x = 0 the reference is 0 but the answer is 1"):
+        assert " ".join(re.sub(r"\s+", " ", line).split()) in shown, line
