@@ -34,6 +34,10 @@ def verify(
         Format, typer.Option("--format", "-f", help="text (path:line:col: message), github (::error/::warning "
                                                     "annotations, paths from $GITHUB_WORKSPACE) or json.")
     ] = Format.text,
+    diagnosis: Annotated[
+        bool, typer.Option("--diagnosis", help="Also note each written mistake the automatic diagnosis finds by "
+                                               "itself (you may delete it, and students read the diagnosis).")
+    ] = False,
 ) -> None:
     """Check that exercise sheets and worked solutions are valid and correct.
 
@@ -58,13 +62,14 @@ def verify(
       grader verify exercises/ solutions/
       grader verify exercises/my-sheet.yaml           # with its worked solutions
       grader verify --format github                   # annotations for GitHub Actions
+      grader verify --diagnosis                       # which written mistakes are found automatically
     """
     from grader.verify.run import verify_report  # lazy: keeps `grader --help` fast (no sympy)
 
     for name in paths or []:
         if not Path(name).exists():
             fail(f"no such file or folder: {name}")
-    report = verify_report(paths or [])
+    report = verify_report(paths or [], diagnosis=diagnosis)
     problems = report.problems
     if output is Format.json:
         typer.echo(json.dumps({"ok": not problems, "problems": [p.__dict__ for p in problems],

@@ -24,6 +24,7 @@ from grader.sheets.course import (
 from grader.sheets.files import load as load_sheet
 from grader.sheets.model import Part, Question, Sheet
 from grader.sheets.variants import verified
+from grader.verify.coverage import covered
 from grader.verify.parts import check_part
 from grader.verify.problems import Item, Problem, at, from_errors
 from grader.verify.prose import prose_problems
@@ -160,22 +161,34 @@ class Report:
     solutions: int = 0
 
 
-def verify_report(paths: Iterable[str]) -> Report:
+def verify_report(paths: Iterable[str], *, diagnosis: bool = False) -> Report:
+    """Check the files (`plan`); with `diagnosis`, also note the written mistakes the diagnosis finds."""
     todo = plan(paths)
     problems: list[Problem] = list(todo.problems)
     seen: set[tuple[Path, int, int, str]] = set()  # a sheet's problems also come with its solutions'
     items = solutions = 0
+    notes = list(todo.notes)
     for path in todo.files:
         solutions += path.is_file() and is_solutions_file(path)
         runs = [(item, item.run()) for item in items_for(path, todo.sheets)]
+        if diagnosis and path.is_file() and not is_solutions_file(path) and not any(found for _, found in runs):
+            notes += _covered(path)
         items += len(runs)
         for p in merged(runs):  # the variants of a randomised question: each problem once
             key = (Path(p.path).resolve(), p.line, p.col, p.message)
             if key not in seen:
                 seen.add(key)
                 problems.append(p)
-    return Report(problems, len(todo.files), items, todo.origin, todo.added, todo.notes, len(todo.files) - solutions,
+    return Report(problems, len(todo.files), items, todo.origin, todo.added, notes, len(todo.files) - solutions,
                   solutions)
+
+
+def _covered(path: Path) -> list[Problem]:
+    """Notes on the written mistakes the diagnosis finds by itself (a sheet that loads and checks clean)."""
+    try:
+        return covered(load_sheet(str(path)))
+    except GraderError:
+        return []
 
 
 def verify_paths(paths: Iterable[str]) -> list[Problem]:
