@@ -121,6 +121,7 @@ class Batch:
     distinct_answers: int  # each distinct (part, answer text) was graded once
     warnings: tuple[str, ...]
     sheet: Sheet | None = field(default=None, compare=False, repr=False)  # for the worked solutions
+    sheet_source: str = ""  # the course file the sheet was found in by its id (`exercises/hw3.yaml`), else ""
 
     @property
     def max_total(self) -> float:

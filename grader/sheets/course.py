@@ -3,10 +3,16 @@
 Files are told apart and matched by what they hold, not by their names: a sheet has `id:` and
 `questions:`, a solutions file `sheet: <id>` and `solutions:`. Only the top-level keys are read
 (lines starting at column 0), so a file that is not valid YAML is still recognised.
+
+Batch grading finds the sheet a class's files name (`sheet: nn-derivs`) with `find`: in the
+`exercises/` of a few starting folders (the current one, the submissions') and of their parents,
+nearest first, as a course repository is laid out (`course/exercises/homework-3.yaml` with
+`id: nn-derivs`, `course/submissions/hw3/ana.yaml`).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -104,3 +110,49 @@ def course_root(start: Path) -> Path | None:
         if (folder / "exercises").is_dir():
             return folder
     return None
+
+
+def exercise_folders(starts: Iterable[Path]) -> list[Path]:
+    """The `exercises/` folders of `starts` and of their parents, nearest first, each once (absolute)."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for start in starts:
+        here = start.resolve()
+        here = here if here.is_dir() else here.parent
+        for folder in [here, *here.parents]:
+            candidate = folder / "exercises"
+            if candidate not in seen and candidate.is_dir():
+                seen.add(candidate)
+                out.append(candidate)
+    return out
+
+
+def sheet_ids(folder: Path) -> dict[Path, str]:
+    """Each sheet file in `folder` -> its id (files without one are left out)."""
+    return {p: sid for p in _yaml_in(folder) if (sid := sheet_id(p))}
+
+
+def find(wanted: str, starts: Iterable[Path]) -> Path | None:
+    """The file in a course's `exercises/` (see exercise_folders) whose id is `wanted`; None if none is.
+    The bundled sheets' own folder (a checkout of this project) is not a course: None, so the bundled
+    sheet is used as a bundled one."""
+    bundled = bundled_dir("exercises").resolve()
+    for folder in exercise_folders(starts):
+        if folder == bundled:
+            continue
+        for path, found in sheet_ids(folder).items():
+            if found == wanted:
+                return path
+    return None
+
+
+def shown(path: Path) -> str:
+    """A path as a user would type it from here: relative when it is near (`exercises/a.yaml`,
+    `../exercises/a.yaml`), else absolute."""
+    cwd = Path.cwd()
+    try:
+        relative = os.path.relpath(path, cwd)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    near = relative.split(os.sep).count("..") <= 2 and cwd.parent != cwd  # from / every path is "near"
+    return Path(relative).as_posix() if near else str(path)

@@ -53,7 +53,7 @@ def test_exit_1_when_a_file_cannot_be_read(tmp_path: Path) -> None:
     [
         (["nowhere/"], "no such file or folder"),
         (["EMPTY"], "no submission files"),
-        (["IN", "--sheet", "no-such-sheet"], "no bundled sheet `no-such-sheet`"),
+        (["IN", "--sheet", "no-such-sheet"], "no sheet `no-such-sheet`: it is not bundled"),
         (["IN", "--format", "excel"], "unknown format `excel`"),
         (["IN", "--fail-under", "120"], ""),
         (["IN", "--timeout", "0"], ""),
@@ -113,12 +113,25 @@ def test_wrong_answers_are_grouped_by_equivalence(tmp_path: Path) -> None:
 
 def test_the_sheet_a_submission_names(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "a", RIGHT, sheet="activation-derivatives")
+    _write(tmp_path / "in", "c.json", "c", RIGHT)  # no `sheet:`: counts for the default sheet
     _write(tmp_path / "in", "b.json", "b", RIGHT, sheet="another-sheet")
     result = _grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "b.json: unreadable: the file answers sheet `another-sheet`, but this batch grades " \
-           "`activation-derivatives` (the default sheet: the files do not all name one sheet); grade such " \
-           "files apart with --sheet another-sheet" in result.stderr
+           "`activation-derivatives` (the sheet most files answer: `activation-derivatives` (1 file), " \
+           "`another-sheet` (1 file), 1 file naming no sheet (the default, `activation-derivatives`)); grade such " \
+           "files apart with --sheet PATH (the file of sheet `another-sheet`: it is neither bundled nor in an " \
+           "exercises/ folder)" in result.stderr
+
+
+def test_as_many_files_for_two_sheets_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path / "in", "a.json", "a", RIGHT, sheet="activation-derivatives")
+    _write(tmp_path / "in", "b.json", "b", RIGHT, sheet="smooth-activations")
+    result = _grade(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--format", "canvas")
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    assert "the files answer several sheets, as many files each: `activation-derivatives` (1 file), " \
+           "`smooth-activations` (1 file)" in result.stderr
+    assert "grader grade FILES --sheet activation-derivatives" in result.stderr
 
 
 def test_duplicate_students_are_graded_and_reported(tmp_path: Path) -> None:

@@ -37,8 +37,9 @@ def summary_markdown(batch: Batch) -> str:
 
 def _overview(batch: Batch) -> list[str]:
     graded = batch.graded
+    source = f" (from {_code(batch.sheet_source)})" if batch.sheet_source else ""
     lines = [
-        f"Sheet `{batch.sheet_id}`: {len(batch.parts)} parts, {num(batch.max_total)} points.",
+        f"Sheet `{batch.sheet_id}`{source}: {len(batch.parts)} parts, {num(batch.max_total)} points.",
         "",
         f"- Files: {len(batch.rows)}; graded: {len(graded)}; unreadable: {len(batch.unreadable)}.",
     ]

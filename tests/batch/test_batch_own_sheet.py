@@ -1,0 +1,159 @@
+"""Issue 21: grading a class that answered an author's own sheet (not a bundled one), with the messy
+files of a first real class. The course folder is laid out as an author's repository is:
+
+    course/exercises/my-sheet-file.yaml   (id: nn-derivs: the file name is not the id)
+    course/subs/*.yaml                     (sheet: nn-derivs)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from grader.batch.grade import grade_paths
+from grader.cli import app
+
+SHEET = """\
+id: nn-derivs
+title: My NN sheet
+variables: [w, x, y]
+definitions:
+  - name: sigma
+    aliases: [sigmoid, σ]
+    params: [t]
+    body: 1/(1 + e^(-t))
+questions:
+  - id: scale
+    title: Scaled sigmoid (randomised β)
+    statement: |
+      Let $f(x) = \\sigma({beta}x)$ with $\\beta = {beta}$.
+    parameters:
+      beta: [1, 2, 3]
+    function: sigma(beta*x)
+    parts:
+      - id: a
+        ask: Find $f'(x)$ for $\\beta = {beta}$.
+        kind: expression
+        answer: beta*sigma(beta*x)*(1 - sigma(beta*x))
+        derivative: x
+  - id: loss
+    title: Squared loss
+    statement: $L = (w x - y)^2$.
+    function: (w*x - y)^2
+    parts:
+      - id: w
+        ask: Find $\\frac{\\partial L}{\\partial w}$.
+        kind: expression
+        answer: 2*x*(w*x - y)
+        derivative: w
+      - id: y
+        ask: Find $\\frac{\\partial L}{\\partial y}$.
+        kind: expression
+        answer: -2*(w*x - y)
+        derivative: y
+"""
+RIGHT = {"loss.w": "2x(wx - y)", "loss.y": "-2(wx - y)"}
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    (root / "exercises").mkdir(parents=True)
+    (root / "exercises" / "my-sheet-file.yaml").write_text(SHEET, encoding="utf-8")
+    return root
+
+
+def _sub(folder: Path, name: str, data: dict[str, object]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _class(course: Path) -> Path:
+    subs = course / "subs"
+    for student in ("s1", "s2", "s3"):
+        _sub(subs, f"{student}.json", {"student": student, "sheet": "nn-derivs", "answers": RIGHT})
+    return subs
+
+
+def _grade(*args: str) -> Result:
+    return CliRunner().invoke(app, ["grade", *args, "--jobs", "2"])
+
+
+def _csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+# --- defect 2: the sheet the files name is found in the course's exercises/ -----------------------
+
+
+def test_the_sheet_is_found_by_id_above_the_submissions(course: Path, tmp_path: Path) -> None:
+    """Graded from outside the course folder: the submissions' parent folder holds exercises/."""
+    batch = grade_paths([str(_class(course))], jobs=2)
+    assert batch.sheet_id == "nn-derivs" and not batch.unreadable
+    assert all(r.total == 2 for r in batch.rows)
+    assert batch.sheet_source.endswith("exercises/my-sheet-file.yaml")
+
+
+def test_the_sheet_is_found_from_the_course_folder(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    subs = _class(course)
+    elsewhere = course.parent / "elsewhere"
+    elsewhere.mkdir()
+    for sub in subs.iterdir():
+        sub.rename(elsewhere / sub.name)
+    monkeypatch.chdir(course)
+    result = _grade(str(elsewhere), "--out", "grades", "--format", "canvas")
+    assert result.exit_code == 0, result.output
+    assert "Sheet `nn-derivs` (from `exercises/my-sheet-file.yaml`)" in result.stdout
+    assert [row[-1] for row in _csv(course / "grades" / "canvas.csv")[2:]] == ["2", "2", "2"]
+
+
+def test_a_sheet_that_cannot_be_found_is_an_error_with_a_fix_that_works(course: Path, tmp_path: Path) -> None:
+    subs = _class(course)
+    (course / "exercises" / "my-sheet-file.yaml").rename(tmp_path / "moved.yaml")
+    out = tmp_path / "out"
+    result = _grade(str(subs), "--out", str(out), "--format", "canvas,moodle")
+    assert result.exit_code == 2
+    assert not out.exists()  # never LMS files with everyone at 0
+    assert "the files answer sheet `nn-derivs`, which cannot be found: it is not bundled" in result.stderr
+    assert "give the file that holds it with --sheet" in result.stderr
+    assert "do not all name one sheet" not in result.stderr
+    fixed = _grade(str(subs), "--out", str(out), "--format", "canvas", "--sheet", str(tmp_path / "moved.yaml"))
+    assert fixed.exit_code == 0, fixed.output
+    assert [row[-1] for row in _csv(out / "canvas.csv")[2:]] == ["2", "2", "2"]
+
+
+def test_a_sheet_given_by_its_id_is_found_in_the_course(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    subs = _class(course)
+    monkeypatch.chdir(course)
+    result = _grade("subs", "--sheet", "nn-derivs", "--out", "grades")
+    assert result.exit_code == 0, result.output
+    assert "Sheet `nn-derivs`" in result.stdout and "Mean score: 2 / 3" in result.stdout and subs.is_dir()
+
+
+def test_a_file_naming_another_sheet_is_told_a_working_command(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    subs = _class(course)
+    (course / "exercises" / "other.yaml").write_text(SHEET.replace("id: nn-derivs", "id: hw2"), encoding="utf-8")
+    _sub(subs, "z.json", {"student": "z", "sheet": "hw2", "answers": RIGHT})
+    monkeypatch.chdir(course)
+    batch = grade_paths(["subs"], jobs=2)
+    (z,) = [r for r in batch.rows if r.student == "z"]
+    assert "the sheet most files answer" in z.unreadable
+    assert z.unreadable.endswith("grade such files apart with --sheet exercises/other.yaml")
+    assert grade_paths(["subs/z.json"], sheet="exercises/other.yaml", jobs=1).rows[0].total == 2
+
+
+def test_a_sheet_no_file_answers_is_an_error(course: Path, tmp_path: Path) -> None:
+    subs = _class(course)
+    result = _grade(str(subs), "--sheet", "activation-derivatives", "--out", str(tmp_path / "out"),
+                    "--format", "canvas")
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    assert "no file answers sheet `activation-derivatives` (given with --sheet): the files answer `nn-derivs` " \
+           "(3 files)" in result.stderr
+    assert "--sheet " in result.stderr and "exercises/my-sheet-file.yaml" in result.stderr
