@@ -89,11 +89,18 @@ def grade_paths(
     parts = chosen.parts  # a property that builds a dict: once, not once per file
     notes: list[str] = []
     for table in tables:  # read here, not in workers: the csv module runs no student text, and rows need the parts
-        responses = read_responses(table, parts, columns)
+        try:
+            responses = read_responses(table, list(parts), columns, chosen.id)
+        except UsageError as err:
+            if not choice.source and sheet is None:  # the default or a bundled sheet: perhaps not the class's
+                raise UsageError(err.problem, f"{err.fix}; or, if the class answered another sheet, give it with "
+                                 f"--sheet (this batch grades `{chosen.id}`, {choice.how})") from None
+            raise
         items += responses.rows
         if responses.ignored:
             notes.append(f"{shown_path(table)}: columns ignored (neither the student nor a part address): "
                          + ", ".join(f"`{h}`" for h in responses.ignored))
+        notes += responses.warnings
         progress.advance(1)
     items = [_fit(item, choice, parts) for item in items]
     chooser = Chooser(chosen)  # randomised questions: each answer is graded against its student's variant
@@ -314,7 +321,8 @@ def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key
             index = chooser.index(item, address)
             answers.append(replace(_answer(address, part.points, text, graded[(address, text, index)]), variant=index))
     return Row(item.student, item.file, tuple(answers), max_total, seed=chooser.seed(item),
-               variant=chooser.values(item), notes=item.notes, modified=item.modified)
+               variant=chooser.values(item), notes=item.notes, modified=item.modified, submitted=item.submitted,
+               when=item.when)
 
 
 def _answer(address: str, max_points: float, text: str, output: object) -> Answer:

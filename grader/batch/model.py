@@ -39,7 +39,9 @@ class Row:
     seed: int | None = None  # randomised sheets: the seed its variants came from
     variant: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # question -> parameter -> value
     notes: tuple[str, ...] = ()  # reported and ignored (an unknown key) or fixed (a key's case)
-    modified: float = 0.0  # the file's modification time (for `--duplicates latest`)
+    modified: float = 0.0  # the file's modification time (for `--duplicates latest`) ...
+    submitted: float | None = None  # ... unless the submission says when it was handed in
+    when: str = ""  # that time as written and where it was read: "2026-12-07 09:15 (column `Timestamp`)"
 
     @property
     def readable(self) -> bool:

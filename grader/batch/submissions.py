@@ -1,8 +1,9 @@
 """Finding submission files and reading them into plain data, or a reason why a file cannot be read.
 
 A submission is YAML or JSON: `student` (default: the file name without its extension), optional
-`sheet` (a sheet id), optional `seed` (which variants of randomised questions it answers) and
-`answers` (part address -> answer text). Nothing here raises for the
+`sheet` (a sheet id), optional `seed` (which variants of randomised questions it answers), optional
+`submitted` (when it was handed in: `--duplicates latest` keeps the latest) and `answers` (part
+address -> answer text). Nothing here raises for the
 contents of a file: every problem becomes an `Unreadable` with a reason an instructor can act on.
 Nothing here evaluates an answer (no sympy); a batch runs `read` in its worker processes.
 """
@@ -18,13 +19,14 @@ from pathlib import Path, PurePath
 
 import yaml
 
+from grader.batch import times
 from grader.core.errors import UsageError
 
 SUFFIXES = (".yaml", ".yml", ".json")  # what a folder is searched for
 MAX_FILE_BYTES = 1_000_000  # a submission is a few kB; this bounds what one hostile file can cost
 MAX_STUDENT_CHARS = 200
 MAX_VALUES = 10_000  # YAML aliases can multiply values; refuse rather than expand them
-KEYS = ("student", "sheet", "seed", "answers")
+KEYS = ("student", "sheet", "seed", "submitted", "answers")
 MAX_SEED = 10**18
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
@@ -40,7 +42,9 @@ class Submission:
     seed: int | None = None  # the variants it answers; None: the student id's (grader.batch.variants)
     notes: tuple[str, ...] = ()  # what was reported and ignored (an unknown key), or fixed (a key's case)
     refused: tuple[tuple[str, str, str], ...] = ()  # (address, answer as typed, why it is not graded)
-    modified: float = 0.0  # the file's modification time: `--duplicates latest` keeps the newest
+    modified: float = 0.0  # the file's modification time: `--duplicates latest` keeps the newest ...
+    submitted: float | None = None  # ... unless the submission says when it was handed in (`submitted:`, a CSV column)
+    when: str = ""  # that time as written, and where: "2026-12-07 09:15 (`submitted:`)"
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,7 @@ def _submission(file: str, value: object, kind: str) -> Submission:
     try:
         sheet = _optional_text(fields.get("sheet"), "sheet")
         seed = _seed(fields.get("seed"))
+        submitted, when = _submitted(fields.get("submitted"), notes)
         if "answers" not in fields:
             raise _Bad("wrong shape: no `answers` (a mapping from part address to answer)"
                        + "".join(f"; {note}" for note in notes))
@@ -229,7 +234,21 @@ def _submission(file: str, value: object, kind: str) -> Submission:
         if eaten(text):
             del answers[address]
             refused.append((address, visible(text), eaten_reason(kind)))
-    return Submission(file, student, sheet, answers, seed, tuple(notes), tuple(refused))
+    return Submission(file, student, sheet, answers, seed, tuple(notes), tuple(refused), submitted=submitted,
+                      when=when)
+
+
+def _submitted(value: object, notes: list[str]) -> tuple[float | None, str]:
+    """`submitted: 2026-12-07 09:15`: when the file was handed in; a time that cannot be read is a note."""
+    if value is None:
+        return None, ""
+    text = _optional_text(value, "submitted") or ""
+    seconds = times.parse(text)
+    if seconds is None:
+        notes.append(f"`submitted: {_short(text)}` is not a date and time read here (write it as 2026-12-07 09:15); "
+                     "--duplicates latest uses the file's modification time")
+        return None, ""
+    return seconds, f"{_short(text)} (`submitted:`)"
 
 
 # Escapes in a YAML double-quoted or JSON string that turn `\tanh`, `\frac`, `\beta`, `\alpha`,

@@ -67,7 +67,8 @@ BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("syntax.yaml", "answers:\n  a: [x\n", "invalid YAML at line 3, column 1"),
     ("two.yaml", "a: 1\n---\nb: 2\n", "invalid YAML"),
     ("syntax.json", '{"answers": {"a": "x",}}', "invalid JSON at line 1, column 23"),
-    ("list.yaml", "- a\n- b\n", "wrong shape: the file must be a mapping with `student`, `sheet`, `seed`, `answers`"),
+    ("list.yaml", "- a\n- b\n",
+     "wrong shape: the file must be a mapping with `student`, `sheet`, `seed`, `submitted`, `answers`"),
     ("text.yaml", "just text\n", "not the text `just text`"),
     ("answers-list.yaml", "answers: [a, b]\n", "`answers` must be a mapping from part address to answer"),
     ("no-answers.yaml", "student: a\n", "no `answers`"),
@@ -143,7 +144,7 @@ def test_an_unknown_key_is_ignored_and_nested_sub_parts_are_read(tmp_path: Path)
     got = _read(tmp_path, "a.yaml", "student: a\nname: A\nanswers:\n  relu.b:\n    left: 0\n    right: 1\n")
     assert isinstance(got, Submission)
     assert got.answers == {"relu.b.left": "0", "relu.b.right": "1"}
-    assert got.notes == ("unknown key `name` ignored; the keys are `student`, `sheet`, `seed`, `answers`",)
+    assert got.notes == ("unknown key `name` ignored; the keys are `student`, `sheet`, `seed`, `submitted`, `answers`",)
 
 
 def test_find_walks_folders_skips_hidden_files_and_lists_each_file_once(

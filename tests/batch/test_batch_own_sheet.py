@@ -157,3 +157,54 @@ def test_a_sheet_no_file_answers_is_an_error(course: Path, tmp_path: Path) -> No
     assert "no file answers sheet `activation-derivatives` (given with --sheet): the files answer `nn-derivs` " \
            "(3 files)" in result.stderr
     assert "--sheet " in result.stderr and "exercises/my-sheet-file.yaml" in result.stderr
+
+
+# --- --duplicates latest: the submission's own time, and which time was used ---------------------
+
+
+def test_latest_uses_the_submissions_own_time(course: Path, tmp_path: Path) -> None:
+    import os
+
+    subs = course / "subs"
+    old = _sub(subs, "s1.json", {"student": "s1", "sheet": "nn-derivs", "answers": {"loss.w": "x"}})
+    os.utime(old, (1_577_836_800, 1_577_836_800))  # touched in 2020, but handed in today (below)
+    said = _sub(subs, "s2.json", {"student": "s2", "sheet": "nn-derivs", "submitted": "2026-12-01 10:00",
+                                  "answers": RIGHT})
+    _sub(subs, "s2-late.json", {"student": "s2", "sheet": "nn-derivs", "submitted": "2026-12-02 08:00",
+                                "answers": {"loss.w": "x"}})
+    os.utime(said, (1_900_000_000, 1_900_000_000))  # modified after the other, but handed in before it
+    csv_file = course / "responses.csv"
+    csv_file.write_text("Timestamp,Email,loss.w,loss.y\n2026-12-07 09:15,s1,2x(wx - y),-2(wx - y)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _grade(str(subs), str(csv_file), "--out", str(out), "--format", "moodle", "--duplicates", "latest")
+    assert result.exit_code == 0, result.output
+    assert [row[:2] for row in _csv(out / "moodle.csv")[1:]] == [["s1", "2"], ["s2", "0"]]
+    header, *rows = _csv(out / "grades.csv")
+    status = {row[1].rsplit("/", 1)[-1]: row[header.index("status")] for row in rows}
+    assert status["s1.json"].endswith("not exported: " + str(csv_file) + ":2 counts for this student (handed in "
+                                      "later: 2026-12-07 09:15 (column `Timestamp`), this one 2020-01-01 00:00 UTC "
+                                      "(file modification time))")
+    assert status["s2.json"].endswith("(handed in later: 2026-12-02 08:00 (`submitted:`), this one 2026-12-01 10:00 "
+                                      "(`submitted:`))")
+
+
+def test_a_csv_without_a_time_column_is_as_new_as_its_file(course: Path, tmp_path: Path) -> None:
+    import os
+
+    subs = course / "subs"
+    old = _sub(subs, "s1.json", {"student": "s1", "sheet": "nn-derivs", "answers": {"loss.w": "x"}})
+    os.utime(old, (1_577_836_800, 1_577_836_800))
+    (course / "r.csv").write_text("student,loss.w\ns1,2x(wx - y)\n", encoding="utf-8")
+    batch = grade_paths([str(subs), str(course / "r.csv")], jobs=1)
+    from grader.batch.duplicates import choose
+
+    (kept,) = choose(batch.rows, "latest").rows
+    assert kept.file.endswith("r.csv:2") and kept.total == 1
+
+
+def test_a_submitted_time_that_cannot_be_read_is_a_note(course: Path) -> None:
+    _sub(course / "subs", "s1.json", {"student": "s1", "sheet": "nn-derivs", "submitted": "last Tuesday",
+                                      "answers": RIGHT})
+    (row,) = grade_paths([str(course / "subs")], jobs=1).rows
+    assert row.submitted is None and row.total == 2
+    assert "`submitted: last Tuesday` is not a date and time read here" in row.status

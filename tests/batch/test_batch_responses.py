@@ -52,7 +52,8 @@ def test_a_csv_grades_the_same_as_the_yaml_files(tmp_path: Path) -> None:
     assert _outcome(from_csv) == _outcome(from_yaml)
     assert [r.total for r in from_csv.rows] == [7.0, 0.0, 2.0]  # the derivation and LaTeX came through whole
     assert [r.file for r in from_csv.rows] == [f"{tmp_path}/responses.csv:{n}" for n in (2, 5, 7)]
-    assert any("columns ignored" in w and "`Timestamp`" in w for w in from_csv.warnings)
+    assert not any("columns ignored" in w for w in from_csv.warnings)  # Timestamp: when each row was handed in
+    assert [r.when for r in from_csv.rows] == [f"2026-01-0{i} 10:00 (column `Timestamp`)" for i in (1, 2, 3)]
 
 
 def test_headers_that_are_part_addresses_need_no_mapping(tmp_path: Path) -> None:
@@ -77,3 +78,32 @@ def test_columns_must_name_headers_the_csv_has(tmp_path: Path) -> None:
         read_responses(str(tmp_path / "r.csv"), ADDRESSES, {"Q9": "sigmoid.a"})
     with pytest.raises(UsageError, match="HEADER=ADDRESS"):
         parse_columns("Q1")
+
+
+# --- issue 21: a CSV whose headers are no part is an error, with the --columns that would map them ---
+
+
+def test_a_csv_whose_headers_are_no_part_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("Timestamp,Email Address,Q1 (sigmoid),Q2,Name\n"
+                                    "2026-12-07 09:15,a@x.org,σ(x)(1-σ(x)),x,Ana\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        grade_paths([str(tmp_path / "r.csv")], jobs=1)
+    err = caught.value
+    assert "no column of `" in err.problem and "is a part of sheet `activation-derivatives`" in err.problem
+    assert "Its headers: `Timestamp`, `Email Address`, `Q1 (sigmoid)`, `Q2`, `Name`" in err.problem
+    assert "The parts: sigmoid.a, sigmoid.b, tanh.a" in err.problem
+    assert "--columns 'Q1 (sigmoid)=sigmoid.a,Q2=sigmoid.b'" in err.fix  # in order; Name is no answer
+    assert "give it with --sheet" in err.fix  # the default sheet: perhaps not the one the class answered
+    mapped = grade_paths([str(tmp_path / "r.csv")], jobs=1, columns=parse_columns("Q1 (sigmoid)=sigmoid.a"))
+    assert [(r.student, r.total) for r in mapped.rows] == [("a@x.org", 2.0)]
+
+
+def test_no_part_column_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    (tmp_path / "r.csv").write_text("student,Q1\na,x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["grade", str(tmp_path / "r.csv"), "--out", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 2 and not (tmp_path / "out").exists()
+    assert "--columns Q1=sigmoid.a" in result.stderr

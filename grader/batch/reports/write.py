@@ -36,7 +36,7 @@ def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted:
     counted = counted or Counted(batch.rows, ())
     stage = Stage(out)
     try:
-        stage.write("grades.csv", grades_csv(batch, counted.dropped))
+        stage.write("grades.csv", grades_csv(batch, counted.dropped, counted.why))
         with stage.open("results.json") as handle:
             write_results_json(batch, handle)
         stage.write("summary.md", summary_markdown(batch))
@@ -139,10 +139,10 @@ def _fsync_dir(folder: Path) -> None:
 # --- grades.csv ----------------------------------------------------------------------------------
 
 
-def grades_csv(batch: Batch, dropped: Mapping[str, str] | None = None) -> str:
+def grades_csv(batch: Batch, dropped: Mapping[str, str] | None = None, why: Mapping[str, str] | None = None) -> str:
     """student, file, one column per part (points), total, max_total, status. Unreadable: no points.
-    `dropped`: files the LMS files do not count (another file of the student counts instead)."""
-    dropped = dropped or {}
+    `dropped`: files the LMS files do not count (another file of the student counts instead); `why`: why."""
+    dropped, why = dropped or {}, why or {}
     header = ["student", "file", *(address for address, _ in batch.parts), "total", "max_total", "status"]
     variants = batch.randomised  # then each row also says which variants it answered
     rows = [[*header, "seed", "variant"] if variants else header]
@@ -152,7 +152,8 @@ def grades_csv(batch: Batch, dropped: Mapping[str, str] | None = None) -> str:
         extra = [str(row.seed) if row.seed is not None else "", row.variant_text] if variants else []
         status = row.status
         if row.file in dropped:
-            status += f"; not exported: {dropped[row.file]} counts for this student"
+            reason = f" ({why[row.file]})" if row.file in why else ""
+            status += f"; not exported: {dropped[row.file]} counts for this student{reason}"
         rows.append([cell(row.student), cell(row.file), *points, total, num(row.max_total), cell(status), *extra])
     return csv_text(rows)
 
