@@ -30,7 +30,7 @@ _MONTH_DAY = re.compile(r"(?:[A-Za-z]+,?\s+)?([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{
 def order_of(texts: Sequence[str]) -> Order | None:
     """Which comes first in the slashed dates of one column: a value > 12 in one place decides it;
     None if no value decides (or two values contradict each other)."""
-    orders = set()
+    orders: set[Order] = set()
     for text in texts:
         m = _SLASHED.fullmatch(text.strip())
         if m and m[2] == "/":
@@ -39,7 +39,7 @@ def order_of(texts: Sequence[str]) -> Order | None:
                 orders.add("day")
             elif second > 12 >= first:
                 orders.add("month")
-    return next(iter(orders)) if len(orders) == 1 else None  # type: ignore[return-value]
+    return next(iter(orders)) if len(orders) == 1 else None
 
 
 def ambiguous(text: str, order: Order | None) -> bool:
