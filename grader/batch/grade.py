@@ -24,7 +24,16 @@ from grader.batch.groups import summarize
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.pool import Failure, WorkerPool
 from grader.batch.responses import read_responses
-from grader.batch.submissions import Submission, Unreadable, default_student, find, fit, read, shown_path
+from grader.batch.submissions import (
+    PLACEHOLDER_STUDENT,
+    Submission,
+    Unreadable,
+    default_student,
+    find,
+    fit,
+    read,
+    shown_path,
+)
 from grader.batch.variants import Chooser, Key
 from grader.batch.worker import Graded, GradeTask, Handler, SameTask, Task, handle
 from grader.core.errors import UsageError
@@ -320,9 +329,21 @@ def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key
         else:
             index = chooser.index(item, address)
             answers.append(replace(_answer(address, part.points, text, graded[(address, text, index)]), variant=index))
+    notes = item.notes + _id_note(item, chooser.randomised)
     return Row(item.student, item.file, tuple(answers), max_total, seed=chooser.seed(item),
-               variant=chooser.values(item), notes=item.notes, modified=item.modified, submitted=item.submitted,
-               when=item.when)
+               variant=chooser.values(item), notes=notes, modified=item.modified, submitted=item.submitted,
+               when=item.when, named_by=item.named_by)
+
+
+def _id_note(item: Submission, randomised: bool) -> tuple[str, ...]:
+    """A note for an id that is the file name: it goes to the LMS files, and may pick other variants."""
+    if item.named_by == "student":
+        return ()
+    why = ("no `student:` in the file" if item.named_by == "file" else
+           f"`student: {PLACEHOLDER_STUDENT}` is the template's placeholder, not an id")
+    variants = (", and picks its variants of the randomised questions (perhaps not those the student answered)"
+                if randomised and item.seed is None else "")
+    return (f"{why}: its file name is its id in every report and LMS file{variants}; write `student: ID` in it",)
 
 
 def _answer(address: str, max_points: float, text: str, output: object) -> Answer:

@@ -42,6 +42,7 @@ class Row:
     modified: float = 0.0  # the file's modification time (for `--duplicates latest`) ...
     submitted: float | None = None  # ... unless the submission says when it was handed in
     when: str = ""  # that time as written and where it was read: "2026-12-07 09:15 (column `Timestamp`)"
+    named_by: str = "student"  # the id came from `student:`, or from the file name: "file", "placeholder"
 
     @property
     def readable(self) -> bool:

@@ -16,6 +16,7 @@ import os
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
+from typing import Literal
 
 import yaml
 
@@ -28,6 +29,7 @@ MAX_STUDENT_CHARS = 200
 MAX_VALUES = 10_000  # YAML aliases can multiply values; refuse rather than expand them
 KEYS = ("student", "sheet", "seed", "submitted", "answers")
 MAX_SEED = 10**18
+PLACEHOLDER_STUDENT = "your-student-id"  # what `grader template` writes for `student:` until a student fills it in
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -45,6 +47,7 @@ class Submission:
     modified: float = 0.0  # the file's modification time: `--duplicates latest` keeps the newest ...
     submitted: float | None = None  # ... unless the submission says when it was handed in (`submitted:`, a CSV column)
     when: str = ""  # that time as written, and where: "2026-12-07 09:15 (`submitted:`)"
+    named_by: Literal["student", "file", "placeholder"] = "student"  # where the id came from (see _student)
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def _submission(file: str, value: object, kind: str) -> Submission:
     # An unknown key (`name:`) is reported and ignored: it must not cost the student the whole file.
     notes = [f"unknown key `{_short(key)}` ignored{_did_you_mean(key, KEYS)}; the keys are {_keys()}"
              for key in fields if key not in KEYS]
-    student = _student(fields.get("student"), file)
+    student, named_by = _student(fields.get("student"), file)
     try:
         sheet = _optional_text(fields.get("sheet"), "sheet")
         seed = _seed(fields.get("seed"))
@@ -235,7 +238,7 @@ def _submission(file: str, value: object, kind: str) -> Submission:
             del answers[address]
             refused.append((address, visible(text), eaten_reason(kind)))
     return Submission(file, student, sheet, answers, seed, tuple(notes), tuple(refused), submitted=submitted,
-                      when=when)
+                      when=when, named_by=named_by)
 
 
 def _submitted(value: object, notes: list[str]) -> tuple[float | None, str]:
@@ -279,12 +282,16 @@ def eaten_reason(kind: str) -> str:
             "scalar (in double quotes `\\t` is a tab, so `\\tanh` became a tab and `anh`)")
 
 
-def _student(value: object, file: str) -> str:
+def _student(value: object, file: str) -> tuple[str, Literal["student", "file", "placeholder"]]:
+    """The id, and where it came from: `student:`, or the file name when the file has none or still has
+    the template's placeholder (two students who both left it must not become one "duplicate")."""
     if value is None:
-        return default_student(file)
+        return default_student(file), "file"
     if not isinstance(value, str) or not value.strip():
         raise _Bad(f"wrong shape: `student` must be a name or id, not {_kind(value)}")
-    return _one_line(value, "student")
+    if value.strip().lower() == PLACEHOLDER_STUDENT:
+        return default_student(file), "placeholder"
+    return _one_line(value, "student"), "student"
 
 
 def _optional_text(value: object, key: str) -> str | None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from grader.batch.submissions import PLACEHOLDER_STUDENT
 from grader.sheets.model import ChoiceAnswer, DerivationAnswer, Part, Sheet
 from grader.text.terminal import markdown_text
 
-PLACEHOLDER_STUDENT = "your-student-id"
+__all__ = ["PLACEHOLDER_STUDENT", "answer_yaml", "quoted", "submission_text", "template_text"]
 HOW = """\
 # Write each answer between its single quotes: LaTeX is safe there (\\tanh, \\frac{1}{2}), and a
 # quote inside an answer is written twice ('it''s'). A derivation goes on the indented lines

@@ -208,3 +208,36 @@ def test_a_submitted_time_that_cannot_be_read_is_a_note(course: Path) -> None:
     (row,) = grade_paths([str(course / "subs")], jobs=1).rows
     assert row.submitted is None and row.total == 2
     assert "`submitted: last Tuesday` is not a date and time read here" in row.status
+
+
+# --- ids that are not ids: no `student:`, or the template's placeholder --------------------------
+
+
+def test_the_templates_placeholder_is_not_a_student_id(course: Path, tmp_path: Path) -> None:
+    subs = course / "subs"
+    (subs).mkdir()
+    for name in ("ana.yaml", "ben.yaml"):  # two students who both left the placeholder in
+        (subs / name).write_text("student: 'your-student-id'\nsheet: nn-derivs\nanswers:\n  loss.w: '2x(wx - y)'\n",
+                                 encoding="utf-8")
+    out = tmp_path / "out"
+    result = _grade(str(subs), "--out", str(out), "--format", "canvas")
+    assert result.exit_code == 0, result.output  # not a "duplicate": the LMS file is written
+    assert "has 2 files" not in result.stderr
+    assert [row[2] for row in _csv(out / "canvas.csv")[2:]] == ["ana", "ben"]
+    assert result.stderr.count("`student: your-student-id` is the template's placeholder, not an id: its file name "
+                               "is its id in every report and LMS file") == 2
+    assert "Files whose student id is their file name (no `student:`, or the template's placeholder): 2" \
+        in result.stdout
+
+
+def test_a_file_without_student_is_told_its_id_and_variants_come_from_its_name(course: Path) -> None:
+    subs = course / "subs"
+    _sub(subs, "Ana Lopez - s1023 - homework3.json", {"sheet": "nn-derivs", "answers": RIGHT})
+    _sub(subs, "s2.json", {"sheet": "nn-derivs", "seed": 7, "answers": RIGHT})  # a seed: variants are its own
+    batch = grade_paths([str(subs)], jobs=1)
+    ana, s2 = batch.rows
+    assert ana.student == "Ana Lopez - s1023 - homework3" and ana.named_by == "file"
+    assert "no `student:` in the file: its file name is its id in every report and LMS file, and picks its " \
+           "variants of the randomised questions (perhaps not those the student answered)" in ana.status
+    assert "no `student:`" in s2.status and "variants" not in s2.status
+    assert any(w.startswith(f"{ana.file} (student `{ana.student}`): no `student:`") for w in batch.warnings)

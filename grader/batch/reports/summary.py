@@ -50,6 +50,10 @@ def _overview(batch: Batch) -> list[str]:
         lines.append(f"- Mean score: {num(mean)} / {num(batch.max_total)} ({percent:.1f} %); "
                      f"full marks: {full} of {len(graded)}.")
     lines.append(f"- Distinct answers graded: {batch.distinct_answers} (each graded once, however many typed it).")
+    unnamed = sum(1 for r in batch.rows if r.named_by != "student")
+    if unnamed:
+        lines.append(f"- Files whose student id is their file name (no `student:`, or the template's placeholder): "
+                     f"{unnamed}; the LMS files hold those ids (see the warnings).")
     errors = sum(s.counts.get("error", 0) for s in batch.summaries)
     if errors:
         lines.append(f"- Answers the grader could not grade (status `error`, 0 points; check them by hand): {errors}.")
