@@ -9,13 +9,19 @@ grader.batch.submissions.read as written.
 
 from __future__ import annotations
 
+import os
+import shlex
+import textwrap
 from collections.abc import Mapping
+from pathlib import PurePath
 
 from grader.batch.submissions import PLACEHOLDER_STUDENT
+from grader.sheets import variants
 from grader.sheets.model import ChoiceAnswer, DerivationAnswer, Part, Sheet
 from grader.text.terminal import markdown_text
 
-__all__ = ["PLACEHOLDER_STUDENT", "answer_yaml", "quoted", "submission_text", "template_text"]
+__all__ = ["PLACEHOLDER_STUDENT", "answer_yaml", "quoted", "randomised_values", "sheet_ref", "submission_text",
+           "template_text"]
 HOW = """\
 # Write each answer between its single quotes: LaTeX is safe there (\\tanh, \\frac{1}{2}), and a
 # quote inside an answer is written twice ('it''s'). A derivation goes on the indented lines
@@ -24,19 +30,31 @@ HOW = """\
 """
 
 
-def template_text(sheet: Sheet, sheet_id: str, student: str | None = None, seed: int | None = None) -> str:
+def template_text(sheet: Sheet, sheet_id: str, student: str | None = None, seed: int | None = None,
+                  ref: str | None = None) -> str:
     """A submission skeleton: every part address, its question as a comment, blank answers.
     `sheet` is the variant the student answers (grader.sheets.variants.pick); `seed` is written
-    only when the student's variants come from a seed rather than the student id."""
+    only when the student's variants come from a seed rather than the student id. `ref` is how the
+    printed commands name the sheet (its path when it is a file; default: the id).
+
+    A blank template (no student, no seed) of a randomised sheet shows no variant's values: a
+    student who answered the first variant's would be graded against their own and marked wrong.
+    Each value is `⟨name⟩`, and the header says how to make a student's own template."""
+    ref = ref or sheet_id
+    blank = sheet.randomised and student is None and seed is None
     lines = [f"# A submission for \"{_comment(sheet.title)}\" (sheet {sheet_id}).", HOW.rstrip("\n"),
-             f"# Check it before you hand it in: grader grade THIS-FILE --sheet {sheet_id}"]
-    if sheet.randomised and student is None and seed is None:
-        lines.append(f"# Randomised: your values differ. See yours with: grader template {sheet_id} --student YOUR-ID")
+             f"# Check it before you hand it in: grader grade THIS-FILE --sheet {ref}"]
+    if blank:
+        words = (f"Randomised: {_comment(randomised_values(sheet))} differ per student: here they are "
+                 f"{_comment(_markers(sheet))}. Answer for your own values, in your own template:")
+        lines += [f"# {line}" for line in textwrap.wrap(words, 98)] + [f"#   grader template {ref} --student YOUR-ID"]
     lines += [f"student: {quoted(student or PLACEHOLDER_STUDENT)}", f"sheet: {quoted(sheet_id)}"]
     if seed is not None:
         lines.append(f"seed: {seed}")
     lines.append("answers:")
     for question in sheet.questions:
+        if blank:
+            question = variants.unfilled(question)
         lines += ["", f"  # --- {_comment(question.title)} ---"]
         lines += [f"  # {line}".rstrip() for line in _wrapped(markdown_text(question.statement))]
         asked: set[str] = set()
@@ -51,11 +69,40 @@ def template_text(sheet: Sheet, sheet_id: str, student: str | None = None, seed:
     return "\n".join(lines) + "\n"
 
 
+def randomised_values(sheet: Sheet) -> str:
+    """`the values of beta (0.5, 2 or 3) in swish`: what differs per student on a randomised sheet."""
+    words = []
+    for question in sheet.questions:
+        t = question.template or question
+        if variants.variant_count(t) > 1:
+            params = "; ".join(f"{p.name} ({_or([v.text for v in p.values])})" for p in t.parameters)
+            words.append(f"{params} in {question.id}")
+    return "the values of " + ", ".join(words)
+
+
+def _markers(sheet: Sheet) -> str:
+    names = dict.fromkeys(p.name for q in sheet.questions if variants.variant_count(q.template or q) > 1
+                          for p in (q.template or q).parameters)
+    return _or([f"⟨{name}⟩" for name in names])
+
+
+def sheet_ref(spec: str | None, sheet_id: str) -> str:
+    """How printed commands name a sheet so that they work as printed: the path it was given by when
+    it is a file (`exercises/hw3.yaml`, quoted for a shell), else its (bundled) id."""
+    if spec is not None and (PurePath(spec).suffix in (".yaml", ".yml") or os.path.isfile(spec)):
+        return shlex.quote(spec)
+    return sheet_id
+
+
+def _or(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" or {items[-1]}"
+
+
 def submission_text(student: str, sheet_id: str, answers: Mapping[str, str], seed: int | None = None,
-                    title: str = "") -> str:
-    """A finished submission: the answers given, in the order given."""
+                    title: str = "", ref: str | None = None) -> str:
+    """A finished submission: the answers given, in the order given (`ref`: as in template_text)."""
     lines = [f"# Answers to \"{_comment(title or sheet_id)}\" (sheet {sheet_id}), written by grader practice --save.",
-             f"# Grade it with: grader grade THIS-FILE --sheet {sheet_id}",
+             f"# Grade it with: grader grade THIS-FILE --sheet {ref or sheet_id}",
              f"student: {quoted(student)}", f"sheet: {quoted(sheet_id)}"]
     if seed is not None:
         lines.append(f"seed: {seed}")

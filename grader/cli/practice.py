@@ -192,16 +192,19 @@ def practice(
         practice_lib.warm_up()
         summary = session.run()
     if save is not None:
-        _save(save, loaded, session.answers, student, None if student or not loaded.randomised else chosen_seed)
+        _save(save, loaded, session.answers, student, None if student or not loaded.randomised else chosen_seed,
+              sheet)
     raise typer.Exit(130 if summary.ended == "interrupt" else 0)
 
 
-def _save(path: Path, sheet: Sheet, answers: dict[str, str], student: str | None, seed: int | None) -> None:
+def _save(path: Path, sheet: Sheet, answers: dict[str, str], student: str | None, seed: int | None,
+          spec: str | None) -> None:
     """The session's answers as a submission file, in sheet order, written atomically."""
-    from grader.batch.template import PLACEHOLDER_STUDENT, submission_text
+    from grader.batch.template import PLACEHOLDER_STUDENT, sheet_ref, submission_text
 
     ordered = {a: answers[a] for a in sheet.parts if a in answers}
-    text = submission_text(student.strip() if student else PLACEHOLDER_STUDENT, sheet.id, ordered, seed, sheet.title)
+    text = submission_text(student.strip() if student else PLACEHOLDER_STUDENT, sheet.id, ordered, seed, sheet.title,
+                           sheet_ref(spec, sheet.id))
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

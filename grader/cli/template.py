@@ -22,7 +22,9 @@ def template(
     """Write a submission skeleton: every part address, its question as a comment, blank answers.
 
     Answers go between single quotes (LaTeX is safe there) or, for a derivation, on indented
-    lines under `|-`. A randomised sheet's values depend on the student id: give --student.
+    lines under `|-`. A randomised sheet's values depend on the student id: give --student (without
+    it, the values are shown as ⟨alpha⟩, never as one student's). The commands printed in the file
+    name the sheet as given (a file by its path).
 
     Exit status: 0; 2 for a bad sheet or when --out exists.
 
@@ -32,7 +34,7 @@ def template(
       grader template piecewise-activations --student s1234 -o s1234.yaml
     """
     from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
-    from grader.batch.template import template_text
+    from grader.batch.template import randomised_values, sheet_ref, template_text
     from grader.core.errors import GraderError, describe
     from grader.sheets.variants import pick, seed_for_student
 
@@ -43,7 +45,11 @@ def template(
         shown = pick(loaded, seed_for_student(student.strip())) if student and loaded.randomised else loaded
     except GraderError as err:
         fail(describe(err))
-    text = template_text(shown, loaded.id, student.strip() if student else None)
+    text = template_text(shown, loaded.id, student.strip() if student else None, ref=sheet_ref(sheet, loaded.id))
+    if loaded.randomised and not student:
+        typer.echo(f"grader: a randomised sheet: {randomised_values(loaded)} differ per student, so this template "
+                   f"shows no values (⟨name⟩ stands for each). A student's own template: grader template "
+                   f"{sheet_ref(sheet, loaded.id)} --student ID", err=True)
     if out is None:
         typer.echo(text, nl=False)
         raise typer.Exit(0)

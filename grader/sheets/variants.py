@@ -184,6 +184,23 @@ _variant_cache: dict[tuple[int, int], tuple[Question, Question]] = {}  # batch w
 caches.register("sheets.variants", _variant_cache)
 
 
+def unfilled(question: Question) -> Question:
+    """A randomised question as everyone's blank template shows it: each parameter's `{alpha}` in its
+    texts (title, statement, asks) as `⟨alpha⟩`, since the value differs per student; expressions as
+    written. A question with one variant is returned as it is."""
+    t = question.template or question
+    if variant_count(t) <= 1:
+        return question
+    names = {p.name for p in t.parameters}
+
+    def mark(text: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: f"⟨{m[1]}⟩" if m[1] in names else m[0], text)
+
+    return replace(t, title=mark(t.title), statement=mark(t.statement),
+                   group_asks={a: mark(text) for a, text in t.group_asks.items()},
+                   parts=tuple(replace(p, ask=mark(p.ask)) for p in t.parts))
+
+
 def with_question(sheet: Sheet, question: Question) -> Sheet:
     return replace(sheet, questions=tuple(question if q.id == question.id else q for q in sheet.questions))
 

@@ -241,3 +241,57 @@ def test_a_file_without_student_is_told_its_id_and_variants_come_from_its_name(c
            "variants of the randomised questions (perhaps not those the student answered)" in ana.status
     assert "no `student:`" in s2.status and "variants" not in s2.status
     assert any(w.startswith(f"{ana.file} (student `{ana.student}`): no `student:`") for w in batch.warnings)
+
+
+# --- printed commands work as printed; a blank template shows no one variant as everyone's -------
+
+
+def _commands(text: str, start: str) -> list[list[str]]:
+    import shlex
+
+    return [shlex.split(line.split(start, 1)[1]) for line in text.splitlines() if start in line]
+
+
+def test_the_commands_a_template_prints_work_for_a_sheet_file(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(course)
+    made = CliRunner().invoke(app, ["template", "exercises/my-sheet-file.yaml"])
+    assert made.exit_code == 0, made.output
+    (check,) = _commands(made.stdout, "# Check it before you hand it in: grader ")
+    (own,) = _commands(made.stdout, "#   grader ")
+    assert check == ["grade", "THIS-FILE", "--sheet", "exercises/my-sheet-file.yaml"]
+    mine = CliRunner().invoke(app, [a.replace("YOUR-ID", "s1") for a in own])
+    assert mine.exit_code == 0, mine.output
+    filled = mine.stdout.replace("student: 's1'", "student: 's1'").replace("loss.w: ''", "loss.w: '2x(wx - y)'")
+    Path("s1.yaml").write_text(filled, encoding="utf-8")
+    graded = CliRunner().invoke(app, [a.replace("THIS-FILE", "s1.yaml") for a in check] + ["-o", "g", "-j", "1"])
+    assert graded.exit_code == 0, graded.output
+    assert "Mean score: 1 / 3" in graded.stdout
+
+
+def test_practice_save_prints_a_command_that_works(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(course)
+    done = CliRunner().invoke(app, ["practice", "exercises/my-sheet-file.yaml", "--question", "loss.w", "--student",
+                                    "s1", "--save", "mine.yaml", "--no-color"], input="2x(wx - y)\n")
+    assert done.exit_code == 0, done.output
+    (command,) = _commands(Path("mine.yaml").read_text(encoding="utf-8"), "# Grade it with: grader ")
+    assert command == ["grade", "THIS-FILE", "--sheet", "exercises/my-sheet-file.yaml"]
+    graded = CliRunner().invoke(app, [a.replace("THIS-FILE", "mine.yaml") for a in command] + ["-o", "g", "-j", "1"])
+    assert graded.exit_code == 0, graded.output
+
+
+def test_a_blank_template_of_a_randomised_sheet_shows_no_variants_values(course: Path) -> None:
+    sheet = str(course / "exercises" / "my-sheet-file.yaml")
+    blank = CliRunner().invoke(app, ["template", sheet])
+    assert blank.exit_code == 0
+    statement = next(line for line in blank.stdout.splitlines() if "Let f(x)" in line)
+    assert statement == "  # Let f(x) = σ(⟨beta⟩x) with β = ⟨beta⟩."  # not the first variant's β = 1
+    assert "  # scale.a (1 point): Find f'(x) for β = ⟨beta⟩." in blank.stdout
+    assert "# Randomised: the values of beta (1, 2 or 3) in scale differ per student: here they are ⟨beta⟩." \
+        in blank.stdout
+    assert "a randomised sheet" in blank.stderr and "--student ID" in blank.stderr
+    from grader.sheets.variants import index_for, seed_for_student
+
+    beta = [1, 2, 3][index_for(seed_for_student("s1"), "nn-derivs", "scale", 3)]
+    own = CliRunner().invoke(app, ["template", sheet, "--student", "s1"])
+    assert f"  # Let f(x) = σ({beta}x) with β = {beta}." in own.stdout and "⟨" not in own.stdout
+    assert own.stderr == ""
