@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from grader import sheets
+from grader.batch.duplicates import Policy, choose
 from grader.batch.groups import summarize
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.pool import Failure, WorkerPool
@@ -76,11 +77,13 @@ def grade_paths(
     handler: Handler = handle,
     skip: Sequence[str] = (),
     columns: Mapping[str, str] | None = None,
+    duplicates: Policy = "error",
 ) -> Batch:
     """Grade every submission file under `paths`.
 
     Folders in `skip` are not searched (the report folder). A `.csv` file named in `paths` is a CSV
-    of responses (grader.batch.responses; `columns`: header -> part address or `student`).
+    of responses (grader.batch.responses; `columns`: header -> part address or `student`). With
+    `duplicates` `latest` or `best`, the per-part figures count one file per student (grader.batch.duplicates).
     Raises UsageError (bad paths, no files, a `columns` header a CSV lacks) and SheetErrors /
     UsageError (bad sheet) before any grading starts; nothing in a file raises.
     """
@@ -133,9 +136,10 @@ def grade_paths(
             progress.phase("grouping", len(tasks))
             return [out is True for out in pool.run(tasks, lambda _: progress.advance(1))]
 
-        summaries = summarize(points, rows, graded, confirm)
+        counted = choose(rows, duplicates)  # the figures count what the LMS files hold: one file per student
+        summaries = summarize(points, counted.rows, graded, confirm)
     return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), tuple(notes) + _warnings(rows),
-                 chosen, choice.source)
+                 chosen, choice.source, counted.dropped)
 
 
 def _read_all(files: list[str], jobs: int, memory_mb: int, progress: Progress) -> list[Submission | Unreadable]:

@@ -125,6 +125,7 @@ class Batch:
     warnings: tuple[str, ...]
     sheet: Sheet | None = field(default=None, compare=False, repr=False)  # for the worked solutions
     sheet_source: str = ""  # the course file the sheet was found in by its id (`exercises/hw3.yaml`), else ""
+    dropped: Mapping[str, str] = field(default_factory=dict)  # --duplicates latest/best: file not counted -> the one
 
     @property
     def max_total(self) -> float:
@@ -142,3 +143,8 @@ class Batch:
     @property
     def graded(self) -> tuple[Row, ...]:
         return tuple(r for r in self.rows if r.readable)
+
+    @property
+    def counted(self) -> tuple[Row, ...]:
+        """The graded rows that count: one per student (a student's other files are not counted)."""
+        return tuple(r for r in self.graded if r.file not in self.dropped)

@@ -126,7 +126,8 @@ def grade(
     try:
         with _progress(no_color) as progress:
             batch = grade_paths(paths, sheet=sheet, jobs=jobs, timeout=timeout, memory_mb=memory, progress=progress,
-                                skip=[str(out)], columns=parse_columns(columns) if columns else None)
+                                skip=[str(out)], columns=parse_columns(columns) if columns else None,
+                                duplicates=policy)
     except GraderError as err:
         fail(describe(err))
     except KeyboardInterrupt:

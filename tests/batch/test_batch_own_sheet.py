@@ -295,3 +295,35 @@ def test_a_blank_template_of_a_randomised_sheet_shows_no_variants_values(course:
     own = CliRunner().invoke(app, ["template", sheet, "--student", "s1"])
     assert f"  # Let f(x) = σ({beta}x) with β = {beta}." in own.stdout and "⟨" not in own.stdout
     assert own.stderr == ""
+
+
+# --- feedback keeps a chain's `=`; summary.md counts only the files that count -----------------
+
+
+def test_feedback_writes_a_chain_with_its_equals_signs(tmp_path: Path) -> None:
+    _sub(tmp_path / "in", "a.json", {"student": "a", "answers": {"sigmoid.a": "x"}})
+    out = tmp_path / "out"
+    assert _grade(str(tmp_path / "in"), "--out", str(out), "--format", "feedback").exit_code == 0
+    text = (out / "feedback" / "a.md").read_text(encoding="utf-8")
+    chain = text.split("Therefore,", 1)[1].split("So,", 1)[0].splitlines()
+    assert [line[:6] for line in chain if line] == ["    d/", "    = ", "    = "]  # d/dx σ(x) = -u⁻²·(-e⁻ˣ) = ...
+
+
+def test_summary_figures_count_only_the_file_each_student_counts(tmp_path: Path) -> None:
+    import os
+
+    right = {"sigmoid.a": "σ(x)(1-σ(x))"}
+    _sub(tmp_path / "in", "a.json", {"student": "a", "answers": right})
+    old = _sub(tmp_path / "in", "b-old.json", {"student": "b", "answers": right})
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    _sub(tmp_path / "in", "b-new.json", {"student": "b", "answers": {"sigmoid.a": "x"}})
+    out = tmp_path / "out"
+    result = _grade(str(tmp_path / "in"), "--out", str(out), "--duplicates", "latest")
+    assert result.exit_code == 0, result.output
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "- Files: 3; graded: 3; unreadable: 0." in summary
+    assert "- Not counted: 1 file(s) of students who handed in several" in summary
+    assert "- Mean score: 1 / 16 (6.2 %); full marks: 0 of 2." in summary  # not 4/3 over 3 files
+    assert "| `sigmoid.a` | 2 | 1 | 1 | 1 | 0 | 0 | 0 |" in summary  # b's old file is not a second correct
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert data["summary"]["not_counted"] == [f"{tmp_path}/in/b-old.json"]

@@ -104,7 +104,8 @@ def _solution(s: Solution) -> list[str]:
         if step.say.strip():
             lines += [plain_math(step.say), ""]
         shown = [step.math] if step.math is not None else list(step.chain)
-        lines += [f"    {math_text(m.latex)}" for m in shown]
+        # a chain is one equality over several lines: every line after the first says `=`
+        lines += [f"    {'= ' if i and step.math is None else ''}{math_text(m.latex)}" for i, m in enumerate(shown)]
         if shown:
             lines.append("")
     if s.result is not None:

@@ -43,12 +43,17 @@ def _overview(batch: Batch) -> list[str]:
         "",
         f"- Files: {len(batch.rows)}; graded: {len(graded)}; unreadable: {len(batch.unreadable)}.",
     ]
-    if graded:
-        mean = sum(r.total for r in graded) / len(graded)
+    counted = batch.counted
+    if batch.dropped:
+        lines.append(f"- Not counted: {len(batch.dropped)} file(s) of students who handed in several (--duplicates "
+                     f"chose another of theirs); the figures below are over the {len(counted)} graded files that "
+                     "count.")
+    if counted:
+        mean = sum(r.total for r in counted) / len(counted)
         percent = 100 * mean / batch.max_total if batch.max_total else 100.0
-        full = sum(1 for r in graded if r.total >= r.max_total)
+        full = sum(1 for r in counted if r.total >= r.max_total)
         lines.append(f"- Mean score: {num(mean)} / {num(batch.max_total)} ({percent:.1f} %); "
-                     f"full marks: {full} of {len(graded)}.")
+                     f"full marks: {full} of {len(counted)}.")
     lines.append(f"- Distinct answers graded: {batch.distinct_answers} (each graded once, however many typed it).")
     unnamed = sum(1 for r in batch.rows if r.named_by != "student")
     if unnamed:

@@ -241,7 +241,8 @@ def _result_json(result: Result) -> dict[str, Any]:
 
 
 def _summary_json(batch: Batch) -> dict[str, Any]:
-    return {
+    not_counted = {"not_counted": sorted(batch.dropped)} if batch.dropped else {}  # the parts' figures omit them
+    return not_counted | {
         "submissions": len(batch.rows), "graded": len(batch.graded), "unreadable": len(batch.unreadable),
         "distinct_answers": batch.distinct_answers, "warnings": list(batch.warnings),
         "parts": [
