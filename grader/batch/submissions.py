@@ -20,7 +20,8 @@ from typing import Literal
 
 import yaml
 
-from grader.batch import times
+from grader.batch import salvage, times
+from grader.batch.salvage import Repair
 from grader.core.errors import UsageError
 
 SUFFIXES = (".yaml", ".yml", ".json")  # what a folder is searched for
@@ -128,8 +129,8 @@ def read(file: str) -> Submission | Unreadable:
     try:
         text = _text(file)
         is_json = file.lower().endswith(".json")
-        value = _json(text) if is_json else _yaml(text)
-        return replace(_submission(shown, value, "JSON" if is_json else "YAML"), modified=modified)
+        value, repairs = (_json(text), ()) if is_json else _yaml(text)
+        return replace(_submission(shown, value, "JSON" if is_json else "YAML", repairs), modified=modified)
     except _Bad as bad:
         return Unreadable(shown, bad.student or student, str(bad), modified)
 
@@ -170,18 +171,32 @@ def _text(file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _yaml(text: str) -> object:
-    try:
-        node = yaml.compose(text, Loader=_YamlLoader)  # nodes only: no tags are constructed
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise _Bad(f"invalid YAML{where}: {exc.problem or exc.context}") from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise _Bad(f"invalid YAML: {_short(str(exc)) or type(exc).__name__}") from None
+def _yaml(text: str) -> tuple[object, tuple[Repair, ...]]:
+    """The file's YAML as plain values, and what was repaired to read it (grader.batch.salvage): a file
+    indented with tabs, or an answer whose double quotes hold a backslash that is no escape, is read
+    with that answer refused; any other error makes the file unreadable, in words where there are some."""
+    repairs: list[Repair] = []
+    while True:
+        try:
+            node = yaml.compose(text, Loader=_YamlLoader)  # nodes only: no tags are constructed
+            break
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = str(exc.problem or exc.context)
+            if mark is None:
+                raise _Bad(f"invalid YAML: {problem}") from None
+            repaired = salvage.repair(text, mark.line, problem, len(repairs))
+            if repaired is None or repaired[0] == text or len(repairs) >= salvage.MAX_REPAIRS:
+                words = salvage.explain(text, mark.line, mark.column, problem)
+                column = "" if repairs else f", column {mark.column + 1}"  # repairs keep lines, not columns
+                raise _Bad(f"invalid YAML at line {mark.line + 1}{column}: {words or problem}") from None
+            text, done = repaired
+            repairs.append(done)
+        except (yaml.YAMLError, RecursionError) as exc:
+            raise _Bad(f"invalid YAML: {_short(str(exc)) or type(exc).__name__}") from None
     if node is None:
         raise _Bad("the file is empty (only comments)")
-    return _plain(node, depth=0, budget=[MAX_VALUES])
+    return _plain(node, depth=0, budget=[MAX_VALUES]), tuple(repairs)
 
 
 def _plain(node: yaml.Node, depth: int, budget: list[int]) -> object:
@@ -214,10 +229,15 @@ def _json(text: str) -> object:
 # --- the shape of a submission -------------------------------------------------------------------
 
 
-def _submission(file: str, value: object, kind: str) -> Submission:
+def _submission(file: str, value: object, kind: str, repairs: tuple[Repair, ...] = ()) -> Submission:
     if not isinstance(value, _Pairs):
         raise _Bad(f"wrong shape: the file must be a mapping with {_keys()}, not {_kind(value)}")
     fields = _unique(value, "the file")
+    markers = {r.marker: r for r in repairs if r.marker}
+    for key, field_value in fields.items():  # a repaired line outside `answers` (the student id): not safe
+        if key != "answers" and isinstance(field_value, str) and field_value in markers:
+            raise _Bad(f"invalid YAML: `{_short(key)}` is in double quotes with a backslash that is no escape: "
+                       "use single quotes")
     # An unknown key (`name:`) is reported and ignored: it must not cost the student the whole file.
     notes = [f"unknown key `{_short(key)}` ignored{_did_you_mean(key, KEYS)}; the keys are {_keys()}"
              for key in fields if key not in KEYS]
@@ -234,9 +254,13 @@ def _submission(file: str, value: object, kind: str) -> Submission:
         raise _Bad(str(bad), student) from None  # the row keeps the id the file gave
     refused = []
     for address, text in list(answers.items()):
-        if eaten(text):
+        if text in markers:
+            del answers[address]
+            refused.append((address, markers[text].raw, markers[text].reason))
+        elif eaten(text):
             del answers[address]
             refused.append((address, visible(text), eaten_reason(kind)))
+    notes += [r.note for r in repairs if r.note]
     return Submission(file, student, sheet, answers, seed, tuple(notes), tuple(refused), submitted=submitted,
                       when=when, named_by=named_by)
 

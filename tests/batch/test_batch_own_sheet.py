@@ -327,3 +327,53 @@ def test_summary_figures_count_only_the_file_each_student_counts(tmp_path: Path)
     assert "| `sigmoid.a` | 2 | 1 | 1 | 1 | 0 | 0 | 0 |" in summary  # b's old file is not a second correct
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data["summary"]["not_counted"] == [f"{tmp_path}/in/b-old.json"]
+
+
+# --- files that do not parse: what to change, in words, and the rest graded where that is safe -----
+
+
+def _yaml_file(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_file_indented_with_tabs_is_read_and_told_to_use_spaces(tmp_path: Path) -> None:
+    _yaml_file(tmp_path, "a.yaml", "student: a\nanswers:\n\tsigmoid.a: 'σ(x)(1-σ(x))'\n\tsigmoid.b: |-\n"
+                                   "\t\te^(-x)/(1+e^(-x))^2\n\t\t= 1/(1+e^(-x)) * e^(-x)/(1+e^(-x))\n"
+                                   "\t\t= σ(x)(1-σ(x))\n\ttanh.a: 'x'\n")
+    (row,) = grade_paths([str(tmp_path)], jobs=1).rows
+    assert row.readable and [a.status for a in row.answers[:3]] == ["correct", "correct", "incorrect"]
+    assert "the file is indented with tabs: it was read as if indented with spaces, one level a tab; indent with " \
+           "spaces (YAML allows no tabs there)" in row.status
+
+
+def test_tabs_mixed_with_spaces_are_not_guessed_at(tmp_path: Path) -> None:
+    _yaml_file(tmp_path, "a.yaml", "student: a\nanswers:\n  sigmoid.a: 'x'\n\ttanh.a: 'x'\n")
+    (row,) = grade_paths([str(tmp_path)], jobs=1).rows
+    assert row.unreadable == "invalid YAML at line 4, column 1: line 4 is indented with a tab: indent with spaces " \
+                             "(YAML allows no tabs there)"
+
+
+def test_latex_in_double_quotes_costs_only_its_answer(tmp_path: Path) -> None:
+    _yaml_file(tmp_path, "a.yaml", 'student: a\nanswers:\n  sigmoid.a: "\\sigma(x)(1-\\sigma(x))"\n'
+                                   "  tanh.a: 'sech(x)^2'\n  relu.a: \"\\xi\"  # two broken lines\n")
+    batch = grade_paths([str(tmp_path)], jobs=1)
+    (row,) = batch.rows
+    got = {a.address: a for a in row.answers}
+    assert got["tanh.a"].status == "correct" and row.total == 2
+    for address, text, escape in (("sigmoid.a", '"\\sigma(x)(1-\\sigma(x))"', "`\\s`"), ("relu.a", '"\\xi"', "`\\x`")):
+        assert got[address].status == "invalid" and got[address].text == text
+        assert got[address].error == ("this answer is in double quotes, where a backslash starts a YAML escape, and "
+                                      f"{escape} is none, so it could not be read: use single quotes for LaTeX "
+                                      "('\\sigma(x)') or a block (|-)")
+    assert any("part `sigmoid.a`: this answer is in double quotes" in w for w in batch.warnings)
+
+
+def test_what_cannot_be_repaired_safely_is_unreadable_in_words(tmp_path: Path) -> None:
+    _yaml_file(tmp_path, "a.yaml", 'student: "\\sigma"\nanswers:\n  tanh.a: x\n')  # the id: never guessed
+    _yaml_file(tmp_path, "b.yaml", 'student: b\nanswers:\n  tanh.a: "sech(x)^2 +\n    \\sigma"\n')  # two lines
+    a, b = grade_paths([str(tmp_path)], jobs=1).rows
+    assert a.unreadable.startswith("invalid YAML: `student` is in double quotes with a backslash")
+    assert b.unreadable.startswith("invalid YAML at line 4, column ")  # the column is the YAML library's
+    assert b.unreadable.endswith(": line 4: `\\s` in double quotes is a YAML escape, and not one YAML knows: use "
+                                 "single quotes for LaTeX ('\\sigma(x)'), or a block (|-)")
