@@ -126,7 +126,15 @@ def grade_paths(
         progress.phase("grading", len(keys))
         outputs = pool.run([GradeTask(a, t, v) for a, t, v in keys], lambda _: progress.advance(1))
         graded: dict[Key, object] = dict(zip(keys, outputs, strict=True))
-        rows = tuple(sorted((_row(item, parts, graded, chooser) for item in items),
+        others = _other_variants(keys, graded, chooser)
+        if others:  # a wrong answer right for another variant: a student who answered someone else's question
+            progress.phase("rechecking", len(others))
+            again = pool.run([GradeTask(a, t, v) for a, t, v in others], lambda _: progress.advance(1))
+            right = {key for key, out in zip(others, again, strict=True)
+                     if isinstance(out, Graded) and out.result.status == "correct"}
+        else:
+            right = set()
+        rows = tuple(sorted((_row(item, parts, graded, chooser, right) for item in items),
                             key=lambda r: (r.student, r.file)))
         points = tuple((address, part.points) for address, part in parts.items())
 
@@ -317,7 +325,35 @@ def _fit(item: Submission | Unreadable, chosen: _Chosen, parts: dict[str, Part])
     return fit(item, parts)
 
 
-def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key, object], chooser: Chooser) -> Row:
+def _other_variants(keys: Sequence[Key], graded: Mapping[Key, object], chooser: Chooser) -> list[Key]:
+    """Each wrong answer to a randomised question, at each other variant (to see if it is right there)."""
+    out = set()
+    for address, text, index in keys:
+        count = chooser.counts.get(address.split(".", 1)[0], 1)
+        result = graded[(address, text, index)]
+        if count > 1 and isinstance(result, Graded) and result.result.status == "incorrect":
+            out |= {(address, text, j) for j in range(count) if j != index}
+    return sorted(out, key=_task_order(chooser.sheet))
+
+
+def _right_elsewhere(answers: Sequence[Answer], chooser: Chooser, right: set[Key]) -> tuple[str, ...]:
+    """Notes for wrong answers that are right for another variant of their question."""
+    notes = []
+    for a in answers:
+        if a.status != "incorrect" or a.text is None:
+            continue
+        count = chooser.counts.get(a.address.split(".", 1)[0], 1)
+        elsewhere = [j for j in range(count) if (a.address, a.text, j) in right]
+        if elsewhere:
+            shown = " or ".join(chooser.label(a.address, j) for j in elsewhere)
+            notes.append(f"`{a.address}` is wrong for this student's {chooser.label(a.address, a.variant)} but right "
+                         f"for {shown}: the student may have answered another variant's question (another student's, "
+                         "or a template that showed the first variant's values); it scored 0")
+    return tuple(notes)
+
+
+def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key, object], chooser: Chooser,
+         right: set[Key] | None = None) -> Row:
     max_total = round(sum(p.points for p in parts.values()), 6)
     if isinstance(item, Unreadable):
         return Row(item.student, item.file, (), max_total, item.reason, modified=item.modified)
@@ -333,7 +369,7 @@ def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key
         else:
             index = chooser.index(item, address)
             answers.append(replace(_answer(address, part.points, text, graded[(address, text, index)]), variant=index))
-    notes = item.notes + _id_note(item, chooser.randomised)
+    notes = item.notes + _id_note(item, chooser.randomised) + _right_elsewhere(answers, chooser, right or set())
     return Row(item.student, item.file, tuple(answers), max_total, seed=chooser.seed(item),
                variant=chooser.values(item), notes=notes, modified=item.modified, submitted=item.submitted,
                when=item.when, named_by=item.named_by)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from grader.batch.submissions import Submission
 from grader.sheets.model import Sheet
-from grader.sheets.variants import index_for, pick, seed_for_student, variant_count
+from grader.sheets.variants import at, index_for, label, pick, seed_for_student, variant_count
 
 Key = tuple[str, str, int]  # (part address, answer text, variant index of the part's question)
 
@@ -39,6 +39,11 @@ class Chooser:
         count = self.counts.get(qid, 1)
         seed = self.seed(sub)
         return 0 if count <= 1 or seed is None else index_for(seed, self.sheet.id, qid, count)
+
+    def label(self, address: str, index: int) -> str:
+        """`beta=2`: variant `index` of the question of `address`."""
+        question = next(q for q in self.sheet.questions if q.id == address.split(".", 1)[0])
+        return label(at(question, index).values)
 
     def values(self, sub: Submission) -> dict[str, dict[str, str]]:
         """{question: {parameter: value}} of the randomised questions, as the grade files record them."""

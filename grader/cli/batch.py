@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from grader.batch.model import Batch
 
 LINE_SECONDS = 1.0  # plain progress: at most one line a second, and one per 10 %
-_NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "comparisons of wrong answers"}
+_NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "comparisons of wrong answers",
+          "rechecking": "wrong answers against the other variants of their question"}
 
 
 @app.command()

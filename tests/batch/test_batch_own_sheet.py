@@ -377,3 +377,23 @@ def test_what_cannot_be_repaired_safely_is_unreadable_in_words(tmp_path: Path) -
     assert b.unreadable.startswith("invalid YAML at line 4, column ")  # the column is the YAML library's
     assert b.unreadable.endswith(": line 4: `\\s` in double quotes is a YAML escape, and not one YAML knows: use "
                                  "single quotes for LaTeX ('\\sigma(x)'), or a block (|-)")
+
+
+def test_a_wrong_answer_right_for_another_variant_is_reported(course: Path) -> None:
+    """Students who answered the first variant's question (a blank template showed it) are not marked
+    wrong silently: the answer scores 0 for their own variant, and a note says which variant it fits."""
+    from grader.sheets.variants import index_for, seed_for_student
+
+    def beta(student: str) -> int:
+        return [1, 2, 3][index_for(seed_for_student(student), "nn-derivs", "scale", 3)]
+
+    others = [s for s in (f"s{i}" for i in range(20)) if beta(s) != 1][:2]
+    for student in others:
+        _sub(course / "subs", f"{student}.json", {"student": student, "sheet": "nn-derivs",
+                                                  "answers": {"scale.a": "σ(x)(1-σ(x))", "loss.w": "x"}})
+    batch = grade_paths([str(course / "subs")], jobs=2)
+    for row in batch.rows:
+        assert row.total == 0
+        assert (f"`scale.a` is wrong for this student's beta={beta(row.student)} but right for beta=1: the student "
+                "may have answered another variant's question") in row.status
+        assert "`loss.w`" not in row.status  # not randomised: nothing to recheck
