@@ -56,24 +56,31 @@ def grade(
                                                       "grades-before/.", show_default=False)] = None,
     duplicates: Annotated[str, typer.Option("--duplicates", help="A student with several files: `error` writes "
                                             "no Canvas/Moodle/Gradescope/feedback file and names them (exit 1); "
-                                            "`latest` counts the newest file, `best` the highest total.")] = "error",
+                                            "`latest` counts the one handed in last (its `submitted:` or CSV "
+                                            "timestamp, else the file's modification time), `best` the highest "
+                                            "total.")] = "error",
     columns: Annotated[str | None, typer.Option("--columns", help="A CSV's headers as parts: \"Q1=sigmoid.a,"
-                                                "Email=student\". Default: headers that are part addresses, and "
-                                                "a `student` (or id, username, email) column.",
-                                                show_default=False)] = None,
+                                                "Email=student\" (and `X=submitted` for a time column). Default: "
+                                                "headers that are part addresses, a `student` (or id, username, "
+                                                "email) column and a `Timestamp` (or Completion time, Submitted) "
+                                                "column.", show_default=False)] = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Grade every submission file and write grades.csv, results.json and summary.md.
 
-    A submission is a YAML or JSON file with `student`, optional `sheet` and `answers` (part
-    address -> answer), or a row of a CSV of responses (a form's or quiz's export, UTF-8, with a
-    student column and a column per part; see --columns). A file that cannot be read is reported
-    with its reason and the rest are graded; an answer that crashes or overruns the grader is
-    `error`, the rest are graded.
+    A submission is a YAML or JSON file with `student`, optional `sheet`, `seed`, `submitted` and
+    `answers` (part address -> answer), or a row of a CSV of responses (a form's or quiz's export,
+    UTF-8, with a student column and a column per part; see --columns). A file that cannot be read
+    is reported with its reason and the rest are graded; an answer that crashes or overruns the
+    grader is `error`, the rest are graded. A file without `student:` (or with the template's
+    `your-student-id`) is graded under its file name, with a warning.
 
-    The sheet: --sheet; else the one sheet every file names; else the default sheet. A file that
-    names another sheet is reported (0 points, with the reason) and never changes how the other
-    files are graded. An unknown key or part address is reported and ignored; the rest is graded.
+    The sheet: --sheet (a file or an id); else the sheet most files name; else the default sheet.
+    An id is looked for in the `exercises/` of the current folder, of the submission folders and of
+    their parents (a course repository; the file name need not be the id), then among the bundled
+    sheets. A sheet that cannot be found is exit 2 (nothing written). A file that names another
+    sheet is reported (0 points, with the reason and the --sheet for it) and never changes how the
+    other files are graded. An unknown key or part address is reported and ignored.
 
     With --db, the answers come from the class server's database (it may be running): every
     roster student gets a file in OUT/answers/ holding, for each part, their best-scored answer (of
@@ -83,12 +90,14 @@ def grade(
     Exit status: 0 every file was read; 1 some files could not be read (the rest were graded, and
     score 0 with the reason), or a student has several files and --duplicates is `error` while a
     Canvas, Moodle, Gradescope or feedback file was asked for (not written), or with --fail-under a
-    submission scored below it; 2 usage or sheet error.
+    submission scored below it; 2 usage or sheet error: a sheet not found, a --sheet no file
+    answers, a CSV none of whose headers is a part (nothing written).
 
     \b
     Examples:
       grader grade submissions/
       grader grade submissions/ --sheet activation-derivatives --out grades/ --jobs 4
+      grader grade submissions/ --sheet exercises/homework-3.yaml     (an author's own sheet)
       grader grade submissions/ --format canvas,moodle --format junit
       grader grade submissions/ --format canvas --duplicates latest
       grader grade responses.csv --columns "Q1=sigmoid.a,Q2=tanh.a,Email=student"

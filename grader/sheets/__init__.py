@@ -2,8 +2,8 @@
 
 The layer's public face; its modules: `model` (the dataclasses), `reader` (YAML -> model),
 `yaml_nodes` (YAML with positions), `forms` (form rules), `variants` (parameters and randomised
-questions), `solutions` (worked-solution files -> model), `bundled` (where sheets are), `files`
-(loading), `cache` (parsed sheets on disk), `schema` (the JSON Schema).
+questions), `solutions` (worked-solution files -> model), `bundled` (where sheets are), `course`
+(a course folder's sheets, by id), `files` (loading), `cache` (parsed sheets on disk), `schema` (the JSON Schema).
 """
 
 from grader.sheets.bundled import DEFAULT_SHEET, bundled_dir, bundled_sheets, resolve

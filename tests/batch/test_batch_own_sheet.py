@@ -397,3 +397,43 @@ def test_a_wrong_answer_right_for_another_variant_is_reported(course: Path) -> N
         assert (f"`scale.a` is wrong for this student's beta={beta(row.student)} but right for beta=1: the student "
                 "may have answered another variant's question") in row.status
         assert "`loss.w`" not in row.status  # not randomised: nothing to recheck
+
+
+# --- docs/authoring.md, section 6: its commands, run in a course folder -------------------------
+
+
+def test_the_authoring_guides_grading_commands_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import shlex
+
+    root = Path(__file__).resolve().parents[2]
+    guide = (root / "docs" / "authoring.md").read_text(encoding="utf-8")
+    sheet = "".join(re.findall(r"```yaml sheet\n(.*?)```", guide, flags=re.S))
+    (commands,) = re.findall(r"```bash grade\n(.*?)```", guide, flags=re.S)
+    course = tmp_path / "course"
+    (course / "exercises").mkdir(parents=True)
+    (course / "exercises" / "neuron.yaml").write_text(sheet, encoding="utf-8")
+    monkeypatch.chdir(course)
+    template, grade = (shlex.split(line)[1:] for line in commands.strip().splitlines())
+    made = CliRunner().invoke(app, template)
+    assert made.exit_code == 0, made.output
+    (course / "submissions").mkdir()
+    Path("s1234.yaml").rename(course / "submissions" / "s1234.yaml")
+    graded = CliRunner().invoke(app, [*grade, "-j", "1"])
+    assert graded.exit_code == 0, graded.output
+    assert "Sheet `neuron`" in graded.stdout and (course / "grades" / "canvas.csv").is_file()
+    assert (course / "grades" / "feedback" / "s1234.md").is_file()
+
+
+def test_the_readmes_submission_example_reads_with_its_time(tmp_path: Path) -> None:
+    import re
+
+    from grader.batch.submissions import Submission, read
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Batch grading: `grader grade`", 1)[1]
+    example = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)[0]
+    (tmp_path / "s.yaml").write_text(example, encoding="utf-8")
+    got = read(str(tmp_path / "s.yaml"))
+    assert isinstance(got, Submission) and got.notes == () and got.student == "s1234567"
+    assert got.when == "2026-12-07 09:15 (`submitted:`)" and got.submitted is not None
