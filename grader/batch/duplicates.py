@@ -7,6 +7,9 @@
   Which times were compared is said for each file not counted.
 - `best`: the file with the highest total (ties: the latest).
 
+A file that answers another sheet than the batch grades is not an answer to this one: with either
+policy, a student's other file counts before it.
+
 grades.csv, results.json and summary.md always list every file; a file not counted says so.
 """
 
@@ -44,7 +47,8 @@ def choose(rows: Sequence[Row], policy: Policy) -> Counted:
     why: dict[str, str] = {}
     for student in sorted(by_student):
         found = by_student[student]
-        best = max(found, key=lambda r: (_time(r), r.file) if policy == "latest" else (r.total, _time(r), r.file))
+        best = max(found, key=lambda r: (not r.foreign, _time(r), r.file) if policy == "latest"
+                   else (not r.foreign, r.total, _time(r), r.file))
         kept.append(best)
         for row in found:
             if row is not best:
@@ -58,6 +62,8 @@ def _time(row: Row) -> float:
 
 
 def _later(best: Row, row: Row) -> str:
+    if row.foreign and not best.foreign:
+        return "this file answers another sheet"
     """Which times were compared: `handed in later: 2026-12-07 09:15 (column `Timestamp`), this one ...`."""
     if _time(best) == _time(row):
         return f"handed in at the same time, {_when(best)}: the later file name counts"
@@ -65,6 +71,8 @@ def _later(best: Row, row: Row) -> str:
 
 
 def _better(best: Row, row: Row) -> str:
+    if row.foreign and not best.foreign:
+        return "this file answers another sheet"
     if best.total > row.total:
         return f"a higher total: {best.total:g}, this one {row.total:g}"
     return f"the same total, {best.total:g}; {_later(best, row)}"

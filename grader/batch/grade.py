@@ -321,7 +321,7 @@ def _fit(item: Submission | Unreadable, chosen: _Chosen, parts: dict[str, Part])
     if item.sheet is not None and item.sheet != sheet_id:
         return Unreadable(item.file, item.student, f"the file answers sheet `{item.sheet[:40]}`, but this batch "
                           f"grades `{sheet_id}` ({chosen.how}); grade such files apart with {chosen.refs[item.sheet]}",
-                          item.modified)
+                          item.modified, foreign=True)
     return fit(item, parts)
 
 
@@ -346,9 +346,9 @@ def _right_elsewhere(answers: Sequence[Answer], chooser: Chooser, right: set[Key
         elsewhere = [j for j in range(count) if (a.address, a.text, j) in right]
         if elsewhere:
             shown = " or ".join(chooser.label(a.address, j) for j in elsewhere)
-            notes.append(f"`{a.address}` is wrong for this student's {chooser.label(a.address, a.variant)} but right "
-                         f"for {shown}: the student may have answered another variant's question (another student's, "
-                         "or a template that showed the first variant's values); it scored 0")
+            notes.append(f"`{a.address}` is wrong for {chooser.label(a.address, a.variant)}, the variant graded, but "
+                         f"right for {shown}: another variant's question was answered (another student's, or a "
+                         "template that showed the first variant's values); it scored 0")
     return tuple(notes)
 
 
@@ -356,7 +356,7 @@ def _row(item: Submission | Unreadable, parts: dict[str, Part], graded: dict[Key
          right: set[Key] | None = None) -> Row:
     max_total = round(sum(p.points for p in parts.values()), 6)
     if isinstance(item, Unreadable):
-        return Row(item.student, item.file, (), max_total, item.reason, modified=item.modified)
+        return Row(item.student, item.file, (), max_total, item.reason, modified=item.modified, foreign=item.foreign)
     refused = {address: (text, why) for address, text, why in item.refused}
     answers = []
     for address, part in parts.items():

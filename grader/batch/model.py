@@ -43,6 +43,7 @@ class Row:
     submitted: float | None = None  # ... unless the submission says when it was handed in
     when: str = ""  # that time as written and where it was read: "2026-12-07 09:15 (column `Timestamp`)"
     named_by: str = "student"  # the id came from `student:`, or from the file name: "file", "placeholder"
+    foreign: bool = False  # unreadable because it answers another sheet: never counted over a student's other file
 
     @property
     def readable(self) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,8 +35,8 @@ STUDENT_HEADERS = ("student", "student id", "id", "sis user id", "username", "em
 TIME_HEADERS = ("submitted", "submitted at", "submission time", "timestamp", "completion time", "completed",
                 "completed on", "end time", "enddate", "end date", "recordeddate", "date submitted")
 TARGETS = ("student", "submitted")  # what a column may be besides a part address
-NOT_ANSWERS = ("name", "full name", "first name", "last name", "surname", "section", "score", "total", "points",
-               "grade", "start time", "started on", "startdate", "state", "time taken", "last modified time")
+NOT_ANSWERS = re.compile(r"\b(name|surname|section|score|total|points|grade|started|startdate|state|time|date)\b",
+                         re.IGNORECASE)  # headers never proposed as a part in the --columns a UsageError suggests
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def _no_parts(shown: str, header: list[str], target: Mapping[int, str], addresse
               sheet: str) -> UsageError:
     """No header is a part: every student would get 0 of N, `missing`. Propose the mapping, in order."""
     mapped = set(target)
-    free = [h for i, h in enumerate(header) if h and i not in mapped and h.lower() not in NOT_ANSWERS]
+    free = [h for i, h in enumerate(header) if h and i not in mapped and not NOT_ANSWERS.search(h)]
     pairs = [f"{h}={a}" for h, a in zip(free, addresses, strict=False)]
     if "student" not in target.values():
         who = next((h for h in header if any(w in h.lower() for w in ("mail", "id", "user", "login"))), "HEADER")

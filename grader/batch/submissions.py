@@ -57,6 +57,7 @@ class Unreadable:
     student: str  # from the file if it could be read that far, else the file name
     reason: str
     modified: float = 0.0
+    foreign: bool = False  # it answers another sheet than the batch grades: never a student's file that counts
 
 
 class _Pairs(list[tuple[str, object]]):

@@ -113,5 +113,5 @@ def _at(year: int, month: int, day: int, clock: Sequence[str | None]) -> datetim
 
 
 def shown(seconds: float) -> str:
-    """A file's modification time for reports: UTC, to the minute (the same on every machine)."""
-    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A file's modification time for reports: UTC, to the second (the same on every machine)."""
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

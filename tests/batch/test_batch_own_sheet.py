@@ -182,7 +182,7 @@ def test_latest_uses_the_submissions_own_time(course: Path, tmp_path: Path) -> N
     header, *rows = _csv(out / "grades.csv")
     status = {row[1].rsplit("/", 1)[-1]: row[header.index("status")] for row in rows}
     assert status["s1.json"].endswith("not exported: " + str(csv_file) + ":2 counts for this student (handed in "
-                                      "later: 2026-12-07 09:15 (column `Timestamp`), this one 2020-01-01 00:00 UTC "
+                                      "later: 2026-12-07 09:15 (column `Timestamp`), this one 2020-01-01 00:00:00 UTC "
                                       "(file modification time))")
     assert status["s2.json"].endswith("(handed in later: 2026-12-02 08:00 (`submitted:`), this one 2026-12-01 10:00 "
                                       "(`submitted:`))")
@@ -394,8 +394,8 @@ def test_a_wrong_answer_right_for_another_variant_is_reported(course: Path) -> N
     batch = grade_paths([str(course / "subs")], jobs=2)
     for row in batch.rows:
         assert row.total == 0
-        assert (f"`scale.a` is wrong for this student's beta={beta(row.student)} but right for beta=1: the student "
-                "may have answered another variant's question") in row.status
+        assert (f"`scale.a` is wrong for beta={beta(row.student)}, the variant graded, but right for beta=1: another "
+                "variant's question was answered") in row.status
         assert "`loss.w`" not in row.status  # not randomised: nothing to recheck
 
 
@@ -437,3 +437,18 @@ def test_the_readmes_submission_example_reads_with_its_time(tmp_path: Path) -> N
     got = read(str(tmp_path / "s.yaml"))
     assert isinstance(got, Submission) and got.notes == () and got.student == "s1234567"
     assert got.when == "2026-12-07 09:15 (`submitted:`)" and got.submitted is not None
+
+
+def test_a_file_for_another_sheet_never_counts_over_a_students_answer(course: Path, tmp_path: Path) -> None:
+    import os
+
+    subs = _class(course)
+    os.utime(subs / "s1.json", (1_577_836_800, 1_577_836_800))  # older than the stray file below
+    _sub(subs, "s1-other.json", {"student": "s1", "sheet": "activation-derivatives", "answers": {"tanh.a": "x"}})
+    for policy in ("latest", "best"):
+        out = tmp_path / policy
+        result = _grade(str(subs), "--out", str(out), "--format", "moodle", "--duplicates", policy)
+        assert result.exit_code == 1  # the stray file is unreadable
+        assert [row[:2] for row in _csv(out / "moodle.csv")[1:]] == [["s1", "2"], ["s2", "2"], ["s3", "2"]]
+        assert "not exported: " in (out / "grades.csv").read_text(encoding="utf-8")
+        assert "(this file answers another sheet)" in (out / "grades.csv").read_text(encoding="utf-8")

@@ -42,4 +42,4 @@ def test_what_is_no_time(text: str) -> None:
 
 
 def test_a_modification_time_is_shown_in_utc() -> None:
-    assert times.shown(0) == "1970-01-01 00:00 UTC"
+    assert times.shown(0) == "1970-01-01 00:00:00 UTC"
