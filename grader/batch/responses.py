@@ -179,6 +179,12 @@ def _targets(header: list[str], addresses: Sequence[str], columns: Mapping[str, 
         raise UsageError(f"--columns names {', '.join(f'`{h}`' for h in missing)}, which `{shown}` does not have",
                          f"its columns are: {', '.join(h for h in header if h)}")
     lower = {a.lower(): a for a in addresses}
+    given = {h: lower.get(a.lower()) or (a.lower() if a.lower() in TARGETS else None) for h, a in columns.items()}
+    unknown = [f"`{h}={columns[h]}`" for h, a in given.items() if a is None]
+    if unknown:  # its column would be ignored, and every student get 0 for the part meant
+        raise UsageError(f"--columns maps to no part of the sheet graded: {', '.join(unknown)}",
+                         f"the parts: {', '.join(addresses)}; a column may also be `student` or `submitted`")
+    columns = {h: a for h, a in given.items() if a is not None}
     target: dict[int, str] = {}
     ignored: list[str] = []
     for i, h in enumerate(header):

@@ -107,3 +107,13 @@ def test_no_part_column_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["grade", str(tmp_path / "r.csv"), "--out", str(tmp_path / "out"), "-j", "1"])
     assert result.exit_code == 2 and not (tmp_path / "out").exists()
     assert "--columns Q1=sigmoid.a" in result.stderr
+
+
+def test_columns_that_map_to_no_part_are_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text("Email,Q1\na,x\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        grade_paths([str(tmp_path / "r.csv")], jobs=1, columns=parse_columns("Q1=swish.a,Email=Student"))
+    assert caught.value.problem == "--columns maps to no part of the sheet graded: `Q1=swish.a`"
+    assert "the parts: sigmoid.a, sigmoid.b" in caught.value.fix and "give it with --sheet" in caught.value.fix
+    graded = grade_paths([str(tmp_path / "r.csv")], jobs=1, columns=parse_columns("Q1=Sigmoid.A,Email=Student"))
+    assert [(r.student, r.answers[0].status) for r in graded.rows] == [("a", "incorrect")]
