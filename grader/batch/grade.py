@@ -96,7 +96,8 @@ def grade_paths(
         raise UsageError("--columns is for a CSV of responses, and no .csv file was given")
     progress.phase("reading", len(found))
     items = _read_all(files, jobs, memory_mb, progress) if files else []
-    choice = _choose_sheet(sheet, items, [Path.cwd(), *(Path(p) for p in paths)], bool(tables))
+    starts = [Path.cwd(), *dict.fromkeys(Path(p) if os.path.isdir(p) else Path(p).parent for p in paths)]
+    choice = _choose_sheet(sheet, items, starts, bool(tables))  # starts: where a course's exercises/ may be
     chosen = choice.sheet
     parts = chosen.parts  # a property that builds a dict: once, not once per file
     notes: list[str] = []
