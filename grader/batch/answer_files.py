@@ -17,7 +17,7 @@ import yaml
 from grader.batch.reports.feedback import unique_names
 from grader.batch.reports.write import Stage, remove_others
 
-# A tab is whitespace to the grader, but in a file it reads as an eaten `\t` (grader.batch.submissions.eaten);
+# A tab is whitespace to the grader, but in a file it reads as an eaten `\t` (grader.batch.salvage.eaten);
 # YAML folds Unicode's other line breaks inside quotes. Both are written as the space or newline they mean.
 _SPACES = str.maketrans({"\t": " ", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 

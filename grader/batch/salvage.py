@@ -1,6 +1,8 @@
-"""YAML submissions that do not parse for the two reasons students meet most: what to change, in
-words, and the rest of the file read where that is safe.
+"""LaTeX in YAML and JSON submissions: answers an escape ate, and YAML that does not parse for the
+two reasons students meet most (what to change, in words, and the rest read where that is safe).
 
+- An escape that turned a LaTeX command into a control character (`"\\tanh"`: a tab and `anh`):
+  `eaten` finds it, and the answer is refused with `eaten_reason`, shown as typed (`visible`).
 - Tab indentation (YAML allows only spaces there). When every indented line is indented with tabs
   alone, each tab is one level: the file is read as if indented with two spaces a tab, and a note
   says so. A file that mixes tabs and spaces is not guessed at.
@@ -87,3 +89,31 @@ def _indent(line: str) -> str:
 def _which(body: str) -> str:
     m = _ESCAPE.search(body)
     return f"`\\{m['char']}`" if m else "one of them"
+
+
+# Escapes in a YAML double-quoted or JSON string that turn `\tanh`, `\frac`, `\beta`, `\alpha`,
+# `\vec`, `\exp`, `\right` into control characters. A tab is only suspect before a letter (`\tanh`,
+# `\theta`, `\times`): a tab elsewhere is whitespace someone typed.
+_EATEN = {"\f": "\\f", "\b": "\\b", "\a": "\\a", "\v": "\\v", "\x1b": "\\e", "\r": "\\r", "\x00": "\\0"}
+_VISIBLE = {"\t": "\\t", **_EATEN}
+
+
+def eaten(text: str) -> bool:
+    """The answer holds a control character that an escape made of a LaTeX command."""
+    if any(c in _EATEN for c in text.replace("\r\n", "\n")):
+        return True
+    return any(c == "\t" and text[i + 1:i + 2].isascii() and text[i + 1:i + 2].isalpha() for i, c in enumerate(text))
+
+
+def visible(text: str) -> str:
+    """The answer as the student typed it: each escape's control character back as `\\t`, `\\f`, ..."""
+    text = "".join(_VISIBLE.get(c, c) for c in text.replace("\r\n", "\n"))
+    return "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in text)
+
+
+def eaten_reason(kind: str) -> str:
+    if kind == "JSON":
+        return ("this looks like a LaTeX command eaten by a JSON string escape; write each backslash twice "
+                "(`\\\\tanh`): in JSON `\\t` is a tab, so `\\tanh` became a tab and `anh`")
+    return ("this looks like a LaTeX command eaten by a YAML double-quoted string; use single quotes or a block "
+            "scalar (in double quotes `\\t` is a tab, so `\\tanh` became a tab and `anh`)")

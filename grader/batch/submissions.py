@@ -21,7 +21,7 @@ from typing import Literal
 import yaml
 
 from grader.batch import salvage, times
-from grader.batch.salvage import Repair
+from grader.batch.salvage import Repair, eaten, eaten_reason, visible
 from grader.core.errors import UsageError
 
 SUFFIXES = (".yaml", ".yml", ".json")  # what a folder is searched for
@@ -277,34 +277,6 @@ def _submitted(value: object, notes: list[str]) -> tuple[float | None, str]:
                      "--duplicates latest uses the file's modification time")
         return None, ""
     return seconds, f"{_short(text)} (`submitted:`)"
-
-
-# Escapes in a YAML double-quoted or JSON string that turn `\tanh`, `\frac`, `\beta`, `\alpha`,
-# `\vec`, `\exp`, `\right` into control characters. A tab is only suspect before a letter (`\tanh`,
-# `\theta`, `\times`): a tab elsewhere is whitespace someone typed.
-_EATEN = {"\f": "\\f", "\b": "\\b", "\a": "\\a", "\v": "\\v", "\x1b": "\\e", "\r": "\\r", "\x00": "\\0"}
-_VISIBLE = {"\t": "\\t", **_EATEN}
-
-
-def eaten(text: str) -> bool:
-    """The answer holds a control character that an escape made of a LaTeX command."""
-    if any(c in _EATEN for c in text.replace("\r\n", "\n")):
-        return True
-    return any(c == "\t" and text[i + 1:i + 2].isascii() and text[i + 1:i + 2].isalpha() for i, c in enumerate(text))
-
-
-def visible(text: str) -> str:
-    """The answer as the student typed it: each escape's control character back as `\\t`, `\\f`, ..."""
-    text = "".join(_VISIBLE.get(c, c) for c in text.replace("\r\n", "\n"))
-    return "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in text)
-
-
-def eaten_reason(kind: str) -> str:
-    if kind == "JSON":
-        return ("this looks like a LaTeX command eaten by a JSON string escape; write each backslash twice "
-                "(`\\\\tanh`): in JSON `\\t` is a tab, so `\\tanh` became a tab and `anh`")
-    return ("this looks like a LaTeX command eaten by a YAML double-quoted string; use single quotes or a block "
-            "scalar (in double quotes `\\t` is a tab, so `\\tanh` became a tab and `anh`)")
 
 
 def _student(value: object, file: str) -> tuple[str, Literal["student", "file", "placeholder"]]:
