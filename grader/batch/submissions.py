@@ -222,7 +222,9 @@ def _json(text: str) -> object:
     try:
         return json.loads(text, object_pairs_hook=_Pairs, parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as exc:
-        raise _Bad(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        words = (": a backslash in a JSON string starts an escape, so LaTeX needs each one twice (\"\\\\sigma(x)\")"
+                 if exc.msg.startswith("Invalid \\escape") else "")
+        raise _Bad(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{words}") from None
     except RecursionError:
         raise _Bad("wrong shape: the file is nested too deeply") from None
 

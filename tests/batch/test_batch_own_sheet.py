@@ -452,3 +452,10 @@ def test_a_file_for_another_sheet_never_counts_over_a_students_answer(course: Pa
         assert [row[:2] for row in _csv(out / "moodle.csv")[1:]] == [["s1", "2"], ["s2", "2"], ["s3", "2"]]
         assert "not exported: " in (out / "grades.csv").read_text(encoding="utf-8")
         assert "(this file answers another sheet)" in (out / "grades.csv").read_text(encoding="utf-8")
+
+
+def test_latex_in_a_json_string_is_told_to_double_its_backslashes(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"student": "a", "answers": {"sigmoid.a": "\\sigma(x)"}}', encoding="utf-8")
+    (row,) = grade_paths([str(tmp_path)], jobs=1).rows
+    assert row.unreadable.endswith("Invalid \\escape: a backslash in a JSON string starts an escape, so LaTeX needs "
+                                   'each one twice ("\\\\sigma(x)")')
