@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -45,8 +44,8 @@ SheetOption = Annotated[
     typer.Option("--sheet", "-s", help="Sheet file (.yaml) or bundled sheet id. Default: activation-derivatives."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
-SolutionsOption = Annotated[
-    Path | None,
+SolutionsOption = Annotated[  # text, not Path: a Path parameter costs every command pydantic's import (plain_params)
+    str | None,
     typer.Option("--solutions", metavar="PATH", help="The sheet's worked-solutions file (or a folder holding it). "
                  "Default: the one in solutions/ beside the sheet's exercises/ folder whose `sheet:` is its id."),
 ]

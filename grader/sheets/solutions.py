@@ -75,14 +75,14 @@ def solution_path(sheet: Sheet) -> Path | None:
     return bundled if bundled.is_file() else None
 
 
-def load_for(sheet: Sheet, given: Path | None = None) -> SolutionFile | None:
+def load_for(sheet: Sheet, given: Path | str | None = None) -> SolutionFile | None:
     """The sheet's worked solutions: from `given` (a solutions file, or a folder holding one for this
     sheet) when the user named it, else found beside the sheet (`solution_path`); None when there are none.
     Raises UsageError when `given` holds no solutions for this sheet."""
     if given is None:
         path = solution_path(sheet)
         return load(path) if path else None
-    return load(_given(sheet, given))
+    return load(_given(sheet, Path(given)))
 
 
 def _given(sheet: Sheet, given: Path) -> Path:
