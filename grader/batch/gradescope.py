@@ -22,6 +22,9 @@ from pathlib import Path
 
 from grader.batch.model import Answer, Row
 from grader.batch.submissions import SUFFIXES
+from grader.sheets import variants
+from grader.sheets.model import Sheet
+from grader.sheets.solutions import Solution, SolutionFile
 from grader.text.numbers import num, points
 from grader.text.terminal import math_text
 
@@ -123,7 +126,7 @@ fi
 export PYTHONPATH="$ROOT/source/vendor${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p "$ROOT/results"
 cd "$ROOT/submission" || exit 1  # file names in the feedback: `answers.yaml`, not a path in the container
-exec "$PYTHON" -m grader autograde . --sheet "$ROOT/source/@SHEET@" --results "$ROOT/results/results.json"
+exec "$PYTHON" -m grader autograde . --sheet "$ROOT/source/@SHEET@" --results "$ROOT/results/results.json" @WORKED@
 """
 
 README = """\
@@ -160,21 +163,26 @@ def script(template: str, sheet: str) -> str:
 
 
 def bundle(sheet_file: Path, sheet_id: str, package: Path, bundled: dict[str, Path], lock: Sequence[str],
-           version: str) -> bytes:
+           version: str, worked: Path | None = None) -> bytes:
     """The autograder zip: setup.sh, run_autograder, README.md, requirements.lock, the sheet, and the
     package under vendor/. `package` is the grader package folder; `bundled` the folders of its bundled
     sheets and solutions (they ship inside the package as grader/_bundled/<kind>); `lock` the lines
-    of requirements.lock."""
+    of requirements.lock; `worked`: a worked-solutions file to show under each part not answered right."""
     sheet = f"sheet/{sheet_file.name}"
+    solutions = "sheet/worked-solutions.yaml"
     readme = (script(README, sheet).replace("@SHEET_ID@", sheet_id).replace("@VERSION@", version)
               .replace("@TESTED@", TESTED))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "setup.sh", script(SETUP, sheet).encode(), executable=True)
-        _add(archive, "run_autograder", script(RUN, sheet).encode(), executable=True)
+        shown = f'--solutions "$ROOT/source/{solutions}"' if worked is not None else ""
+        _add(archive, "run_autograder", script(RUN, sheet).replace(" @WORKED@", f" {shown}".rstrip()).encode(),
+             executable=True)
         _add(archive, "README.md", readme.encode())
         _add(archive, "requirements.lock", "".join(f"{line}\n" for line in lock).encode())
         _add(archive, sheet, sheet_file.read_bytes())
+        if worked is not None:
+            _add(archive, solutions, worked.read_bytes())
         for path in _files(package):
             if path.relative_to(package).parts[0] != "_bundled":
                 _add(archive, f"vendor/grader/{path.relative_to(package).as_posix()}", path.read_bytes())
@@ -203,11 +211,12 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes, executable: bool = Fa
 # --- one submission's result ---------------------------------------------------------------------
 
 
-def autograder_result(rows: Sequence[Row], max_total: float, found: int,
-                      uploaded: Sequence[str] = ()) -> dict[str, object]:
+def autograder_result(rows: Sequence[Row], max_total: float, found: int, uploaded: Sequence[str] = (),
+                      worked: SolutionFile | None = None, sheet: Sheet | None = None) -> dict[str, object]:
     """results.json for one Gradescope submission. `rows`: its graded files (the one counted first);
     `found`: how many submission files there were; `uploaded`: the files the student uploaded, named
-    when none of them is a submission file. Plain text: no raw `$...$` LaTeX."""
+    when none of them is a submission file; `worked`: the sheet's worked solutions, shown under each
+    part not answered right (with the student's variant written in). Plain text: no raw `$...$` LaTeX."""
     if not rows:
         shown = ", ".join(uploaded[:5]) + (f" and {len(uploaded) - 5} more" if len(uploaded) > 5 else "")
         return {"score": 0, "max_score": max_total, "output_format": "text", "tests": [],
@@ -220,11 +229,14 @@ def autograder_result(rows: Sequence[Row], max_total: float, found: int,
         return {"score": 0, "max_score": max_total, "output_format": "text", "tests": [],
                 "output": f"Your file {row.file} could not be read: {row.unreadable}{extra}"}
     notes = "".join(f"\nNote: {note}" for note in row.notes)
+    if worked is not None and sheet is not None:
+        worked = variants.fill_solutions(worked, variants.pick(sheet, row.seed) if row.seed is not None else sheet)
     return {
         "score": row.total, "max_score": row.max_total, "output_format": "text",
         "output": f"{num(row.total)} / {points(row.max_total)}.{variant_line(row)}{notes}{extra}",
         "tests": [{"name": a.address, "score": a.points, "max_score": a.max_points,
-                   "status": "passed" if a.status == "correct" else "failed", "output": answer_words(a)}
+                   "status": "passed" if a.status == "correct" else "failed",
+                   "output": answer_words(a, worked.for_part(a.address) if worked is not None else None)}
                   for a in row.answers],
     }
 
@@ -246,15 +258,35 @@ def plain_math(text: str) -> str:
     return re.sub(r"\$(.+?)\$", lambda m: math_text(m[1]), text).strip()
 
 
-def answer_words(a: Answer) -> str:
-    """One answer's verdict and feedback as plain text (LaTeX made readable, no `$`)."""
+def solution_text(s: Solution) -> list[str]:
+    """A worked solution as plain text lines (maths as unicode), for Gradescope and feedback files."""
+    lines = [plain_math(s.intro), ""] if s.intro.strip() else []
+    for step in s.steps:
+        if step.say.strip():
+            lines += [plain_math(step.say), ""]
+        shown = [step.math] if step.math is not None else list(step.chain)
+        # a chain is one equality over several lines: every line after the first says `=`
+        lines += [f"    {'= ' if i and step.math is None else ''}{math_text(m.latex)}" for i, m in enumerate(shown)]
+        if shown:
+            lines.append("")
+    if s.result is not None:
+        lines += [f"Result: {math_text(s.result.latex)}"]
+    return [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
+
+
+def answer_words(a: Answer, solution: Solution | None = None) -> str:
+    """One answer's verdict and feedback as plain text (LaTeX made readable, no `$`), and the worked
+    solution when it was not answered right."""
+    lines = ["No answer."] if a.status == "missing" else \
+        [f"{a.status}: {num(a.points)} / {points(a.max_points)}", f"Your answer: {a.text}"]
     if a.status == "missing":
-        return "No answer."
-    lines = [f"{a.status}: {num(a.points)} / {points(a.max_points)}", f"Your answer: {a.text}"]
-    if a.error and a.result is None and a.status == "invalid":
+        pass
+    elif a.error and a.result is None and a.status == "invalid":
         lines.append(a.error)
     elif a.error:
         lines.append(f"Not graded automatically: {a.error}")
     elif a.result is not None:
         lines.append(plain_math(a.result.feedback))
+    if solution is not None and a.status != "correct":
+        lines += ["", "Worked solution:", *solution_text(solution)]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ from typing import Literal
 
 from grader.grading.results import Result
 from grader.sheets.model import Sheet
+from grader.sheets.solutions import SolutionFile
 
 AnswerStatus = Literal["correct", "incorrect", "invalid", "error", "missing"]
 STATUSES: tuple[AnswerStatus, ...] = ("correct", "incorrect", "invalid", "error", "missing")
@@ -127,6 +128,7 @@ class Batch:
     sheet: Sheet | None = field(default=None, compare=False, repr=False)  # for the worked solutions
     sheet_source: str = ""  # the course file the sheet was found in by its id (`exercises/hw3.yaml`), else ""
     dropped: Mapping[str, str] = field(default_factory=dict)  # --duplicates latest/best: file not counted -> the one
+    worked: SolutionFile | None = field(default=None, compare=False, repr=False)  # the sheet's worked solutions
 
     @property
     def max_total(self) -> float:

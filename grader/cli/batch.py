@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from grader.batch.reports.names import FORMATS, LMS_FORMATS
-from grader.cli.app import NoColorOption, SheetOption, app, fail
+from grader.cli.app import NoColorOption, SheetOption, SolutionsOption, app, fail
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -64,6 +64,7 @@ def grade(
                                                 "headers that are part addresses, a `student` (or id, username, "
                                                 "email) column and a `Timestamp` (or Completion time, Submitted) "
                                                 "column.", show_default=False)] = None,
+    solutions_path: SolutionsOption = None,
     no_color: NoColorOption = False,
 ) -> None:
     """Grade every submission file and write grades.csv, results.json and summary.md.
@@ -105,6 +106,7 @@ def grade(
       grader grade class/*.yaml --timeout 10 --format gradescope
       grader grade submissions/ --format canvas --assignment "Homework 3"
       grader grade submissions/ --format feedback           (feedback/<student>.md to mail)
+      grader grade submissions/ --format feedback --solutions worked/hw3.yaml   (solutions kept elsewhere)
       grader grade submissions/ --out grades-v2/ --compare-with grades/   (changes.md after a sheet fix)
       grader grade --db class.sqlite --format canvas      (the class that practised with grader serve)
     """
@@ -142,6 +144,7 @@ def grade(
         fail(describe(err))
     except KeyboardInterrupt:
         fail("interrupted: no reports were written", 130)
+    batch = _with_solutions(batch, solutions_path, "feedback" in wanted)
     for row in batch.unreadable:
         typer.echo(f"grader: {row.file}: unreadable: {row.unreadable}", err=True)
     for warning in batch.warnings:
@@ -165,6 +168,27 @@ def grade(
                    "--duplicates latest (the newest file) or --duplicates best (the highest total)", err=True)
     code = _exit_code(batch, fail_under)
     raise typer.Exit(1 if refused else code)
+
+
+def _with_solutions(batch: Batch, given: str | None, feedback: bool) -> Batch:
+    """The batch with its sheet's worked solutions (for feedback files); said when parts have none."""
+    from dataclasses import replace
+
+    from grader.core.errors import GraderError, describe
+    from grader.sheets import solutions
+
+    if batch.sheet is None or not (feedback or given):
+        return batch
+    try:
+        worked = solutions.load_for(batch.sheet, given)
+    except GraderError as err:
+        fail(describe(err))
+    missing = [address for address, _ in batch.parts if worked is None or worked.for_part(address) is None]
+    if feedback and missing:
+        which = "any part" if len(missing) == len(batch.parts) else ", ".join(missing)
+        typer.echo(f"grader: warning: no worked solution for {which} of `{batch.sheet_id}`: the feedback files show "
+                   "none there (give the solutions file with --solutions PATH)", err=True)
+    return replace(batch, worked=worked)
 
 
 def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str]]:

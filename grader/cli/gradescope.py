@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 import grader
-from grader.cli.app import SheetOption, app, fail
+from grader.cli.app import SheetOption, SolutionsOption, app, fail
 
 
 @app.command()
@@ -19,6 +19,10 @@ def gradescope(
     sheet: Annotated[str | None, typer.Argument(help="Sheet file (.yaml) or bundled sheet id. Default: "
                                                      "activation-derivatives.")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The zip to write.")] = Path("autograder.zip"),
+    solutions_path: Annotated[str | None, typer.Option(
+        "--solutions", metavar="PATH", help="Show this worked-solutions file (or the one in this folder) under "
+        "each part a submission did not get right. Gradescope lets students resubmit: give it when later "
+        "submissions do not count, or after the deadline.")] = None,
 ) -> None:
     """Write a Gradescope autograder zip (setup.sh + run_autograder) for one sheet.
 
@@ -39,16 +43,21 @@ def gradescope(
     Examples:
       grader gradescope activation-derivatives -o autograder.zip
       grader gradescope my-sheet.yaml -o my-sheet-autograder.zip
+      grader gradescope my-sheet.yaml --solutions solutions/ -o with-solutions.zip
     """
     from grader import sheets  # lazy: keeps `grader --help` fast
     from grader.batch.gradescope import bundle
     from grader.batch.lock import runtime_pins
     from grader.core.errors import GraderError, describe
+    from grader.sheets import solutions
 
     try:
         loaded = sheets.load(sheet)  # refuse a broken sheet here, not in Gradescope
         sheet_file = sheets.resolve(sheet)
         pins = runtime_pins("grader")
+        worked = solutions.given_path(loaded, solutions_path) if solutions_path is not None else None
+        if worked is not None:
+            solutions.load(worked)  # a broken solutions file is refused here too
     except GraderError as err:
         fail(describe(err))
     package = Path(grader.__file__).resolve().parent
@@ -56,7 +65,7 @@ def gradescope(
     lock = [f"# The exact versions installed where `grader gradescope` built this zip (grader {grader.__version__},",
             f"# Python {platform.python_version()}); setup.sh installs these and nothing else.",
             *(pin.line for pin in pins)]
-    data = bundle(sheet_file, loaded.id, package, bundled, lock, grader.__version__)
+    data = bundle(sheet_file, loaded.id, package, bundled, lock, grader.__version__, worked)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         temp = out.with_name(f".{out.name}.tmp")
@@ -72,6 +81,7 @@ def autograde(
     submission: Annotated[Path, typer.Argument(help="The folder of one student's files.")],
     sheet: SheetOption = None,
     results: Annotated[Path, typer.Option("--results", help="Where results.json goes.")] = Path("results.json"),
+    solutions_path: SolutionsOption = None,
 ) -> None:
     """Grade one Gradescope submission folder into results.json (run by the autograder zip).
 
@@ -99,7 +109,15 @@ def autograde(
         raise typer.Exit(0) from None
     # Several files: the one modified last, whichever `student:` each names (one upload is one student's).
     counted = max(batch.rows, key=lambda row: (row.modified, row.file))
-    _write(results, autograder_result([counted], max_total, len(batch.rows)))
+    worked = None
+    if solutions_path is not None and batch.sheet is not None:
+        from grader.sheets import solutions
+
+        try:
+            worked = solutions.load_for(batch.sheet, solutions_path)
+        except GraderError as err:  # the grades still go out: a student is never left without a score
+            typer.echo(f"grader: the worked solutions could not be read: {describe(err)}", err=True)
+    _write(results, autograder_result([counted], max_total, len(batch.rows), worked=worked, sheet=batch.sheet))
     typer.echo(f"grader: {counted.file}: {counted.total:g} / {counted.max_total:g}", err=True)
 
 

@@ -82,10 +82,12 @@ def load_for(sheet: Sheet, given: Path | str | None = None) -> SolutionFile | No
     if given is None:
         path = solution_path(sheet)
         return load(path) if path else None
-    return load(_given(sheet, Path(given)))
+    return load(given_path(sheet, Path(given)))
 
 
-def _given(sheet: Sheet, given: Path) -> Path:
+def given_path(sheet: Sheet, given: Path | str) -> Path:
+    """The solutions file `given` names for this sheet: the file, or the one in the folder whose `sheet:` is its id."""
+    given = Path(given)
     if given.is_dir():
         found = [p for p in sorted(given.glob("*.y*ml")) if is_solutions_file(p) and solved_sheet(p) == sheet.id]
         if not found:

@@ -18,11 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _autograder(tmp_path: Path, files: dict[str, str], sheet: str = "activation-derivatives",
-                modified: dict[str, float] | None = None) -> tuple[dict[str, object], Path]:
+                modified: dict[str, float] | None = None,
+                extra: tuple[str, ...] = ()) -> tuple[dict[str, object], Path]:
     """Build the zip, unpack it as Gradescope does (/autograder/source), run run_autograder (with this
     Python: tests/batch/test_gradescope_setup.py runs setup.sh's own environment)."""
     zip_path = tmp_path / "autograder.zip"
-    built = CliRunner().invoke(app, ["gradescope", sheet, "-o", str(zip_path)])
+    built = CliRunner().invoke(app, ["gradescope", sheet, "-o", str(zip_path), *extra])
     assert built.exit_code == 0, built.output
     root = tmp_path / "autograder"
     with zipfile.ZipFile(zip_path) as archive:
@@ -129,3 +130,27 @@ def test_the_zip_is_the_same_bytes_each_time(tmp_path: Path) -> None:
     for name in ("a.zip", "b.zip"):
         assert CliRunner().invoke(app, ["gradescope", "-o", str(tmp_path / name)]).exit_code == 0
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+
+
+@pytest.mark.system
+def test_worked_solutions_are_shown_under_wrong_parts_only_when_given(tmp_path: Path) -> None:
+    """An own sheet's solutions file, named with --solutions, ships in the zip (issue 21)."""
+    course = tmp_path / "course"
+    (course / "exercises").mkdir(parents=True)
+    sheet = course / "exercises" / "week-1.yaml"
+    sheet.write_text((ROOT / "exercises" / "activation-derivatives.yaml").read_text(encoding="utf-8"), "utf-8")
+    worked = course / "elsewhere" / "worked.yaml"
+    worked.parent.mkdir()
+    worked.write_text((ROOT / "solutions" / "activation-derivatives.yaml").read_text(encoding="utf-8"), "utf-8")
+    answers = {"a.yaml": "student: s1\nanswers:\n  sigmoid.a: 'σ(x)(1-σ(x))'\n  tanh.a: 'x'\n"}
+    plain, _ = _autograder(tmp_path / "plain", answers, str(sheet))
+    assert "Worked solution" not in json.dumps(plain)
+    shown, root = _autograder(tmp_path / "shown", answers, str(sheet), extra=("--solutions", str(worked)))
+    tests = {t["name"]: t["output"] for t in shown["tests"]}  # type: ignore[union-attr]
+    assert "Worked solution:" in tests["tanh.a"] and "Worked solution:" in tests["relu.a"]  # wrong, missing
+    assert "Worked solution" not in tests["sigmoid.a"]  # right
+    assert "$" not in tests["tanh.a"]
+    assert "--solutions" in (root / "source" / "run_autograder").read_text(encoding="utf-8")
+    wrong = CliRunner().invoke(app, ["gradescope", str(sheet), "-o", str(tmp_path / "x.zip"), "--solutions",
+                                     str(ROOT / "solutions" / "backprop.yaml")])
+    assert wrong.exit_code == 2 and "not of `activation-derivatives`" in wrong.stderr

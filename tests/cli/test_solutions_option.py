@@ -77,3 +77,27 @@ def test_practice_says_when_a_sheet_has_no_worked_solutions(course: Path) -> Non
     (course / "solutions" / "w.yaml").write_text(WORKED, encoding="utf-8")
     result = runner.invoke(app, ["practice", str(course / "exercises" / "week-3.yaml"), "--no-color"], input=":so\n")
     assert "No worked solutions were found" not in result.stdout and "The partial in w" in result.stdout
+
+
+def test_grade_feedback_has_the_worked_solutions_found_or_named(course: Path, tmp_path: Path) -> None:
+    (course / "answers").mkdir()
+    (course / "answers" / "ana.yaml").write_text("student: ana\nsheet: hw3-loss\nanswers:\n  loss.a: '2(wx+b-y)'\n",
+                                                  encoding="utf-8")
+    sheet = str(course / "exercises" / "week-3.yaml")
+
+    def grade(*extra: str) -> tuple[str, str]:
+        out = tmp_path / "out"
+        result = runner.invoke(app, ["grade", str(course / "answers"), "--sheet", sheet, "--format", "feedback",
+                                     "--out", str(out), "--no-color", *extra])
+        assert result.exit_code == 0, result.stderr
+        return (out / "feedback" / "ana.md").read_text(encoding="utf-8"), result.stderr
+
+    text, err = grade()
+    assert "Worked solution:" in text and "no worked solution" not in err
+    away = tmp_path / "kept-elsewhere.yaml"
+    (course / "solutions" / "week-3-worked.yaml").rename(away)
+    text, err = grade()
+    assert "Worked solution:" not in text
+    assert "warning: no worked solution for any part of `hw3-loss`" in err and "--solutions PATH" in err
+    text, err = grade("--solutions", str(away))
+    assert "Worked solution:" in text and "no worked solution" not in err

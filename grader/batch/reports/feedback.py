@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from grader.batch.gradescope import plain_math
+from grader.batch.gradescope import plain_math, solution_text
 from grader.batch.model import Answer, Batch, Row
-from grader.sheets import solutions as solution_files
 from grader.sheets import variants
 from grader.sheets.model import Sheet
-from grader.sheets.solutions import Solution, SolutionFile
+from grader.sheets.solutions import SolutionFile
 from grader.text.numbers import num
-from grader.text.terminal import math_text
 
 VERDICTS = {"correct": "Correct", "incorrect": "Not correct", "invalid": "Could not be read",
             "error": "Not graded automatically (your teacher will check it)", "missing": "No answer"}
@@ -27,7 +25,7 @@ VERDICTS = {"correct": "Correct", "incorrect": "Not correct", "invalid": "Could 
 
 def feedback_files(batch: Batch, rows: Sequence[Row], sheet: Sheet | None) -> dict[str, str]:
     """`feedback/<slug>.md` -> text, one per row (the caller gives one row per student)."""
-    worked = solution_files.load_for(sheet) if sheet is not None else None
+    worked = batch.worked
     files: dict[str, str] = {}
     for row, name in zip(rows, unique_names([r.student for r in rows]), strict=True):
         picked = variants.pick(sheet, row.seed) if sheet is not None and row.seed is not None else sheet
@@ -85,7 +83,7 @@ def _answer(a: Answer, sheet: Sheet | None, worked: SolutionFile | None, shown: 
             lines += ["", f"Worked solution: see `{shown[solution.address]}` above."]
         else:
             shown[solution.address] = a.address
-            lines += ["", "Worked solution:", "", *_solution(solution)]
+            lines += ["", "Worked solution:", "", *solution_text(solution)]
     return lines
 
 
@@ -96,21 +94,6 @@ def _ask(sheet: Sheet | None, address: str) -> str:
         return _line(plain_math(sheet.part(address).ask))
     except (KeyError, ValueError, LookupError):
         return ""
-
-
-def _solution(s: Solution) -> list[str]:
-    lines = [plain_math(s.intro), ""] if s.intro.strip() else []
-    for step in s.steps:
-        if step.say.strip():
-            lines += [plain_math(step.say), ""]
-        shown = [step.math] if step.math is not None else list(step.chain)
-        # a chain is one equality over several lines: every line after the first says `=`
-        lines += [f"    {'= ' if i and step.math is None else ''}{math_text(m.latex)}" for i, m in enumerate(shown)]
-        if shown:
-            lines.append("")
-    if s.result is not None:
-        lines += [f"Result: {math_text(s.result.latex)}"]
-    return [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
 
 
 def _fenced(text: str) -> list[str]:
