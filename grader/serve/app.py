@@ -284,8 +284,10 @@ async def instructor_page(state: _State, request: Request) -> Response:
     if student is None or student.role != "instructor":
         return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
     parts = await anyio.to_thread.run_sync(_class_summary, state)  # it waits for workers' confirms
-    html = _env.get_template("instructor.html").render(student=student, parts=parts)
-    return HTMLResponse(html, headers={"cache-control": "no-store"})
+    with state.class_lock:
+        members = stats.students(state.store.roster(), state.class_rows)
+    html = _env.get_template("instructor.html").render(student=student, parts=parts, members=members)
+    return HTMLResponse(html)
 
 
 def _class_summary(state: _State) -> list[dict[str, Any]]:

@@ -324,6 +324,13 @@ class Store:
                 self._db.execute("DELETE FROM sessions WHERE student_id = ?", (row[0],))  # a new link: old sessions end
             return fresh
 
+    def roster(self) -> list[tuple[str, str]]:
+        """The class students as (roster id, name), by id."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT roster_id, name FROM students WHERE role = 'student' ORDER BY roster_id").fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
     def count_students(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM students").fetchone()[0])

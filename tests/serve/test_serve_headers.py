@@ -54,7 +54,7 @@ def test_every_reply_carries_the_security_headers(loaded, tmp_path: Path, worker
     for what, reply in replies(client).items():
         headers = reply.headers  # type: ignore[attr-defined]
         csp = headers.get("content-security-policy", "")
-        rules = dict((r.strip().split(" ", 1) + [""])[:2] for r in csp.split(";"))
+        rules = dict([*r.strip().split(" ", 1), ""][:2] for r in csp.split(";"))
         assert rules.get("script-src") == "'self'", what  # no inline script, no eval
         assert rules.get("default-src") == "'self'" and rules.get("object-src") == "'none'", what
         assert rules.get("frame-ancestors") == "'self'", what

@@ -16,6 +16,18 @@ function typeset(root) {
   root.querySelectorAll(".tex").forEach((el) => {
     katex.render(el.dataset.tex, el, { displayMode: el.classList.contains("display"), throwOnError: false });
   });
+  markScrollable(root);
+}
+
+// A formula wider than a phone scrolls inside its box; a keyboard reaches it (Tab, then the arrows).
+function markScrollable(root) {
+  root.querySelectorAll(".tex.display, .katex-display, .preview-line").forEach((el) => {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      el.tabIndex = 0;
+      el.setAttribute("role", "region");
+      el.setAttribute("aria-label", "formula (scrolls sideways)");
+    }
+  });
 }
 
 // `code` in a message becomes a code element; the text still goes in as text, never as HTML.
@@ -67,7 +79,8 @@ function showPreview(box, data) {
     }
     box.append(row);
   }
-  if (box.childElementCount) {
+  markScrollable(box);
+  if (box.querySelector(".preview-line.ok")) {  // "Read as:" only above something that was read
     const title = document.createElement("p");
     title.className = "preview-title";
     title.textContent = "Read as:";
