@@ -208,7 +208,10 @@ def _expected(part: Part) -> tuple[str, str]:
 def _solution(s: Solution) -> SolutionView:
     steps = []
     for step in s.steps:
-        displays = [f"{name} = {m.latex}" for name, m in step.define]
+        # A `define:` names what the step's own maths already shows (`u(x) = 1 + e^{-x} ⇒ …`): drawn
+        # only for a step that has no maths of its own, as the terminal does.
+        shown = step.math is not None or bool(step.chain)
+        displays = [] if shown else [f"{name} = {m.latex}" for name, m in step.define]
         if step.math is not None:
             displays.append(step.math.latex)
         if step.chain:

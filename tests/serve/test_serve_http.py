@@ -422,3 +422,19 @@ def test_what_was_read_and_what_was_expected_are_typeset_after_a_submit(client: 
 def test_a_preview_says_the_problem_and_its_hint_once_each(client: TestClient) -> None:
     line = preview(client, "sigmoid.a", "tanhx")["lines"][0]
     assert (line["error"], line["hint"]) == ("unknown name `tanhx` at column 1", "did you mean `tanh(x)`?")
+
+
+def test_a_worked_solution_draws_no_define_line_that_repeats_its_step(client: TestClient) -> None:
+    submit(client, "sigmoid.a", RIGHT)
+    part = section(question(client), "sigmoid.a")
+    assert 'data-tex="u(x) = 1 + e^{-x} \\quad \\Rightarrow' in part  # the step, as written
+    assert 'data-tex="u = 1 + e^{-x}"' not in part  # its `define: {u: ...}` drawn again
+
+
+def test_an_unreadable_answers_hint_is_said_once_with_its_code_typeset(client: TestClient) -> None:
+    part = section(submit(client, "sigmoid.a", "tanhx"), "sigmoid.a")
+    assert part.count("did you mean") == 1, part
+    assert "<code>tanh(x)</code>" in part and "`tanh(x)`" not in part
+    part = section(submit(client, "sigmoid.a", "e^-x/(1+e^-x"), "sigmoid.a")
+    hint = part.split('<p class="hint-line">', 1)[1].split("</p>", 1)[0]  # not in the feedback: said apart
+    assert hint == "missing <code>)</code> to close the <code>(</code> at column 6"

@@ -95,6 +95,8 @@ def test_pages_fit_a_phone_and_have_no_serious_accessibility_violation(server, c
     _settle(ada)
     assert "Worked solution" in ada.find_element(By.ID, "sigmoid.a").text
     assert ada.find_elements(By.CSS_SELECTOR, ".katex .katex-mathml math")  # MathML kept for screen readers
+    # How the answer was read is a formula at full size (display style), not the small maths of a sentence.
+    assert ada.find_elements(By.CSS_SELECTOR, '.read-as .katex-mathml mstyle[displaystyle="true"]')
     if SHOTS is not None:
         ada.save_screenshot(str(SHOTS / "serve-phone.png"))
     pages = {"question with its solution": f"{url}/sheets/{SHEET}/q/sigmoid", "sheet list": f"{url}/",

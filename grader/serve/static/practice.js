@@ -14,7 +14,10 @@ function typeset(root) {
     renderMathInElement(el, { delimiters: DELIMITERS, throwOnError: false });
   });
   root.querySelectorAll(".tex").forEach((el) => {
-    katex.render(el.dataset.tex, el, { displayMode: el.classList.contains("display"), throwOnError: false });
+    // A derivation's steps and "Read as" sit in a line of text, but are read as formulas: fractions
+    // full size (\displaystyle), not the small ones of maths inside a sentence.
+    const full = el.closest(".steps, .read-as") ? "\\displaystyle " : "";
+    katex.render(full + el.dataset.tex, el, { displayMode: el.classList.contains("display"), throwOnError: false });
   });
   markScrollable(root);
 }
