@@ -6,7 +6,7 @@ Workers start from a forkserver that has already imported the grader, so a repla
 
 Jobs are handed out fairly: each has an owner (a student, or in practice mode a client address), an
 owner runs at most one job at a time, and a free worker goes to the waiting job whose owner used the
-least worker time in the last minute (then the oldest). So one owner's backlog delays another's job by
+least worker time in the last minute (in whole seconds; then grades before previews, then the oldest). So one owner's backlog delays another's job by
 at most the one job of theirs already running, and the time an owner used is what their budget
 (`used`) is checked against, whether their answers came back right, wrong or `invalid`.
 """
@@ -29,6 +29,7 @@ from typing import Any, Literal
 Failure = Literal["timeout", "crash", "busy", "error"]
 _WAIT_FOR_WORKER = 30.0  # seconds a request waits for a free worker before "busy"
 WINDOW = 60.0  # seconds of worker time remembered per owner
+USE_STEP = 1.0  # owners who used less than this in the window are served alike (urgent first, then oldest)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class _Ticket:
     owner: Hashable | None
     urgent: bool
     began: float = field(default=0.0)
+    heavy: bool = False  # its owner had used USE_STEP seconds or more when it started
 
 
 class Workers:
@@ -90,6 +92,7 @@ class Workers:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(preload))
         self._memory_mb = memory_mb
+        self._heavy_cap = max(1, jobs - 1)
         self._idle: list[_Worker] = []
         self._free = threading.Condition()  # guards _idle, _waiting, _running, _spent
         self._waiting: list[_Ticket] = []
@@ -135,10 +138,17 @@ class Workers:
             return sum(t.owner == owner for t in self._waiting) + self._running.get(owner, 0)
 
     def _next(self, now: float) -> _Ticket | None:
-        """The waiting job a free worker goes to: urgent first, then its owner's least use, then the oldest;
-        never one whose owner already has a job running."""
-        ready = [t for t in self._waiting if t.owner is None or not self._running.get(t.owner)]
-        return min(ready, key=lambda t: (not t.urgent, self._used(t.owner, now), t.order), default=None)
+        """The waiting job a free worker goes to: its owner's use of the last minute first, in whole
+        USE_STEP seconds (so among light users, who are most students, the order is by what follows),
+        then urgent before not, then the oldest; never one whose owner already has a job running. A
+        heavy user's urgent grade waits behind a light user's preview: a flood of grades must not starve
+        a class's previews (nor the instructor's figures). And heavy users together hold at most all
+        workers but one, so a light user's job waits for none of theirs when there are two or more."""
+        heavy_running = sum(t.heavy for t in self._started)
+        ready = [t for t in self._waiting if (t.owner is None or not self._running.get(t.owner))
+                 and (heavy_running < self._heavy_cap or self._used(t.owner, now) < USE_STEP)]
+        return min(ready, key=lambda t: (int(self._used(t.owner, now) // USE_STEP), not t.urgent, t.order),
+                   default=None)
 
     def _take(self, ticket: _Ticket) -> _Worker | None:
         end = time.monotonic() + _WAIT_FOR_WORKER
@@ -153,6 +163,7 @@ class Workers:
                 if ticket.owner is not None:
                     self._running[ticket.owner] = self._running.get(ticket.owner, 0) + 1
                 ticket.began = time.monotonic()
+                ticket.heavy = self._used(ticket.owner, ticket.began) >= USE_STEP
                 self._started.append(ticket)
                 return self._idle.pop()
             finally:
