@@ -6,9 +6,11 @@ Workers start from a forkserver that has already imported the grader, so a repla
 
 Jobs are handed out fairly: each has an owner (a student, or in practice mode a client address), an
 owner runs at most one job at a time, and a free worker goes to the waiting job whose owner used the
-least worker time in the last minute (in whole seconds; then grades before previews, then the oldest). So one owner's backlog delays another's job by
-at most the one job of theirs already running, and the time an owner used is what their budget
-(`used`) is checked against, whether their answers came back right, wrong or `invalid`.
+least worker time in the last minute (in whole seconds; then grades before previews, then the
+oldest), while owners who used a second or more hold at most all workers but one. So one owner's
+backlog delays another's job by at most the one job of theirs already running, and the time an
+owner used is what their budget (`used`) is checked against, whether their answers came back right,
+wrong or `invalid`.
 """
 
 from __future__ import annotations
