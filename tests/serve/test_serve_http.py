@@ -438,3 +438,11 @@ def test_an_unreadable_answers_hint_is_said_once_with_its_code_typeset(client: T
     part = section(submit(client, "sigmoid.a", "e^-x/(1+e^-x"), "sigmoid.a")
     hint = part.split('<p class="hint-line">', 1)[1].split("</p>", 1)[0]  # not in the feedback: said apart
     assert hint == "missing <code>)</code> to close the <code>(</code> at column 6"
+
+
+def test_a_derivations_lines_are_read_as_typed_not_as_sympy_evaluates_them(client: TestClient) -> None:
+    lines = preview(client, "sigmoid.b", "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) * e^-x/(1+e^-x)\n= σ(x)(1-σ(x))")["lines"]
+    assert [line["latex"] for line in lines] == [
+        r"\frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}",
+        r"= \frac{1}{1 + e^{- x}} \frac{e^{- x}}{1 + e^{- x}}",  # not line 1 again
+        r"= \sigma\left(x\right) \left(1 - \sigma\left(x\right)\right)"]
