@@ -4,6 +4,7 @@ server; half-way through the server is killed with SIGKILL and restarted on the 
     python benchmarks/serve_load.py                          # 300 students, 60 s, kill -9 at 30 s
     python benchmarks/serve_load.py --students 50 --seconds 20 --jobs 2 --out /tmp/load.md
     python benchmarks/serve_load.py --quick --json /tmp/load.json      # 6 students, 8 s (the smoke test)
+    python benchmarks/serve_load.py --students 100 --seconds 40 --kill-at 0 --hostile 5   # 5 % hostile
 
 Each student signs in with their link, opens a question, types the answer in bursts (a preview after
 each pause, as the page's script sends one 250 ms after the last keystroke), submits, loads the page the
@@ -15,7 +16,13 @@ attempt cap: a fourth would not be graded) and at most 28 a minute (the rate lim
 Grade latency is from sending the POST until its 303 (the attempt is committed by then). An attempt
 is acknowledged when its 303 arrived; at the end every acknowledged attempt must be in the database,
 in each student's order. Requests cut off by the kill (in flight, or refused while the server is
-down) are counted apart from errors. Exit status 1 if any error or lost attempt.
+down) are counted apart from errors.
+
+With --hostile PCT, that share of the students (the first ids) send nothing but budget-eating
+answers: each expression part's right answer times `(sin(x)^2+cos(x)^2)^N` (N new each time), which
+the grader mostly works on until a budget runs out (0.1-3 s) and calls `invalid` (no attempt used),
+one after another without reading or thinking, resending at once after a 429. Their requests are
+counted apart ("flood"); the figures above them are the other students'. Exit status 1 if any error or lost attempt.
 Nothing is written outside a temporary folder unless --out / --json / --keep say so.
 """
 
@@ -74,6 +81,7 @@ class Answers:
     wrong: str
     invalid: str
     hostile: str
+    eater: str  # budget-eating: right, but too costly to decide, with an exponent to add ("": no expression)
 
 
 def _text(value: object) -> str:
@@ -103,7 +111,8 @@ def answers_for(sheet_id: str, part: Part, rng: random.Random) -> Answers:
             wrong = f"{expects.start.text}\n= {wrong}"
     cap = limits.MAX_DERIVATION_CHARS if part.kind == "derivation" else limits.MAX_ANSWER_CHARS
     hostile = rng.choice([h for h in HOSTILE if len(h) <= cap])
-    return Answers(sheet_id, part.address, right, wrong, "(" + right.replace("\n", " "), hostile)
+    eater = f"({right})*(sin(x)^2+cos(x)^2)^" if isinstance(expects, ExpressionAnswer) else ""
+    return Answers(sheet_id, part.address, right, wrong, "(" + right.replace("\n", " "), hostile, eater)
 
 
 def plans(ids: list[str], seed: int) -> dict[str, list[Answers]]:
@@ -454,6 +463,29 @@ async def student(run: Run, student_id: str, token: str, todo: list[Answers], rn
         conn.close()
 
 
+async def flooder(run: Run, token: str, todo: list[Answers], start_in: float) -> None:
+    """A hostile student: budget-eating answers only, back to back, again at once after a refusal."""
+    await asyncio.sleep(start_in)
+    conn = Connection(run.host, run.port)
+    eaters = [item for item in todo if item.eater]
+    try:
+        if not await _signin(run, conn, token):
+            return
+        csrf = _csrf(await _page(run, conn, "/") or "") or ""
+        sent = 0
+        while not run.over():
+            for item in eaters:
+                if run.over():
+                    return
+                sent += 1  # a new exponent each time: no cache of the server's answers it
+                reply = await run.call(conn, "flood", "POST", f"/sheets/{item.sheet}/parts/{item.part}/answer",
+                                       form={"csrf": csrf, "answer": f"{item.eater}{900 + sent % 99}"})
+                if reply is None:
+                    await asyncio.sleep(0.5)
+    finally:
+        conn.close()
+
+
 async def instructor(run: Run, token: str) -> None:
     """The instructor's page open all along: it fetches the class's figures every 5 s."""
     conn = Connection(run.host, run.port)
@@ -493,12 +525,14 @@ async def killer(run: Run, server: Server, after: float, kill: Kill) -> None:
 
 
 async def load(run: Run, server: Server, links: dict[str, str], todo: dict[str, list[Answers]], seconds: float,
-               kill_after: float, seed: int, with_instructor: bool) -> Kill:
+               kill_after: float, seed: int, with_instructor: bool, hostile: set[str] = frozenset()) -> Kill:  # type: ignore[assignment]
     rng = random.Random(seed)
     kill = Kill()
-    tasks = [asyncio.create_task(student(run, sid, token, todo[sid], random.Random(f"{seed}:{sid}:pace"),
-                                         rng.uniform(0.0, min(3.0, seconds / 4))))
-             for sid, token in links.items() if sid != "*instructor*"]
+    tasks = [asyncio.create_task(
+        flooder(run, token, todo[sid], rng.uniform(0.0, 1.0)) if sid in hostile else
+        student(run, sid, token, todo[sid], random.Random(f"{seed}:{sid}:pace"),
+                rng.uniform(0.0, min(3.0, seconds / 4))))
+        for sid, token in links.items() if sid != "*instructor*"]
     if with_instructor:
         tasks.append(asyncio.create_task(instructor(run, links["*instructor*"])))
     tasks.append(asyncio.create_task(lag_monitor(run)))
@@ -579,7 +613,9 @@ def figures(run: Run, kill: Kill, rows: list[tuple[str, str, str, str, str, str]
             server_cpu: tuple[float, float], client_cpu: float) -> dict[str, Any]:
     down_from, down_to = (kill.at, kill.up) if kill.at else (float("inf"), float("-inf"))
     cut = [c for c in run.calls if c.status == 0 and c.began < down_to and c.ended >= down_from]
-    errors = [c for c in run.calls if (c.status == 0 and c not in cut) or (c.status >= 400 and c.status != 429)]
+    floods = [c for c in run.calls if c.what == "flood"]
+    honest = [c for c in run.calls if c.what != "flood"]
+    errors = [c for c in honest if (c.status == 0 and c not in cut) or (c.status >= 400 and c.status not in (409, 429))]
     grades = [c for c in run.calls if c.what.startswith("grade:") and c.status == 303]
     normal = [c.ended - c.began for c in grades if c.what != "grade:hostile"]
     hostile = [c.ended - c.began for c in grades if c.what == "grade:hostile"]
@@ -606,11 +642,14 @@ def figures(run: Run, kill: Kill, rows: list[tuple[str, str, str, str, str, str]
         "preview_ms_by_phase": phases([c for c in run.calls if c.what == "preview" and c.status == 200], kill),
         "page_ms_by_phase": phases([c for c in run.calls if c.what == "page" and c.status == 200], kill),
         "hostile": {"n": len(hostile), "max_ms": ms(hostile, 100), "statuses": dict(hostile_rows)},
+        "flood": {"sent": len(floods), "replies": dict(Counter(str(c.status) for c in floods)),
+                  "graded_ms_p50": ms([c.ended - c.began for c in floods if c.status == 303], 50)},
+        "refused_409": sum(c.status == 409 for c in honest),
         "preview_ms": {"n": len(previews), "p50": ms(previews, 50), "p99": ms(previews, 99)},
         "page_ms": {"n": len(pages), "p50": ms(pages, 50), "p99": ms(pages, 99)},
         "stats_ms": {"n": len(stats), "p50": ms(stats, 50), "max": ms(stats, 100)},
         "errors": len(errors), "error_kinds": dict(Counter(f"{c.what} {c.status or c.error}" for c in errors)),
-        "rate_limited_429": sum(c.status == 429 for c in run.calls),
+        "rate_limited_429": sum(c.status == 429 for c in honest),
         "killed": bool(kill.at),
         "in_flight_at_kill": sum(c.began < down_from for c in cut),
         "grades_in_flight_at_kill": sum(c.began < down_from and c.what.startswith("grade:") for c in cut),
@@ -620,7 +659,7 @@ def figures(run: Run, kill: Kill, rows: list[tuple[str, str, str, str, str, str]
         "attempts_stored": len(rows),
         "attempts_sent": len(run.sent),
         "sent_but_not_stored": sum((s[0], s[1], s[2], s[3]) not in mine for s in run.sent),
-        "lost": lost, "stored_not_acknowledged": unacknowledged,
+        "lost": lost, "stored_not_acknowledged": unacknowledged, "hostile_students": 0,
         "verdicts": dict(Counter(r[4] for r in rows)),
         "server_cpu_s": sum(server_cpu), "server_main_cpu_s": server_cpu[0], "server_workers_cpu_s": server_cpu[1],
         "wall_s": wall,
@@ -666,7 +705,13 @@ def table(f: dict[str, Any], header: str) -> str:
         f"| errors (non-2xx/3xx except 429; transport errors outside the kill) | {f['errors']} {f['error_kinds'] or ''}"
         f" | 0 |",
         f"| 429 rate-limited | {f['rate_limited_429']} | 0 (paced) |",
+        f"| 409 (an answer to a part already over or still being checked) | {f['refused_409']} | |",
     ]
+    if f["hostile_students"]:
+        flood = f["flood"]
+        lines.append(f"| hostile students (budget-eating answers only): n; sent, replies by status; graded p50 |"
+                     f" {f['hostile_students']}; {flood['sent']}, {flood['replies']}; {flood['graded_ms_p50']:.0f} ms"
+                     f" | |")
     if f["killed"]:
         lines += [
             f"| kill -9: requests in flight (of them grade POSTs) / refused while down | {f['in_flight_at_kill']} "
@@ -701,9 +746,10 @@ def _commit() -> str:
 
 
 def measure(folder: Path, students: int, seconds: float, jobs: int, kill_at: float, seed: int,
-            profile: Path | None, with_instructor: bool = True) -> dict[str, Any]:
+            profile: Path | None, with_instructor: bool = True, hostile_share: float = 0.0) -> dict[str, Any]:
     """Start the server in `folder`, run the students against it, stop it, and check the database."""
     ids = [f"s{n:04d}" for n in range(1, students + 1)]
+    hostile = set(ids[:round(students * hostile_share / 100)])
     (folder / "roster.csv").write_text("student_id,name\n" + "".join(f"{i},Student {i}\n" for i in ids),
                                        encoding="utf-8")
     todo = plans(ids, seed)
@@ -718,7 +764,7 @@ def measure(folder: Path, students: int, seconds: float, jobs: int, kill_at: flo
         began, client_began, busy_began = time.perf_counter(), time.process_time(), machine_busy()
         where = urlsplit(server.url)
         run = Run(where.hostname or "127.0.0.1", where.port or 80, began + seconds)
-        kill = asyncio.run(load(run, server, links, todo, seconds, kill_at, seed, with_instructor))
+        kill = asyncio.run(load(run, server, links, todo, seconds, kill_at, seed, with_instructor, hostile))
         client_cpu, busy_ended = time.process_time() - client_began, machine_busy()
         server.stop()
         cpu.stop()
@@ -726,7 +772,10 @@ def measure(folder: Path, students: int, seconds: float, jobs: int, kill_at: flo
         server.stop()
     used = cpu.used()
     server_cpu = (used[0] - startup[0], used[1] - startup[1])
-    found = figures(run, kill, stored(folder / "class.sqlite"), began, seconds, server_cpu, client_cpu)
+    rows = [r for r in stored(folder / "class.sqlite") if r[0] not in hostile]  # the flood is not checked
+    run.acknowledged = [a for a in run.acknowledged if a[0] not in hostile]
+    found = figures(run, kill, rows, began, seconds, server_cpu, client_cpu)
+    found["hostile_students"] = len(hostile)
     busy, total = busy_ended[0] - busy_began[0], busy_ended[1] - busy_began[1]
     found.update(first_start_s=first_start, server_groups=server.groups, machine_busy=busy / total if total else 0.0,
                  ours_of_busy=(sum(server_cpu) + client_cpu) / busy if busy else 0.0)
@@ -743,6 +792,8 @@ def main() -> int:
     parser.add_argument("--no-instructor", action="store_true",
                         help="no instructor page open (it fetches the class's figures every 5 s)")
     parser.add_argument("--quick", action="store_true", help="6 students for 8 s (the smoke test)")
+    parser.add_argument("--hostile", type=float, default=0.0, metavar="PCT",
+                        help="this share of the students send only budget-eating answers (e.g. 5)")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--keep", type=Path, help="keep the database, links and server logs in this folder")
@@ -759,14 +810,15 @@ def main() -> int:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         found = measure(folder, args.students, args.seconds, args.jobs, kill_at, args.seed, args.profile,
-                        not args.no_instructor)
+                        not args.no_instructor, args.hostile)
 
     found.update(commit=_commit(), command=command, jobs=args.jobs, load_average_before=load_before[0],
                  load_average_after=os.getloadavg()[0], cpus=os.cpu_count())
     header = (f"`{command}` on {found['date']}, commit {found['commit']}: {args.students} students for "
               f"{args.seconds:g} s, --jobs {args.jobs}, {found['cpus']} cores, load average "
               f"{found['load_average_before']:.2f} before, {found['load_average_after']:.2f} after"
-              + (f"; kill -9 at {kill_at:g} s" if kill_at > 0 else ""))
+              + (f"; kill -9 at {kill_at:g} s" if kill_at > 0 else "")
+              + (f"; {found['hostile_students']} hostile students" if args.hostile else ""))
     text = table(found, header)
     print(text)
     if args.out:

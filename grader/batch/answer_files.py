@@ -27,6 +27,7 @@ class AnswerFile:
     student: str
     answers: Mapping[str, str]  # part address -> answer text
     seed: int | None = None  # written only when the student's variants do not come from their id
+    name: str = ""  # the roster's name, shown in the file's first line (a comment: the id is what counts)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -43,7 +44,8 @@ _Dumper.add_representer(str, _text)
 
 
 def file_text(sheet_id: str, item: AnswerFile, source: str) -> str:
-    shown = "".join(c if c.isprintable() else " " for c in f"{item.student}'s answers in {source}")
+    who = f"{item.name} ({item.student})" if item.name else item.student
+    shown = "".join(c if c.isprintable() else " " for c in f"{who}'s answers in {source}")
     head = f"# {shown}: for each part, the best-scored attempt (of equals, the last).\n"
     body: dict[str, object] = {"student": item.student, "sheet": sheet_id}
     if item.seed is not None:

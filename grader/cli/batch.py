@@ -128,10 +128,11 @@ def grade(
     policy = next((p for p in POLICIES if p == duplicates.strip().lower()), None)
     if policy is None:
         fail(f"unknown --duplicates `{duplicates}`. Choose one of: {', '.join(POLICIES)}")
+    names: dict[str, str] = {}  # student id -> name: a class database's roster
     if db is not None:
         if paths:
             fail("give submission files or --db, not both")
-        sheet, paths = _export(db, sheet, out)
+        sheet, paths, names = _export(db, sheet, out)
     elif not paths:
         fail("no submission files given: grader grade submissions/ (files, folders or CSVs of responses), "
              "or grader grade --db class.sqlite for a grader serve class")
@@ -154,7 +155,7 @@ def grade(
     try:
         extra = {"changes.md": changes_markdown(batch, old)} if old is not None else {}
         written = reports.write_reports(batch, out, [name for name in wanted if name not in refused], counted,
-                                        assignment.strip() if assignment else None, extra)
+                                        assignment.strip() if assignment else None, extra, names)
     except OSError as exc:
         fail(f"cannot write the reports in `{out}`: {exc.strerror or exc}")
     except KeyboardInterrupt:
@@ -191,8 +192,9 @@ def _with_solutions(batch: Batch, given: str | None, feedback: bool) -> Batch:
     return replace(batch, worked=worked)
 
 
-def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str]]:
-    """Write the class database's answers to OUT/answers/; the sheet to grade them with, and the folder."""
+def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str], dict[str, str]]:
+    """Write the class database's answers to OUT/answers/; the sheet to grade them with, the folder,
+    and the roster's names by student id (for the LMS columns that show names)."""
     from grader import sheets
     from grader.batch.answer_files import AnswerFile, write_answer_files
     from grader.core.errors import GraderError, describe
@@ -211,7 +213,7 @@ def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str]]:
             sheet = answered[0]
         sheet_id = sheets.load(sheet).id
         students = export.class_answers(db, sheet_id)
-        items = [AnswerFile(s.student, s.answers, None if s.seed == seed_for_student(s.student) else s.seed)
+        items = [AnswerFile(s.student, s.answers, None if s.seed == seed_for_student(s.student) else s.seed, s.name)
                  for s in students]
         folder = out / "answers"
         write_answer_files(folder, sheet_id, items, db.name)
@@ -220,7 +222,7 @@ def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str]]:
     except OSError as exc:
         fail(f"cannot write the answers in `{out / 'answers'}`: {exc.strerror or exc}")
     typer.echo(f"grader: {len(items)} students' answers from {db} written to {folder}", err=True)
-    return sheet, [str(folder)]
+    return sheet, [str(folder)], {s.student: s.name for s in students if s.name}
 
 
 def _formats(given: list[str]) -> list[str]:

@@ -42,6 +42,10 @@ def serve(
         typer.Option("--url", metavar="BASE", help="The address students open, e.g. http://192.168.1.20:8000; "
                                                    "the links are built from it. Keep it (and --port) between runs."),
     ] = None,
+    session_days: Annotated[
+        float, typer.Option("--session-days", metavar="DAYS", min=0.01,
+                            help="A browser stays signed in this long unused (then: the sign-in link again).")
+    ] = 30.0,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
     read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite, so coming back
@@ -54,6 +58,7 @@ def serve(
       grader serve --db ~/practice.sqlite
       grader serve --class roster.csv --db class.sqlite   (links in class.links.csv)
       grader serve --class roster.csv --db class.sqlite --host 0.0.0.0 --url http://192.168.1.20:8000
+      grader serve --class roster.csv --db class.sqlite --session-days 1   (lab computers: signed out daily)
     """
     import sys
 
@@ -62,13 +67,13 @@ def serve(
     sys.setswitchinterval(0.0005)  # the event loop and the threads waiting on workers share one GIL: hand over sooner
     pool = workers.Workers(jobs=jobs)  # first: their forkserver starts while the sheets load
     try:
-        _serve(pool, sheets, host, port, db, roster, links, url)
+        _serve(pool, sheets, host, port, db, roster, links, url, session_days)
     finally:
         pool.close()
 
 
 def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Path | None, roster: Path | None,
-           links: Path | None, url: str | None) -> None:
+           links: Path | None, url: str | None, session_days: float) -> None:
     import socket
 
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
@@ -91,7 +96,7 @@ def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Pa
     try:
         if roster is not None:
             _make_private(path)
-        _run(listener, loaded, database, pool, host, port, path, roster, members, links, url)
+        _run(listener, loaded, database, pool, host, port, path, roster, members, links, url, session_days)
     finally:
         listener.close()
         database.close()
@@ -150,7 +155,7 @@ def _moved(old: str, new: str, links: Path) -> str:
 
 def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers, host: str,
          port: int, path: Path, roster: Path | None, members: list[classroom.Member], links: Path | None,
-         url: str | None) -> None:
+         url: str | None, session_days: float) -> None:
     import socket
 
     import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
@@ -184,6 +189,7 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
     if moved:
         typer.echo(f"grader: {moved}", err=True)
     typer.echo(f"progress: {path}   sheets: {', '.join(loaded)}", err=True)
-    settings = web.Settings(class_mode=roster is not None)
+    database.clear_claims()  # answers a killed server was grading: never stored, so their parts reopen
+    settings = web.Settings(class_mode=roster is not None, session_days=session_days)
     config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
     uvicorn.Server(config).run(sockets=[listener])

@@ -1,8 +1,11 @@
 """The web app: Starlette routes for the practice pages. The only place here that talks HTTP.
 
-Every POST carries the page's CSRF token and a session cookie (HttpOnly, SameSite=Strict); answers
-are capped in size, grading is rate-limited per student and runs in worker processes with a hard
-deadline (grader.serve.workers), and each graded answer is committed to SQLite before the reply.
+Every POST carries the page's CSRF token (bound to the session) and a session cookie (HttpOnly,
+SameSite=Lax, its own random value, ending after `Settings.session_days`); answers are capped in size,
+rate-limited and budgeted per student (and per client address in practice mode), graded only once the
+database has given them an attempt number (`Store.claim`), in worker processes with a hard deadline and
+a fair queue (grader.serve.workers), and each graded answer is committed to SQLite before the reply.
+Every response carries the headers of `grader.serve.security`.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 import functools
 import json
 import re
+import secrets
 import threading
+import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,13 +33,14 @@ from starlette.staticfiles import StaticFiles
 
 from grader.core import limits
 from grader.serve import pages, stats, work
-from grader.serve.security import RateLimit, same
-from grader.serve.store import Store, Student
+from grader.serve.security import FRAME_ANCESTORS, Headers, RateLimit, same
+from grader.serve.store import Claim, Store, Student, derived, visitor_seed
 from grader.serve.workers import Done, Workers
 
 COOKIE = "grader_session"
 MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answer, percent-encoded, and a token
 KILL_GRACE = 2.0  # seconds past the grading budget before the worker is killed
+MAX_WAITING = 3  # a student's answers waiting for a worker or being graded: more is a flood, refused
 
 
 @dataclass
@@ -44,6 +51,10 @@ class Settings:
     attempts: int = pages.ATTEMPTS
     kill_grace: float = KILL_GRACE
     class_mode: bool = False  # sign-in links only: no session for a visitor without one
+    session_days: float = 30.0  # a session ends after this many days unused (then: the link again)
+    budget_seconds: float = 20.0  # worker time a student's answers and previews may take per minute
+    address_factor: int = 4  # practice mode: a client address gets this many students' limits and budget
+    frame_ancestors: tuple[str, ...] = FRAME_ANCESTORS  # who may frame the pages (CSP frame-ancestors)
 
 
 @dataclass
@@ -58,10 +69,18 @@ class _State:
     class_lock: threading.Lock = field(default_factory=threading.Lock)
     grade_limit: RateLimit = field(init=False)
     preview_limit: RateLimit = field(init=False)
+    address_grade_limit: RateLimit = field(init=False)
+    address_preview_limit: RateLimit = field(init=False)
+    threads: anyio.CapacityLimiter = field(init=False)
 
     def __post_init__(self) -> None:
+        factor = self.settings.address_factor
         self.grade_limit = RateLimit(self.settings.grades_per_minute, 60.0)
         self.preview_limit = RateLimit(self.settings.previews_per_minute, 60.0)
+        self.address_grade_limit = RateLimit(self.settings.grades_per_minute * factor, 60.0)
+        self.address_preview_limit = RateLimit(self.settings.previews_per_minute * factor, 60.0)
+        # threads waiting for a worker: their own pool, so that waiting answers never hold up a page
+        self.threads = anyio.CapacityLimiter(200)
 
 
 _env = Environment(loader=PackageLoader("grader.serve", "templates"), autoescape=select_autoescape(default=True))
@@ -86,7 +105,7 @@ _env.filters["num"] = lambda x: f"{float(x):g}"
 
 
 def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
-               settings: Settings | None = None) -> Starlette:
+               settings: Settings | None = None) -> Headers:
     state = _State(sheets, store, workers, settings or Settings())
     static = StaticFiles(directory=str(Path(__file__).parent / "static"))
     routes = [
@@ -98,39 +117,73 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
         Route("/sheets/{sheet}/parts/{part}/solution", functools.partial(reveal, state, "solution"),
               methods=["POST"]),
         Route("/preview", functools.partial(preview, state), methods=["POST"]),
-        Route("/signin/{token}", functools.partial(signin, state)),
+        Route("/signin/{token}", functools.partial(signin, state), methods=["GET", "POST"]),
+        Route("/signout", functools.partial(signout, state), methods=["POST"]),
         Route("/instructor", functools.partial(instructor_page, state)),
         Route("/instructor/stats.json", functools.partial(instructor_stats, state)),
         Mount("/static", static, name="static"),
     ]
-    return Starlette(routes=routes)
+    return Headers(Starlette(routes=routes), state.settings.frame_ancestors)
 
 
 # --- sessions ---------------------------------------------------------------------------------------
 
 
-def _student(state: _State, request: Request) -> Student | None:
+def _token(request: Request) -> str | None:
     token = request.cookies.get(COOKIE)
-    return state.store.student(token) if token else None
+    return token if token and len(token) < 100 else None
+
+
+def _visitor(token: str) -> Student:
+    """A practice visitor before their first answer: nothing stored, the page's CSRF token and the
+    variants shown come from the cookie alone (the same at their first answer, which stores them)."""
+    return Student(0, derived(token, "csrf"), visitor_seed(token), token=token)
+
+
+def _student(state: _State, request: Request) -> Student | None:
+    """Whom this browser's session names; in practice mode a visitor is someone too (not stored)."""
+    token = _token(request)
+    if token is None:
+        return None
+    return state.store.student(token) or (None if state.settings.class_mode else _visitor(token))
+
+
+def _term(state: _State) -> float:
+    return state.settings.session_days * 86400
+
+
+def _set_cookie(state: _State, request: Request, response: Response, token: str) -> None:
+    """The session cookie. SameSite=Lax, not Strict: a sign-in link opened from a mail must carry the
+    cookie of whoever is signed in already, so that the switch is asked (`signin`); cross-site POSTs
+    still carry no cookie, and every POST needs the page's CSRF token besides."""
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", path="/", max_age=int(_term(state)),
+                        secure=request.url.scheme == "https")
 
 
 def _render(state: _State, request: Request, template: str, build: Any, status: int = 200) -> Response:
     student = _student(state, request)
-    token = None
+    fresh = None
     if student is None and state.settings.class_mode:
         return _message(403, "Sign in first", "Open the sign-in link your instructor sent you.")
     if student is None:
-        token, student = state.store.new_student()
-    html = _env.get_template(template).render(student=student, **build(student))
+        fresh = secrets.token_urlsafe(32)
+        student = _visitor(fresh)
+    html = _env.get_template(template).render(student=student, class_mode=state.settings.class_mode,
+                                              **build(student))
     response = HTMLResponse(html, status_code=status)
-    if token is not None:
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", max_age=400 * 86400)
+    if fresh is not None:
+        _set_cookie(state, request, response, fresh)
+    elif student.id and student.expires - time.time() < _term(state) - 86400:  # in use: renewed once a day
+        state.store.renew(student.token, _term(state))
+        _set_cookie(state, request, response, student.token)
     return response
 
 
-def _message(status: int, title: str, text: str) -> Response:
-    html = _env.get_template("message.html").render(title=title, text=text, student=None)
-    return HTMLResponse(html, status_code=status)
+def _message(status: int, title: str, text: str, back: str = "/", back_text: str = "Back to the sheets",
+             student: Student | None = None, headers: dict[str, str] | None = None) -> Response:
+    html = _env.get_template("message.html").render(title=title, text=text, student=student, back=back,
+                                                    back_text=back_text)
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 async def _form(request: Request, cap: int = MAX_BODY) -> dict[str, str] | None:
@@ -153,26 +206,76 @@ async def _form(request: Request, cap: int = MAX_BODY) -> dict[str, str] | None:
 def _checked(state: _State, request: Request, given: str | None) -> Student | Response:
     student = _student(state, request)
     if student is None:
-        return _message(403, "Session expired", "Open the page again to start a session, then send your answer.")
+        return _message(403, "Session expired", "Open the page again to start a session, then send your answer."
+                        if not state.settings.class_mode else "Open your sign-in link again, then send your answer.")
     if not given or not same(given, student.csrf):
-        return _message(403, "Refused", "This request did not come from a page of this server (CSRF token).")
+        return _message(403, "Refused", "This request did not come from a page of this server (CSRF token), or "
+                        "this browser signed out or in since the page was opened: open the page again.")
     return student
+
+
+def _owner(state: _State, request: Request, student: Student) -> Hashable:
+    """Whose turn a grading job takes and whose budget it uses: the student in class mode; in practice
+    mode, where a new cookie is free, the client address."""
+    if state.settings.class_mode:
+        return ("student", student.id)
+    return ("address", request.client.host if request.client else "")
+
+
+def _limited(state: _State, request: Request, student: Student, limit: RateLimit, per_address: RateLimit) -> bool:
+    """Over the rate limit: per student (per cookie), and in practice mode per client address too."""
+    if not limit.allow(student.id if state.settings.class_mode else student.token):
+        return True
+    return not state.settings.class_mode and not per_address.allow(_owner(state, request, student))
 
 
 # --- class mode -------------------------------------------------------------------------------------
 
 
+def _home(student: Student) -> str:
+    return "/instructor" if student.role == "instructor" else "/"
+
+
 async def signin(state: _State, request: Request) -> Response:
-    """A sign-in link sets the session cookie. The reply is a page, not a redirect: a SameSite=Strict
-    cookie is not sent on a redirect that began in a mail client, but is on a link from this page."""
+    """A sign-in link. With nobody signed in in this browser it opens a session at once (a page, then
+    on: one click from a mail). With someone else signed in it asks first, and only a POST of that
+    page (its CSRF token is the current session's) switches: a page that sends the browser to another
+    student's link cannot make this one's work land under theirs."""
     token = request.path_params["token"]
-    student = state.store.student(token) if state.settings.class_mode and len(token) < 100 else None
-    if student is None or student.role == "practice":
-        return _message(403, "Unknown link", "This sign-in link is not one of this class's; ask your instructor.")
-    home = "/instructor" if student.role == "instructor" else "/"
-    html = _env.get_template("signin.html").render(student=None, home=home)
-    response = HTMLResponse(html, headers={"cache-control": "no-store", "referrer-policy": "no-referrer"})
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", max_age=400 * 86400)
+    member = state.store.by_link(token) if state.settings.class_mode and len(token) < 100 else None
+    private = {"cache-control": "no-store", "referrer-policy": "no-referrer"}  # the link is a password
+    if member is None:
+        return _message(403, "Unknown link", "This sign-in link is not one of this class's; ask your instructor.",
+                        headers=private)
+    current = _student(state, request)
+    if request.method == "POST":
+        form = await _form(request)
+        if current is None or form is None or not same(form.get("csrf", ""), current.csrf):
+            return _message(403, "Refused", "Open your sign-in link again.", headers=private)
+        state.store.sign_out(current.token)
+    elif current is not None and current.id == member.id:
+        html = _env.get_template("signin.html").render(student=current, home=_home(member), already=True)
+        return HTMLResponse(html, headers=private)
+    elif current is not None:
+        html = _env.get_template("switch.html").render(student=current, member=member, action=request.url.path)
+        return HTMLResponse(html, headers=private)
+    session = state.store.sign_in(member, _term(state))
+    html = _env.get_template("signin.html").render(student=state.store.student(session), home=_home(member))
+    response = HTMLResponse(html, headers=private)
+    _set_cookie(state, request, response, session)
+    return response
+
+
+async def signout(state: _State, request: Request) -> Response:
+    form = await _form(request)
+    student = _checked(state, request, (form or {}).get("csrf"))
+    if isinstance(student, Response):
+        return student
+    state.store.sign_out(student.token)
+    again = ("Open your sign-in link to sign in again." if state.settings.class_mode else
+             "Your practice progress stays on the server, but this browser no longer reaches it.")
+    response = _message(200, "Signed out", f"This browser is signed out. {again}")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
     return response
 
 
@@ -181,8 +284,10 @@ async def instructor_page(state: _State, request: Request) -> Response:
     if student is None or student.role != "instructor":
         return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
     parts = await anyio.to_thread.run_sync(_class_summary, state)  # it waits for workers' confirms
-    html = _env.get_template("instructor.html").render(student=student, parts=parts)
-    return HTMLResponse(html, headers={"cache-control": "no-store"})
+    with state.class_lock:
+        members = stats.students(state.store.roster(), state.class_rows)
+    html = _env.get_template("instructor.html").render(student=student, parts=parts, members=members)
+    return HTMLResponse(html)
 
 
 def _class_summary(state: _State) -> list[dict[str, Any]]:
@@ -290,9 +395,12 @@ def _part_of(state: _State, request: Request) -> tuple[pages.Loaded, str] | None
     return loaded, address
 
 
+def _back_url(loaded: pages.Loaded, address: str) -> str:
+    return f"/sheets/{loaded.sheet.id}/q/{address.split('.', 1)[0]}#{address}"
+
+
 def _back(loaded: pages.Loaded, address: str) -> Response:
-    question = address.split(".", 1)[0]
-    return RedirectResponse(f"/sheets/{loaded.sheet.id}/q/{question}#{address}", status_code=303)
+    return RedirectResponse(_back_url(loaded, address), status_code=303)
 
 
 async def _part_post(
@@ -302,7 +410,7 @@ async def _part_post(
     why not (no such part 404, a form past the cap 413 with `too_long`, session or CSRF 403)."""
     found = _part_of(state, request)
     if found is None:
-        return _message(404, "No such part", "Go back to the sheet.")
+        return _message(404, "No such part", "Go back to the sheet.", student=_student(state, request))
     loaded, address = found
     form = await _form(request)
     if form is None:
@@ -311,6 +419,17 @@ async def _part_post(
     if isinstance(student, Response):
         return student
     return loaded, address, form, student
+
+
+_OVER = {
+    "correct": ("Already answered", "You already answered {part} correctly (in another tab or window?). "
+                "This answer was not graded and used no attempt."),
+    "used": ("No attempts left", "{part} has no attempts left. This answer was not graded."),
+    "ended": ("Solution shown", "The worked solution for {part} was shown, so no more answers to it are graded. "
+              "This answer was not graded and used no attempt."),
+    "busy": ("Still checking", "Your previous answer to {part} is still being checked. This one was not graded "
+             "and used no attempt: look at the part, then send it again if you still want to."),
+}
 
 
 async def answer(state: _State, request: Request) -> Response:
@@ -322,26 +441,58 @@ async def answer(state: _State, request: Request) -> Response:
     text = form.get("answer", "").replace("\r\n", "\n")
     part = loaded.sheet.part(address)
     cap = limits.MAX_DERIVATION_CHARS if part.kind == "derivation" else limits.MAX_ANSWER_CHARS
+    back = _back_url(loaded, address)
     if len(text) > cap:
-        return _message(413, "Answer too long", f"An answer to this part may have at most {cap} characters.")
+        return _message(413, "Answer too long", f"An answer to this part may have at most {cap} characters.",
+                        back, "Back to the question", student)
     if not text.strip():
         return _back(loaded, address)
-    if not state.grade_limit.allow(student.id):
-        return _message(429, "Slow down", "Too many answers in a minute: wait a little, then send it again.")
-    used = sum(a.counted for a in state.store.attempts(student, loaded.sheet.id) if a.part == address)
-    ended = pages.ended_by_solution(loaded, student.seed, state.store.reveals(student, loaded.sheet.id))
-    if used >= state.settings.attempts or address in ended:
-        return _back(loaded, address)  # the part is over (no attempts left, or its solution was shown)
+    owner = _owner(state, request, student)
+    if _limited(state, request, student, state.grade_limit, state.address_grade_limit):
+        return _message(429, "Slow down", "Too many answers in a minute: wait a little, then send it again.",
+                        back, "Back to the question", student)
+    budget = state.settings.budget_seconds * (1 if state.settings.class_mode else state.settings.address_factor)
+    used = state.workers.used(owner)
+    if used >= budget or state.workers.waiting(owner) >= MAX_WAITING:
+        why = (f"Your answers took {used:.0f} s of checking in the last minute, the most one person may use"
+               if used >= budget else f"{MAX_WAITING} of your answers are being checked")
+        return _message(429, "Slow down", f"{why}: wait a little, then send it again (no attempt was used).",
+                        back, "Back to the question", student)
+    if not student.id:  # a practice visitor's first answer: now they are stored
+        student = state.store.practice_student(student.token, _term(state))
+    claim = state.store.claim(student, loaded.sheet.id, address, state.settings.attempts,
+                              pages.enders(loaded, student.seed, address))
+    if isinstance(claim, str):
+        title, words = _OVER[claim]
+        return _message(409, title, words.format(part=address), back, "Back to the question", student)
+    try:
+        result = await _grade(state, loaded, student, address, text, owner)
+    except BaseException:
+        state.store.release(claim)
+        raise
+    return _stored(state, loaded, student, address, text, claim, result)
+
+
+async def _grade(state: _State, loaded: pages.Loaded, student: Student, address: str, text: str,
+                 owner: Hashable) -> dict[str, Any]:
     seconds = state.settings.seconds
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.grade_answer, loaded.path, student.seed, address, text, seconds,
-        deadline=seconds + state.settings.kill_grace))
-    result = done.value if done.failure is None else _unchecked(part.address, part.points, seconds, done)
+        deadline=seconds + state.settings.kill_grace, owner=owner), limiter=state.threads)
+    part = loaded.sheet.part(address)
+    return done.value if done.failure is None else _unchecked(part.address, part.points, seconds, done)
+
+
+def _stored(state: _State, loaded: pages.Loaded, student: Student, address: str, text: str, claim: Claim,
+            result: dict[str, Any]) -> Response:
     from grader.sheets import variants  # which variant was answered, for the record
 
     question = variants.question_of(variants.pick(loaded.sheet, student.seed), address)
     variant = pages.variant_of(loaded.sheet, question, student.seed) if question else ""
-    state.store.add_attempt(student, loaded.sheet.id, variant, text, result)  # committed before the reply
+    if not state.store.finish(claim, variant, text, result):  # committed before the reply
+        return _message(409, "Send it again", f"Checking this answer to {address} took so long that it was given "
+                        "up; it was not stored and used no attempt.", _back_url(loaded, address),
+                        "Back to the question", student)
     return _back(loaded, address)
 
 
@@ -361,11 +512,26 @@ async def reveal(state: _State, what: str, request: Request) -> Response:
     posted = await _part_post(state, request, ("Request too long", "This request is too long."))
     if isinstance(posted, Response):
         return posted
-    loaded, address, _, student = posted
+    loaded, address, form, student = posted
     part = loaded.sheet.part(address)
+    if not student.id:  # a practice visitor's first hint or solution: now they are stored
+        student = state.store.practice_student(student.token, _term(state))
+    if what == "solution":
+        # The button named the open parts this solution ends; if another has opened since (another tab),
+        # ask again rather than end it without a word.
+        ends = pages.solution_ends(loaded, student.seed, address, state.store.attempts(student, loaded.sheet.id),
+                                   state.store.reveals(student, loaded.sheet.id))
+        named = set(filter(None, form.get("ends", "").split(",")))
+        if not set(ends) <= named:
+            html = _env.get_template("confirm.html").render(
+                student=student, sheet=loaded.sheet, address=address, ends=ends, back=_back_url(loaded, address),
+                solution=pages.solution_address(loaded, student.seed, address))
+            return HTMLResponse(html, status_code=409)
+        state.store.reveal(student, loaded.sheet.id, address, solution=True)
+        return _back(loaded, address)
     shown = state.store.reveals(student, loaded.sheet.id).get(address)
-    if what == "solution" or (shown.hints if shown else 0) < len(part.hints):
-        state.store.reveal(student, loaded.sheet.id, address, hint=what == "hint", solution=what == "solution")
+    if (shown.hints if shown else 0) < len(part.hints):
+        state.store.reveal(student, loaded.sheet.id, address, hint=True)
     return _back(loaded, address)
 
 
@@ -386,13 +552,13 @@ async def preview(state: _State, request: Request) -> Response:
     cap = limits.MAX_DERIVATION_CHARS if part.kind == "derivation" else limits.MAX_ANSWER_CHARS
     if len(text) > cap:
         return JSONResponse({"lines": [], "error": f"longer than {cap} characters"}, status_code=413)
-    if not state.preview_limit.allow(student.id):
+    if _limited(state, request, student, state.preview_limit, state.address_preview_limit):
         return JSONResponse({"lines": [], "error": "typing faster than the preview: it resumes in a moment"},
                             status_code=429)
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.preview, loaded.path, student.seed, address, text, deadline=work.PREVIEW_SECONDS + 2,
-        urgent=False))
+        urgent=False, owner=_owner(state, request, student)), limiter=state.threads)
     if done.failure is not None:
         return JSONResponse({"lines": [], "error": "could not preview this; Submit grades it"})
-    return JSONResponse({"lines": done.value}, headers={"cache-control": "no-store"})
+    return JSONResponse({"lines": done.value})
 

@@ -20,6 +20,7 @@ class StudentAnswers:
     student: str  # the roster's student id
     seed: int  # the variants they were served
     answers: dict[str, str]  # part address -> answer text, in the order first answered
+    name: str = ""  # the roster's name
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -57,7 +58,7 @@ def class_answers(path: Path, sheet_id: str) -> list[StudentAnswers]:
     db = _open(path)
     try:
         students = db.execute(
-            "SELECT id, roster_id, seed FROM students WHERE role = 'student' ORDER BY roster_id").fetchall()
+            "SELECT id, roster_id, seed, name FROM students WHERE role = 'student' ORDER BY roster_id").fetchall()
         attempts = db.execute(
             "SELECT a.student_id, a.part, a.answer, a.points, a.counted FROM attempts a"
             " JOIN students s ON s.id = a.student_id"
@@ -74,5 +75,5 @@ def class_answers(path: Path, sheet_id: str) -> list[StudentAnswers]:
         mine = best.setdefault(int(student_id), {})
         mine[part] = max(mine.get(part, (-1.0, 0, -1, "")), (float(points), int(counted), order, str(text)))
     return [StudentAnswers(str(roster_id), int(seed),
-                           {part: rank[3] for part, rank in best.get(int(student_id), {}).items()})
-            for student_id, roster_id, seed in students]
+                           {part: rank[3] for part, rank in best.get(int(student_id), {}).items()}, str(name or ""))
+            for student_id, roster_id, seed, name in students]

@@ -64,6 +64,8 @@ class PartView:
     expected: str  # an expression part's reference, in the sheet's notation, once the part is over
     ended: bool = False  # over because its worked solution was shown
     expected_latex: str = ""  # `expected`, typeset
+    ends: tuple[str, ...] = ()  # the other open parts its "Show the solution" ends (a group's)
+    solution_of: str = ""  # the address of the worked solution that button shows
 
 
 @dataclass(frozen=True)
@@ -97,17 +99,38 @@ def filled_solutions(loaded: Loaded, seed: int) -> SolutionFile | None:
     return _filled[key]
 
 
+def solution_address(loaded: Loaded, seed: int, address: str) -> str:
+    """The address of the worked solution that answers `address`: its own, or its group's (relu.b)."""
+    filled = filled_solutions(loaded, seed)
+    worked = filled.for_part(address) if filled is not None else None
+    return worked.address if worked is not None else address
+
+
 def ended_by_solution(loaded: Loaded, seed: int, reveals: dict[str, Reveal]) -> set[str]:
     """The parts whose worked solution the student asked to see: no answer is graded after that. A
     group's solution (relu.b) shown under one sub-part ends every sub-part it answers."""
-    filled = filled_solutions(loaded, seed)
+    shown = {solution_address(loaded, seed, address) for address, r in reveals.items() if r.solution}
+    return {address for address in loaded.sheet.parts if solution_address(loaded, seed, address) in shown}
 
-    def solution_of(address: str) -> str:
-        worked = filled.for_part(address) if filled is not None else None
-        return worked.address if worked is not None else address
 
-    shown = {solution_of(address) for address, r in reveals.items() if r.solution}
-    return {address for address in loaded.sheet.parts if solution_of(address) in shown}
+def enders(loaded: Loaded, seed: int, address: str) -> tuple[str, ...]:
+    """The parts under which "Show the solution" ends `address`: those its worked solution answers too."""
+    mine = solution_address(loaded, seed, address)
+    return tuple(a for a in loaded.sheet.parts if solution_address(loaded, seed, a) == mine)
+
+
+def _over(attempts: list[Attempt], address: str) -> bool:
+    mine = [a for a in attempts if a.part == address]
+    return any(a.status == "correct" for a in mine) or sum(a.counted for a in mine) >= ATTEMPTS
+
+
+def solution_ends(loaded: Loaded, seed: int, address: str, attempts: list[Attempt],
+                  reveals: dict[str, Reveal]) -> tuple[str, ...]:
+    """The other parts, still open, that showing the solution under `address` ends (a group's
+    sub-parts): the button says so, and the server asks again if the list has grown since."""
+    ended = ended_by_solution(loaded, seed, reveals)
+    return tuple(a for a in enders(loaded, seed, address)
+                 if a != address and a not in ended and not _over(attempts, a))
 
 
 def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list[Attempt],
@@ -139,7 +162,9 @@ def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list
             last=mine[-1] if mine else None, hints=part.hints[:reveal.hints],
             more_hints=reveal.hints < len(part.hints), solution=_solution(worked) if worked else None,
             expected=expected, expected_latex=expected_latex,
-            ended=address in ended and not right[address] and used[address] < ATTEMPTS))
+            ended=address in ended and not right[address] and used[address] < ATTEMPTS,
+            ends=solution_ends(loaded, seed, address, attempts, reveals),
+            solution_of=solution_address(loaded, seed, address)))
     return views
 
 
@@ -183,7 +208,10 @@ def _expected(part: Part) -> tuple[str, str]:
 def _solution(s: Solution) -> SolutionView:
     steps = []
     for step in s.steps:
-        displays = [f"{name} = {m.latex}" for name, m in step.define]
+        # A `define:` names what the step's own maths already shows (`u(x) = 1 + e^{-x} ⇒ …`): drawn
+        # only for a step that has no maths of its own, as the terminal does.
+        shown = step.math is not None or bool(step.chain)
+        displays = [] if shown else [f"{name} = {m.latex}" for name, m in step.define]
         if step.math is not None:
             displays.append(step.math.latex)
         if step.chain:

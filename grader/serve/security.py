@@ -1,4 +1,5 @@
-"""The small pieces of security the server needs: constant-time token checks and a rate limit."""
+"""The small pieces of security the server needs: constant-time token checks, a rate limit, and the
+headers every response carries."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hmac
 import threading
 import time
 from collections import deque
+from typing import Any
 
 
 def same(a: str, b: str) -> bool:
@@ -31,3 +33,57 @@ class RateLimit:
                 return False
             events.append(now)
             return True
+
+
+# Who may show the pages in a frame: this server only. The one place to widen it (an LMS that embeds
+# the pages, LTI) is `Settings.frame_ancestors`, which starts from this.
+FRAME_ANCESTORS: tuple[str, ...] = ("'self'",)
+
+
+def policy(frame_ancestors: tuple[str, ...]) -> str:
+    """The Content-Security-Policy: scripts, styles, fonts and requests from this server only, no
+    inline script. Styles allow inline `style` attributes (style-src-attr): KaTeX sets each glyph's
+    height, depth and spacing in a `style` attribute of the spans it draws, and without them maths is
+    drawn on one squashed baseline; `<style>` elements stay refused (style-src-elem). Browsers without
+    those CSP3 keys fall back to style-src, which therefore also has 'unsafe-inline'."""
+    return "; ".join((
+        "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "style-src-elem 'self'",
+        "style-src-attr 'unsafe-inline'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'",
+        "object-src 'none'", "base-uri 'none'", "form-action 'self'",
+        "frame-ancestors " + " ".join(frame_ancestors)))
+
+
+class Headers:
+    """ASGI middleware: the security headers on every response, and `Cache-Control: no-store` on every
+    page but the static files (a page may show answers; a shared computer's cache must not keep them)."""
+
+    def __init__(self, app: Any, frame_ancestors: tuple[str, ...] = FRAME_ANCESTORS) -> None:
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", policy(frame_ancestors).encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if frame_ancestors == ("'self'",):  # the same for browsers that know no CSP frame-ancestors
+            self.headers.append((b"x-frame-options", b"SAMEORIGIN"))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers += [h for h in self.headers if h[0] not in names]
+                if b"referrer-policy" not in names:
+                    headers.append((b"referrer-policy", b"same-origin"))
+                if not static:
+                    headers = [h for h in headers if h[0].lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

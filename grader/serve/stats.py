@@ -111,3 +111,14 @@ def summary(rows: list[Row], pairs: Pairs, decide: Decide) -> list[dict[str, Any
                        "forms": texts[:FORMS]} for slot, texts, count in groups[:TOP]],
         })
     return shown
+
+
+def students(roster: list[tuple[str, str]], rows: list[Row]) -> list[dict[str, Any]]:
+    """Each class member by roster id and name: the parts they answered and their points (the best
+    attempt of each part, as their score table and the export count them)."""
+    best: dict[str, dict[tuple[str, str], float]] = {}
+    for row in rows:
+        mine = best.setdefault(row.student, {})
+        mine[(row.sheet, row.part)] = max(mine.get((row.sheet, row.part), 0.0), row.points)
+    return [{"id": student, "name": name, "parts": len(best.get(student, {})),
+             "points": round(sum(best.get(student, {}).values()), 3)} for student, name in roster]

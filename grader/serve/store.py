@@ -1,9 +1,15 @@
-"""Progress in SQLite: students (sessions), every attempt, and what was revealed (hints, solutions).
+"""Progress in SQLite: students, their sessions, every attempt, and what was revealed (hints, solutions).
 
 Standard-library sqlite3 in WAL mode, parameterised SQL only, a versioned schema: each migration runs
 once, in order, and is recorded in `schema_migrations`. Every write commits before the server answers
 (an acknowledged attempt is on disk). The attempts table already holds what class mode and export
 need: student, sheet, part, variant, answer text, verdict, score, feedback, time.
+
+The attempt limit is a fact of the database, not of a Python check: an answer is graded only after
+`claim` has, in one transaction, checked that the part is open, that no other answer of the student's
+to it is in flight (the `grading` table's key), and given it its attempt number; `finish` stores the
+graded attempt under that number (unique per student and part) in another. Several server threads or
+processes on one file cannot both take the third attempt.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,7 +70,36 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE students ADD COLUMN roster_id TEXT;  -- the roster's student id (class mode)
         CREATE UNIQUE INDEX students_by_roster_id ON students(roster_id) WHERE roster_id IS NOT NULL;
     """),
+    (3, """
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,  -- sha256 of the session cookie: its own random value, never a link's
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            created_at TEXT NOT NULL,
+            expires_at REAL NOT NULL  -- seconds since the epoch
+        );
+        INSERT INTO sessions (token_hash, student_id, created_at, expires_at)
+            SELECT token_hash, id, created_at, CAST(strftime('%s', 'now') AS REAL) + 400 * 86400
+            FROM students WHERE role = 'practice';
+        ALTER TABLE attempts ADD COLUMN number INTEGER;  -- the attempt number, NULL for one that costs none
+        UPDATE attempts SET number = (
+            SELECT n FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY student_id, sheet_id, part, seed ORDER BY id) AS n
+                           FROM attempts WHERE counted = 1) AS numbered WHERE numbered.id = attempts.id)
+            WHERE counted = 1;
+        CREATE UNIQUE INDEX attempts_numbered ON attempts(student_id, sheet_id, part, seed, number)
+            WHERE number IS NOT NULL;
+        CREATE TABLE grading (
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            sheet_id TEXT NOT NULL,
+            part TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            claim TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            claimed_at REAL NOT NULL,
+            PRIMARY KEY (student_id, sheet_id, part, seed)
+        );
+    """),
 )
+STALE_CLAIM = 300.0  # seconds after which an answer still "in flight" was lost (a killed server): the part reopens
 
 
 def default_path() -> Path:
@@ -84,13 +120,44 @@ def same_hash(token: str, stored: str) -> bool:
     return hmac.compare_digest(token_hash(token), stored)
 
 
+def derived(token: str, what: str) -> str:
+    """A value bound to a session token that cannot be turned back into it (its CSRF token, its seed)."""
+    return hmac.new(token.encode(), what.encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_seed(token: str) -> int:
+    """The variants a practice visitor sees before their first answer stores them (and then keeps)."""
+    return int(derived(token, "seed")[:12], 16) % 1_000_000
+
+
 @dataclass(frozen=True)
 class Student:
-    id: int
-    csrf: str
+    id: int  # 0: a practice visitor not stored yet (they are, at their first answer)
+    csrf: str  # this session's: a form from another session (or signed out) is refused
     seed: int
     role: str = "practice"
     roster_id: str = ""
+    name: str = ""
+    token: str = ""  # the session cookie (never shown): what signs this browser out
+    expires: float = 0.0  # when the session ends (seconds since the epoch)
+
+    @property
+    def shown(self) -> str:
+        """How the page header names a class member: `Ada Lovelace (s001)`."""
+        if self.name and self.roster_id and not self.roster_id.startswith("*"):
+            return f"{self.name} ({self.roster_id})"
+        return self.name or self.roster_id
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An answer allowed to be graded: its attempt number, and the key that stores its result."""
+    student_id: int
+    sheet_id: str
+    part: str
+    seed: int
+    number: int
+    key: str
 
 
 @dataclass(frozen=True)
@@ -110,6 +177,11 @@ class Attempt:
 class Reveal:
     hints: int = 0
     solution: bool = False
+
+
+def _student(row: tuple[Any, ...], token: str) -> Student:
+    return Student(int(row[0]), derived(token, "csrf") if token else "", int(row[1]), str(row[2]), str(row[3] or ""),
+                   str(row[4] or ""), token, float(row[5]) if len(row) > 5 else 0.0)
 
 
 class Store:
@@ -156,23 +228,81 @@ class Store:
 
     # --- students ---------------------------------------------------------------------------------
 
-    def new_student(self) -> tuple[str, Student]:
-        """A new session: its secret token (for the cookie) and the student it names."""
+    def _student_row(self, where: str, value: object) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._db.execute(
+            f"SELECT id, seed, role, roster_id, name FROM students WHERE {where}", (value,)).fetchone()
+        return row
+
+    def _open(self, student_id: int, seconds: float) -> str:
         token = secrets.token_urlsafe(32)
-        csrf = secrets.token_urlsafe(32)
-        seed = secrets.randbelow(1_000_000)
+        self._db.execute("INSERT INTO sessions (token_hash, student_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                         (token_hash(token), student_id, _now(), time.time() + seconds))
+        return token
+
+    def new_student(self, seconds: float = 30 * 86400) -> tuple[str, Student]:
+        """A practice student stored at once, with a session: its cookie token and the student."""
         with self._lock:
             cursor = self._db.execute(
                 "INSERT INTO students (token_hash, csrf, seed, created_at) VALUES (?, ?, ?, ?)",
-                (token_hash(token), csrf, seed, _now()))
-        return token, Student(int(cursor.lastrowid or 0), csrf, seed)
+                (token_hash(secrets.token_urlsafe(32)), "", secrets.randbelow(1_000_000), _now()))
+            token = self._open(int(cursor.lastrowid or 0), seconds)
+        found = self.student(token)
+        assert found is not None
+        return token, found
 
     def student(self, token: str) -> Student | None:
+        """Whom a session cookie signs in, while its session has not expired or been signed out."""
         with self._lock:
             row = self._db.execute(
-                "SELECT id, csrf, seed, role, roster_id FROM students WHERE token_hash = ?",
-                (token_hash(token),)).fetchone()
-        return Student(int(row[0]), str(row[1]), int(row[2]), str(row[3]), str(row[4] or "")) if row else None
+                "SELECT s.id, s.seed, s.role, s.roster_id, s.name, x.expires_at FROM sessions x"
+                " JOIN students s ON s.id = x.student_id WHERE x.token_hash = ? AND x.expires_at > ?",
+                (token_hash(token), time.time())).fetchone()
+        return _student(row, token) if row else None
+
+    def practice_student(self, token: str, seconds: float) -> Student:
+        """The practice student a visitor's cookie names, stored now if it is their first answer (with the
+        seed of the variants they were shown): a visit alone stores nothing."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                row = self._db.execute(
+                    "SELECT s.id, s.seed, s.role, s.roster_id, s.name FROM sessions x JOIN students s"
+                    " ON s.id = x.student_id WHERE x.token_hash = ?", (token_hash(token),)).fetchone()
+                if row is None:
+                    cursor = self._db.execute(
+                        "INSERT INTO students (token_hash, csrf, seed, created_at) VALUES (?, ?, ?, ?)",
+                        (token_hash(secrets.token_urlsafe(32)), "", visitor_seed(token), _now()))
+                    self._db.execute(
+                        "INSERT INTO sessions (token_hash, student_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                        (token_hash(token), cursor.lastrowid, _now(), time.time() + seconds))
+                    row = (cursor.lastrowid, visitor_seed(token), "practice", None, "")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return _student(row, token)
+
+    def by_link(self, link: str) -> Student | None:
+        """The class member a sign-in link names (no session: `sign_in` opens one)."""
+        with self._lock:
+            row = self._student_row("token_hash = ? AND role != 'practice'", token_hash(link))
+        return _student(row, "") if row else None
+
+    def sign_in(self, student: Student, seconds: float) -> str:
+        """A new session for `student`, ending after `seconds`: its cookie token."""
+        with self._lock:
+            return self._open(student.id, seconds)
+
+    def renew(self, token: str, seconds: float) -> None:
+        with self._lock:
+            self._db.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ?",
+                             (time.time() + seconds, token_hash(token)))
+
+    def sign_out(self, token: str) -> None:
+        """End this session (the browser's); other sessions of the student, and their link, go on."""
+        with self._lock:
+            self._db.execute("DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?",
+                             (token_hash(token), time.time()))
 
     def enrol(self, roster_id: str, name: str, role: str, seed: int, token: str | None) -> str | None:
         """Make sure the roster's member exists. `token` is the link they were sent before: kept if it
@@ -187,11 +317,19 @@ class Store:
                 self._db.execute(
                     "INSERT INTO students (token_hash, csrf, name, seed, created_at, role, roster_id)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (token_hash(fresh), secrets.token_urlsafe(32), name, seed, _now(), role, roster_id))
+                    (token_hash(fresh), "", name, seed, _now(), role, roster_id))
             else:
                 self._db.execute("UPDATE students SET token_hash = ?, name = ? WHERE id = ?",
                                  (token_hash(fresh), name, row[0]))
+                self._db.execute("DELETE FROM sessions WHERE student_id = ?", (row[0],))  # a new link: old sessions end
             return fresh
+
+    def roster(self) -> list[tuple[str, str]]:
+        """The class students as (roster id, name), by id."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT roster_id, name FROM students WHERE role = 'student' ORDER BY roster_id").fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
 
     def count_students(self) -> int:
         with self._lock:
@@ -199,19 +337,100 @@ class Store:
 
     # --- attempts ---------------------------------------------------------------------------------
 
-    def add_attempt(self, student: Student, sheet_id: str, variant: str, answer: str, result: dict[str, Any]) -> None:
-        """Record one graded answer; committed when this returns."""
-        counted = result["status"] != "invalid"
+    def claim(self, student: Student, sheet_id: str, part: str, limit: int, enders: tuple[str, ...]) -> Claim | str:
+        """Let one answer to `part` be graded, or say why not, in one transaction: "correct" (already
+        answered right), "used" (no attempts left), "ended" (a solution in `enders`, the part's own or its
+        group's, was shown), "busy" (another answer of theirs to it is being graded). The Claim's number
+        is the attempt this one will be if it counts."""
+        key = secrets.token_hex(8)
+        now = time.time()
+        where = (student.id, sheet_id, part, student.seed)
         with self._lock:
-            self._db.execute(
-                "INSERT INTO attempts (student_id, sheet_id, part, seed, variant, answer, status, score, points,"
-                " max_points, counted, feedback, result_json, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (student.id, sheet_id, result["part"], student.seed, variant, answer, result["status"],
-                 float(result["score"]), float(result["points"]), float(result["max_points"]), int(counted),
-                 result["feedback"], json.dumps(result, default=str), _now()))
+            self._db.execute("BEGIN IMMEDIATE")  # the write lock: no other connection reads-then-writes meanwhile
+            try:
+                done = self._db.execute(
+                    "SELECT COALESCE(SUM(counted), 0), COALESCE(MAX(status = 'correct'), 0) FROM attempts"
+                    " WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?", where).fetchone()
+                marks = ",".join("?" * len(enders))
+                ended = enders and self._db.execute(
+                    f"SELECT 1 FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ? AND solution = 1"
+                    f" AND part IN ({marks})", (student.id, sheet_id, student.seed, *enders)).fetchone()
+                busy = self._db.execute(
+                    "SELECT 1 FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
+                    " AND claimed_at > ?", (*where, now - STALE_CLAIM)).fetchone()
+                why = ("correct" if done[1] else "used" if int(done[0]) >= limit else "ended" if ended else
+                       "busy" if busy else "")
+                if not why:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO grading (student_id, sheet_id, part, seed, claim, number, claimed_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)", (*where, key, int(done[0]) + 1, now))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return why or Claim(student.id, sheet_id, part, student.seed, int(done[0]) + 1, key)
+
+    def finish(self, claim: Claim, variant: str, answer: str, result: dict[str, Any]) -> bool:
+        """Store the graded answer of `claim` (numbered if it counts) and end the claim, in one
+        transaction; False (nothing stored) when the claim was no longer current."""
+        counted = result["status"] != "invalid"
+        where = (claim.student_id, claim.sheet_id, claim.part, claim.seed, claim.key)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                gone = self._db.execute(
+                    "DELETE FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ? AND claim = ?",
+                    where).rowcount == 0
+                if not gone:
+                    self._insert(claim.student_id, claim.sheet_id, claim.seed, variant, answer, result,
+                                 claim.number if counted else None)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return not gone
+
+    def release(self, claim: Claim) -> None:
+        """End a claim without storing anything (grading was refused or failed before a result)."""
+        with self._lock:
+            self._db.execute("DELETE FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
+                             " AND claim = ?", (claim.student_id, claim.sheet_id, claim.part, claim.seed, claim.key))
+
+    def clear_claims(self) -> int:
+        """Forget every answer in flight: at a server's start none is (a killed server's were lost)."""
+        with self._lock:
+            return self._db.execute("DELETE FROM grading").rowcount
+
+    def add_attempt(self, student: Student, sheet_id: str, variant: str, answer: str, result: dict[str, Any]) -> None:
+        """Record one graded answer under the next number (no limit: for tests and tools); committed
+        when this returns. The server goes through `claim` and `finish`."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                number = None
+                if result["status"] != "invalid":
+                    number = 1 + int(self._db.execute(
+                        "SELECT COUNT(*) FROM attempts WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
+                        " AND counted = 1", (student.id, sheet_id, result["part"], student.seed)).fetchone()[0])
+                self._insert(student.id, sheet_id, student.seed, variant, answer, result, number)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _insert(self, student_id: int, sheet_id: str, seed: int, variant: str, answer: str, result: dict[str, Any],
+                number: int | None) -> None:
+        self._db.execute(
+            "INSERT INTO attempts (student_id, sheet_id, part, seed, variant, answer, status, score, points,"
+            " max_points, counted, feedback, result_json, created_at, number) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (student_id, sheet_id, result["part"], seed, variant, answer, result["status"],
+             float(result["score"]), float(result["points"]), float(result["max_points"]), int(number is not None),
+             result["feedback"], json.dumps(result, default=str), _now(), number))
 
     def attempts(self, student: Student, sheet_id: str) -> list[Attempt]:
         """This student's attempts on a sheet (its current variant), oldest first."""
+        if not student.id:
+            return []
         with self._lock:
             rows = self._db.execute(
                 "SELECT part, answer, status, points, max_points, counted, feedback, result_json, created_at"
@@ -242,6 +461,8 @@ class Store:
                 (student.id, sheet_id, part, student.seed, int(hint), int(solution)))
 
     def reveals(self, student: Student, sheet_id: str) -> dict[str, Reveal]:
+        if not student.id:
+            return {}
         with self._lock:
             rows = self._db.execute(
                 "SELECT part, hints, solution FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ?",

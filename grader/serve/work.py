@@ -13,6 +13,7 @@ from grader.grading.grade import grade
 from grader.grading.labels import strip_label
 from grader.grading.wrong_answers import fingerprint, same
 from grader.parsing import parse
+from grader.parsing.typed import typed_latex
 from grader.sheets import cache, variants
 from grader.sheets.model import Sheet
 
@@ -73,7 +74,7 @@ def _one(sheet: Sheet, address: str, line: str, *, derivation: bool) -> dict[str
     try:
         with limits.time_limit(PREVIEW_SECONDS):
             parsed = parse(body, sheet.parse_context())
-            latex = sympy.latex(parsed.expr)
+            latex = typed_latex(body, sheet.parse_context(), lambda: sympy.latex(parsed.expr))  # as typed
     except ParseError as err:
         problem, hint = parse_error_parts(err)
         return {"text": line, "error": problem, "caret": caret_lines(err), "hint": hint}

@@ -3,23 +3,35 @@
 A worker that misses the deadline (an answer sympy chews on without reaching a budget check) or
 dies is killed and replaced, so one hostile answer never stalls the server or another student.
 Workers start from a forkserver that has already imported the grader, so a replacement is quick.
+
+Jobs are handed out fairly: each has an owner (a student, or in practice mode a client address), an
+owner runs at most one job at a time, and a free worker goes to the waiting job whose owner used the
+least worker time in the last minute (in whole seconds; then grades before previews, then the
+oldest), while owners who used a second or more hold at most all workers but one. So one owner's
+backlog delays another's job by at most the one job of theirs already running, and the time an
+owner used is what their budget (`used`) is checked against, whether their answers came back right,
+wrong or `invalid`.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import resource
 import signal
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Literal
 
 Failure = Literal["timeout", "crash", "busy", "error"]
 _WAIT_FOR_WORKER = 30.0  # seconds a request waits for a free worker before "busy"
+WINDOW = 60.0  # seconds of worker time remembered per owner
+USE_STEP = 1.0  # owners who used less than this in the window are served alike (urgent first, then oldest)
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,15 @@ class _Worker:
         self.conn.close()
 
 
+@dataclass(eq=False)
+class _Ticket:
+    order: int
+    owner: Hashable | None
+    urgent: bool
+    began: float = field(default=0.0)
+    heavy: bool = False  # its owner had used USE_STEP seconds or more when it started
+
+
 class Workers:
     """`jobs` worker processes; `run(fn, *args, deadline=s)` blocks a thread (never the event loop:
     call it through anyio.to_thread) until the result, or kills the worker at the deadline.
@@ -73,9 +94,14 @@ class Workers:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(preload))
         self._memory_mb = memory_mb
+        self._heavy_cap = max(1, jobs - 1)
         self._idle: list[_Worker] = []
-        self._free = threading.Condition()
-        self._urgent_waiting = 0
+        self._free = threading.Condition()  # guards _idle, _waiting, _running, _spent
+        self._waiting: list[_Ticket] = []
+        self._running: dict[Hashable, int] = {}
+        self._spent: dict[Hashable, deque[tuple[float, float]]] = {}  # owner -> (when done, seconds used)
+        self._order = itertools.count()
+        self._started: list[_Ticket] = []
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -93,19 +119,71 @@ class Workers:
             self._idle.append(worker)
             self._free.notify_all()
 
-    def _take(self, urgent: bool) -> _Worker | None:
+    def _used(self, owner: Hashable | None, now: float) -> float:
+        spent = self._spent.get(owner) if owner is not None else None
+        if not spent:
+            return 0.0
+        while spent and now - spent[0][0] > WINDOW:
+            spent.popleft()
+        return sum(seconds for _, seconds in spent)
+
+    def used(self, owner: Hashable) -> float:
+        """Seconds of worker time `owner`'s jobs took in the last minute (the job running counts as
+        far as it has gone)."""
+        now = time.monotonic()
+        with self._free:
+            return self._used(owner, now) + sum(now - t.began for t in self._started if t.owner == owner)
+
+    def waiting(self, owner: Hashable) -> int:
+        """`owner`'s jobs waiting for a worker or running."""
+        with self._free:
+            return sum(t.owner == owner for t in self._waiting) + self._running.get(owner, 0)
+
+    def _next(self, now: float) -> _Ticket | None:
+        """The waiting job a free worker goes to: its owner's use of the last minute first, in whole
+        USE_STEP seconds (so among light users, who are most students, the order is by what follows),
+        then urgent before not, then the oldest; never one whose owner already has a job running. A
+        heavy user's urgent grade waits behind a light user's preview: a flood of grades must not starve
+        a class's previews (nor the instructor's figures). And heavy users together hold at most all
+        workers but one, so a light user's job waits for none of theirs when there are two or more."""
+        heavy_running = sum(t.heavy for t in self._started)
+        ready = [t for t in self._waiting if (t.owner is None or not self._running.get(t.owner))
+                 and (heavy_running < self._heavy_cap or self._used(t.owner, now) < USE_STEP)]
+        return min(ready, key=lambda t: (int(self._used(t.owner, now) // USE_STEP), not t.urgent, t.order),
+                   default=None)
+
+    def _take(self, ticket: _Ticket) -> _Worker | None:
         end = time.monotonic() + _WAIT_FOR_WORKER
         with self._free:
-            self._urgent_waiting += urgent
+            self._waiting.append(ticket)
             try:
-                while not self._idle or (not urgent and self._urgent_waiting):
+                while not (self._idle and self._next(time.monotonic()) is ticket):
                     left = end - time.monotonic()
                     if left <= 0:
                         return None
                     self._free.wait(left)
+                if ticket.owner is not None:
+                    self._running[ticket.owner] = self._running.get(ticket.owner, 0) + 1
+                ticket.began = time.monotonic()
+                ticket.heavy = self._used(ticket.owner, ticket.began) >= USE_STEP
+                self._started.append(ticket)
                 return self._idle.pop()
             finally:
-                self._urgent_waiting -= urgent
+                self._waiting.remove(ticket)
+                self._free.notify_all()  # another waiting job may be the next one now
+
+    def _done(self, ticket: _Ticket) -> None:
+        now = time.monotonic()
+        with self._free:
+            self._started.remove(ticket)
+            if ticket.owner is not None:
+                self._running[ticket.owner] -= 1
+                if not self._running[ticket.owner]:
+                    del self._running[ticket.owner]
+                self._spent.setdefault(ticket.owner, deque()).append((now, now - ticket.began))
+            for owner in [o for o, spent in self._spent.items() if spent and now - spent[-1][0] > WINDOW]:
+                del self._spent[owner]  # an owner idle for a minute is forgotten
+            self._free.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -115,21 +193,26 @@ class Workers:
         if not closed:
             self._add()
 
-    def run(self, fn: Callable[..., Any], *args: Any, deadline: float, urgent: bool = True) -> Done:
-        worker = self._take(urgent)
+    def run(self, fn: Callable[..., Any], *args: Any, deadline: float, urgent: bool = True,
+            owner: Hashable | None = None) -> Done:
+        ticket = _Ticket(next(self._order), owner, urgent)
+        worker = self._take(ticket)
         if worker is None:
             return Done(failure="busy")
         try:
-            worker.conn.send((fn, args))
-            if not worker.conn.poll(deadline):
+            try:
+                worker.conn.send((fn, args))
+                if not worker.conn.poll(deadline):
+                    self._replace(worker)
+                    return Done(failure="timeout")
+                status, value = worker.conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
                 self._replace(worker)
-                return Done(failure="timeout")
-            status, value = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            return Done(failure="crash")
-        self._give(worker)
-        return Done(value) if status == "ok" else Done(failure="error", detail=str(value))
+                return Done(failure="crash")
+            self._give(worker)
+            return Done(value) if status == "ok" else Done(failure="error", detail=str(value))
+        finally:
+            self._done(ticket)
 
     def close(self) -> None:
         with self._lock:

@@ -33,7 +33,7 @@ ROSTER = "student id,name\ns01,Ada\ns02,Émile\ns 03/x,Zoë\nS 03/x,Zeno\ns05,Bo
 # What each student sends, in order: (part, answer). s 03/x and S 03/x send nothing.
 SENT = {
     "s01": [("leaky_relu.b.left", "0.2"), ("leaky_relu.b.left", "0.1"),  # wrong, then right: the right one
-            ("leaky_relu.a", "{0.1 if x<0; 1 if x>0}"), ("leaky_relu.a", "1"),  # right, then wrong: the right one
+            ("leaky_relu.a", "{0.1 if x<0; 1 if x>0}"), ("leaky_relu.a", "1"),  # right, then refused: the part is over
             ("leaky_relu.b.right", "2"), ("leaky_relu.b.right", "3")],  # equal scores: the last
     "s02": [("leaky_relu.b.left", "0.1"),  # s01's right answer, wrong for s02's variant
             ("leaky_relu.a", "x: y")],  # unreadable, and nothing else: it is exported as it is
@@ -74,7 +74,8 @@ def class_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 assert found
                 form = {"csrf": found.group(1), "answer": text}
                 reply = client.post(f"/sheets/{SHEET}/parts/{part}/answer", data=form)
-                assert reply.status_code == 200, reply.text
+                over = (student, part, text) == ("s01", "leaky_relu.a", "1")  # after a right answer: not graded
+                assert reply.status_code == (409 if over else 200), reply.text
     finally:
         workers.close()
         store.close()
@@ -94,6 +95,8 @@ def test_grading_the_database_is_byte_identical_to_grading_the_same_answers_as_f
     assert ran.exit_code == 0, ran.output
     assert sorted(p.name for p in (out / "answers").iterdir()) == sorted(FILES.values())
     reports = _files(out)
+    first = (out / "answers" / "s01.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# Ada (s01)'s answers in class.sqlite")
     # The same answers, handed in as files written by hand (another YAML style), at the same paths.
     for path in (out / "answers").iterdir():
         path.unlink()
@@ -103,7 +106,13 @@ def test_grading_the_database_is_byte_identical_to_grading_the_same_answers_as_f
     again = tmp_path / "from-files"
     ran = grade(str(out / "answers"), "--out", str(again), "--format", "canvas,moodle,feedback")
     assert ran.exit_code == 0, ran.output
-    assert _files(again) == reports
+    by_hand = _files(again)
+    # Only Canvas's `Student` column differs: the database knows the roster's names, files by hand do not.
+    canvas = list(csv.reader(reports.pop("canvas.csv").decode().splitlines()))
+    assert [row[0] for row in canvas[2:]] == ["Zeno", "Zoë", "Ada", "Émile", "Bo"]
+    files = list(csv.reader(by_hand.pop("canvas.csv").decode().splitlines()))
+    assert [row[1:] for row in canvas] == [row[1:] for row in files]
+    assert by_hand == reports
     assert len(reports) > 5 and "feedback/s01.md" in reports
 
 

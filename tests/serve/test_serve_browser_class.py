@@ -83,8 +83,13 @@ def _signed_out(driver: Any, base: str) -> None:
 
 
 def _sign_in(driver: Any, link: str, home: str) -> None:
-    """Open a sign-in link and let its page move on (to the sheets or the instructor page)."""
+    """Open a sign-in link and let its page move on (to the sheets or the instructor page); when someone
+    else is signed in in that browser, press the button that switches, as a person would."""
+    from selenium.webdriver.common.by import By
+
     driver.get(link)
+    if _heading(driver) == "Someone else is signed in":
+        driver.find_element(By.CSS_SELECTOR, "main form button").click()
     _wait(driver, lambda d: d.current_url == home and _heading(d) not in ("Signed in", ""))
 
 
@@ -175,7 +180,7 @@ def test_a_visitor_without_a_link_is_refused_and_a_student_signs_in_and_answers(
     _sign_in(browser, links["s001"], base)  # the sign-in page moves on to the list of sheets by itself
     assert _heading(browser) == "Exercise sheets"
     assert [c["name"] for c in browser.get_cookies()] == ["grader_session"]
-    assert browser.find_element(By.TAG_NAME, "header").text == "grader · signed in as s001"
+    assert browser.find_element(By.CSS_SELECTOR, "header .who").text == "signed in as Ada Lovelace (s001)"
     browser.find_element(By.LINK_TEXT, "Derivatives of Common Activation Functions").click()
     _wait(browser, lambda d: _heading(d) == "Derivatives of Common Activation Functions")
     browser.find_element(By.LINK_TEXT, "Sigmoid Function").click()
@@ -288,3 +293,24 @@ def test_the_instructor_page_shows_the_class_and_updates_while_students_answer(
     _fit_to_page(teacher)
     teacher.save_screenshot(str(shots / "serve-instructor.png"))
     assert (shots / "serve-instructor.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_page_elsewhere_that_sends_the_browser_to_anothers_link_does_not_switch_the_student(
+    server: tuple[str, dict[str, str]], browsers: tuple[Any, Any]
+) -> None:
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+
+    base, links = server
+    emile = browsers[0]
+    _sign_in(emile, links["s002"], base)
+    trap = f'<meta http-equiv="refresh" content="0; url={links["s001"]}">'  # another site's page
+    emile.get("data:text/html," + quote(trap))
+    _wait(emile, lambda d: _heading(d) == "Someone else is signed in")
+    emile.get(base)
+    assert emile.find_element(By.CSS_SELECTOR, "header .who").text == "signed in as Émile Borel (s002)"
+    emile.find_element(By.CSS_SELECTOR, "form.signout button").click()  # the lab computer, at the end
+    _wait(emile, lambda d: _heading(d) == "Signed out")
+    emile.get(base)
+    assert _heading(emile) == "Sign in first"

@@ -48,7 +48,8 @@ def signed_in(store: Store, loaded: dict[str, pages.Loaded], workers: Workers, t
     page = client.get(f"/signin/{token}")
     assert page.status_code == 200
     cookie = page.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert token not in cookie  # the session is its own random value, not the link
     return client
 
 
@@ -236,3 +237,60 @@ def test_a_url_that_is_no_base_address_is_refused(url: str) -> None:
 
 def test_a_base_address_loses_its_trailing_slash() -> None:
     assert classroom.check_url("https://class.example.org/") == "https://class.example.org"
+
+
+def test_the_link_itself_is_no_session_cookie(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    stranger = TestClient(app_of(store, loaded, workers), cookies={web.COOKIE: tokens["s001"]})
+    assert stranger.get("/").status_code == 403
+
+
+def test_a_link_opened_while_another_student_is_signed_in_asks_before_switching(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    browser = signed_in(store, loaded, workers, tokens["s001"])
+    adas_session = browser.cookies[web.COOKIE]
+    page = browser.get(f"/signin/{tokens['s002']}")  # what a page that redirects here makes the browser do
+    assert page.status_code == 200 and "set-cookie" not in page.headers
+    assert "Someone else is signed in" in page.text and "signed in as Ada Lovelace (s001)" in page.text
+    assert "sign in as Émile Borel (s002)" in page.text
+    assert "signed in as Ada Lovelace (s001)" in browser.get("/").text  # nothing changed yet
+    forged = browser.post(f"/signin/{tokens['s002']}", data={"csrf": "forged"})
+    assert forged.status_code == 403 and browser.cookies[web.COOKIE] == adas_session
+    switched = browser.post(f"/signin/{tokens['s002']}", data={"csrf": csrf_of(page.text)})
+    assert switched.status_code == 200 and "signed in as Émile Borel (s002)" in switched.text
+    assert browser.cookies[web.COOKIE] != adas_session
+    old = TestClient(app_of(store, loaded, workers), cookies={web.COOKIE: adas_session})
+    assert old.get("/").status_code == 403  # switching signed Ada out
+
+
+def test_the_same_students_link_again_changes_nothing(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    browser = signed_in(store, loaded, workers, tokens["s001"])
+    again = browser.get(f"/signin/{tokens['s001']}")
+    assert "Already signed in" in again.text and "set-cookie" not in again.headers
+
+
+def test_signing_out_ends_the_session_and_the_link_signs_in_again(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    browser = signed_in(store, loaded, workers, tokens["s001"])
+    session = browser.cookies[web.COOKIE]
+    for path in ("/", f"/sheets/{SHEET}", f"/sheets/{SHEET}/q/sigmoid"):  # a sign-out button on every page
+        assert '<form class="signout" method="post" action="/signout">' in browser.get(path).text, path
+    assert browser.post("/signout", data={"csrf": "forged"}).status_code == 403
+    out = browser.post("/signout", data={"csrf": csrf_of(browser.get("/").text)})
+    assert out.status_code == 200 and "Signed out" in out.text
+    assert f'{web.COOKIE}=""' in out.headers["set-cookie"] and "Max-Age=0" in out.headers["set-cookie"]
+    replay = TestClient(app_of(store, loaded, workers), cookies={web.COOKIE: session})
+    assert replay.get("/").status_code == 403  # the old cookie is dead on the server too
+    assert "signed in as Ada Lovelace (s001)" in signed_in(store, loaded, workers, tokens["s001"]).get("/").text
+
+
+def test_a_session_ends_after_its_term(klass, loaded, workers) -> None:
+    store, tokens, _ = klass
+    short = TestClient(web.create_app(loaded, store, workers, web.Settings(class_mode=True, session_days=2)))
+    page = short.get(f"/signin/{tokens['s001']}")
+    assert "Max-Age=172800" in page.headers["set-cookie"]
+    assert short.get("/").status_code == 200
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE sessions SET expires_at = expires_at - 2 * 86400 - 1")  # two days later
+    assert short.get("/").status_code == 403

@@ -36,7 +36,7 @@ def test_a_port_in_use_is_said_so(tmp_path: Path) -> None:
 def test_the_help_names_the_options_and_an_example() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
-    for word in ("--host", "--port", "--db", "--jobs", "--url", "grader serve piecewise-activations"):
+    for word in ("--host", "--port", "--db", "--jobs", "--url", "--session-days", "grader serve piecewise-activations"):
         assert word in result.output
 
 

@@ -80,6 +80,14 @@ def section(html: str, address: str) -> str:
     return html[start:html.index("</section>", start)]
 
 
+def show_solution(client: TestClient, address: str, sheet: str = SHEET) -> int:
+    """Press "Show the solution" under `address` as the page has it (with the parts it says it ends)."""
+    part = section(question(client, address.split(".")[0], sheet), address)
+    ends = re.search(r'name="ends" value="([^"]*)"', part)
+    data = {"csrf": csrf_of(part), **({"ends": ends.group(1)} if ends else {})}
+    return client.post(f"/sheets/{sheet}/parts/{address}/solution", data=data).status_code
+
+
 def count_attempts_in(db: Path) -> int:
     with sqlite3.connect(db) as connection:
         return int(connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
@@ -93,11 +101,11 @@ def test_the_sheet_list_links_every_sheet_served(client: TestClient) -> None:
     assert "Derivatives of Common Activation Functions" in page.text
 
 
-def test_a_first_visit_gets_a_secret_session_cookie_httponly_and_samesite_strict(client: TestClient) -> None:
+def test_a_first_visit_gets_a_secret_session_cookie_httponly_and_samesite_lax(client: TestClient) -> None:
     page = client.get("/")
     cookie = page.headers["set-cookie"]
     assert cookie.startswith(web.COOKIE + "=")
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=2592000" in cookie  # 30 days
     token = cookie.split(";", 1)[0].split("=", 1)[1]
     assert len(token) >= 40
     again = client.get("/")
@@ -289,9 +297,7 @@ def test_a_groups_solution_waits_until_all_its_sub_parts_are_over(client: TestCl
         submit(client, "relu.b.left", "5")
     assert not solution_under("relu.b.left")  # relu.b's solution would give away relu.b.right ...
     assert not solution_under("relu.b.at_zero")
-    for address in ("relu.b.right", "relu.b.differentiable", "relu.b.at_zero"):
-        token = csrf_of(question(client, "relu"))
-        client.post(f"/sheets/{SHEET}/parts/{address}/solution", data={"csrf": token})
+    assert show_solution(client, "relu.b.right") == 200
     assert solution_under("relu.b.at_zero")
 
 
@@ -340,8 +346,11 @@ def test_once_the_solution_is_shown_no_answer_to_the_part_is_graded(client: Test
     submit(client, "sigmoid.a", WRONG)
     part = section(question(client), "sigmoid.a")
     assert "Show the solution (no more answers to this part after)" in part
-    client.post(f"/sheets/{SHEET}/parts/sigmoid.a/solution", data={"csrf": csrf_of(question(client))})
-    part = section(submit(client, "sigmoid.a", RIGHT), "sigmoid.a")  # the right answer, copied from the solution
+    assert show_solution(client, "sigmoid.a") == 200
+    token = csrf_of(question(client))  # the right answer, copied from the solution, in a tab opened before
+    reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": RIGHT})
+    assert reply.status_code == 409 and "Solution shown" in reply.text and "was not graded" in reply.text
+    part = section(question(client), "sigmoid.a")
     assert "Ended: the worked solution was shown." in part and '<form class="answer"' not in part
     assert "correct</strong>" not in part.replace("incorrect</strong>", "") and "0 / 2 points" in part
     assert count_attempts_in(tmp_path / "progress.sqlite") == 1
@@ -351,13 +360,46 @@ def test_once_the_solution_is_shown_no_answer_to_the_part_is_graded(client: Test
     assert '<strong class="status">' in section(submit(client, "sigmoid.b", "x"), "sigmoid.b")  # others still open
 
 
-def test_a_groups_solution_shown_under_one_sub_part_ends_its_siblings(client: TestClient) -> None:
-    token = csrf_of(question(client, "relu"))
-    client.post(f"/sheets/{SHEET}/parts/relu.b.left/solution", data={"csrf": token})
+def test_a_groups_solution_button_names_the_open_sub_parts_it_ends(client: TestClient) -> None:
+    submit(client, "relu.b.differentiable", "no")  # finished: right
+    part = section(question(client, "relu"), "relu.b.differentiable")
+    assert ("Show the solution to relu.b (it ends relu.b.left, relu.b.right, relu.b.at_zero: no more answers to "
+            "them after)") in part
+    assert show_solution(client, "relu.b.differentiable") == 200  # as the button said
+    html = question(client, "relu")
+    for address in ("relu.b.left", "relu.b.right", "relu.b.at_zero"):
+        assert '<form class="answer"' not in section(html, address), address
+        assert "Ended: the worked solution was shown." not in section(html, address)  # none answered: no verdict
+    assert "1 / 1 points" in section(html, "relu.b.differentiable")  # a finished sub-part keeps its points
+    assert '<form class="answer"' in section(html, "relu.a")
+
+
+def test_a_groups_solution_asked_without_naming_the_open_sub_parts_asks_first(client: TestClient) -> None:
+    token = csrf_of(question(client, "relu"))  # a page from before, or a hand-made request: no `ends`
+    reply = client.post(f"/sheets/{SHEET}/parts/relu.b.left/solution", data={"csrf": token})
+    assert reply.status_code == 409
+    assert "Show the solution to relu.b?" in reply.text and "relu.b.right, relu.b.differentiable, relu.b.at_zero" \
+        in reply.text
+    html = question(client, "relu")
+    assert '<form class="answer"' in section(html, "relu.b.right")  # nothing ended yet
+    confirm = client.post(f"/sheets/{SHEET}/parts/relu.b.left/solution", data={
+        "csrf": csrf_of(reply.text), "ends": re.search(r'name="ends" value="([^"]*)"', reply.text).group(1)})
+    assert confirm.status_code == 200
     html = question(client, "relu")
     for address in ("relu.b.left", "relu.b.right", "relu.b.differentiable", "relu.b.at_zero"):
         assert '<form class="answer"' not in section(html, address), address
-    assert '<form class="answer"' in section(html, "relu.a")
+
+
+def test_an_answer_to_a_part_already_answered_right_gets_a_message_and_no_attempt(
+    client: TestClient, tmp_path: Path
+) -> None:
+    token = csrf_of(question(client))  # a second tab, opened before the part was done
+    submit(client, "sigmoid.a", RIGHT)
+    reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": WRONG})
+    assert reply.status_code == 409
+    assert "Already answered" in reply.text and "sigmoid.a correctly" in reply.text
+    assert 'href="/sheets/activation-derivatives/q/sigmoid#sigmoid.a"' in reply.text
+    assert count_attempts_in(tmp_path / "progress.sqlite") == 1
 
 
 def test_the_answer_box_keeps_the_last_answer_to_correct_it(client: TestClient) -> None:
@@ -380,3 +422,27 @@ def test_what_was_read_and_what_was_expected_are_typeset_after_a_submit(client: 
 def test_a_preview_says_the_problem_and_its_hint_once_each(client: TestClient) -> None:
     line = preview(client, "sigmoid.a", "tanhx")["lines"][0]
     assert (line["error"], line["hint"]) == ("unknown name `tanhx` at column 1", "did you mean `tanh(x)`?")
+
+
+def test_a_worked_solution_draws_no_define_line_that_repeats_its_step(client: TestClient) -> None:
+    submit(client, "sigmoid.a", RIGHT)
+    part = section(question(client), "sigmoid.a")
+    assert 'data-tex="u(x) = 1 + e^{-x} \\quad \\Rightarrow' in part  # the step, as written
+    assert 'data-tex="u = 1 + e^{-x}"' not in part  # its `define: {u: ...}` drawn again
+
+
+def test_an_unreadable_answers_hint_is_said_once_with_its_code_typeset(client: TestClient) -> None:
+    part = section(submit(client, "sigmoid.a", "tanhx"), "sigmoid.a")
+    assert part.count("did you mean") == 1, part
+    assert "<code>tanh(x)</code>" in part and "`tanh(x)`" not in part
+    part = section(submit(client, "sigmoid.a", "e^-x/(1+e^-x"), "sigmoid.a")
+    hint = part.split('<p class="hint-line">', 1)[1].split("</p>", 1)[0]  # not in the feedback: said apart
+    assert hint == "missing <code>)</code> to close the <code>(</code> at column 6"
+
+
+def test_a_derivations_lines_are_read_as_typed_not_as_sympy_evaluates_them(client: TestClient) -> None:
+    lines = preview(client, "sigmoid.b", "e^-x/(1+e^-x)^2\n= 1/(1+e^-x) * e^-x/(1+e^-x)\n= σ(x)(1-σ(x))")["lines"]
+    assert [line["latex"] for line in lines] == [
+        r"\frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}",
+        r"= \frac{1}{1 + e^{- x}} \frac{e^{- x}}{1 + e^{- x}}",  # not line 1 again
+        r"= \sigma\left(x\right) \left(1 - \sigma\left(x\right)\right)"]

@@ -61,3 +61,15 @@ def test_a_short_load_with_a_kill_loses_no_acknowledged_attempt(tmp_path: Path) 
         with pytest.raises(ProcessLookupError):
             os.killpg(group, 0)
     assert "| grade latency p50 / p95 / p99 / max |" in run.stdout
+
+
+@pytest.mark.system  # starts `grader serve`; one of six students floods it
+def test_a_short_load_with_a_hostile_student_reports_the_flood_apart(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    run = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--hostile", "20", "--kill-at", "0", "--json",
+                          str(out)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert found["hostile_students"] == 1 and found["flood"]["sent"] > 0
+    assert found["errors"] == 0 and found["lost"] == 0 and found["grades_acknowledged"] > 0
+    assert "| hostile students (budget-eating answers only)" in run.stdout

@@ -107,5 +107,5 @@ def _check_class(server: subprocess.Popen[str], url: str, folder: Path) -> None:
     assert len(exports) == 1, exports
     ran = CliRunner().invoke(app, shlex.split(exports[0])[1:])
     assert ran.exit_code == 0, ran.output
-    assert (folder / "grades" / "canvas.csv").read_text(encoding="utf-8").splitlines()[2].startswith("s1,")
+    assert (folder / "grades" / "canvas.csv").read_text(encoding="utf-8").splitlines()[2].startswith("Ada,,s1,")
     assert "sigmoid.a: σ(x)(1-σ(x))" in (folder / "grades" / "answers" / "s1.yaml").read_text(encoding="utf-8")

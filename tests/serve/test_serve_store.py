@@ -55,3 +55,27 @@ def test_the_default_database_is_in_the_users_data_folder(monkeypatch: pytest.Mo
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert default_path() == tmp_path / ".local" / "share" / "grader" / "serve.sqlite"
+
+
+def test_a_database_of_the_previous_version_gets_numbered_attempts_and_keeps_practice_sessions(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite"
+    with sqlite3.connect(db) as conn:  # as the server before version 3 left it: 5 attempts counted (a race)
+        conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for version, sql in MIGRATIONS[:2]:
+            for statement in sql.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (version,))
+        conn.execute("INSERT INTO students (id, token_hash, csrf, seed, created_at) VALUES (1, ?, 'c', 7, 'then')",
+                     (token_hash("old-cookie"),))
+        for status, counted in [("incorrect", 1), ("invalid", 0), ("incorrect", 1), ("incorrect", 1),
+                                ("incorrect", 1), ("correct", 1)]:
+            conn.execute("INSERT INTO attempts (student_id, sheet_id, part, seed, answer, status, score, points,"
+                         " max_points, counted, feedback, result_json, created_at) VALUES"
+                         " (1, 's', 'a', 7, 'x', ?, 0, 0, 2, ?, '', '{}', 'then')", (status, counted))
+    store = Store(db)
+    assert store.version() == 3
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("SELECT number FROM attempts ORDER BY id")] == [1, None, 2, 3, 4, 5]
+    student = store.student("old-cookie")  # a practice browser keeps its progress
+    assert student is not None and student.id == 1 and student.seed == 7

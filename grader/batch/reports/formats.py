@@ -1,8 +1,9 @@
 """Grade files for other platforms, written on request (`grader grade --format ...`).
 
 - canvas.csv: a Canvas gradebook import. Canvas matches rows by its `ID`, `SIS User ID` or `SIS
-  Login ID` column; the `student` of a submission goes in `SIS User ID` (and in `Student`, for
-  people), so `student` must be the student's SIS user id. One assignment column, named after the
+  Login ID` column; the `student` of a submission goes in `SIS User ID`, so `student` must be the
+  student's SIS user id. `Student`, for people, is their name where one is known (a class roster,
+  `grader grade --db`), else the id again. One assignment column, named after the
   sheet, holds the total; a `Points Possible` row gives the maximum.
 - moodle.csv: a Moodle "Import grades from CSV file". Moodle asks on import which column
   identifies users and which user field it is ("Map from" / "Map to"): map `ID number` (holding
@@ -25,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from grader.batch.gradescope import answer_words, variant_line
 from grader.batch.model import Answer, Batch, Row
@@ -35,16 +36,17 @@ from grader.text.numbers import num
 
 
 def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = None,
-           assignment: str | None = None) -> dict[str, str]:
+           assignment: str | None = None, names: Mapping[str, str] | None = None) -> dict[str, str]:
     """File name (relative to the report folder) -> text, for each format asked for. `rows`: the
     rows of the LMS files, one per student (default: every row). `assignment`: the name of the
-    Canvas/Moodle grade column (default: the sheet's title)."""
+    Canvas/Moodle grade column (default: the sheet's title). `names`: student id -> name, for the
+    formats with a column for people's names (Canvas's `Student`)."""
     rows = batch.rows if rows is None else rows
     column = assignment or batch.sheet_title
     files: dict[str, str] = {}
     for name in sorted(set(formats)):
         if name == "canvas":
-            files["canvas.csv"] = canvas_csv(batch, rows, column)
+            files["canvas.csv"] = canvas_csv(batch, rows, column, names or {})
         elif name == "moodle":
             files["moodle.csv"] = moodle_csv(batch, rows, column)
         elif name == "gradescope":
@@ -58,14 +60,15 @@ def render(batch: Batch, formats: Sequence[str], rows: Sequence[Row] | None = No
     return files
 
 
-def canvas_csv(batch: Batch, rows: Sequence[Row], column: str) -> str:
+def canvas_csv(batch: Batch, rows: Sequence[Row], column: str, names: Mapping[str, str] | None = None) -> str:
     """A randomised sheet adds `Notes` (the variant) where Canvas puts its own Notes column; `(read
     only)` under it makes Canvas skip it when the course has no Notes column to fill."""
     notes = batch.randomised
     out = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *(["Notes"] if notes else []), column],
            ["Points Possible", "", "", "", "", *(["(read only)"] if notes else []), num(batch.max_total)]]
-    out += [[cell(r.student), "", cell(r.student), "", "", *([cell(r.variant_text)] if notes else []), num(r.total)]
-            for r in rows]
+    names = names or {}
+    out += [[cell(names.get(r.student) or r.student), "", cell(r.student), "", "",
+             *([cell(r.variant_text)] if notes else []), num(r.total)] for r in rows]
     return csv_text(out)
 
 

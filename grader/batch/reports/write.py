@@ -26,12 +26,14 @@ from grader.text.numbers import num
 
 
 def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted: Counted | None = None,
-                  assignment: str | None = None, extra: Mapping[str, str] | None = None) -> list[Path]:
+                  assignment: str | None = None, extra: Mapping[str, str] | None = None,
+                  names: Mapping[str, str] | None = None) -> list[Path]:
     """Write grades.csv, results.json, summary.md and the `formats` asked for; return their paths.
 
     `counted`: the rows the LMS formats hold (one per student, grader.batch.duplicates); default: all.
     `assignment`: the Canvas/Moodle grade column (default: the sheet's title). `extra`: more files
-    (name -> text, e.g. changes.md), written with the others.
+    (name -> text, e.g. changes.md), written with the others. `names`: student id -> name (a
+    roster's), for the LMS columns that show people's names.
     """
     counted = counted or Counted(batch.rows, ())
     stage = Stage(out)
@@ -40,7 +42,7 @@ def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted:
         with stage.open("results.json") as handle:
             write_results_json(batch, handle)
         stage.write("summary.md", summary_markdown(batch))
-        for name, text in render_formats(batch, formats, counted.rows, assignment).items():
+        for name, text in render_formats(batch, formats, counted.rows, assignment, names).items():
             stage.write(name, text)
         for name, text in sorted((extra or {}).items()):
             stage.write(name, text)

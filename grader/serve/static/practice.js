@@ -14,7 +14,22 @@ function typeset(root) {
     renderMathInElement(el, { delimiters: DELIMITERS, throwOnError: false });
   });
   root.querySelectorAll(".tex").forEach((el) => {
-    katex.render(el.dataset.tex, el, { displayMode: el.classList.contains("display"), throwOnError: false });
+    // A derivation's steps and "Read as" sit in a line of text, but are read as formulas: fractions
+    // full size (\displaystyle), not the small ones of maths inside a sentence.
+    const full = el.closest(".steps, .read-as") ? "\\displaystyle " : "";
+    katex.render(full + el.dataset.tex, el, { displayMode: el.classList.contains("display"), throwOnError: false });
+  });
+  markScrollable(root);
+}
+
+// A formula wider than a phone scrolls inside its box; a keyboard reaches it (Tab, then the arrows).
+function markScrollable(root) {
+  root.querySelectorAll(".tex.display, .katex-display, .preview-line").forEach((el) => {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      el.tabIndex = 0;
+      el.setAttribute("role", "region");
+      el.setAttribute("aria-label", "formula (scrolls sideways)");
+    }
   });
 }
 
@@ -67,7 +82,8 @@ function showPreview(box, data) {
     }
     box.append(row);
   }
-  if (box.childElementCount) {
+  markScrollable(box);
+  if (box.querySelector(".preview-line.ok")) {  // "Read as:" only above something that was read
     const title = document.createElement("p");
     title.className = "preview-title";
     title.textContent = "Read as:";
