@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from grader.cli.app import app, fail
+from grader.cli.app import SolutionsOption, app, fail
 
 if TYPE_CHECKING:
     import socket
@@ -46,6 +46,7 @@ def serve(
         float, typer.Option("--session-days", metavar="DAYS", min=0.01,
                             help="A browser stays signed in this long unused (then: the sign-in link again).")
     ] = 30.0,
+    solutions_path: SolutionsOption = None,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
     read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite, so coming back
@@ -59,6 +60,7 @@ def serve(
       grader serve --class roster.csv --db class.sqlite   (links in class.links.csv)
       grader serve --class roster.csv --db class.sqlite --host 0.0.0.0 --url http://192.168.1.20:8000
       grader serve --class roster.csv --db class.sqlite --session-days 1   (lab computers: signed out daily)
+      grader serve exercises/hw3.yaml --solutions worked/                 (solutions kept elsewhere)
     """
     import sys
 
@@ -67,13 +69,13 @@ def serve(
     sys.setswitchinterval(0.0005)  # the event loop and the threads waiting on workers share one GIL: hand over sooner
     pool = workers.Workers(jobs=jobs)  # first: their forkserver starts while the sheets load
     try:
-        _serve(pool, sheets, host, port, db, roster, links, url, session_days)
+        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path)
     finally:
         pool.close()
 
 
 def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Path | None, roster: Path | None,
-           links: Path | None, url: str | None, session_days: float) -> None:
+           links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None) -> None:
     import socket
 
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
@@ -81,10 +83,16 @@ def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Pa
 
     try:
         url = classroom.check_url(url) if url is not None else None
-        loaded = pages.load_sheets(list(sheets or []))
+        loaded = pages.load_sheets(list(sheets or []), solutions_path)
         members = classroom.read_roster(roster) if roster is not None else []
     except GraderError as err:
         fail(describe(err))
+    for sheet_id, one in loaded.items():
+        missing = [a for a in one.sheet.parts if one.solutions is None or one.solutions.for_part(a) is None]
+        if missing:
+            which = "any part" if len(missing) == len(one.sheet.parts) else ", ".join(missing)
+            typer.echo(f"grader: warning: no worked solution for {which} of `{sheet_id}`: students see the expected "
+                       "answer only (give the solutions file with --solutions PATH)", err=True)
     path = db or store.default_path()
     if roster is not None:
         _create_private(path)

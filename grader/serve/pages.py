@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.core import caches
+from grader.core.errors import UsageError
 from grader.serve.store import Attempt, Reveal
 from grader.sheets import cache, solutions, variants
 from grader.sheets.bundled import bundled_sheets, resolve
@@ -27,13 +28,26 @@ class Loaded:
     solutions: SolutionFile | None
 
 
-def load_sheets(specs: list[str]) -> dict[str, Loaded]:
-    """The sheets to serve by id: those named (ids or paths), else every bundled sheet."""
+def load_sheets(specs: list[str], given: str | None = None) -> dict[str, Loaded]:
+    """The sheets to serve by id: those named (ids or paths), else every bundled sheet. Each with its
+    worked solutions: from `given` (a solutions file, or a folder of them) where it has the sheet's,
+    else found beside the sheet. Raises UsageError when `given` holds the solutions of no sheet served."""
     paths = [resolve(s) for s in specs] if specs else bundled_sheets()
     found: dict[str, Loaded] = {}
+    used = False
     for path in paths:
         sheet = cache.load(str(path))
-        found[sheet.id] = Loaded(str(Path(path).resolve()), sheet, solutions.load_for(sheet))
+        worked = None
+        if given is not None:
+            try:
+                worked = solutions.load_for(sheet, given)
+                used = True
+            except UsageError:
+                worked = None  # not this sheet's: the one beside it, if any
+        found[sheet.id] = Loaded(str(Path(path).resolve()), sheet, worked or solutions.load_for(sheet))
+    if given is not None and not used:
+        raise UsageError(f"{given} holds the worked solutions of none of the sheets served "
+                         f"({', '.join(found)})", "give --solutions a file whose `sheet:` is one of their ids")
     return found
 
 

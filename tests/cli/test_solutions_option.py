@@ -101,3 +101,19 @@ def test_grade_feedback_has_the_worked_solutions_found_or_named(course: Path, tm
     assert "warning: no worked solution for any part of `hw3-loss`" in err and "--solutions PATH" in err
     text, err = grade("--solutions", str(away))
     assert "Worked solution:" in text and "no worked solution" not in err
+
+
+def test_the_class_server_takes_the_solutions_found_or_named(course: Path, tmp_path: Path) -> None:
+    from grader.core.errors import UsageError
+    from grader.serve.pages import load_sheets
+
+    sheet = str(course / "exercises" / "week-3.yaml")
+    assert load_sheets([sheet])["hw3-loss"].solutions is not None  # beside it, by its sheet: key
+    away = tmp_path / "kept"
+    away.mkdir()
+    (course / "solutions" / "week-3-worked.yaml").rename(away / "w.yaml")
+    assert load_sheets([sheet])["hw3-loss"].solutions is None
+    named = load_sheets([sheet, "backprop"], str(away))  # a folder: each sheet takes its own, others their own
+    assert named["hw3-loss"].solutions is not None and named["backprop"].solutions is not None
+    with pytest.raises(UsageError, match="none of the sheets served"):
+        load_sheets([sheet], str(Path(__file__).parents[2] / "solutions" / "backprop.yaml"))
