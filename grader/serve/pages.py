@@ -14,7 +14,8 @@ from grader.core import caches
 from grader.core.errors import UsageError
 from grader.serve.store import Attempt, Reveal
 from grader.sheets import cache, solutions, variants
-from grader.sheets.bundled import bundled_sheets, resolve
+from grader.sheets.bundled import bundled_sheets
+from grader.sheets.course import locate
 from grader.sheets.model import Part, Question, Sheet
 from grader.sheets.solutions import Solution, SolutionFile
 
@@ -32,7 +33,7 @@ def load_sheets(specs: list[str], given: str | None = None) -> dict[str, Loaded]
     """The sheets to serve by id: those named (ids or paths), else every bundled sheet. Each with its
     worked solutions: from `given` (a solutions file, or a folder of them) where it has the sheet's,
     else found beside the sheet. Raises UsageError when `given` holds the solutions of no sheet served."""
-    paths = [resolve(s) for s in specs] if specs else bundled_sheets()
+    paths = [locate(s) for s in specs] if specs else bundled_sheets()
     found: dict[str, Loaded] = {}
     used = False
     for path in paths:

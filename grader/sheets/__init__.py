@@ -6,7 +6,8 @@ questions), `solutions` (worked-solution files -> model), `bundled` (where sheet
 (a course folder's sheets, by id), `files` (loading), `cache` (parsed sheets on disk), `schema` (the JSON Schema).
 """
 
-from grader.sheets.bundled import DEFAULT_SHEET, bundled_dir, bundled_sheets, resolve
+from grader.sheets.bundled import DEFAULT_SHEET, bundled_dir, bundled_sheets
+from grader.sheets.course import locate as resolve  # a path, a course sheet's id, or a bundled id
 from grader.sheets.files import load, load_text
 from grader.sheets.model import (
     KINK_POLICIES,

@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from grader.sheets.bundled import bundled_dir
+from grader.core.errors import UsageError
+from grader.sheets.bundled import bundled_dir, resolve
 
 _TOP_KEY = re.compile(r"([A-Za-z_]+)\s*:(?:\s+(.*))?$")
 
@@ -156,3 +157,24 @@ def shown(path: Path) -> str:
         return str(path)
     near = relative.split(os.sep).count("..") <= 2 and cwd.parent != cwd  # from / every path is "near"
     return Path(relative).as_posix() if near else str(path)
+
+
+def locate(spec: str | None) -> Path:
+    """A sheet named by path, or by id: a sheet of the course folder here (an `exercises/` in this folder
+    or one above it, whatever the file's name), else a bundled sheet. Raises UsageError naming both."""
+    if spec is not None and (Path(spec).suffix in (".yaml", ".yml") or Path(spec).exists()):
+        return resolve(spec)
+    found = find(spec, [Path.cwd()]) if spec else None
+    if found is not None:
+        return found
+    try:
+        return resolve(spec)
+    except UsageError as err:
+        bundled = bundled_dir("exercises").resolve()
+        folders = [f for f in exercise_folders([Path.cwd()]) if f != bundled]
+        if not folders:
+            raise UsageError(f"no bundled sheet `{spec}` (and no `exercises/` folder here or above)",
+                             f"give the sheet's path, or a bundled id ({err.fix})") from None
+        here = "; ".join(f"{shown(f)}/ holds {', '.join(sorted(sheet_ids(f).values())) or 'no sheet'}" for f in folders)
+        raise UsageError(f"no sheet `{spec}` in the course folder or bundled",
+                         f"the ids are the sheets' `id:`, not their file names: {here}; {err.fix}") from None

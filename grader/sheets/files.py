@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from grader.core import caches
 from grader.core.errors import SheetError, SheetErrors, UsageError
-from grader.sheets.bundled import resolve
+from grader.sheets.course import locate
 from grader.sheets.model import Sheet
 from grader.sheets.reader import Builder
 from grader.sheets.variants import pick
@@ -14,8 +14,9 @@ from grader.sheets.yaml_nodes import Reader, compose
 
 
 def load(spec: str | None = None) -> Sheet:
-    """Load and check a sheet by path or bundled id; raise SheetErrors listing every problem."""
-    path = resolve(spec)
+    """Load and check a sheet by path, or by id (the course folder's, else a bundled one); raise SheetErrors
+    listing every problem."""
+    path = locate(spec)
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")

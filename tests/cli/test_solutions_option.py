@@ -117,3 +117,14 @@ def test_the_class_server_takes_the_solutions_found_or_named(course: Path, tmp_p
     assert named["hw3-loss"].solutions is not None and named["backprop"].solutions is not None
     with pytest.raises(UsageError, match="none of the sheets served"):
         load_sheets([sheet], str(Path(__file__).parents[2] / "solutions" / "backprop.yaml"))
+
+
+def test_a_course_sheet_is_named_by_its_id_from_anywhere_in_the_course(course: Path, monkeypatch: pytest.MonkeyPatch
+                                                                        ) -> None:
+    (course / "answers" / "week-3").mkdir(parents=True)
+    monkeypatch.chdir(course / "answers" / "week-3")
+    result = runner.invoke(app, ["check", "loss.a", "2x(wx+b-y)", "--sheet", "hw3-loss", "--no-color", "--solution"])
+    assert result.exit_code == 0 and "The partial in w" in result.stdout  # its solutions, found by content
+    wrong = runner.invoke(app, ["check", "loss.a", "2x", "--sheet", "week-3"])  # the file name is not the id
+    assert wrong.exit_code == 2
+    assert "the ids are the sheets' `id:`, not their file names" in wrong.stderr and "hw3-loss" in wrong.stderr
