@@ -19,7 +19,7 @@ from grader.grading import choices, feedback
 from grader.grading.derivations import grade_derivation
 from grader.grading.diagnosis import diagnose, library
 from grader.grading.findings import Outcome, match_mistake, point_of
-from grader.grading.labels import question_of, strip_label
+from grader.grading.labels import strip_label
 from grader.grading.results import ParseProblem, Result
 from grader.parsing import Parsed, parse, symbol
 from grader.sheets import variants
@@ -145,9 +145,6 @@ def grade_expression(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer
     decision = compare(sheet.expand(expects.answer.expr), given, variables, kink_policy=expects.kink_policy)
     outcome = _from_decision(sheet, part, parsed.expr, given, decision, variables)
     outcome = _written(outcome, answer, expects.answer.text)
-    if outcome.status == "incorrect" and outcome.mistake is None and _is_the_function(sheet, part, given, variables):
-        outcome = replace(outcome, feedback="Not correct: this is the function itself, not its derivative. "
-                          "Differentiate it, e.g. with the chain rule.")
     unused = [v for v in sheet.variables if v not in part.uses and symbol(v) in parsed.expr.free_symbols]
     if outcome.status == "incorrect" and part.uses and unused:
         outcome = replace(outcome, feedback=f"{outcome.feedback} {feedback.unused_variables(unused, part.uses)}")
@@ -159,14 +156,6 @@ def _written(outcome: Outcome, answer: str, reference: str) -> Outcome:
     if outcome.decided_by == "identical" and " ".join(answer.split()) != " ".join(reference.split()):
         return replace(outcome, detail="written differently, but the same expression as the reference once read")
     return outcome
-
-
-def _is_the_function(sheet: Sheet, part: Part, given: sympy.Basic, variables: list[sympy.Symbol]) -> bool:
-    """The answer is the question's function (not its derivative), whatever the question."""
-    question = question_of(sheet, part)
-    if not part.derivative or question is None or question.function is None:
-        return False
-    return compare(sheet.expand(question.function.expr), given, variables).verdict == "equivalent"
 
 
 def _apply_forms(part: Part, parsed: Parsed, outcome: Outcome, variables: tuple[str, ...]) -> Outcome:
