@@ -153,8 +153,11 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
             return Outcome("incorrect", 0.0, words, d.method, d.detail, None, point, said, steps=tuple(steps),
                            lines=lines)
     head, tail = pieces[0][1], pieces[-1][1]
-    in_form = [rule is None or not violations(rule, p.expr, p.has_decimal, sheet.variables) for p in (head, tail)]
     is_target = [p.expr == expects.target.expr for p in (head, tail)]
+    # Without a `final_form`, the required form is the target as written: a chain that never writes it shows
+    # nothing (start and target are equal, so every chain from the one "ends" at the other).
+    in_form = [not violations(rule, p.expr, p.has_decimal, sheet.variables) for p in (head, tail)] if rule \
+        else is_target
     # Forward: from the derivative to the required form. Backward: from the required form to the
     # derivative as found (not in that form). Either way one end is the result and the other is not.
     forward = in_form[1] and not is_target[0]
@@ -164,7 +167,10 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
             words = ("Your first line is already the result to show. Start from the derivative as you found "
                      "it (for example in part (a)) and transform it, step by step, into the required form.")
             return Outcome("incorrect", 0.0, words, "derivation", "", None, steps=tuple(steps), lines=lines)
-        assert rule is not None
+        if rule is None:
+            words = (f"Every step follows, but neither end of your chain is the result to show, "
+                     f"`{expects.target.text}`: end the chain with it (or, working backwards, start from it).")
+            return Outcome("incorrect", 0.0, words, "form", "", None, steps=tuple(steps), lines=lines)
         outside = violations(rule, tail.expr, tail.has_decimal, sheet.variables)
         words = (f"Every step follows, but the last line is not in the required form: it uses "
                  f"{', '.join(outside)}. {rule.message}").strip()

@@ -173,3 +173,34 @@ def test_a_derivation_in_several_variables_may_start_with_its_partial(label: str
     partial = load_text(PARTIAL)
     result = grade(partial, "n.a", f"{label} = x e^(-wx)/(1+e^(-wx))^2\n= xσ(wx)(1-σ(wx))")
     assert result.status == "correct", result.feedback
+
+
+# --- a "show that" part without `final_form`: the target as written is the form (issue 21, cold trial) -------
+
+NO_FORM = r"""
+id: no-form
+title: A derivation without final_form
+definitions:
+  - {name: sigma, aliases: [σ], params: [t], body: 1/(1 + e^(-t))}
+  - {name: softplus, params: [t], body: log(1 + e^t)}
+questions:
+  - id: softplus
+    statement: 'f'
+    function: softplus(x)
+    parts:
+      - {id: b, kind: derivation, start: 'e^x/(1+e^x)', target: 'sigma(x)', min_lines: 2, derivative: true}
+"""
+
+
+@pytest.mark.parametrize(("chain", "status"), [
+    ("1/(1+e^-x)\n= e^x/(e^x+1)", "incorrect"),  # never writes σ(x): it showed nothing (was a false accept)
+    ("e^x/(1+e^x)\n= e^x/(e^x+1)\n= 1/(1+e^-x)", "incorrect"),  # likewise
+    ("σ(x)\n= 1/(1+e^-x)\n= e^x/(e^x+1)", "correct"),  # backwards from the result (was a false reject)
+    ("σ(x) = e^x/(1+e^x) = softplus'(x)", "correct"),
+    ("e^x/(1+e^x)\n= 1/(1+e^-x)\n= σ(x)", "correct"),  # forwards
+])
+def test_without_final_form_the_target_as_written_must_end_the_chain(chain: str, status: str) -> None:
+    result = grade(load_text(NO_FORM), "softplus.b", chain)
+    assert result.status == status, result.feedback
+    if status == "incorrect":
+        assert "neither end of your chain is the result to show, `sigma(x)`" in result.feedback
