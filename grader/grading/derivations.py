@@ -182,7 +182,8 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
     how = "" if forward else " (from the result back to the derivative)"
     return Outcome("correct", 1.0, "Correct: every step follows and the chain ends in the required form. "
                    + part.correct_feedback, "derivation",
-                   f"{len(pieces)} expressions, {len(pieces) - 1} steps checked{how}", None,
+                   f"{len(pieces)} expressions, {len(pieces) - 1} step{'s' if len(pieces) != 2 else ''} checked{how}",
+                   None,
                    steps=tuple(steps), lines=lines)
 
 

@@ -17,6 +17,7 @@ METHODS = {
     "form": "the form rules of the part",
     "derivation": "every line of the derivation checked against the one before",
     "mistake": "it matches a known mistake (by equivalence)",
+    "label": "the left side names another derivative than the one asked for",
     "diagnosis": "it is proven equal to what one broken differentiation rule gives",
     "choice": "the choice you named",
     "interval": "the number compared exactly with the allowed interval",

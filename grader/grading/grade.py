@@ -123,7 +123,9 @@ def _invalid_parse(part: Part, err: ParseError, seconds: float) -> Result:
     shown = "\n".join(preview) if isinstance(preview, tuple) else None
     if "line" in err.data and shown is not None:
         line = err.data["line"]
-        words = (f"Could not read line {line} of your derivation: {describe(err)}. The other lines were read "
+        said = describe(err)
+        said += "" if said.endswith(("?", ".", "!")) else "."  # `did you mean …?` ends its own sentence
+        words = (f"Could not read line {line} of your derivation: {said} The other lines were read "
                  f"as shown; correct line {line} and send the derivation again (no attempt was used).")
     return Result(
         part=part.address, status="invalid", score=0.0, points=0.0, max_points=part.points,

@@ -23,8 +23,15 @@ def strip_label(sheet: Sheet, part: Part, text: str) -> tuple[str, Outcome | Non
     """
     if not part.derivative or not sheet.variables:
         return text, None
-    label = split_label(text, part.wrt or sheet.variables[0])
+    wrt = part.wrt or sheet.variables[0]
+    label = split_label(text, wrt)
     if label is None:
+        other = next(((v, found) for v in sheet.variables if v != wrt and (found := split_label(text, v))), None)
+        if other is not None:  # ∂L/∂b = … where the part asks for ∂L/∂w
+            v, found = other
+            return text, Outcome("invalid", 0.0, f"`{found.text}` is the derivative with respect to {v}, but this "
+                                 f"part asks for the one with respect to {wrt}: write `∂{found.name or 'f'}/∂{wrt} "
+                                 "= …` before your answer, or the expression alone.", "label", parsed=None)
         return text, None
     body = " " * label.end + text[label.end:]
     if not body.strip():

@@ -286,8 +286,9 @@ def _breaks(site: Site, x: sympy.Symbol, several: bool) -> list[tuple[_Break, st
         if several:
             for i, v in enumerate(sorted(u.free_symbols - {x}, key=str)):
                 found.append((_Break(path, "chain_var", i),
-                              f"The chain rule: the inside of ${node}$, ${L(u)}$, is differentiated with respect "
-                              f"to ${L(x)}$ (giving ${L(du)}$), not with respect to ${L(v)}$."))
+                              f"The chain rule: differentiate the inside of ${node}$, ${L(u)}$, with respect to "
+                              f"${L(x)}$, which gives ${L(du)}$; your answer differentiates it with respect to "
+                              f"${L(v)}$ (giving ${L(sympy.diff(u, v))}$)."))
         return found
     if site.rule == "pieces":
         found = [(_Break(path, "piece_kept", i), f"Each piece is differentiated: on ${L(cond)}$ the function is "

@@ -108,6 +108,8 @@ def verdict(result: Result, *, attempts_left: int | None) -> Group:
     parts: list[RenderableType] = []
     if result.parse_error is not None:
         parts.append(Text("\n".join("  " + r for r in result.parse_error.caret.splitlines()), no_wrap=True))
+        if result.pretty is not None:  # a derivation: the lines that were read, as the feedback says
+            parts.append(Text("\n".join("  " + r for r in result.pretty.splitlines()), no_wrap=True))
     elif result.steps:
         parts.append(Text("You entered:", style="bold"))
         for step in result.steps:

@@ -112,3 +112,12 @@ def test_wrong_answers_in_a_questions_own_variables_are_grouped(own) -> None:  #
     two, twice = fingerprint(own, "st.a", "2t"), fingerprint(own, "st.a", "t + t")
     assert two is not None and two == twice
     assert same(own, "st.a", "2t", "t + t", 5.0) is True
+
+
+def test_a_left_side_with_another_variable_is_named(own) -> None:  # type: ignore[no-untyped-def]
+    for label, v in (("∂L/∂b", "b"), ("dL/dx", "x"), (r"\frac{\partial L}{\partial y}", "y")):
+        result = grade(own, "loss.a", f"{label} = 2x(wx+b-y)")
+        assert result.status == "invalid" and result.decided_by == "label"
+        assert f"is the derivative with respect to {v}, but this part asks for the one with respect to w" \
+            in result.feedback
+    assert grade(own, "loss.a", "∂L/∂w = 2x(wx+b-y)").status == "correct"

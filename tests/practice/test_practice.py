@@ -232,3 +232,11 @@ def test_select_and_solution_lookup(sheet: Sheet, worked: SolutionFile) -> None:
 )
 def test_command_of(line: str, command: str | None) -> None:
     assert command_of(line) == command
+
+
+def test_an_unreadable_derivation_shows_the_lines_it_read(sheet: Sheet) -> None:
+    lines = ["e^-x/(1+e^-x)^2", "= sigmod(x)(1-σ(x))", "= σ(x)(1-σ(x))", "", ":quit"]
+    _, text, _ = play(sheet, lines, only=["sigmoid.b"])
+    assert "The other lines were read as shown" in text
+    assert "line 1: " in text and "line 2: (could not be read)" in text and "line 3: " in text  # shown, as said
+    assert "?." not in text  # "did you mean sigmoid(x)?" ends its own sentence
