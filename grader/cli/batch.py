@@ -23,6 +23,8 @@ _NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "compar
           "rechecking": "wrong answers against the other variants of their question"}
 
 
+EXPORT_SECONDS = 30.0  # per answer with --db: ten times the class server's budget
+
 @app.command()
 def grade(
     paths: Annotated[list[str] | None, typer.Argument(help="Submission files (.yaml, .yml, .json), folders "
@@ -37,8 +39,10 @@ def grade(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path("grades"),
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes. Default: the number "
                                              "of cores.", show_default=False)] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.05, help="Seconds to check one answer; an answer "
-                                           "over budget becomes `error`.")] = 3.0,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.05, help="Seconds to check one answer; an "
+                                                  "answer over budget becomes `error`. Default: 3, and 30 with "
+                                                  "--db (the server checked each answer in 3 s on a busy machine: "
+                                                  "its verdict must come again).", show_default=False)] = None,
     memory: Annotated[int, typer.Option("--memory", min=64, help="Memory (MB) one worker may use.")] = 2048,
     fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100, help="Also exit 1 when a "
                                                      "submission scores below this percentage.")] = None,
@@ -129,16 +133,18 @@ def grade(
     if policy is None:
         fail(f"unknown --duplicates `{duplicates}`. Choose one of: {', '.join(POLICIES)}")
     names: dict[str, str] = {}  # student id -> name: a class database's roster
+    shown: dict[str, dict[str, float]] = {}  # student id -> part -> the points the class server showed
     if db is not None:
         if paths:
             fail("give submission files or --db, not both")
-        sheet, paths, names = _export(db, sheet, out)
+        sheet, paths, names, shown = _export(db, sheet, out)
     elif not paths:
         fail("no submission files given: grader grade submissions/ (files, folders or CSVs of responses), "
              "or grader grade --db class.sqlite for a grader serve class")
     try:
         with _progress(no_color) as progress:
-            batch = grade_paths(paths, sheet=sheet, jobs=jobs, timeout=timeout, memory_mb=memory, progress=progress,
+            seconds = timeout or (EXPORT_SECONDS if db is not None else 3.0)
+            batch = grade_paths(paths, sheet=sheet, jobs=jobs, timeout=seconds, memory_mb=memory, progress=progress,
                                 skip=[str(out)], columns=parse_columns(columns) if columns else None,
                                 duplicates=policy)
     except GraderError as err:
@@ -167,7 +173,7 @@ def grade(
         typer.echo(f"grader: error: not written: {', '.join(refused)} (an LMS keeps one of two rows for an id, "
                    f"unpredictably). Students with several files: {ids}. Remove the extra files, or choose with "
                    "--duplicates latest (the newest file) or --duplicates best (the highest total)", err=True)
-    code = _exit_code(batch, fail_under)
+    code = max(_exit_code(batch, fail_under), _as_shown(batch, shown))
     raise typer.Exit(1 if refused else code)
 
 
@@ -192,9 +198,11 @@ def _with_solutions(batch: Batch, given: str | None, feedback: bool) -> Batch:
     return replace(batch, worked=worked)
 
 
-def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str], dict[str, str]]:
+def _export(db: Path, sheet: str | None, out: Path
+            ) -> tuple[str, list[str], dict[str, str], dict[str, dict[str, float]]]:
     """Write the class database's answers to OUT/answers/; the sheet to grade them with, the folder,
-    and the roster's names by student id (for the LMS columns that show names)."""
+    the roster's names by student id (for the LMS columns that show names), and the points the server
+    showed for each student's answers (to check the export gives the same)."""
     from grader import sheets
     from grader.batch.answer_files import AnswerFile, write_answer_files
     from grader.core.errors import GraderError, describe
@@ -207,7 +215,8 @@ def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str], dic
             bundled = {p.stem for p in sheets.bundled_sheets()}
             if len(answered) != 1:
                 listed = f"sheets {', '.join(answered)}" if answered else "no sheet yet"
-                fail(f"`{db}` holds answers to {listed}: choose the sheet to grade with --sheet")
+                fail(f"`{db}` holds answers to {listed}: choose the sheet to grade with --sheet, e.g. grader grade "
+                     f"--db {db} --sheet {answered[0] if answered else 'SHEET'}")
             if answered[0] not in bundled:
                 fail(f"the class answered sheet `{answered[0]}`, which is not bundled: give its file with --sheet")
             sheet = answered[0]
@@ -222,7 +231,8 @@ def _export(db: Path, sheet: str | None, out: Path) -> tuple[str, list[str], dic
     except OSError as exc:
         fail(f"cannot write the answers in `{out / 'answers'}`: {exc.strerror or exc}")
     typer.echo(f"grader: {len(items)} students' answers from {db} written to {folder}", err=True)
-    return sheet, [str(folder)], {s.student: s.name for s in students if s.name}
+    names = {s.student: s.name for s in students if s.name}
+    return sheet, [str(folder)], names, {s.student: s.points for s in students}
 
 
 def _formats(given: list[str]) -> list[str]:
@@ -231,6 +241,18 @@ def _formats(given: list[str]) -> list[str]:
         if name not in FORMATS:
             fail(f"unknown format `{name}`. Formats: {', '.join(FORMATS)}")
     return sorted(set(names))
+
+
+def _as_shown(batch: Batch, shown: dict[str, dict[str, float]]) -> int:
+    """1, with a warning per answer, where the export's points differ from what the class server showed
+    (the same text graded again: only a time-out on an overloaded machine, or a changed sheet, does that)."""
+    differ = [(row.student, a.address, shown[row.student].get(a.address, 0.0), a.points, a.status)
+              for row in batch.rows if row.student in shown for a in row.answers
+              if abs(shown[row.student].get(a.address, 0.0) - a.points) > 1e-9]
+    for student, part, server, here, status in differ:
+        typer.echo(f"grader: warning: {student} {part}: the class server showed {server:g} points, this export "
+                   f"gives {here:g} ({status}): check it by hand, or export again with a larger --timeout", err=True)
+    return 1 if differ else 0
 
 
 def _exit_code(batch: Batch, fail_under: float | None) -> int:

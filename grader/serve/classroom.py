@@ -34,7 +34,7 @@ class Member:
 # Header names as exports write them, compared without case, spaces, `_`, `-` or `.`; the id's in
 # order of preference (an export naming both `SIS User ID` and `ID` means the first).
 ID_COLUMNS = ("student id", "student_id", "sis id", "sis user id", "student number", "username", "user name",
-              "login id", "email", "e-mail", "id", "student", "user")
+              "login id", "email", "e-mail", "email address", "e-mail address", "id", "student", "user")
 NAME_COLUMNS = ("name", "full name", "student name", "display name")
 FIRST_COLUMNS = ("first name", "firstname", "given name", "first")
 LAST_COLUMNS = ("last name", "lastname", "surname", "family name", "last")

@@ -2,14 +2,17 @@
 
 For each class student (every roster member, attempts or not) and each part of one sheet, the answer
 that counts: the best-scored attempt; of equals, the last one graded; an unreadable attempt only when
-there is nothing else. The server already shows that best score, and batch grading the same text
-gives it again. The database is opened read-only, so exporting while the server runs is safe (WAL).
+there is nothing else. An answer the server could not check in time counts for nothing (the student was
+told so, and it cost no attempt), never as the answer to grade. The server already shows that best
+score, which comes with each answer (`points`), so that the export can check it gives the same. The
+database is opened read-only, so exporting while the server runs is safe (WAL).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.core.errors import UsageError
@@ -21,6 +24,7 @@ class StudentAnswers:
     seed: int  # the variants they were served
     answers: dict[str, str]  # part address -> answer text, in the order first answered
     name: str = ""  # the roster's name
+    points: dict[str, float] = field(default_factory=dict)  # part address -> the points the server showed
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -60,7 +64,7 @@ def class_answers(path: Path, sheet_id: str) -> list[StudentAnswers]:
         students = db.execute(
             "SELECT id, roster_id, seed, name FROM students WHERE role = 'student' ORDER BY roster_id").fetchall()
         attempts = db.execute(
-            "SELECT a.student_id, a.part, a.answer, a.points, a.counted FROM attempts a"
+            "SELECT a.student_id, a.part, a.answer, a.points, a.counted, a.result_json FROM attempts a"
             " JOIN students s ON s.id = a.student_id"
             " WHERE s.role = 'student' AND a.sheet_id = ? AND a.seed = s.seed ORDER BY a.id", (sheet_id,)).fetchall()
     except sqlite3.DatabaseError as err:
@@ -71,9 +75,19 @@ def class_answers(path: Path, sheet_id: str) -> list[StudentAnswers]:
         raise UsageError(f"`{path}` has no class students", "class mode is `grader serve --class ROSTER.csv --db "
                          f"{path}`; a practice database has no roster to grade")
     best: dict[int, dict[str, tuple[float, int, int, str]]] = {}  # part -> (points, counted, order, text)
-    for order, (student_id, part, text, points, counted) in enumerate(attempts):
+    for order, (student_id, part, text, points, counted, result) in enumerate(attempts):
+        if not counted and _too_slow(str(result)):
+            continue  # the server could not check it in time: the student was told, and it is no answer
         mine = best.setdefault(int(student_id), {})
         mine[part] = max(mine.get(part, (-1.0, 0, -1, "")), (float(points), int(counted), order, str(text)))
     return [StudentAnswers(str(roster_id), int(seed),
-                           {part: rank[3] for part, rank in best.get(int(student_id), {}).items()}, str(name or ""))
+                           {part: rank[3] for part, rank in best.get(int(student_id), {}).items()}, str(name or ""),
+                           {part: rank[0] for part, rank in best.get(int(student_id), {}).items()})
             for student_id, roster_id, seed, name in students]
+
+
+def _too_slow(result_json: str) -> bool:
+    try:
+        return bool(json.loads(result_json).get("decided_by") in ("budget", "internal-error"))
+    except (ValueError, AttributeError):
+        return False

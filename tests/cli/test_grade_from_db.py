@@ -131,6 +131,34 @@ def test_each_student_is_exported_once_with_the_score_the_server_showed(class_db
     assert graded[("s01", "leaky_relu.b.left")] > 0 and graded[("s02", "leaky_relu.b.left")] == 0
 
 
+def test_an_export_that_differs_from_what_the_server_showed_says_so(class_db: Path, tmp_path: Path) -> None:
+    """Cold trial (issue 22): on a loaded machine the export's regrading timed out on a right answer and the
+    Canvas file held 3 points where the browser showed 6, without a word. Now every difference is said."""
+    changed = tmp_path / "changed.sqlite"
+    changed.write_bytes(class_db.read_bytes())
+    with sqlite3.connect(changed) as db:  # as if the server had shown more than grading the same text gives
+        db.execute("UPDATE attempts SET points = 1 WHERE part = 'leaky_relu.b.right'")
+    ran = grade("--db", str(changed), "--out", str(tmp_path / "g"))
+    assert ran.exit_code == 1
+    assert "s01 leaky_relu.b.right: the class server showed 1 points, this export gives 0 (incorrect)" in ran.output
+    assert "check it by hand, or export again with a larger --timeout" in ran.output
+    assert "the class server showed" not in grade("--db", str(class_db), "--out", str(tmp_path / "h")).output
+
+
+def test_an_answer_the_server_could_not_check_in_time_is_no_answer(class_db: Path, tmp_path: Path) -> None:
+    slow = tmp_path / "slow.sqlite"
+    slow.write_bytes(class_db.read_bytes())
+    result = json.dumps({"status": "invalid", "decided_by": "budget", "feedback": "too slow"})
+    with sqlite3.connect(slow) as db:
+        student = db.execute("SELECT id, seed FROM students WHERE roster_id = 's05'").fetchone()
+        db.execute("INSERT INTO attempts (student_id, sheet_id, part, seed, variant, answer, status, score, points,"
+                   " max_points, counted, feedback, result_json, created_at) VALUES (?, ?, 'leaky_relu.a', ?, '',"
+                   " '{0.2 if x<0; 1 if x>0}', 'invalid', 0, 0, 2, 0, 'too slow', ?, '2026-01-01')",
+                   (student[0], SHEET, student[1], result))
+    exported = {s.student: s.answers for s in export.class_answers(slow, SHEET)}
+    assert "leaky_relu.a" not in exported["s05"]  # never the answer to grade: it could score what the server never did
+
+
 def test_a_rerun_gives_the_same_bytes(class_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "grades"
     assert grade("--db", str(class_db), "--out", str(out)).exit_code == 0

@@ -294,3 +294,11 @@ def test_a_session_ends_after_its_term(klass, loaded, workers) -> None:
     with sqlite3.connect(store.path) as db:
         db.execute("UPDATE sessions SET expires_at = expires_at - 2 * 86400 - 1")  # two days later
     assert short.get("/").status_code == 403
+
+
+def test_moodles_email_address_column_is_a_student_id(tmp_path: Path) -> None:
+    """Cold trial: Moodle's participants export names its column `Email address`."""
+    roster = tmp_path / "moodle.csv"
+    roster.write_text("First name,Last name,Email address\nAda,Lovelace,ada@x.edu\n", encoding="utf-8")
+    members = classroom.read_roster(roster)
+    assert [(m.id, m.name) for m in members] == [("ada@x.edu", "Ada Lovelace")]
