@@ -23,6 +23,7 @@ from pathlib import Path
 from grader.batch.model import Answer, Row
 from grader.batch.submissions import SUFFIXES
 from grader.sheets import variants
+from grader.sheets.bundled import bundled_dir
 from grader.sheets.model import Sheet
 from grader.sheets.solutions import Solution, SolutionFile
 from grader.text.numbers import num, points
@@ -135,7 +136,8 @@ README = """\
 Written by `grader gradescope` (grader @VERSION@). Upload this zip unchanged as the autograder of a
 programming assignment (Configure Autograder → Zip file upload) and choose the base image
 **@IMAGES@**. Each student uploads one answer file, `.yaml` or `.json`
-(`grader template @SHEET_ID@ --student ID` writes a blank one; its `student:` picks the variants of
+(`grader template @SHEET_FILE@ --student ID`, run in the course folder, writes a blank one to hand out;
+its `student:` picks the variants of
 randomised questions, unless it has a `seed:`); Gradescope shows the score, and each part's verdict
 and feedback.
 
@@ -171,6 +173,7 @@ def bundle(sheet_file: Path, sheet_id: str, package: Path, bundled: dict[str, Pa
     sheet = f"sheet/{sheet_file.name}"
     solutions = "sheet/worked-solutions.yaml"
     readme = (script(README, sheet).replace("@SHEET_ID@", sheet_id).replace("@VERSION@", version)
+              .replace("@SHEET_FILE@", _named(sheet_file, sheet_id))
               .replace("@TESTED@", TESTED))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -191,6 +194,13 @@ def bundle(sheet_file: Path, sheet_id: str, package: Path, bundled: dict[str, Pa
                 _add(archive, f"vendor/grader/_bundled/{kind}/{path.relative_to(folder).as_posix()}",
                      path.read_bytes())
     return buffer.getvalue()
+
+
+def _named(sheet_file: Path, sheet_id: str) -> str:
+    """How `grader template` names the sheet: a bundled one by id, a course's by its path in the course."""
+    if sheet_file.resolve().parent == bundled_dir("exercises").resolve():
+        return sheet_id
+    return f"exercises/{sheet_file.name}" if sheet_file.parent.name == "exercises" else sheet_file.name
 
 
 def _files(folder: Path) -> Iterable[Path]:

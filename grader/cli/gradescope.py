@@ -74,6 +74,11 @@ def gradescope(
     except OSError as exc:
         fail(f"cannot write `{out}`: {exc.strerror or exc}")
     typer.echo(f"grader: wrote {out} ({len(data) // 1024} kB): upload it as the Gradescope autograder", err=True)
+    beside = solutions.solution_path(loaded) if worked is None else None
+    if beside is not None and not beside.is_relative_to(sheets.bundled_dir("solutions")):
+        typer.echo(f"grader: note: the worked solutions in {beside} are not in the zip (Gradescope shows feedback "
+                   "after each submission and students may resubmit); add --solutions PATH to show them under "
+                   "each part not answered right", err=True)
 
 
 @app.command(hidden=True)

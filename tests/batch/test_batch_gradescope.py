@@ -154,3 +154,23 @@ def test_worked_solutions_are_shown_under_wrong_parts_only_when_given(tmp_path: 
     wrong = CliRunner().invoke(app, ["gradescope", str(sheet), "-o", str(tmp_path / "x.zip"), "--solutions",
                                      str(ROOT / "solutions" / "backprop.yaml")])
     assert wrong.exit_code == 2 and "not of `activation-derivatives`" in wrong.stderr
+
+
+def test_a_course_sheets_zip_names_its_template_command_and_the_solutions_left_out(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    (course / "exercises").mkdir(parents=True)
+    (course / "solutions").mkdir()
+    sheet = course / "exercises" / "week-1.yaml"
+    sheet.write_text((ROOT / "exercises" / "activation-derivatives.yaml").read_text(encoding="utf-8"), "utf-8")
+    (course / "solutions" / "w1.yaml").write_text(
+        (ROOT / "solutions" / "activation-derivatives.yaml").read_text(encoding="utf-8"), "utf-8")
+    built = CliRunner().invoke(app, ["gradescope", str(sheet), "-o", str(tmp_path / "a.zip")])
+    assert built.exit_code == 0
+    assert "note: the worked solutions in" in built.stderr and "--solutions PATH" in built.stderr
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        readme = archive.read("README.md").decode()
+    assert "grader template exercises/week-1.yaml --student ID" in readme  # works in the course folder
+    bundled = CliRunner().invoke(app, ["gradescope", "activation-derivatives", "-o", str(tmp_path / "b.zip")])
+    assert bundled.exit_code == 0 and "note:" not in bundled.stderr
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        assert "grader template activation-derivatives --student ID" in archive.read("README.md").decode()

@@ -399,7 +399,7 @@ def test_a_wrong_answer_right_for_another_variant_is_reported(course: Path) -> N
         assert "`loss.w`" not in row.status  # not randomised: nothing to recheck
 
 
-# --- docs/authoring.md, section 6: its commands, run in a course folder -------------------------
+# --- docs/authoring.md, section 7: its commands, run in a course folder -------------------------
 
 
 def test_the_authoring_guides_grading_commands_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
