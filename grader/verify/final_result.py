@@ -20,7 +20,7 @@ import sympy
 
 from grader.core.errors import ParseError
 from grader.equivalence import compare
-from grader.parsing import AnyBetween, OneOf, Parsed, parse_statement
+from grader.parsing import AnyBetween, OneOf, Parsed, parse_statement, symbol
 from grader.sheets.model import ChoiceAnswer, DerivationAnswer, ExpressionAnswer, IntervalAnswer, NumberAnswer, Part
 from grader.verify.claim_equal import named_outside, shown
 from grader.verify.claim_math import Unchecked, one_sided_limit, resolve
@@ -57,6 +57,8 @@ def _check(pc: PartCheck, part: Part, final: Piece, *, group: bool) -> None:
         if value.has(*_SETS):
             raise Unchecked("it names several values")
         d = compare(pc.sheet.expand(reference.expr), value, pc.env.variables, kink_policy=part.kink_policy)
+        if d.verdict != "equivalent" and _is_the_derivative(pc, part, value):
+            return  # the solution is right and the sheet's answer is not: that is said once, at the sheet
         if d.verdict != "equivalent":
             what = "target" if part.kind == "derivation" else "answer"
             pc.problem(final.math, final.parsed.start, f"the result `{final.parsed.text}` is not the {what} of "
@@ -64,6 +66,16 @@ def _check(pc: PartCheck, part: Part, final: Piece, *, group: bool) -> None:
     else:
         pc.problem(pc.solution.where, 0, f"the solution of `{pc.solution.address}` cannot be checked against "
                    f"`{part.address}` ({part.kind} part)", "give that part its own solution")
+
+
+def _is_the_derivative(pc: PartCheck, part: Part, value: sympy.Basic) -> bool:
+    """The result is the derivative of its question's function (grader.verify.parts checks the sheet's answer)."""
+    question = next((q for q in pc.sheet.questions if any(p.address == part.address for p in q.parts)), None)
+    if not part.derivative or question is None or question.function is None or part.kind != "expression":
+        return False
+    x = symbol(part.wrt or pc.sheet.variables[0])
+    exact = sympy.diff(pc.sheet.expand(question.function.expr), x)
+    return compare(exact, value, pc.env.variables, mode="both").verdict == "equivalent"
 
 
 def _asked_quantity(pc: PartCheck, part: Part, expects: NumberAnswer) -> None:

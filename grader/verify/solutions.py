@@ -119,6 +119,8 @@ def _load(path: Path, known: Mapping[str, Path] | None = None) -> tuple[Solution
     try:
         sheet = load_sheet(found)
     except GraderError as err:
+        if known is not None and Path(found).resolve() in {Path(p).resolve() for p in known.values()}:
+            return from_errors(err)  # the sheet is checked in this run too: its own problems say it, once
         return [Problem(shown, line, 1, f"the sheet `{file.sheet_id}` ({found}) does not load "
                                         "(run `grader verify` on it)"), *from_errors(err)]
     return file, sheet, lines
