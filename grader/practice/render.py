@@ -177,17 +177,18 @@ def _step_math(step: SolutionStep) -> list[str]:
     return [math_text(step.math.latex)] if step.math else []
 
 
-# A step's words kept when only the maths is shown: a short lead-in with maths in it is a condition
-# ("For $x < 0$:") without which the step's maths is false.
-_LEAD_IN = 40
+# A step's words kept when only the steps are shown: a short lead-in ("For $x < 0$:", "by the chain rule")
+# says where or why the step's maths holds; a longer explanation is for the full solution (`:solution`).
+_LEAD_IN = 50
 
 
 def _condition(say: str) -> bool:
-    return "$" in say and len(say) <= _LEAD_IN
+    return 0 < len(say.strip()) <= _LEAD_IN
 
 
 def solution_block(solution: Solution, *, full: bool) -> Text:
-    """The whole worked solution, or (after a correct answer) only its mathematics, one step a line."""
+    """The whole worked solution, or (after a correct answer) its steps: the maths, each with its lead-in when
+    that is short, without the longer explanations."""
     out = Text("\n")
     out.append("Worked solution" + ("" if full else " (steps)"), style="bold blue")
     out.append(f" of {solution.address}: {markdown_text(solution.title)}\n", style="blue")

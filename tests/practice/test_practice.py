@@ -58,7 +58,8 @@ def test_correct_first_try_echoes_then_verdict_then_steps(sheet: Sheet, worked: 
     assert record(summary, "sigmoid.a") == ("correct", 2.0, 1, 0)
     assert text.index("You entered:") < text.index("(1 - σ(x))⋅σ(x)") < text.index("✓ correct")
     assert "Worked solution (steps) of sigmoid.a" in text
-    assert "We are given" not in text  # collapsed: the mathematics only
+    assert "We are given" in text  # a short lead-in stays with its maths ...
+    assert "First, rewrite the function" not in text  # ... a longer explanation is for :solution
     assert summary.ended == "quit"
     assert "You quit the session." in text and "total" in text
 
@@ -68,7 +69,7 @@ def test_the_steps_after_a_right_answer_keep_their_conditions(sheet: Sheet, work
     assert "Worked solution (steps) of relu.a" in text
     # without its condition, `ReLU(x) = 0 ⇒ d/dx ReLU(x) = 0` would read as true for every x (issue 21)
     assert text.index("For x < 0:") < text.index("ReLU(x) = 0") < text.index("For x > 0:")
-    assert "The ReLU function is defined piecewise" not in text  # prose stays collapsed
+    assert "The ReLU function is defined piecewise" in text  # every short lead-in, not only conditions
 
 
 def test_wrong_then_correct_keeps_the_feedback_and_counts_attempts(sheet: Sheet) -> None:
