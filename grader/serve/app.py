@@ -85,18 +85,21 @@ class _State:
 
 _env = Environment(loader=PackageLoader("grader.serve", "templates"), autoescape=select_autoescape(default=True))
 _STRONG = re.compile(r"\*\*(.+?)\*\*")
+_EMPHASIS = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 _CODE = re.compile(r"`([^`]+)`")
+_MATH = re.compile(r"(\$[^$]*\$)")
 
 
 def paragraphs(text: str) -> list[Markup]:
-    """Sheet prose as paragraphs: escaped first, then only **bold** and `code` become tags (maths
-    stays text for KaTeX)."""
+    """Sheet prose as paragraphs: escaped first, then only **bold**, *emphasis* and `code` become tags,
+    outside maths (which stays text for KaTeX: `$a*b$` keeps its star)."""
     shown = []
     for piece in str(text).split("\n\n"):
         if piece.strip():
             safe = str(escape(piece.strip()))
-            safe = _CODE.sub(r"<code>\1</code>", _STRONG.sub(r"<strong>\1</strong>", safe))
-            shown.append(Markup(safe))
+            safe = "".join(chunk if i % 2 else _EMPHASIS.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", chunk))
+                           for i, chunk in enumerate(_MATH.split(safe)))
+            shown.append(Markup(_CODE.sub(r"<code>\1</code>", safe)))
     return shown
 
 
