@@ -14,3 +14,28 @@ def test_emphasis_is_typeset_outside_maths_and_stars_in_maths_stay() -> None:
 
 def test_prose_is_escaped_before_any_tag() -> None:
     assert str(paragraphs("**<script>** `x<1`")[0]) == "<strong>&lt;script&gt;</strong> <code>x&lt;1</code>"
+
+
+def test_each_answer_box_and_button_names_its_part_for_screen_readers() -> None:
+    import tempfile
+    from pathlib import Path
+
+    from starlette.testclient import TestClient
+
+    from grader.serve import app as web
+    from grader.serve import pages
+    from grader.serve.store import Store
+    from grader.serve.workers import Workers
+
+    with tempfile.TemporaryDirectory() as folder:
+        workers = Workers(jobs=1)
+        try:
+            server = web.create_app(pages.load_sheets(["activation-derivatives"]), Store(Path(folder) / "p.sqlite"),
+                                    workers)
+            page = TestClient(server).get("/sheets/activation-derivatives/q/relu").text
+        finally:
+            workers.close()
+    for address in ("relu.a", "relu.b.left", "relu.b.differentiable"):
+        assert f'aria-label="your answer to {address}"' in page
+        assert f'aria-label="Submit your answer to {address}"' in page
+    assert 'aria-label="your answer"' not in page
