@@ -80,6 +80,7 @@ class PartView:
     ended: bool = False  # over because its worked solution was shown
     expected_latex: str = ""  # `expected`, typeset
     ends: tuple[str, ...] = ()  # the other open parts its "Show the solution" ends (a group's)
+    revealed: bool = False  # its worked solution (its own or its group's) was asked for, here or under a sibling
     solution_of: str = ""  # the address of the worked solution that button shows
 
 
@@ -178,7 +179,7 @@ def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list
             more_hints=reveal.hints < len(part.hints), solution=_solution(worked) if worked else None,
             expected=expected, expected_latex=expected_latex,
             ended=address in ended and not right[address] and used[address] < ATTEMPTS,
-            ends=solution_ends(loaded, seed, address, attempts, reveals),
+            ends=solution_ends(loaded, seed, address, attempts, reveals), revealed=address in ended,
             solution_of=solution_address(loaded, seed, address)))
     return views
 

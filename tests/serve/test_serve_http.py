@@ -374,6 +374,22 @@ def test_a_groups_solution_button_names_the_open_sub_parts_it_ends(client: TestC
     assert '<form class="answer"' in section(html, "relu.a")
 
 
+def test_sub_parts_a_groups_solution_ended_say_so_and_offer_it_no_more(client: TestClient) -> None:
+    """Cold trial (issue 22): the sub-parts it ended looked unfinished, and kept a 'Show the solution' button."""
+    submit(client, "relu.b.right", "1")  # right, before
+    submit(client, "relu.b.left", "1")  # wrong
+    html = question(client, "relu")
+    ends = re.search(r'name="ends" value="([^"]*)"', section(html, "relu.b.left")).group(1)
+    reply = client.post(f"/sheets/{SHEET}/parts/relu.b.left/solution", data={"csrf": csrf_of(html), "ends": ends})
+    assert reply.status_code == 200
+    html = question(client, "relu")
+    for address in ("relu.b.differentiable",):  # ended without an answer, its solution shown elsewhere
+        assert "Ended: the worked solution of relu.b was shown on this page." in section(html, address)
+    for address in ("relu.b.left", "relu.b.right", "relu.b.differentiable", "relu.b.at_zero"):
+        assert "/solution" not in section(html, address), address  # no button for a solution already shown
+    assert "Worked solution" in section(html, "relu.b.left")  # where it was asked for
+
+
 def test_a_groups_solution_asked_without_naming_the_open_sub_parts_asks_first(client: TestClient) -> None:
     token = csrf_of(question(client, "relu"))  # a page from before, or a hand-made request: no `ends`
     reply = client.post(f"/sheets/{SHEET}/parts/relu.b.left/solution", data={"csrf": token})
