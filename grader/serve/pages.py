@@ -203,8 +203,10 @@ def score_rows(sheet: Sheet, attempts: list[Attempt], ended: Collection[str] = (
                 status = "incorrect"
             elif part.address in ended:
                 status = "solution shown"
+            elif used:  # wrong so far, with attempts left
+                status = f"incorrect, {ATTEMPTS - used} attempt{'s' if ATTEMPTS - used != 1 else ''} left"
             else:
-                status = "started" if mine else "not started"
+                status = "started" if mine else "not started"  # only unreadable answers: no attempt used
             rows.append(Row(part.address, question.title, max((a.points for a in mine), default=0.0),
                             part.points, used, status))
     return rows

@@ -39,3 +39,19 @@ def test_each_answer_box_and_button_names_its_part_for_screen_readers() -> None:
         assert f'aria-label="your answer to {address}"' in page
         assert f'aria-label="Submit your answer to {address}"' in page
     assert 'aria-label="your answer"' not in page
+
+
+def test_the_score_table_says_a_wrong_part_still_open_is_wrong() -> None:
+    """Cold trial (issue 22): a wrong answer with attempts left read 'started'."""
+    from grader.serve.pages import score_rows
+    from grader.serve.store import Attempt
+    from grader.sheets import load
+
+    sheet = load("activation-derivatives")
+    wrong = Attempt(part="tanh.a", answer="x", status="incorrect", points=0.0, max_points=2.0, counted=True,
+                    feedback="", result={}, created_at="")
+    unreadable = Attempt(part="sigmoid.a", answer="((", status="invalid", points=0.0, max_points=2.0, counted=False,
+                         feedback="", result={}, created_at="")
+    rows = {r.address: r.status for r in score_rows(sheet, [wrong, unreadable])}
+    assert rows["tanh.a"] == "incorrect, 2 attempts left"
+    assert rows["sigmoid.a"] == "started" and rows["relu.a"] == "not started"
