@@ -60,7 +60,7 @@ def repair(text: str, line: int, problem: str, count: int) -> tuple[str, Repair]
             return None
         marker = MARK.format(count)
         lines[line] = f"{m['head']}'{marker}'"
-        reason = (f"this answer is in double quotes, where a backslash starts a YAML escape, and "
+        reason = (f"This answer is in double quotes, where a backslash starts a YAML escape, and "
                   f"{_which(m['body'])} is none, so it could not be read: use single quotes for LaTeX "
                   "('\\sigma(x)') or a block (|-)")
         return "\n".join(lines) + "\n", Repair("", marker, f'"{m["body"]}"', reason)
@@ -111,9 +111,19 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in text)
 
 
-def eaten_reason(kind: str) -> str:
+# The LaTeX command each escape most likely was, for the example in the message.
+_COMMANDS = {"\\t": ("tanh", "a tab"), "\\f": ("frac", "a form feed"), "\\b": ("beta", "a backspace"),
+             "\\a": ("alpha", "a bell"), "\\v": ("vec", "a vertical tab"), "\\e": ("exp", "an escape"),
+             "\\r": ("right", "a carriage return"), "\\0": ("0", "a null character")}
+
+
+def eaten_reason(kind: str, text: str = "\t") -> str:
+    """Why an answer was refused, with the example of the escape it holds (`\\frac` for a form feed)."""
+    escape = next((_VISIBLE[c] for c in text if c in _VISIBLE), "\\t")
+    command, char = _COMMANDS[escape]
+    example = f"`{escape}` is {char}, so `\\{command}` became {char} and `{command[1:]}`"
     if kind == "JSON":
-        return ("this looks like a LaTeX command eaten by a JSON string escape; write each backslash twice "
-                "(`\\\\tanh`): in JSON `\\t` is a tab, so `\\tanh` became a tab and `anh`")
-    return ("this looks like a LaTeX command eaten by a YAML double-quoted string; use single quotes or a block "
-            "scalar (in double quotes `\\t` is a tab, so `\\tanh` became a tab and `anh`)")
+        return (f"This looks like a LaTeX command eaten by a JSON string escape; write each backslash twice "
+                f"(`\\\\{command}`): in JSON {example}")
+    return (f"This looks like a LaTeX command eaten by a YAML double-quoted string; use single quotes or a block "
+            f"scalar (in double quotes {example})")

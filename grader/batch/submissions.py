@@ -262,7 +262,7 @@ def _submission(file: str, value: object, kind: str, repairs: tuple[Repair, ...]
             refused.append((address, markers[text].raw, markers[text].reason))
         elif eaten(text):
             del answers[address]
-            refused.append((address, visible(text), eaten_reason(kind)))
+            refused.append((address, visible(text), eaten_reason(kind, text)))
     notes += [r.note for r in repairs if r.note]
     return Submission(file, student, sheet, answers, seed, tuple(notes), tuple(refused), submitted=submitted,
                       when=when, named_by=named_by)

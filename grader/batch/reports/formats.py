@@ -28,7 +28,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 
-from grader.batch.gradescope import answer_words, variant_line
+from grader.batch.gradescope import answer_words, plain_math, variant_line
 from grader.batch.model import Answer, Batch, Row
 from grader.batch.reports.csv_cells import cell, csv_text
 from grader.batch.reports.feedback import feedback_files
@@ -147,7 +147,7 @@ def junit_xml(batch: Batch) -> str:
                 counts["errors"] += 1
             elif a.status != "correct":
                 message = a.result.feedback if a.result is not None else "No answer."
-                ET.SubElement(case, "failure", type=a.status, message=_xml(message)).text = _xml(_words(a))
+                ET.SubElement(case, "failure", type=a.status, message=_xml(plain_math(message))).text = _xml(_words(a))
                 counts["failures"] += 1
         for key, value in counts.items():
             suite.set(key, str(value))
