@@ -363,10 +363,10 @@ def test_latex_in_double_quotes_costs_only_its_answer(tmp_path: Path) -> None:
     assert got["tanh.a"].status == "correct" and row.total == 2
     for address, text, escape in (("sigmoid.a", '"\\sigma(x)(1-\\sigma(x))"', "`\\s`"), ("relu.a", '"\\xi"', "`\\x`")):
         assert got[address].status == "invalid" and got[address].text == text
-        assert got[address].error == ("this answer is in double quotes, where a backslash starts a YAML escape, and "
+        assert got[address].error == ("This answer is in double quotes, where a backslash starts a YAML escape, and "
                                       f"{escape} is none, so it could not be read: use single quotes for LaTeX "
                                       "('\\sigma(x)') or a block (|-)")
-    assert any("part `sigmoid.a`: this answer is in double quotes" in w for w in batch.warnings)
+    assert any("part `sigmoid.a`: This answer is in double quotes" in w for w in batch.warnings)
 
 
 def test_what_cannot_be_repaired_safely_is_unreadable_in_words(tmp_path: Path) -> None:
