@@ -106,11 +106,8 @@ def solutions_for(sheet: Path, sid: str) -> list[Path]:
 
 def course_root(start: Path) -> Path | None:
     """The nearest folder, `start` or above it, holding an `exercises/` folder: the course folder."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / "exercises").is_dir():
-            return folder
-    return None
+    found = exercise_folders([start])
+    return found[0].parent if found else None
 
 
 def exercise_folders(starts: Iterable[Path]) -> list[Path]:
