@@ -117,6 +117,12 @@ class _Derivative:
         b = self._at(path, "term_sign")
         if b is not None:
             ds[b.arg] = -ds[b.arg]
+        # ((w - t)^2 + (2w - 1)^2)/2 reaches sympy spread over the terms: its 1/2 is one constant factor
+        content, rest = e.as_content_primitive()
+        if content != 1 and sum(1 for d in ds if d != 0) >= 2:
+            self._site(path, "constant", e, c=content, rest=rest)
+            if self._at(path, "constant"):
+                return _Derivative(self.x, self.definitions).d(rest)
         return sympy.Add(*ds)
 
     def _product(self, e: sympy.Mul, path: Path) -> sympy.Expr:

@@ -104,6 +104,11 @@ def test_constant_factor_dropped_and_one_terms_sign() -> None:
     assert "wrong sign" in said(one("x^2 - sin(x)", "2x - cos(x)"), "2x + cos x")
 
 
+def test_a_constant_factor_sympy_spread_over_a_sum_is_one_factor() -> None:
+    sheet = one("((x - 3)^2 + (2x - 1)^2)/2", "(x - 3) + 2(2x - 1)")
+    assert "keeps the factor $\\frac{1}{2}$" in said(sheet, "2(x - 3) + 4(2x - 1)")
+
+
 def test_the_function_itself_and_another_variables_partial() -> None:
     assert "the function itself" in said(one("log(1 + x^2)", "2x/(1 + x^2)"), "log(1 + x^2)")
     sheet = one("w*x^2", "x^2", wrt="w", variables="[w, x]")
