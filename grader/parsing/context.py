@@ -31,6 +31,7 @@ class ParseContext:
     functions: tuple[SheetFunction, ...] = ()
     author: bool = False  # sheet and solution authors: d/dx, limits, primes, helpers (parsing.author_notation)
     letter_products: bool = False  # `wx` is w*x when w and x are variables and `wx` names nothing
+    parameters: tuple[str, ...] = ()  # those of `variables` that are a randomised question's parameters (β)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class Names:
         self.ctx = ctx
         self.variables: dict[str, str] | None = (
             None if ctx.variables is None else {greek_key(v): v for v in ctx.variables})
+        self.parameters = frozenset(ctx.parameters)
         self.sheet: dict[str, SheetFunction] = {}
         for f in ctx.functions:
             for spelling in (f.name, *f.aliases):
@@ -128,10 +129,13 @@ class Names:
     def uses(self) -> str:
         if self.variables is None:
             return ""
-        names = list(self.variables.values())
+        names = [n for n in self.variables.values() if n not in self.parameters]
+        given = [n for n in self.variables.values() if n in self.parameters]
+        also = f" (and the question's {'parameters' if len(given) > 1 else 'parameter'} {_quote_list(given)})" \
+            if given else ""
         if not names:
-            return "this part uses no variables: the answer is a number"
-        return f"this part uses {_quote_list(names)}"
+            return f"this part uses no variables: the answer is a number{also}"
+        return f"this part uses {_quote_list(names)}{also}"
 
     def unknown(self, tok: Token, text: str, after: Token, arg_text: str | None) -> ParseError:
         key = tok.value

@@ -196,6 +196,7 @@ class Sheet:
     def parse_context(self, *, author: bool = False, variables: tuple[str, ...] | None = None) -> ParseContext:
         return ParseContext(
             variables=(*(self.variables if variables is None else variables), *(name for name, _ in self.scope)),
+            parameters=tuple(name for name, _ in self.scope),
             functions=tuple(SheetFunction(d.name, d.aliases, len(d.params)) for d in self.definitions),
             author=author,
             letter_products=self.letter_products,

@@ -121,3 +121,14 @@ def test_a_left_side_with_another_variable_is_named(own) -> None:  # type: ignor
         assert f"is the derivative with respect to {v}, but this part asks for the one with respect to w" \
             in result.feedback
     assert grade(own, "loss.a", "∂L/∂w = 2x(wx+b-y)").status == "correct"
+
+
+def test_a_questions_parameter_is_not_called_a_variable() -> None:
+    """Cold trial: 'this part uses `x` and `beta`' called swish's β a variable."""
+    from grader import sheets
+    from grader.sheets.variants import scoped
+
+    sheet = scoped(sheets.load("smooth-activations"), "swish.a")
+    result = grade(sheet, "swish.a", "z")
+    assert result.status == "invalid"
+    assert "this part uses `x` (and the question's parameter `beta`)" in result.feedback
