@@ -234,6 +234,7 @@ class PartBox:
         if self.kept.hints < len(self.part.hints):
             self.kept.hints += 1
         self._show_hints(last=self.kept.hints >= len(self.part.hints))
+        self._refresh()
 
     def _show_hints(self, last: bool = False) -> None:
         if self.kept.hints or last:
@@ -250,7 +251,7 @@ class PartBox:
         done = self.kept.done
         self.input.disabled = done
         self.check.disabled = done
-        self.hint.disabled = done or not self.part.hints
+        self.hint.disabled = done or self.kept.hints >= len(self.part.hints)
         self.solution.disabled = bool(self.kept.solution)
         left = self.owner.attempts - self.kept.attempts
         if self.kept.status == "correct":
