@@ -45,8 +45,8 @@ def result_blocks(result: Result, sheet: Sheet, answer: str, *, verdict: bool = 
                 lead = f"{'✓' if step.ok else '✗'} line {number}" + ("" if step.ok else
                                                                          ": does not follow from the line before")
                 blocks.append(Display(latex, lead))
-        elif len(lines) == 1 and lines[0]:
-            blocks.append(Display(lines[0], "Read as:"))
+        elif lines and all(lines):  # one line, or a derivation's lines before its steps could be checked
+            blocks += [Display(latex, "Read as:" if n == 0 else "") for n, latex in enumerate(lines)]
         else:
             blocks.append(Pre(result.pretty or result.interpreted))
     blocks.append(Prose(result.feedback))

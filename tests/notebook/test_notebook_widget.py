@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-import grader.notebook as gn  # noqa: E402
-from grader.batch.submissions import Submission, read  # noqa: E402
-from grader.notebook import widget  # noqa: E402
+import grader.notebook as gn
+from grader.batch.submissions import Submission, read
+from grader.notebook import widget
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,66 @@
+"""The example notebook, executed as a student runs it (nbclient + ipykernel): every output's mime bundle."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "notebooks" / "activation-derivatives.ipynb"
+
+
+def test_the_example_is_committed_without_outputs() -> None:
+    nb = nbformat.read(EXAMPLE, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source
+    checked = [c.source.split('"')[1] for c in nb.cells if c.source.startswith("gn.check(")]
+    from grader.sheets import cache
+
+    assert checked == list(cache.load("activation-derivatives").parts)  # a check cell per part, in order
+
+
+def _fill(nb: object, address: str, old: str, new: str) -> None:
+    for cell in nb.cells:  # type: ignore[attr-defined]
+        if cell.source.startswith(f'gn.check("{address}", {old}'):
+            cell.source = cell.source.replace(old, new, 1)
+            return
+    raise AssertionError(address)
+
+
+@pytest.mark.system
+def test_the_example_runs_and_each_output_is_typeset(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE, tmp_path / "student.ipynb")
+    nb = nbformat.read(tmp_path / "student.ipynb", as_version=4)
+    _fill(nb, "sigmoid.a", '""', '"e^-x/(1+e^-x)"')  # the square dropped: incorrect
+    _fill(nb, "tanh.a", '""', '"1 - tanh(x)^2"')
+    _fill(nb, "sigmoid.b", '"""\n\n"""', '"""e^-x/(1+e^-x)^2\n= 1/(1+e^-x) · e^-x/(1+e^-x)\n= σ(x)(1-σ(x))"""')
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}})
+    client.execute()
+    verdicts: dict[str, str] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            assert output.output_type != "error", (cell.source, output)
+            assert output.output_type != "stream" or output.name != "stderr", (cell.source, output.text)
+        bundles = [o.data for o in cell.outputs if o.output_type in ("execute_result", "display_data")]
+        if cell.source.startswith(("gn.check(", "gn.show(")):
+            (data,) = bundles
+            assert {"text/plain", "text/html", "text/markdown", "text/latex"} <= set(data), cell.source
+            if '""' not in cell.source and '"""\n\n"""' not in cell.source:  # a question, or an answer given
+                assert "\\(" in data["text/html"] or "\\[" in data["text/html"], cell.source  # typeset maths
+                assert "$" in data["text/markdown"], cell.source
+        if cell.source.startswith("gn.check("):
+            verdicts[cell.source.split('"')[1]] = data["text/plain"].split("  ")[0]
+        if cell.source.startswith("gn.practice("):
+            (data,) = bundles
+            assert "application/vnd.jupyter.widget-view+json" in data
+    assert verdicts["sigmoid.a"] == "✗ incorrect"
+    assert verdicts["tanh.a"] == "✓ correct" and verdicts["sigmoid.b"] == "✓ correct"
+    assert verdicts["relu.a"] == "! invalid"  # left blank: the CLI's words say it is empty
+    assert (tmp_path / "answers.yaml").exists()  # the hand-in cell's gn.save()
