@@ -14,7 +14,7 @@ PLACEHOLDER_STUDENT = "your-student-id"
 
 
 def submission_text(student: str, sheet_id: str, answers: Mapping[str, str], seed: int | None = None,
-                    title: str = "", by: str = "grader practice --save", ref: str | None = None) -> str:
+                    title: str = "", ref: str | None = None, *, by: str = "grader practice --save") -> str:
     """A finished submission: the answers given, in the order given; `by` names what wrote it, `ref` is
     the sheet as printed commands name it (grader.batch.template.sheet_ref)."""
     lines = [f"# Answers to \"{_comment(title or sheet_id)}\" (sheet {sheet_id}), written by {by}.",

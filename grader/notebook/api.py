@@ -4,6 +4,7 @@ the answers recorded, the hints shown) lives in this module for the kernel's ses
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -203,8 +204,10 @@ def save(path: str | os.PathLike[str] = "answers.yaml", *, student: str | None =
     loaded, seed = load(sheet, None)
     who = (student or state.student or "").strip()
     ordered = answers(sheet)
+    spec = sheet if sheet is not None else state.sheet
+    ref = shlex.quote(spec) if spec and Path(spec).suffix in (".yaml", ".yml") else loaded.id  # as typed: it works
     text = submission_text(who or PLACEHOLDER_STUDENT, loaded.id, ordered,
-                           None if who or not loaded.randomised else seed, loaded.title, by="grader.notebook.save")
+                           None if who or not loaded.randomised else seed, loaded.title, ref, by="grader.notebook.save")
     target = Path(path)
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
@@ -214,5 +217,4 @@ def save(path: str | os.PathLike[str] = "answers.yaml", *, student: str | None =
     except OSError as exc:
         raise NotebookError(f"cannot write `{target}`: {exc.strerror or exc}") from None
     words = f"Saved {len(ordered)} answer(s) to `{target}`." + ("" if who else " Set `student:` in it to your id.")
-    return Shown([Verdict("note", words), Prose(f"Check it with: `grader grade {target} --sheet {loaded.id}`",
-                                                quiet=True)])
+    return Shown([Verdict("note", words), Prose(f"Check it with: `grader grade {target} --sheet {ref}`", quiet=True)])
