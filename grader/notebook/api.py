@@ -55,10 +55,17 @@ def use(sheet: str | None = None, *, seed: int | None = None, student: str | Non
     if student is not None and (not student.strip() or not student.isprintable()):
         raise NotebookError("student= must be a printable id")
     state.sheet, state.seed, state.solutions = sheet, seed, solutions
-    state.student = student.strip() if student else None
+    state.student = _real(student)
     loaded, _ = load(None, None)
     which = f", the variants of {state.student}" if state.student else (f", seed {seed}" if seed is not None else "")
     return Shown([Prose(f"Using **{loaded.title}** (sheet `{loaded.id}`, {len(loaded.parts)} parts{which}).")])
+
+
+def _real(student: str | None) -> str | None:
+    """The id, or None for none or the placeholder a blank notebook or template holds."""
+    if student is None or student.strip().lower() == PLACEHOLDER_STUDENT:
+        return None
+    return student.strip()
 
 
 def load(sheet: str | None, seed: int | None) -> tuple[Sheet, int | None]:
@@ -172,7 +179,7 @@ def answer(part: str, text: object, *, student: str | None = None, sheet: str | 
     if student is not None:
         if not student.strip() or not student.isprintable():
             raise NotebookError("student= must be a printable id")
-        state.student = student.strip()
+        state.student = _real(student) or state.student
     loaded, _ = load(sheet, None)
     part_of(loaded, part)
     written = answer_text(text)
@@ -202,7 +209,7 @@ def save(path: str | os.PathLike[str] = "answers.yaml", *, student: str | None =
     """Write the recorded answers (from `answer` and the practice widget) as the submission file
     `grader practice --save` writes; `grader grade FILE` grades it. Written whole or not at all."""
     loaded, seed = load(sheet, None)
-    who = (student or state.student or "").strip()
+    who = _real(student) or state.student or ""
     ordered = answers(sheet)
     spec = sheet if sheet is not None else state.sheet
     ref = shlex.quote(spec) if spec and Path(spec).suffix in (".yaml", ".yml") else loaded.id  # as typed: it works

@@ -115,11 +115,12 @@ class Practice:
         rows: list[Any] = [w.HTMLMath(Shown([Prose(f"**{sheet.title}**")]).html()), self.score]
         for question, parts in plan:
             rows.append(w.HTMLMath(Shown(views.question_blocks(question, ())).html()))
+            asked: set[str] = set()  # a group's ask is shown once, above its first sub-part
             for part in parts:
                 kept = self.state.parts.setdefault(part.address, PartState(part.points))
                 found = solutions.for_part(part.address) if solutions else None
                 box = PartBox(self, part, kept, Shown(views.solution_blocks(found, part)).html(),
-                              group_ask=self._group_ask(question.group_asks, part))
+                              group_ask=self._group_ask(question.group_asks, part, asked))
                 self.parts[part.address] = box
                 rows.append(box.widget)
         rows += [w.HBox([save]), self.message]
@@ -127,9 +128,10 @@ class Practice:
         self.update_score()
 
     @staticmethod
-    def _group_ask(asks: Any, part: Part) -> str:
+    def _group_ask(asks: Any, part: Part, asked: set[str]) -> str:
         for group, ask in asks.items():
-            if part.address.startswith(group + "."):
+            if part.address.startswith(group + ".") and group not in asked:
+                asked.add(group)
                 return f"**{group}** {ask}"
         return ""
 

@@ -112,3 +112,10 @@ def test_use_picks_the_sheet_and_variant(tmp_path: Path) -> None:
     assert "the variants of s1234" in used.plain()
     checked = gn.check("leaky_relu.a", "α if x < 0 else 1")
     assert checked.plain().startswith("Variant alpha=")
+
+
+def test_the_placeholder_id_of_a_blank_notebook_is_no_id(tmp_path: Path) -> None:
+    gn.answer("relu.a", "Heaviside(x)", student="your-student-id")
+    assert "Set `student:` in it to your id." in gn.save(tmp_path / "a.yaml").plain()
+    back = read(str(tmp_path / "a.yaml"))
+    assert isinstance(back, Submission) and back.student == "a"  # the file name, as for a template

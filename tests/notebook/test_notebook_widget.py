@@ -116,3 +116,9 @@ def test_without_ipywidgets_the_error_says_how_to_install(monkeypatch: pytest.Mo
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
     with pytest.raises(gn.NotebookError, match=r"%pip install 'grader\[notebook\]'"):
         gn.practice()
+
+
+def test_a_groups_ask_is_shown_once_above_its_first_sub_part() -> None:
+    p = gn.practice(question="relu")
+    shown = [box.ask.value.count("<strong>relu.b</strong> Discuss") for box in p.parts.values()]
+    assert shown == [0, 1, 0, 0, 0]
