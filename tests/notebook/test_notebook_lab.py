@@ -123,7 +123,8 @@ def test_run_all_then_answer_in_the_practice_widget(lab: str, browser: Any, tmp_
     field.send_keys("σ(x)(1-σ(x))")
     box.find_element(By.XPATH, ".//button[contains(., 'Check')]").click()
     wait.until(lambda b: "✓ correct" in box.text and "Done." in box.text)
-    assert "Score 2/16 points · 1 of 9 parts done" in browser.find_element(By.XPATH, "//*[contains(text(), 'Score ')]/..").text
+    score = browser.find_element(By.XPATH, "//*[contains(text(), 'Score ')]/..").text
+    assert "Score 2/16 points · 1 of 9 parts done" in score
 
     for no in browser.find_elements(By.XPATH, "//div[contains(@class,'Toastify')]//button[normalize-space()='No']"):
         no.click()  # JupyterLab's question about its news, over the widget in the screenshot
