@@ -119,3 +119,11 @@ def test_the_placeholder_id_of_a_blank_notebook_is_no_id(tmp_path: Path) -> None
     assert "Set `student:` in it to your id." in gn.save(tmp_path / "a.yaml").plain()
     back = read(str(tmp_path / "a.yaml"))
     assert isinstance(back, Submission) and back.student == "a"  # the file name, as for a template
+
+
+def test_latex_eaten_by_a_python_escape_is_refused_with_the_fix() -> None:
+    with pytest.raises(gn.NotebookError, match=r'raw string, r"\\tanh\(x\)"'):
+        gn.check("tanh.a", "1 - \tanh(x)^2")  # a tab and `anh`: what the student typed is not what arrives
+    with pytest.raises(gn.NotebookError, match="control character"):
+        gn.answer("sigmoid.a", "\frac{1}{2}")
+    assert gn.check("tanh.a", r"1 - \tanh(x)^2").correct
