@@ -204,8 +204,14 @@ class _Calls:
                 self.found.student = _literal(k.value)
             elif k.arg == "seed" and isinstance(k.value, ast.Constant) and type(k.value.value) is int:
                 self.found.seed = self.found.seed or str(k.value.value)
-        if sheet and not self.found.sheet:
+        if sheet and not self.found.sheet and not _a_file(sheet):
             self.found.sheet = sheet
+
+
+def _a_file(spec: str) -> bool:
+    """`gn.use("hw3.yaml")` names the sheet's file, where the student worked, not its id: the batch's
+    --sheet decides (a submission's `sheet:` is an id)."""
+    return spec.lower().endswith((".yaml", ".yml")) or "/" in spec or "\\" in spec
 
 
 def _literal(node: ast.expr) -> str | None:

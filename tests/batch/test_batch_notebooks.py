@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -114,3 +115,21 @@ def test_gradescope_autograde_takes_a_notebook(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert data["score"] == 2
+
+
+def test_a_sheet_file_named_in_use_is_left_to_the_batchs_sheet(tmp_path: Path) -> None:
+    """A student who worked on `gn.use("course/hw.yaml")` is graded against --sheet, not refused
+    because a file name is not the sheet's id."""
+    sheet = tmp_path / "hw.yaml"
+    bundled = (Path(__file__).parents[2] / "exercises" / "activation-derivatives.yaml").read_text(encoding="utf-8")
+    sheet.write_text(bundled.replace("id: activation-derivatives", "id: hw-3"), encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "s1.ipynb").write_text(_nb([_code(
+        'import grader.notebook as gn\ngn.use("hw.yaml", student="s1")\ngn.answer("relu.a", "Heaviside(x)")')]))
+    sub = read(str(tmp_path / "in" / "s1.ipynb"))
+    assert isinstance(sub, Submission) and sub.sheet is None and sub.student == "s1"
+    result = CliRunner().invoke(app, ["grade", str(tmp_path / "in"), "--sheet", str(sheet), "-o", str(tmp_path / "out"),
+                                      "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader((tmp_path / "out" / "grades.csv").read_text(encoding="utf-8").splitlines())
+    assert row["student"] == "s1" and row["relu.a"] == "2" and row["status"].startswith("missing")
