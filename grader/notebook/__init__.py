@@ -6,6 +6,7 @@
     gn.check("sigmoid.a", sympy_expression)              # a sympy expression, through the grader's printer
     gn.hint("sigmoid.a"); gn.solution("sigmoid.a")
     gn.answer("sigmoid.a", "σ(x)(1-σ(x))")               # recorded for gn.save, and read by `grader grade`
+    gn.check_all()                                       # the recorded answers graded: what `grader grade` gives
     gn.save("answers.yaml")                              # the file `grader practice --save` writes
     gn.practice("activation-derivatives")                # a practice widget (pip install 'grader[notebook]')
 
@@ -14,8 +15,20 @@ What each output carries for which front end: grader.notebook.doc. A handed-in n
 `answer:PART` (grader.batch.notebooks).
 """
 
-from grader.notebook.api import Checked, NotebookError, answer, answers, check, hint, save, show, solution, use
+from grader.notebook.api import (
+    Checked,
+    NotebookError,
+    answer,
+    answers,
+    check,
+    check_all,
+    hint,
+    save,
+    show,
+    solution,
+    use,
+)
 from grader.notebook.widget import practice
 
-__all__ = ["Checked", "NotebookError", "answer", "answers", "check", "hint", "practice", "save", "show", "solution",
-           "use"]
+__all__ = ["Checked", "NotebookError", "answer", "answers", "check", "check_all", "hint", "practice", "save", "show",
+           "solution", "use"]

@@ -13,16 +13,18 @@ from typing import Any
 
 from grader.core.errors import GraderError, describe
 from grader.grading import grade as grading
+from grader.grading.render import MARKS
 from grader.grading.results import Result
 from grader.grading.submission_file import PLACEHOLDER_STUDENT, submission_text
 from grader.notebook import views
-from grader.notebook.doc import Block, Prose, Shown, Verdict
+from grader.notebook.doc import Block, Prose, Shown, Table, Verdict
 from grader.sheets import cache as sheet_cache
 from grader.sheets import solutions as solution_files
 from grader.sheets import variants
 from grader.sheets.model import Sheet
 from grader.sheets.select import select
 from grader.sheets.solutions import SolutionFile
+from grader.text.numbers import score
 
 
 class NotebookError(Exception):
@@ -204,6 +206,26 @@ def answer(part: str, text: object, *, student: str | None = None, sheet: str | 
     blocks: list[Block] = [Verdict("note", f"Recorded for {part}.")]
     blocks += views.preview_blocks(scoped, part, written) or [Prose("(blank: no answer)", quiet=True)]
     return Shown(blocks)
+
+
+def check_all(*, sheet: str | None = None) -> Shown:
+    """Grade every answer recorded with `answer` (and in the practice widget) and show the score table:
+    what `grader grade` gives the notebook handed in (every check is the real one; none is hidden)."""
+    loaded, _ = load(sheet, None)
+    given = answers(sheet)
+    rows: list[tuple[str, str, str]] = []
+    got = 0.0
+    for address, part in loaded.parts.items():
+        if address not in given:
+            rows.append((address, "no answer", score(0, part.points)))
+            continue
+        result = grading.grade(variants.scoped(loaded, address), address, given[address])
+        got += result.points
+        rows.append((address, f"{MARKS[result.status]} {result.status}", score(result.points, part.points)))
+    total = sum(p.points for p in loaded.parts.values())
+    missing = sum(1 for a in loaded.parts if a not in given)
+    words = f"Total {score(got, total)}" + (f" · {missing} part(s) without an answer" if missing else "")
+    return Shown([Table(("part", "verdict", "points"), tuple(rows)), Verdict("note", words)])
 
 
 def record(sheet: Sheet, part: str, text: str) -> None:

@@ -68,7 +68,15 @@ class Verdict:
     words: str
 
 
-Block = Head | Prose | Display | Pre | Verdict
+@dataclass(frozen=True)
+class Table:
+    """Rows of plain text under a header (a score table)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Head | Prose | Display | Pre | Verdict | Table
 
 
 class Shown:
@@ -122,6 +130,10 @@ def _plain(block: Block) -> str:
             return "\n".join("  " + line for line in text.splitlines())
         case Verdict(words=words):
             return words
+        case Table(header=header, rows=rows):
+            widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+            return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                             for r in (header, *rows))
         case _:
             assert_never(block)
 
@@ -177,6 +189,10 @@ def _html(block: Block) -> str:
             colour = _STATUS_COLOUR.get(status, _STATUS_COLOUR["note"])
             style = f"font-weight:bold;color:{colour}"
             return f'<div class="grader-{status}" style="{style}">{html.escape(words)}</div>'
+        case Table(header=header, rows=rows):
+            head = "".join(f"<th>{html.escape(c)}</th>" for c in header)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+            return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         case _:
             assert_never(block)
 
@@ -197,6 +213,9 @@ def _markdown(block: Block) -> str:
             return f"{fence}text\n{text}\n{fence}"
         case Verdict(words=words):
             return f"**{_md_escape(words)}**"
+        case Table(header=header, rows=rows):
+            lines = [header, tuple("---" for _ in header), *rows]
+            return "\n".join("| " + " | ".join(_md_escape(c) for c in r) + " |" for r in lines)
         case _:
             assert_never(block)
 
@@ -241,5 +260,8 @@ def _latex(block: Block) -> str:
             return "\\begin{verbatim}\n" + text.replace("\\end{verbatim}", "\\end {verbatim}") + "\n\\end{verbatim}"
         case Verdict(words=words):
             return rf"\textbf{{{_latex_words(words)}}}"
+        case Table(header=header, rows=rows):
+            lines = [" & ".join(_latex_words(c) for c in r) + r" \\" for r in (header, *rows)]
+            return "\\begin{tabular}{" + "l" * len(header) + "}\n" + "\n".join(lines) + "\n\\end{tabular}"
         case _:
             assert_never(block)

@@ -127,3 +127,15 @@ def test_latex_eaten_by_a_python_escape_is_refused_with_the_fix() -> None:
     with pytest.raises(gn.NotebookError, match="control character"):
         gn.answer("sigmoid.a", "\frac{1}{2}")
     assert gn.check("tanh.a", r"1 - \tanh(x)^2").correct
+
+
+def test_check_all_grades_the_recorded_answers_as_grade_will() -> None:
+    gn.answer("sigmoid.a", "σ(x)(1-σ(x))")
+    gn.answer("relu.a", "x")
+    table = gn.check_all()
+    lines = table.plain().splitlines()
+    assert lines[0].split() == ["part", "verdict", "points"]
+    assert lines[1].split() == ["sigmoid.a", "✓", "correct", "2/2", "points"]
+    assert lines[5].split() == ["relu.a", "✗", "incorrect", "0/2", "points"]
+    assert "Total 2/16 points · 7 part(s) without an answer" in table.plain()
+    assert "<td>✓ correct</td>" in table.html() and "| sigmoid.a | ✓ correct | 2/2 points |" in table.markdown()

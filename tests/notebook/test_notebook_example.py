@@ -10,6 +10,8 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
+from grader.batch.submissions import Submission, read  # noqa: E402
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "notebooks" / "activation-derivatives.ipynb"
 
 
@@ -38,6 +40,10 @@ def test_the_example_runs_and_each_output_is_typeset(tmp_path: Path) -> None:
     nb = nbformat.read(tmp_path / "student.ipynb", as_version=4)
     _fill(nb, "sigmoid.a", '""', '"e^-x/(1+e^-x)"')  # the square dropped: incorrect
     _fill(nb, "tanh.a", '""', '"1 - tanh(x)^2"')
+    hand_in = next(c for c in nb.cells if c.source.startswith('gn.answer("sigmoid.a", ""'))
+    hand_in.source = hand_in.source.replace('gn.answer("sigmoid.a", "", student="your-student-id")',
+                                            'gn.answer("sigmoid.a", "σ(x)(1-σ(x))", student="s1")')
+    hand_in.source = hand_in.source.replace('gn.answer("relu.a", "")', 'gn.answer("relu.a", "x")')
     _fill(nb, "sigmoid.b", '"""\n\n"""', '"""e^-x/(1+e^-x)^2\n= 1/(1+e^-x) · e^-x/(1+e^-x)\n= σ(x)(1-σ(x))"""')
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}})
     client.execute()
@@ -63,4 +69,11 @@ def test_the_example_runs_and_each_output_is_typeset(tmp_path: Path) -> None:
     assert verdicts["sigmoid.a"] == "✗ incorrect"
     assert verdicts["tanh.a"] == "✓ correct" and verdicts["sigmoid.b"] == "✓ correct"
     assert verdicts["relu.a"] == "! invalid"  # left blank: the CLI's words say it is empty
-    assert (tmp_path / "answers.yaml").exists()  # the hand-in cell's gn.save()
+    (table,) = [o.data["text/plain"] for c in nb.cells if c.source.startswith("gn.check_all()") for o in c.outputs]
+    assert "sigmoid.a              ✓ correct    2/2 points" in table and "relu.a                 ✗ incorrect" in table
+    saved = read(str(tmp_path / "answers.yaml"))  # the last cell's gn.save()
+    nbformat.write(nb, tmp_path / "student.ipynb")
+    handed_in = read(str(tmp_path / "student.ipynb"))  # the notebook itself, read without running it
+    assert isinstance(saved, Submission) and isinstance(handed_in, Submission)
+    assert saved.answers == handed_in.answers == {"sigmoid.a": "σ(x)(1-σ(x))", "relu.a": "x"}
+    assert saved.student == handed_in.student == "s1"
