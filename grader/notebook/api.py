@@ -150,11 +150,14 @@ def check(part: str, answer: object, *, sheet: str | None = None, seed: int | No
 
 
 def show(name: str | None = None, *, sheet: str | None = None, seed: int | None = None) -> Shown:
-    """A question, a group (relu.b) or a part as `grader show` shows it; the whole sheet without a name."""
+    """A question, a group (relu.b) or a part as `grader show` shows it; a whole sheet without a name,
+    or given a sheet's id or file instead (`gn.show("piecewise-activations")`)."""
     loaded, _ = load(sheet, seed)
     try:
         plan = select(loaded, [name] if name else [])
     except GraderError as err:
+        if sheet is None and name is not None and _a_sheet(name):  # gn.show("piecewise-activations")
+            return show(sheet=name, seed=seed)
         raise NotebookError(describe(err)) from None
     blocks: list[Block] = []
     if not name:
@@ -162,6 +165,14 @@ def show(name: str | None = None, *, sheet: str | None = None, seed: int | None 
     for question, parts in plan:
         blocks += views.question_blocks(question, parts)
     return Shown(blocks)
+
+
+def _a_sheet(name: str) -> bool:
+    try:
+        sheet_cache.load(name)
+    except GraderError:
+        return False
+    return True
 
 
 def hint(part: str, *, sheet: str | None = None, seed: int | None = None) -> Shown:

@@ -139,3 +139,10 @@ def test_check_all_grades_the_recorded_answers_as_grade_will() -> None:
     assert lines[5].split() == ["relu.a", "✗", "incorrect", "0/2", "points"]
     assert "Total 2/16 points · 7 part(s) without an answer" in table.plain()
     assert "<td>✓ correct</td>" in table.html() and "| sigmoid.a | ✓ correct | 2/2 points |" in table.markdown()
+
+
+def test_show_takes_a_sheet_too() -> None:
+    shown = gn.show("piecewise-activations").plain()
+    assert shown.startswith("Derivatives of Activation Functions with Kinks") and "leaky_relu.a" in shown
+    with pytest.raises(gn.NotebookError, match="no question or part `sigmod`"):
+        gn.show("sigmod")
