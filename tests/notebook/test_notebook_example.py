@@ -15,6 +15,17 @@ from grader.batch.submissions import Submission, read  # noqa: E402
 EXAMPLE = Path(__file__).parents[2] / "examples" / "notebooks" / "activation-derivatives.ipynb"
 
 
+def test_the_example_is_what_grader_template_writes() -> None:
+    """`grader template SHEET --notebook` writes the example: an instructor's handout for any sheet."""
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    done = CliRunner().invoke(app, ["template", "activation-derivatives", "--notebook"])
+    assert done.exit_code == 0, done.output
+    assert done.stdout == EXAMPLE.read_text(encoding="utf-8")
+
+
 def test_the_example_is_committed_without_outputs() -> None:
     nb = nbformat.read(EXAMPLE, as_version=4)
     for cell in nb.cells:
@@ -38,13 +49,14 @@ def _fill(nb: object, address: str, old: str, new: str) -> None:
 def test_the_example_runs_and_each_output_is_typeset(tmp_path: Path) -> None:
     shutil.copy(EXAMPLE, tmp_path / "student.ipynb")
     nb = nbformat.read(tmp_path / "student.ipynb", as_version=4)
-    _fill(nb, "sigmoid.a", '""', '"e^-x/(1+e^-x)"')  # the square dropped: incorrect
-    _fill(nb, "tanh.a", '""', '"1 - tanh(x)^2"')
-    hand_in = next(c for c in nb.cells if c.source.startswith('gn.answer("sigmoid.a", ""'))
-    hand_in.source = hand_in.source.replace('gn.answer("sigmoid.a", "", student="your-student-id")',
-                                            'gn.answer("sigmoid.a", "σ(x)(1-σ(x))", student="s1")')
-    hand_in.source = hand_in.source.replace('gn.answer("relu.a", "")', 'gn.answer("relu.a", "x")')
-    _fill(nb, "sigmoid.b", '"""\n\n"""', '"""e^-x/(1+e^-x)^2\n= 1/(1+e^-x) · e^-x/(1+e^-x)\n= σ(x)(1-σ(x))"""')
+    _fill(nb, "sigmoid.a", 'r""', 'r"e^-x/(1+e^-x)"')  # the square dropped: incorrect
+    _fill(nb, "tanh.a", 'r""', r'r"1 - \tanh(x)^2"')
+    setup = next(c for c in nb.cells if c.source.startswith("import grader.notebook as gn"))
+    setup.source = setup.source.replace('student="your-student-id"', 'student="s1"')
+    hand_in = next(c for c in nb.cells if c.source.startswith('gn.answer("sigmoid.a", r""'))
+    hand_in.source = hand_in.source.replace('gn.answer("sigmoid.a", r"")', 'gn.answer("sigmoid.a", r"σ(x)(1-σ(x))")')
+    hand_in.source = hand_in.source.replace('gn.answer("relu.a", r"")', 'gn.answer("relu.a", r"x")')
+    _fill(nb, "sigmoid.b", 'r"""\n\n"""', '"""e^-x/(1+e^-x)^2\n= 1/(1+e^-x) · e^-x/(1+e^-x)\n= σ(x)(1-σ(x))"""')
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": tmp_path}})
     client.execute()
     verdicts: dict[str, str] = {}
