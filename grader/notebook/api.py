@@ -146,7 +146,17 @@ def check(part: str, answer: object, *, sheet: str | None = None, seed: int | No
     text = answer_text(answer)
     scoped = variants.scoped(loaded, part)
     result = grading.grade(scoped, part, text)
-    return Checked(result, views.checked(result, scoped, text, variants.note(loaded, part, seed)))
+    return Checked(result, views.checked(result, scoped, text, _variant_note(loaded, part, seed)))
+
+
+def _variant_note(sheet: Sheet, part: str, seed: int | None) -> str | None:
+    """`Variant alpha=0.1 (seed 7)` above a randomised question's result, as `grader check` prints it;
+    without a seed, how a student picks their own here (not a command-line option)."""
+    question = variants.question_of(sheet, part)
+    if question is None or variants.variant_count(question) <= 1:
+        return None
+    which = f"seed {seed}" if seed is not None else 'the first variant; gn.use(student="your id") picks yours'
+    return f"Variant {variants.label(question.values)} ({which})"
 
 
 def show(name: str | None = None, *, sheet: str | None = None, seed: int | None = None) -> Shown:

@@ -146,3 +146,10 @@ def test_show_takes_a_sheet_too() -> None:
     assert shown.startswith("Derivatives of Activation Functions with Kinks") and "leaky_relu.a" in shown
     with pytest.raises(gn.NotebookError, match="no question or part `sigmod`"):
         gn.show("sigmod")
+
+
+def test_a_randomised_question_without_an_id_says_how_to_pick_yours() -> None:
+    first = gn.check("leaky_relu.a", "0.1 if x < 0 else 1", sheet="piecewise-activations")
+    assert first.plain().startswith("Variant alpha=")
+    assert 'the first variant; gn.use(student="your id") picks yours' in first.plain().splitlines()[0]
+    assert "--seed" not in first.plain()
