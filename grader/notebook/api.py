@@ -136,6 +136,8 @@ class Checked(Shown):
         return self.result.status == "correct"
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "result":  # copy and pickle look before __init__ ran
+            raise AttributeError(name)
         return getattr(self.result, name)  # status, points, max_points, feedback, ...
 
 

@@ -153,3 +153,12 @@ def test_a_randomised_question_without_an_id_says_how_to_pick_yours() -> None:
     assert first.plain().startswith("Variant alpha=")
     assert 'the first variant; gn.use(student="your id") picks yours' in first.plain().splitlines()[0]
     assert "--seed" not in first.plain()
+
+
+def test_a_checked_result_copies_and_pickles() -> None:
+    import copy
+    import pickle
+
+    checked = gn.check("sigmoid.a", "σ(x)(1-σ(x))")
+    assert copy.copy(checked).status == "correct"
+    assert pickle.loads(pickle.dumps(checked)).result == checked.result
