@@ -135,7 +135,7 @@ README = """\
 
 Written by `grader gradescope` (grader @VERSION@). Upload this zip unchanged as the autograder of a
 programming assignment (Configure Autograder → Zip file upload) and choose the base image
-**@IMAGES@**. Each student uploads one answer file, `.yaml` or `.json`
+**@IMAGES@**. Each student uploads one answer file, `.yaml`, `.json` or a notebook `.ipynb`
 (`grader template @SHEET_FILE@ --student ID`, run in the course folder, writes a blank one to hand out;
 its `student:` picks the variants of
 randomised questions, unless it has a `seed:`); Gradescope shows the score, and each part's verdict
@@ -232,7 +232,7 @@ def autograder_result(rows: Sequence[Row], max_total: float, found: int, uploade
         return {"score": 0, "max_score": max_total, "output_format": "text", "tests": [],
                 "output": (f"No answer file found: you uploaded {shown}, and answers are read only from a file "
                            f"ending in {', '.join(SUFFIXES)}. " if uploaded else "No submission file found. ")
-                + "Upload one .yaml or .json file with your answers (`grader template` writes one to fill in)."}
+                + "Upload one .yaml, .json or .ipynb file with your answers (`grader template` writes one to fill in)."}
     row = rows[0]
     extra = f"\n{found} submission files were uploaded; only {row.file} was graded." if found > 1 else ""
     if not row.readable:

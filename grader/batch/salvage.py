@@ -122,6 +122,9 @@ def eaten_reason(kind: str, text: str = "\t") -> str:
     escape = next((_VISIBLE[c] for c in text if c in _VISIBLE), "\\t")
     command, char = _COMMANDS[escape]
     example = f"`{escape}` is {char}, so `\\{command}` became {char} and `{command[1:]}`"
+    if kind == "notebook":
+        return (f"This looks like a LaTeX command eaten by a Python string escape; write the answer as a raw string "
+                f"(r\"\\{command}\"): in Python {example}")
     if kind == "JSON":
         return (f"This looks like a LaTeX command eaten by a JSON string escape; write each backslash twice "
                 f"(`\\\\{command}`): in JSON {example}")

@@ -20,11 +20,11 @@ from typing import Literal
 
 import yaml
 
-from grader.batch import salvage, times
+from grader.batch import notebooks, salvage, times
 from grader.batch.salvage import Repair, eaten, eaten_reason, visible
 from grader.core.errors import UsageError
 
-SUFFIXES = (".yaml", ".yml", ".json")  # what a folder is searched for
+SUFFIXES = (".yaml", ".yml", ".json", ".ipynb")  # what a folder is searched for
 MAX_FILE_BYTES = 1_000_000  # a submission is a few kB; this bounds what one hostile file can cost
 MAX_STUDENT_CHARS = 200
 MAX_VALUES = 10_000  # YAML aliases can multiply values; refuse rather than expand them
@@ -128,12 +128,30 @@ def read(file: str) -> Submission | Unreadable:
     student = default_student(shown)
     modified = _modified(file)
     try:
+        if file.lower().endswith(".ipynb"):
+            return replace(_notebook(shown, file), modified=modified)
         text = _text(file)
         is_json = file.lower().endswith(".json")
         value, repairs = (_json(text), ()) if is_json else _yaml(text)
         return replace(_submission(shown, value, "JSON" if is_json else "YAML", repairs), modified=modified)
     except _Bad as bad:
         return Unreadable(shown, bad.student or student, str(bad), modified)
+
+
+def _notebook(shown: str, file: str) -> Submission:
+    """A handed-in notebook: its sources read (grader.batch.notebooks), never run."""
+    try:
+        with open(file, "rb") as handle:
+            found = notebooks.read(handle.read(notebooks.MAX_NOTEBOOK_BYTES + 1))
+    except OSError as exc:
+        raise _Bad(f"cannot read the file: {exc.strerror or exc}") from None
+    except notebooks.Unusable as exc:
+        raise _Bad(str(exc)) from None
+    pairs = _Pairs([(k, v) for k, v in (("student", found.student), ("sheet", found.sheet), ("seed", found.seed))
+                    if v is not None])
+    pairs.append(("answers", _Pairs(found.answers.items())))
+    sub = _submission(shown, pairs, "notebook")
+    return replace(sub, notes=sub.notes + tuple(found.notes))
 
 
 def _modified(file: str) -> float:

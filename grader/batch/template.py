@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import shlex
 import textwrap
-from collections.abc import Mapping
 from pathlib import PurePath
 
 from grader.batch.submissions import PLACEHOLDER_STUDENT
+from grader.grading.submission_file import answer_yaml, quoted, submission_text
 from grader.sheets import variants
 from grader.sheets.model import ChoiceAnswer, DerivationAnswer, Part, Sheet
 from grader.text.terminal import markdown_text
@@ -96,34 +96,6 @@ def sheet_ref(spec: str | None, sheet_id: str) -> str:
 
 def _or(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" or {items[-1]}"
-
-
-def submission_text(student: str, sheet_id: str, answers: Mapping[str, str], seed: int | None = None,
-                    title: str = "", ref: str | None = None) -> str:
-    """A finished submission: the answers given, in the order given (`ref`: as in template_text)."""
-    lines = [f"# Answers to \"{_comment(title or sheet_id)}\" (sheet {sheet_id}), written by grader practice --save.",
-             f"# Grade it with: grader grade THIS-FILE --sheet {ref or sheet_id}",
-             f"student: {quoted(student)}", f"sheet: {quoted(sheet_id)}"]
-    if seed is not None:
-        lines.append(f"seed: {seed}")
-    lines.append("answers:" if answers else "answers: {}")
-    for address, text in answers.items():
-        lines.append(f"  {address}: {answer_yaml(text)}")
-    return "\n".join(lines) + "\n"
-
-
-def answer_yaml(text: str) -> str:
-    """One answer as a YAML value that reads back as the same text (a block for several lines)."""
-    text = "".join(c if c.isprintable() or c == "\n" else " " for c in text)
-    if "\n" not in text.strip():
-        return quoted(text.strip())
-    body = [line.strip() for line in text.strip().splitlines()]
-    return "|-\n" + "\n".join(f"    {line}" if line else "" for line in body)
-
-
-def quoted(text: str) -> str:
-    """A single-quoted YAML scalar: no escapes at all; a quote is doubled."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _ask(part: Part) -> str:

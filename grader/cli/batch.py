@@ -27,7 +27,7 @@ EXPORT_SECONDS = 30.0  # per answer with --db: ten times the class server's budg
 
 @app.command()
 def grade(
-    paths: Annotated[list[str] | None, typer.Argument(help="Submission files (.yaml, .yml, .json), folders "
+    paths: Annotated[list[str] | None, typer.Argument(help="Submission files (.yaml, .yml, .json, .ipynb), folders "
                                                            "(searched recursively) and CSVs of responses (.csv, one "
                                                            "row per student).", show_default=False)] = None,
     sheet: SheetOption = None,
@@ -74,8 +74,9 @@ def grade(
     """Grade every submission file and write grades.csv, results.json and summary.md.
 
     A submission is a YAML or JSON file with `student`, optional `sheet`, `seed`, `submitted` and
-    `answers` (part address -> answer), or a row of a CSV of responses (a form's or quiz's export,
-    UTF-8, with a student column and a column per part; see --columns). A file that cannot be read
+    `answers` (part address -> answer), a Jupyter notebook (`gn.answer("part", "...")` string
+    literals and cells tagged answer:PART; never run), or a row of a CSV of responses (a form's or
+    quiz's export, UTF-8, with a student column and a column per part; see --columns). A file that cannot be read
     is reported with its reason and the rest are graded; an answer that crashes or overruns the
     grader is `error`, the rest are graded. A file without `student:` (or with the template's
     `your-student-id`) is graded under its file name, with a warning.
@@ -108,6 +109,7 @@ def grade(
       grader grade responses.csv --columns "Q1=sigmoid.a,Q2=tanh.a,Email=student"
       grader grade my-answers.yaml --fail-under 100          (a student's CI)
       grader grade class/*.yaml --timeout 10 --format gradescope
+      grader grade notebooks/ --sheet activation-derivatives          (Jupyter notebooks handed in)
       grader grade submissions/ --format canvas --assignment "Homework 3"
       grader grade submissions/ --format feedback           (feedback/<student>.md to mail)
       grader grade submissions/ --format feedback --solutions worked/hw3.yaml   (solutions kept elsewhere)

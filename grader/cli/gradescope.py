@@ -27,7 +27,7 @@ def gradescope(
     """Write a Gradescope autograder zip (setup.sh + run_autograder) for one sheet.
 
     Upload it as a "Zip file upload" autograder of a programming assignment, with the base image
-    Ubuntu 22.04 or Ubuntu 24.04. Each student uploads one submission file (.yaml or .json;
+    Ubuntu 22.04 or Ubuntu 24.04. Each student uploads one submission file (.yaml, .json or a notebook .ipynb;
     `grader template` writes one); Gradescope then shows the score, each part's verdict and feedback.
     The zip carries this grader's own source and sheets, so Gradescope grades exactly as
     `grader grade` does here, and requirements.lock: the exact versions of its dependencies

@@ -1,4 +1,4 @@
-"""`grader template`: a submission skeleton for a student to fill in."""
+"""`grader template`: a submission skeleton for a student to fill in, or a notebook to hand out."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def template(
                                                 "a randomised sheet, show that student's values.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (never over an existing "
                                              "one) instead of printing.", show_default=False)] = None,
+    notebook: Annotated[bool, typer.Option("--notebook", help="A Jupyter notebook (.ipynb) to hand out instead: "
+                                           "gn.check cells, the practice widget, a hand-in section that "
+                                           "`grader grade` reads.")] = False,
 ) -> None:
     """Write a submission skeleton: every part address, its question as a comment, blank answers.
 
@@ -32,6 +35,7 @@ def template(
     Examples:
       grader template > answers.yaml
       grader template piecewise-activations --student s1234 -o s1234.yaml
+      grader template exercises/hw3.yaml --notebook -o hw3.ipynb
     """
     from grader import sheets  # lazy: keeps `grader --help` fast (no sympy)
     from grader.batch.template import randomised_values, sheet_ref, template_text
@@ -46,7 +50,12 @@ def template(
     except GraderError as err:
         fail(describe(err))
     text = template_text(shown, loaded.id, student.strip() if student else None, ref=sheet_ref(sheet, loaded.id))
-    if loaded.randomised and not student:
+    if notebook:
+        from grader.notebook.handout import notebook_text
+
+        ref = sheet if sheet is not None and Path(sheet).suffix in (".yaml", ".yml") else loaded.id
+        text = notebook_text(loaded, ref, student.strip() if student else None)
+    elif loaded.randomised and not student:
         typer.echo(f"grader: a randomised sheet: {randomised_values(loaded)} differ per student, so this template "
                    f"shows no values (⟨name⟩ stands for each). A student's own template: grader template "
                    f"{sheet_ref(sheet, loaded.id)} --student ID", err=True)

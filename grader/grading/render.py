@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # rich and solutions only when used: `grader check --json` st
     from grader.sheets.solutions import Solution
 
 _STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yellow"}
-_MARK = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
+MARKS = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
 
 
 def result_text(result: Result) -> Text:
@@ -24,7 +24,7 @@ def result_text(result: Result) -> Text:
     from rich.text import Text  # lazy: `grader check --json` never loads rich
 
     out = Text()
-    out.append(f"{_MARK[result.status]} {result.status}", style=_STYLE[result.status])
+    out.append(f"{MARKS[result.status]} {result.status}", style=_STYLE[result.status])
     out.append(f"  {result.part}  {score(result.points, result.max_points)}\n")
     if result.parse_error is not None:
         out.append("\n" + _indent(result.parse_error.caret) + "\n\n")

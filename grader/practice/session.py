@@ -7,9 +7,8 @@ run in tests without a terminal. `grader.cli.practice` wires it to the real one.
 
 from __future__ import annotations
 
-import difflib
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
@@ -21,14 +20,15 @@ from grader.practice import render as view
 from grader.practice.records import Ending, Record, Summary
 from grader.sheets import variants
 from grader.sheets.model import Part, Question, Sheet
+from grader.sheets.select import Plan, covers, select
 from grader.sheets.solutions import Solution, SolutionFile
 
 ReadLine = Callable[[str], str]
 Show = Callable[[RenderableType], None]
 Grade = Callable[[Sheet, str, str], Result]
-Plan = list[tuple[Question, tuple[Part, ...]]]
 
 COMMANDS = ("hint", "solution", "skip", "quit", "help")
+__all__ = ["Plan", "Session", "command_of", "commands_starting", "select", "solution_for", "warm_up"]
 _ALIASES = {"?": "help", "h": "hint", "q": "quit", "exit": "quit"}  # `:h` is the one asked for most
 
 
@@ -47,29 +47,6 @@ def command_of(line: str) -> str | None:
 def commands_starting(word: str) -> list[str]:
     """The commands a typed prefix could mean (`s`: skip and solution)."""
     return [c for c in COMMANDS if word and c.startswith(word)]
-
-
-def select(sheet: Sheet, wanted: Iterable[str] = ()) -> Plan:
-    """The questions and parts named by `wanted` (question ids, groups such as relu.b, or parts), in
-    sheet order; everything when `wanted` is empty. Raises UsageError for a name that matches nothing."""
-    names = list(wanted)
-    for name in names:
-        if not any(_covers(name, p.address) for p in sheet.parts.values()):
-            known = [q.id for q in sheet.questions] + list(sheet.parts)
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-            questions = ", ".join(q.id for q in sheet.questions)
-            fix = f"did you mean `{close[0]}`?" if close else f"questions: {questions}"
-            raise UsageError(f"no question or part `{name}` in sheet `{sheet.id}`", fix)
-    plan: Plan = []
-    for question in sheet.questions:
-        parts = tuple(p for p in question.parts if not names or any(_covers(n, p.address) for n in names))
-        if parts:
-            plan.append((question, parts))
-    return plan
-
-
-def _covers(name: str, address: str) -> bool:
-    return address == name or address.startswith(name + ".")
 
 
 def solution_for(solutions: SolutionFile | None, address: str) -> Solution | None:
@@ -142,7 +119,7 @@ class Session:
 
     def _ask(self, question: Question, part: Part) -> None:
         for group, ask in question.group_asks.items():
-            if _covers(group, part.address) and group not in self._shown_groups:
+            if covers(group, part.address) and group not in self._shown_groups:
                 self._shown_groups.add(group)
                 self.show(view.group_ask(group, ask))
         record = self.records[part.address]
@@ -243,7 +220,7 @@ class Session:
                 self.show(view.note(f"The worked solution of {solution.address} is shown above."))
             return
         # A group's solution answers all its sub-parts: keep it for the last of them, unless asked.
-        last = [a for a in self.records if _covers(solution.address, a)][-1]
+        last = [a for a in self.records if covers(solution.address, a)][-1]
         if not explicit and part.address != last:
             if full:
                 self.show(view.expected(part))

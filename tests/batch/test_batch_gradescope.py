@@ -75,7 +75,7 @@ def test_an_upload_without_an_answer_file_names_what_was_uploaded(tmp_path: Path
     assert result["score"] == 0
     assert str(result["output"]).startswith(
         "No answer file found: you uploaded answers.csv, notes.txt, and answers are read only from a file ending "
-        "in .yaml, .yml, .json. Upload one .yaml or .json file")
+        "in .yaml, .yml, .json, .ipynb. Upload one .yaml, .json or .ipynb file")
 
 
 @pytest.mark.system
