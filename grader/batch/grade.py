@@ -23,7 +23,6 @@ from grader.batch.model import Answer, Batch, Row
 from grader.batch.pool import Failure, WorkerPool
 from grader.batch.responses import read_responses
 from grader.batch.submissions import (
-    PLACEHOLDER_STUDENT,
     Submission,
     Unreadable,
     default_student,
@@ -37,6 +36,7 @@ from grader.batch.worker import Graded, GradeTask, Handler, SameTask, Task, hand
 from grader.core.errors import UsageError
 from grader.core.limits import DEFAULT_SECONDS
 from grader.grading.grade import BUDGET, INTERNAL_ERROR, prepare
+from grader.grading.submission_file import PLACEHOLDER_STUDENT
 from grader.grading.wrong_answers import FINGERPRINT_SECONDS
 from grader.sheets.model import Part, Sheet
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from grader.text.escapes import VISIBLE
+
 MARK = "\u27e6unreadable-answer-{}\u27e7"  # ⟦unreadable-answer-N⟧: no student types this
 MAX_REPAIRS = 50  # answers in one file; a file with more broken lines than this stays unreadable
 _QUOTED_LINE = re.compile(r'^(?P<head>[ \t]*[^\s#"\'][^:#]*:[ \t]+)"(?P<body>(?:[^"\\]|\\.)*)"[ \t]*(?:#.*)?$')
@@ -91,26 +93,6 @@ def _which(body: str) -> str:
     return f"`\\{m['char']}`" if m else "one of them"
 
 
-# Escapes in a YAML double-quoted or JSON string that turn `\tanh`, `\frac`, `\beta`, `\alpha`,
-# `\vec`, `\exp`, `\right` into control characters. A tab is only suspect before a letter (`\tanh`,
-# `\theta`, `\times`): a tab elsewhere is whitespace someone typed.
-_EATEN = {"\f": "\\f", "\b": "\\b", "\a": "\\a", "\v": "\\v", "\x1b": "\\e", "\r": "\\r", "\x00": "\\0"}
-_VISIBLE = {"\t": "\\t", **_EATEN}
-
-
-def eaten(text: str) -> bool:
-    """The answer holds a control character that an escape made of a LaTeX command."""
-    if any(c in _EATEN for c in text.replace("\r\n", "\n")):
-        return True
-    return any(c == "\t" and text[i + 1:i + 2].isascii() and text[i + 1:i + 2].isalpha() for i, c in enumerate(text))
-
-
-def visible(text: str) -> str:
-    """The answer as the student typed it: each escape's control character back as `\\t`, `\\f`, ..."""
-    text = "".join(_VISIBLE.get(c, c) for c in text.replace("\r\n", "\n"))
-    return "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in text)
-
-
 # The LaTeX command each escape most likely was, for the example in the message.
 _COMMANDS = {"\\t": ("tanh", "a tab"), "\\f": ("frac", "a form feed"), "\\b": ("beta", "a backspace"),
              "\\a": ("alpha", "a bell"), "\\v": ("vec", "a vertical tab"), "\\e": ("exp", "an escape"),
@@ -119,7 +101,7 @@ _COMMANDS = {"\\t": ("tanh", "a tab"), "\\f": ("frac", "a form feed"), "\\b": ("
 
 def eaten_reason(kind: str, text: str = "\t") -> str:
     """Why an answer was refused, with the example of the escape it holds (`\\frac` for a form feed)."""
-    escape = next((_VISIBLE[c] for c in text if c in _VISIBLE), "\\t")
+    escape = next((VISIBLE[c] for c in text if c in VISIBLE), "\\t")
     command, char = _COMMANDS[escape]
     example = f"`{escape}` is {char}, so `\\{command}` became {char} and `{command[1:]}`"
     if kind == "notebook":

@@ -21,8 +21,10 @@ from typing import Literal
 import yaml
 
 from grader.batch import notebooks, salvage, times
-from grader.batch.salvage import Repair, eaten, eaten_reason, visible
+from grader.batch.salvage import Repair, eaten_reason
 from grader.core.errors import UsageError
+from grader.grading.submission_file import PLACEHOLDER_STUDENT  # `student:` until a student fills it in
+from grader.text.escapes import eaten, visible
 
 SUFFIXES = (".yaml", ".yml", ".json", ".ipynb")  # what a folder is searched for
 MAX_FILE_BYTES = 1_000_000  # a submission is a few kB; this bounds what one hostile file can cost
@@ -30,7 +32,6 @@ MAX_STUDENT_CHARS = 200
 MAX_VALUES = 10_000  # YAML aliases can multiply values; refuse rather than expand them
 KEYS = ("student", "sheet", "seed", "submitted", "answers")
 MAX_SEED = 10**18
-PLACEHOLDER_STUDENT = "your-student-id"  # what `grader template` writes for `student:` until a student fills it in
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
 _NULL_TAG = "tag:yaml.org,2002:null"

@@ -14,8 +14,7 @@ import shlex
 import textwrap
 from pathlib import PurePath
 
-from grader.batch.submissions import PLACEHOLDER_STUDENT
-from grader.grading.submission_file import answer_yaml, quoted, submission_text
+from grader.grading.submission_file import PLACEHOLDER_STUDENT, answer_yaml, quoted, submission_text
 from grader.sheets import variants
 from grader.sheets.model import ChoiceAnswer, DerivationAnswer, Part, Sheet
 from grader.text.terminal import markdown_text

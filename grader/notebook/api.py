@@ -24,6 +24,7 @@ from grader.sheets import variants
 from grader.sheets.model import Sheet
 from grader.sheets.select import select
 from grader.sheets.solutions import SolutionFile
+from grader.text.escapes import eaten, visible
 from grader.text.numbers import score
 
 
@@ -92,8 +93,8 @@ def answer_text(answer: object) -> str:
     """An answer as the grader reads it: text as it is; a sympy expression through the grader's own
     printer (never the other way: text is never made into code); a list of lines for a derivation."""
     if isinstance(answer, str):
-        if _eaten(answer):
-            shown = "".join(_ESCAPES.get(c, c) for c in answer)
+        if eaten(answer):
+            shown = visible(answer)
             raise NotebookError(f"in a Python string a backslash starts an escape (`\\t` is a tab), so the answer "
                                 f"reached the grader as `{shown}` with a control character in it; write it as a raw "
                                 "string, r\"\\tanh(x)\", or double each backslash")
@@ -111,17 +112,6 @@ def answer_text(answer: object) -> str:
         return text(answer)
     raise NotebookError(f"an answer is text (such as 'σ(x)(1-σ(x))'), a sympy expression, or a list of lines for "
                         f"a derivation; not {type(answer).__name__}")
-
-
-# The escapes that turn a LaTeX command into a control character (`"\\tanh"`: a tab, then `anh`); the
-# same rule as grader.batch.salvage.eaten, which a handed-in notebook's answers go through.
-_ESCAPES = {"\t": "\\t", "\f": "\\f", "\b": "\\b", "\a": "\\a", "\v": "\\v", "\x1b": "\\e", "\r": "\\r", "\x00": "\\0"}
-
-
-def _eaten(text: str) -> bool:
-    if any(c in _ESCAPES and c != "\t" for c in text.replace("\r\n", "\n")):
-        return True
-    return any(c == "\t" and text[i + 1:i + 2].isascii() and text[i + 1:i + 2].isalpha() for i, c in enumerate(text))
 
 
 class Checked(Shown):
