@@ -17,6 +17,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from grader.grading.submission_file import PLACEHOLDER_STUDENT
+
 MAX_NOTEBOOK_BYTES = 20_000_000  # outputs (plots) make notebooks large; only the sources are read
 MAX_CELLS = 5_000
 TAG = "answer:"
@@ -84,6 +86,7 @@ def read(data: bytes) -> Found:
                                "tagged so are read; put the answer in one, or in gn.answer(\"part\", \"...\")")
         if kind == "code":
             given += reader.answers(source, number)
+    given = [g for g in given if g[1].strip()]  # the handout's blank `gn.answer("sp.a", r"")` is no answer
     counts: dict[str, int] = {}
     for part, answer, _ in given:
         counts[part] = counts.get(part, 0) + 1
@@ -191,7 +194,7 @@ class _Calls:
                                     "(a handed-in notebook is never run: write the answer between quotes)")
             return None
         student = next((_literal(k.value) for k in call.keywords if k.arg == "student"), None)
-        if student and not self.found.student:
+        if _an_id(student) and not _an_id(self.found.student):
             self.found.student = student
         return part, text, where
 
@@ -200,12 +203,17 @@ class _Calls:
         for k in call.keywords:
             if k.arg == "sheet":
                 sheet = _literal(k.value)
-            elif k.arg == "student" and not self.found.student:
+            elif k.arg == "student" and _an_id(_literal(k.value)) and not _an_id(self.found.student):
                 self.found.student = _literal(k.value)
             elif k.arg == "seed" and isinstance(k.value, ast.Constant) and type(k.value.value) is int:
                 self.found.seed = self.found.seed or str(k.value.value)
         if sheet and not self.found.sheet and not _a_file(sheet):
             self.found.sheet = sheet
+
+
+def _an_id(student: str | None) -> bool:
+    """A student id, not nothing or the handout's placeholder (a later `student="..."` takes its place)."""
+    return bool(student and student.strip() and student.strip().lower() != PLACEHOLDER_STUDENT)
 
 
 def _a_file(spec: str) -> bool:

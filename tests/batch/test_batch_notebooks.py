@@ -133,3 +133,17 @@ def test_a_sheet_file_named_in_use_is_left_to_the_batchs_sheet(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     (row,) = csv.DictReader((tmp_path / "out" / "grades.csv").read_text(encoding="utf-8").splitlines())
     assert row["student"] == "s1" and row["relu.a"] == "2" and row["status"].startswith("missing")
+
+
+def test_the_handouts_blank_answers_and_placeholder_id_give_way(tmp_path: Path) -> None:
+    """Cold trial (issue 25): a tagged cell above the handout's blank `gn.answer("sigmoid.a", r"")` scored 0, and
+    `student="dave"` in a call lost to the handout's `gn.use(..., student="your-student-id")`."""
+    handout = [
+        _code('import grader.notebook as gn\ngn.use("activation-derivatives", student="your-student-id")'),
+        _tagged("markdown", "sigmoid.a", "σ(x)(1-σ(x))"),
+        _code('gn.answer("sigmoid.a", r"")\ngn.answer("tanh.a", r"1 - tanh(x)^2", student="dave")'),
+    ]
+    found = notebooks.read(_nb(handout).encode())
+    assert found.answers == {"sigmoid.a": "σ(x)(1-σ(x))", "tanh.a": "1 - tanh(x)^2"}
+    assert found.student == "dave"
+    assert not any("answered" in note for note in found.notes)  # a blank call is not a second answer
