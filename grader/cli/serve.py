@@ -26,7 +26,9 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 8000,
     db: Annotated[
-        Path | None, typer.Option("--db", metavar="PATH", help="Progress database (default: in your data folder).")
+        str | None, typer.Option("--db", metavar="PATH|URL",
+                                 help="Progress database: a SQLite file (default: in your data folder) or "
+                                      "postgresql://USER@HOST/DBNAME (several servers, one class).")
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Worker processes that grade.")] = 2,
     roster: Annotated[
@@ -74,14 +76,15 @@ def serve(
         pool.close()
 
 
-def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Path | None, roster: Path | None,
+def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
            links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None) -> None:
     import socket
 
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
-    from grader.serve import classroom, pages, store
+    from grader.serve import classroom, database, pages, store
 
     try:
+        where = database.location(db) if db is not None else database.Location("sqlite", store.default_path())
         url = classroom.check_url(url) if url is not None else None
         loaded = pages.load_sheets(list(sheets or []), solutions_path)
         members = classroom.read_roster(roster) if roster is not None else []
@@ -93,21 +96,24 @@ def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Pa
             which = "any part" if len(missing) == len(one.sheet.parts) else ", ".join(missing)
             typer.echo(f"grader: warning: no worked solution for {which} of `{sheet_id}`: students see the expected "
                        "answer only (give the solutions file with --solutions PATH)", err=True)
-    path = db or store.default_path()
-    if roster is not None:
+    path = where.path
+    if roster is not None and where.kind == "sqlite":
         _create_private(path)
     try:
-        database = store.Store(path)
+        opened = store.Store(where)
+    except database.Unavailable as err:
+        fail(f"cannot reach the database {where.shown}: {err}. Start PostgreSQL (or correct the URL: "
+             "postgresql://USER@HOST/DBNAME), then run grader serve again")
     except Exception as err:  # an unwritable folder or a file that is not a database: say so, no traceback
-        fail(f"cannot open the database {path}: {err}")
+        fail(f"cannot open the database {where.shown}: {err}")
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
-        if roster is not None:
+        if roster is not None and where.kind == "sqlite":
             _make_private(path)
-        _run(listener, loaded, database, pool, host, port, path, roster, members, links, url, session_days)
+        _run(listener, loaded, opened, pool, host, port, roster, members, links, url, session_days)
     finally:
         listener.close()
-        database.close()
+        opened.close()
 
 
 def _create_private(path: Path) -> None:
@@ -162,7 +168,7 @@ def _moved(old: str, new: str, links: Path) -> str:
 
 
 def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers, host: str,
-         port: int, path: Path, roster: Path | None, members: list[classroom.Member], links: Path | None,
+         port: int, roster: Path | None, members: list[classroom.Member], links: Path | None,
          url: str | None, session_days: float) -> None:
     import socket
 
@@ -182,7 +188,9 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
     base, note = _base(host, shown, bound, url)
     moved = ""
     if roster is not None:
-        links = links or path.with_suffix(".links.csv")
+        kept = database.where
+        links = links or (kept.path.with_suffix(".links.csv") if kept.kind == "sqlite" else
+                          Path(f"{kept.name}.links.csv"))
         old = classroom.links_base(links)
         try:
             classroom.enrol(database, members, links, base)
@@ -196,8 +204,9 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
         typer.echo(f"class mode: {count}; sign-in links (and the instructor's) in {links}{note}")
     if moved:
         typer.echo(f"grader: {moved}", err=True)
-    typer.echo(f"progress: {path}   sheets: {', '.join(loaded)}", err=True)
-    database.clear_claims()  # answers a killed server was grading: never stored, so their parts reopen
+    typer.echo(f"progress: {database.where.shown}   sheets: {', '.join(loaded)}", err=True)
+    if not database.shared:
+        database.clear_claims()  # answers a killed server was grading: never stored, so their parts reopen
     settings = web.Settings(class_mode=roster is not None, session_days=session_days)
     config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
     uvicorn.Server(config).run(sockets=[listener])

@@ -29,7 +29,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Literal
 
 Failure = Literal["timeout", "crash", "busy", "error"]
-_WAIT_FOR_WORKER = 30.0  # seconds a request waits for a free worker before "busy"
+WAIT_FOR_WORKER = 30.0  # seconds a request waits for a free worker before "busy"
 WINDOW = 60.0  # seconds of worker time remembered per owner
 USE_STEP = 1.0  # owners who used less than this in the window are served alike (urgent first, then oldest)
 
@@ -153,7 +153,7 @@ class Workers:
                    default=None)
 
     def _take(self, ticket: _Ticket) -> _Worker | None:
-        end = time.monotonic() + _WAIT_FOR_WORKER
+        end = time.monotonic() + WAIT_FOR_WORKER
         with self._free:
             self._waiting.append(ticket)
             try:
