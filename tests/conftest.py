@@ -92,6 +92,15 @@ def class_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     pg_drop(base, name)
 
 
+@pytest.fixture(scope="module")
+def pg_module_url():  # type: ignore[no-untyped-def]
+    """As pg_url, one schema for a whole test module (its servers start once)."""
+    base = _pg_base()
+    url, name = pg_scratch(base)
+    yield url
+    pg_drop(base, name)
+
+
 @pytest.fixture
 def pg_url():  # type: ignore[no-untyped-def]
     """A new PostgreSQL schema's URL (skipped without one, failed in CI when it is down)."""
