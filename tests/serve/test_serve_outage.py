@@ -4,6 +4,7 @@ recovers by itself when the database is back. PostgreSQL is reached through a pr
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 import socket
@@ -63,10 +64,8 @@ class Proxy:
         except OSError:
             pass
         for s in (a, b):
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def cut(self) -> None:
         assert self.listener is not None
