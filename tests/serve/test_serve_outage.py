@@ -69,10 +69,8 @@ class Proxy:
 
     def cut(self) -> None:
         assert self.listener is not None
-        try:
+        with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread in accept(): close alone would not
-        except OSError:
-            pass
         self.listener.close()
         for s in self.open:
             try:
