@@ -92,6 +92,27 @@ def class_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     pg_drop(base, name)
 
 
+@pytest.fixture
+def pg_database():  # type: ignore[no-untyped-def]
+    """A new, empty PostgreSQL database's URL (the test role needs CREATEDB, as .ci/run gives it), dropped
+    at the end: for whole-database tools (pg_dump, pg_restore)."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    base = _pg_base()
+    name = "grader_t_" + secrets.token_hex(5)
+    with psycopg.connect(base, autocommit=True) as conn:
+        try:
+            conn.execute(f"CREATE DATABASE {name}")
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.fail(f"the role of {PG_ENV} needs CREATEDB for this test (ALTER ROLE … CREATEDB)")
+    yield urlunsplit(urlsplit(base)._replace(path="/" + name, query=""))
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="module")
 def pg_module_url():  # type: ignore[no-untyped-def]
     """As pg_url, one schema for a whole test module (its servers start once)."""
