@@ -236,6 +236,11 @@ def _owner(state: _State, request: Request, student: Student) -> Hashable:
     return ("address", request.client.host if request.client else "")
 
 
+def _key(owner: Hashable) -> str:
+    """An owner as the database's key for the worker time it used: `student:12`, `address:10.0.0.7`."""
+    return ":".join(str(part) for part in owner) if isinstance(owner, tuple) else str(owner)
+
+
 def _limited(state: _State, request: Request, student: Student, what: str, per_minute: int) -> bool:
     """Over the rate limit (`what`: grade or preview): per student (per cookie), and in practice mode
     per client address too. Counted in the database when several servers share it."""
@@ -479,7 +484,8 @@ async def answer(state: _State, request: Request) -> Response:
         return _message(429, "Slow down", "Too many answers in a minute: wait a little, then send it again.",
                         back, "Back to the question", student)
     budget = state.settings.budget_seconds * (1 if state.settings.class_mode else state.settings.address_factor)
-    used = state.workers.used(owner)
+    used = max(state.workers.used(owner), state.store.spent(_key(owner)))  # this server's, or all servers'
+
     if used >= budget or state.workers.waiting(owner) >= MAX_WAITING:
         why = (f"Your answers took {used:.0f} s of checking in the last minute, the most one person may use"
                if used >= budget else f"{MAX_WAITING} of your answers are being checked")
@@ -512,6 +518,7 @@ async def _grade(state: _State, loaded: pages.Loaded, student: Student, address:
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.grade_answer, loaded.path, student.seed, address, text, seconds,
         deadline=seconds + state.settings.kill_grace, owner=owner), limiter=state.threads)
+    state.store.spend(_key(owner), done.seconds)
     part = loaded.sheet.part(address)
     return done.value if done.failure is None else _unchecked(part.address, part.points, seconds, done)
 
@@ -591,6 +598,7 @@ async def preview(state: _State, request: Request) -> Response:
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.preview, loaded.path, student.seed, address, text, deadline=work.PREVIEW_SECONDS + 2,
         urgent=False, owner=_owner(state, request, student)), limiter=state.threads)
+    state.store.spend(_key(_owner(state, request, student)), done.seconds)
     if done.failure is not None:
         return JSONResponse({"lines": [], "error": "could not preview this; Submit grades it"})
     return JSONResponse({"lines": done.value})

@@ -357,6 +357,25 @@ class Store:
             self._db.execute("DELETE FROM rates WHERE key = ? AND slot < ?", (key, slot - 1))  # its old windows
         return allowed
 
+    def spend(self, key: str, seconds: float) -> None:
+        """Add worker time used by `key` (a student, an address) this minute, for every server to see
+        (PostgreSQL; on SQLite the one server's workers keep it)."""
+        if self.shared and seconds > 0:
+            slot = int(time.time() // 60)
+            self._db.execute("INSERT INTO rates (key, slot, count) VALUES (?, ?, ?) ON CONFLICT (key, slot)"
+                             " DO UPDATE SET count = rates.count + excluded.count",
+                             ("used:" + key, slot, max(1, round(seconds * 1000))))
+
+    def spent(self, key: str) -> float:
+        """Seconds of worker time `key` used in about the last minute, on every server (0 on SQLite)."""
+        if not self.shared:
+            return 0.0
+        now = time.time()
+        slot = int(now // 60)
+        rows = {int(r[0]): int(r[1]) for r in self._db.execute(
+            "SELECT slot, count FROM rates WHERE key = ? AND slot >= ?", ("used:" + key, slot - 1)).fetchall()}
+        return (rows.get(slot, 0) + rows.get(slot - 1, 0) * (1.0 - (now / 60 - slot))) / 1000
+
     # --- attempts ---------------------------------------------------------------------------------
 
     def claim(self, student: Student, sheet_id: str, part: str, limit: int, enders: tuple[str, ...],

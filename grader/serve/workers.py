@@ -39,6 +39,7 @@ class Done:
     value: Any = None
     failure: Failure | None = None
     detail: str = ""
+    seconds: float = 0.0  # worker time the job took (0 when it never had a worker)
 
 
 def _serve(conn: Connection, memory_mb: int) -> None:
@@ -204,13 +205,15 @@ class Workers:
                 worker.conn.send((fn, args))
                 if not worker.conn.poll(deadline):
                     self._replace(worker)
-                    return Done(failure="timeout")
+                    return Done(failure="timeout", seconds=time.monotonic() - ticket.began)
                 status, value = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 self._replace(worker)
-                return Done(failure="crash")
+                return Done(failure="crash", seconds=time.monotonic() - ticket.began)
             self._give(worker)
-            return Done(value) if status == "ok" else Done(failure="error", detail=str(value))
+            took = time.monotonic() - ticket.began
+            return (Done(value, seconds=took) if status == "ok" else
+                    Done(failure="error", detail=str(value), seconds=took))
         finally:
             self._done(ticket)
 
