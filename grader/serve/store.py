@@ -23,6 +23,7 @@ import os
 import secrets
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -226,6 +227,11 @@ class Store:
                 with self._db.write():
                     self._db.script(migration(sql, self.where.kind))
                     self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, _now()))
+
+    def exclusive(self, key: str) -> AbstractContextManager[None]:
+        """Held by one server at a time (PostgreSQL; SQLite: one server anyway), across several
+        transactions: servers starting together enrol the roster one after the other."""
+        return self._db.session_lock(key)
 
     def version(self) -> int:
         row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()

@@ -134,3 +134,26 @@ def test_rate_limits_are_counted_per_key(class_db: str) -> None:
     if one.shared:
         assert not two.allow("s1", 3, 60.0)
     assert not one.allow("s1", 3, 60.0) and two.allow("s2", 3, 60.0)
+
+
+def _enrol(where: str, links: str, start: Any) -> None:
+    from grader.serve import classroom
+
+    store = Store(where)
+    start.wait()
+    classroom.enrol(store, [classroom.Member(f"s{i:03}", f"S{i}") for i in range(40)], Path(links), "http://h")
+
+
+def test_servers_starting_together_on_one_class_write_links_that_all_sign_in(pg_url: str, tmp_path: Path) -> None:
+    import csv
+    import multiprocessing
+
+    links = tmp_path / "links.csv"
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(3) as pool:
+        barrier = manager.Barrier(3)
+        pool.starmap(_enrol, [(pg_url, str(links), barrier)] * 3)
+    store = Store(pg_url)
+    rows = list(csv.DictReader(links.open(encoding="utf-8")))
+    assert len(rows) == 41
+    assert all(store.by_link(row["link"].rsplit("/", 1)[1]) is not None for row in rows)
