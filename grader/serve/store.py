@@ -111,8 +111,18 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             PRIMARY KEY (key, slot)
         )
     """),
+    (5, """
+        CREATE TABLE servers (  -- each running server process, seen every few seconds while it lives
+            id TEXT PRIMARY KEY,
+            seen_at {real} NOT NULL
+        );
+        -- the server grading an answer ('': not known). No comment after ADD COLUMN: SQLite keeps its text
+        ALTER TABLE grading ADD COLUMN server TEXT NOT NULL DEFAULT ''
+    """),
 )
-TABLES = ("students", "sessions", "attempts", "reveals", "grading", "rates")  # every table but schema_migrations
+TABLES = ("students", "sessions", "attempts", "reveals", "grading", "rates", "servers")  # all but schema_migrations
+BEAT = 3.0  # seconds between a server's signs of life (PostgreSQL)
+GONE = 12.0  # a server not seen for this long was killed: the answers it was grading reopen
 STALE_CLAIM = 300.0  # seconds after which an answer still "in flight" was lost (a killed server): the part reopens
 
 
@@ -209,6 +219,9 @@ class Store:
         self._db = Connection(self.where)
         self._local_rates: dict[tuple[str, float], RateLimit] = {}
         self._rates_lock = threading.Lock()
+        self.server = secrets.token_hex(8)  # this process's name in `servers` and on its claims
+        self._beating: threading.Thread | None = None
+        self._closed = threading.Event()
         self._migrate()
 
     @property
@@ -238,7 +251,25 @@ class Store:
         return int(row[0] or 0)
 
     def close(self) -> None:
+        self._closed.set()
+        if self._beating is not None:
+            self._beating.join()
         self._db.close()
+
+    def _beat(self) -> None:
+        self._db.execute("INSERT INTO servers (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE"
+                         " SET seen_at = excluded.seen_at", (self.server, time.time()))
+
+    def _keep_beating(self) -> None:
+        """While this store is open: say every BEAT seconds that this server lives (from its first claim;
+        an outage only delays the next sign), and forget servers gone for an hour."""
+        while not self._closed.wait(BEAT):
+            try:
+                self._beat()
+                if secrets.randbelow(100) == 0:
+                    self._db.execute("DELETE FROM servers WHERE seen_at < ?", (time.time() - 3600,))
+            except Exception:  # an outage, a database being restored: the next beat tries again
+                pass
 
     # --- students ---------------------------------------------------------------------------------
 
@@ -390,7 +421,8 @@ class Store:
         answered right), "used" (no attempts left), "ended" (a solution in `enders`, the part's own or its
         group's, was shown), "busy" (another answer of theirs to it is being graded, or `in_flight` of
         theirs to any part, when given). The Claim's number is the attempt this one will be if it counts.
-        A claim older than `stale` seconds was lost (a killed server) and no longer holds the part."""
+        A claim older than `stale` seconds, or whose server has not been seen for GONE seconds, was lost
+        (a killed server) and no longer holds the part."""
         key = secrets.token_hex(8)
         now = time.time()
         where = (student.id, sheet_id, part, student.seed)
@@ -402,20 +434,31 @@ class Store:
             ended = enders and self._db.execute(
                 f"SELECT 1 FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ? AND solution = 1"
                 f" AND part IN ({marks})", (student.id, sheet_id, student.seed, *enders)).fetchone()
+            live = (" AND g.claimed_at > ? AND (g.server = '' OR g.server = ? OR EXISTS (SELECT 1 FROM servers v"
+                    " WHERE v.id = g.server AND v.seen_at > ?))")  # a claim of a killed server holds nothing
+            alive = (now - stale, self.server, now - GONE)
             busy = self._db.execute(
-                "SELECT 1 FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
-                " AND claimed_at > ?", (*where, now - stale)).fetchone()
+                "SELECT 1 FROM grading g WHERE g.student_id = ? AND g.sheet_id = ? AND g.part = ? AND g.seed = ?"
+                + live, (*where, *alive)).fetchone()
             if not busy and in_flight:
-                busy = int(self._db.execute("SELECT COUNT(*) FROM grading WHERE student_id = ? AND claimed_at > ?",
-                                            (student.id, now - stale)).fetchone()[0]) >= in_flight
+                busy = int(self._db.execute("SELECT COUNT(*) FROM grading g WHERE g.student_id = ?" + live,
+                                            (student.id, *alive)).fetchone()[0]) >= in_flight
             why = ("correct" if done[1] else "used" if int(done[0]) >= limit else "ended" if ended else
                    "busy" if busy else "")
             if not why:
                 self._db.execute(
-                    "INSERT INTO grading (student_id, sheet_id, part, seed, claim, number, claimed_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (student_id, sheet_id, part, seed) DO UPDATE"
-                    " SET claim = excluded.claim, number = excluded.number, claimed_at = excluded.claimed_at",
-                    (*where, key, int(done[0]) + 1, now))
+                    "INSERT INTO grading (student_id, sheet_id, part, seed, claim, number, claimed_at, server)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (student_id, sheet_id, part, seed) DO UPDATE"
+                    " SET claim = excluded.claim, number = excluded.number, claimed_at = excluded.claimed_at,"
+                    " server = excluded.server",
+                    (*where, key, int(done[0]) + 1, now, self.server if self.shared else ""))
+                if self.shared:
+                    self._beat()  # seen now, and from now on every BEAT seconds
+        if not why and self.shared and self._beating is None:
+            with self._rates_lock:
+                if self._beating is None:
+                    self._beating = threading.Thread(target=self._keep_beating, daemon=True, name="grader-beat")
+                    self._beating.start()
         return why or Claim(student.id, sheet_id, part, student.seed, int(done[0]) + 1, key)
 
     def finish(self, claim: Claim, variant: str, answer: str, result: dict[str, Any]) -> bool:

@@ -125,3 +125,4 @@ def test_the_database_down_while_serving_says_not_saved_and_the_server_recovers(
     again = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": csrf, "answer": "x"})
     assert again.status_code == 303
     assert query(pg_url, "SELECT answer, number FROM attempts") == [("x", 1)]
+    store.close()

@@ -157,3 +157,21 @@ def test_servers_starting_together_on_one_class_write_links_that_all_sign_in(pg_
     rows = list(csv.DictReader(links.open(encoding="utf-8")))
     assert len(rows) == 41
     assert all(store.by_link(row["link"].rsplit("/", 1)[1]) is not None for row in rows)
+
+
+def test_an_answer_being_graded_by_a_killed_server_reopens_when_that_server_is_gone(pg_url: str, query: Any) -> None:
+    from grader.serve.store import GONE
+
+    first, second = Store(pg_url), Store(pg_url)  # two servers
+    _, ada = first.new_student()
+    held = first.claim(ada, "sheet", "sigmoid.a", 3, ())
+    assert not isinstance(held, str)
+    assert second.claim(ada, "sheet", "sigmoid.a", 3, ()) == "busy"  # the first is alive and grading it
+    query(pg_url, "UPDATE servers SET seen_at = seen_at - ? WHERE id = ? RETURNING id", (GONE + 1, first.server))
+    again = second.claim(ada, "sheet", "sigmoid.a", 3, ())  # the first was killed: the part reopens
+    assert not isinstance(again, str) and again.number == 1
+    assert not first.finish(held, "", "x", result("incorrect", 0))  # a late result of the lost claim is not stored
+    assert second.finish(again, "", "y", result("incorrect", 0))
+    assert [a.answer for a in second.attempts(ada, "sheet")] == ["y"]
+    first.close()
+    second.close()
