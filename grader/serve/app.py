@@ -485,7 +485,6 @@ async def answer(state: _State, request: Request) -> Response:
                         back, "Back to the question", student)
     budget = state.settings.budget_seconds * (1 if state.settings.class_mode else state.settings.address_factor)
     used = max(state.workers.used(owner), state.store.spent(_key(owner)))  # this server's, or all servers'
-
     if used >= budget or state.workers.waiting(owner) >= MAX_WAITING:
         why = (f"Your answers took {used:.0f} s of checking in the last minute, the most one person may use"
                if used >= budget else f"{MAX_WAITING} of your answers are being checked")
