@@ -890,6 +890,11 @@ def main() -> int:
     kill_at = args.seconds / 2 if args.kill_at is None else args.kill_at
     if args.servers > 1 and not args.db.startswith("postgres"):
         parser.error("--servers 2 or more needs --db postgresql://…")
+    if args.db:
+        from grader.serve import operate
+
+        if operate.check(args.db).counts.get("students"):
+            parser.error(f"{args.db} already holds a class: give a new, empty database (createdb)")
     load_before = os.getloadavg()
     command = "python benchmarks/serve_load.py " + " ".join(sys.argv[1:])
 
