@@ -58,8 +58,8 @@ def serve(
     solutions_path: SolutionsOption = None,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
-    read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite, so coming back
-    with the same browser resumes. Works offline (KaTeX ships inside the package).
+    read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite (or, for several
+    servers on one class, PostgreSQL: docs/deploy.md), so coming back with the same browser resumes. Works offline (KaTeX ships inside the package).
 
     \b
     Examples:
