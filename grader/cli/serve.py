@@ -59,7 +59,8 @@ def serve(
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
     read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite (or, for several
-    servers on one class, PostgreSQL: docs/deploy.md), so coming back with the same browser resumes. Works offline (KaTeX ships inside the package).
+    servers on one class, PostgreSQL: docs/deploy.md), so coming back with the same browser resumes.
+    Works offline (KaTeX ships inside the package).
 
     \b
     Examples:
