@@ -36,7 +36,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -54,6 +53,8 @@ from generate_class import HOSTILE
 from latency import percentile
 
 from grader.core import limits
+from grader.serve.database import Connection as Connection_
+from grader.serve.database import location
 from grader.sheets import bundled, cache, variants
 from grader.sheets.model import (
     ChoiceAnswer,
@@ -134,9 +135,12 @@ def plans(ids: list[str], seed: int) -> dict[str, list[Answers]]:
 class Server:
     """`python -m grader serve --class` in its own process group, so SIGKILL reaches its workers too."""
 
-    def __init__(self, folder: Path, jobs: int, profile: Path | None = None) -> None:
+    def __init__(self, folder: Path, jobs: int, profile: Path | None = None, db: str = "",
+                 name: str = "server") -> None:
         self.folder = folder
         self.jobs = jobs
+        self.db = db or str(folder / "class.sqlite")
+        self.name = name
         self.profile = profile  # cProfile the server's main thread (the event loop) into this file
         self.port = 0
         self.url = ""
@@ -148,13 +152,13 @@ class Server:
         """Start it and wait for its URL (listening from then); returns the seconds that took."""
         began = time.perf_counter()
         self.starts += 1
-        out = self.folder / f"server-{self.starts}.out"
+        out = self.folder / f"{self.name}-{self.starts}.out"
         profiling = ["-m", "cProfile", "-o", str(self.profile)] if self.profile else []
         command = [sys.executable, *profiling, "-m", "grader", "serve", "--class", str(self.folder / "roster.csv"),
-                   "--db", str(self.folder / "class.sqlite"), "--links", str(self.folder / "links.csv"),
+                   "--db", self.db, "--links", str(self.folder / "links.csv"),
                    "--port", str(self.port), "--jobs", str(self.jobs)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with out.open("wb") as stdout, (self.folder / f"server-{self.starts}.err").open("wb") as stderr:
+        with out.open("wb") as stdout, (self.folder / f"{self.name}-{self.starts}.err").open("wb") as stderr:
             self.process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env, cwd=self.folder,
                                             start_new_session=True)
         self.groups.append(self.process.pid)
@@ -165,7 +169,7 @@ class Server:
                 self.port = int(self.url.rsplit(":", 1)[1])
                 return time.perf_counter() - began
             if self.process.poll() is not None:
-                err = (self.folder / f"server-{self.starts}.err").read_text(encoding="utf-8")
+                err = (self.folder / f"{self.name}-{self.starts}.err").read_text(encoding="utf-8")
                 raise RuntimeError(f"grader serve exited with {self.process.returncode}: {err}")
             time.sleep(0.02)
         raise RuntimeError("grader serve printed no URL within 120 s")
@@ -191,6 +195,40 @@ class Server:
         waited = time.perf_counter()
         while any(_alive(g) for g in self.groups) and time.perf_counter() - waited < 10:
             time.sleep(0.05)  # killed, not yet reaped by init
+
+
+class Fleet:
+    """Several servers on one PostgreSQL class (--servers N), each on its own port; the first is the one
+    killed and restarted. With one server it is that server."""
+
+    def __init__(self, servers: list[Server]) -> None:
+        self.servers = servers
+
+    @property
+    def groups(self) -> list[int]:
+        return [g for s in self.servers for g in s.groups]
+
+    @property
+    def url(self) -> str:
+        return self.servers[0].url
+
+    @property
+    def ports(self) -> list[int]:
+        return [s.port for s in self.servers]
+
+    def start_all(self) -> float:
+        """One after the other: the first writes the links, the others keep them."""
+        return sum(s.start() for s in self.servers)
+
+    def start(self) -> float:
+        return self.servers[0].start()
+
+    def kill(self) -> None:
+        self.servers[0].kill()
+
+    def stop(self) -> None:
+        for s in self.servers:
+            s.stop()
 
 
 def _alive(group: int) -> bool:
@@ -270,8 +308,9 @@ class Connection:
     HTTP for this server's replies; it is here because httpx spent half a core on this load, which
     skewed every latency measured (and the machine is shared with the server)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, others: tuple[int, ...] = ()) -> None:
         self.host, self.port = host, port
+        self.others = others  # further servers of the class: tried when this one refuses a connection
         self.cookie = ""
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
@@ -295,7 +334,7 @@ class Connection:
             fresh = self._writer is None
             try:
                 if self._reader is None or self._writer is None:
-                    self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+                    self._reader, self._writer = await self._connect()
                 self._writer.write(message)
                 await self._writer.drain()
                 status_line = await self._reader.readline()
@@ -312,6 +351,18 @@ class Connection:
                 self.close()
                 raise Closed(type(err).__name__) from err
         raise Closed("closed before a reply")
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """A connection to this student's server, or, when it refuses (killed), to the next one, as a
+        reverse proxy does (nginx's proxy_next_upstream: nothing was sent yet, so a POST too)."""
+        for port in (self.port, *[p for p in self.others if p != self.port]):
+            try:
+                opened = await asyncio.open_connection(self.host, port)
+            except OSError:
+                continue
+            self.port = port
+            return opened
+        raise ConnectionRefusedError("no server accepts connections")
 
     async def _reply(self, status_line: bytes) -> tuple[int, dict[str, str], bytes]:
         assert self._reader is not None
@@ -360,6 +411,7 @@ class Run:
     host: str
     port: int
     stop_at: float
+    ports: tuple[int, ...] = ()  # every server's port (--servers N): students are spread over them
     calls: list[Call] = field(default_factory=list)
     acknowledged: list[tuple[str, str, str, str, float]] = field(default_factory=list)  # student, sheet, part, text, t
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)  # every answer POST, acknowledged or not
@@ -380,6 +432,11 @@ class Run:
 
     def over(self) -> bool:
         return not self.down and time.perf_counter() >= self.stop_at
+
+    def connect(self, index: int) -> Connection:
+        """The `index`-th client's connection: to server index % N, the others as fallbacks."""
+        ports = self.ports or (self.port,)
+        return Connection(self.host, ports[index % len(ports)], ports)
 
 
 def _csrf(html: str) -> str | None:
@@ -415,9 +472,9 @@ async def _signin(run: Run, conn: Connection, token: str) -> bool:
 
 
 async def student(run: Run, student_id: str, token: str, todo: list[Answers], rng: random.Random,
-                  start_in: float) -> None:
+                  start_in: float, index: int = 0) -> None:
     await asyncio.sleep(start_in)
-    conn = Connection(run.host, run.port)
+    conn = run.connect(index)
     try:
         if not await _signin(run, conn, token):
             return
@@ -466,7 +523,7 @@ async def student(run: Run, student_id: str, token: str, todo: list[Answers], rn
 async def flooder(run: Run, token: str, todo: list[Answers], start_in: float) -> None:
     """A hostile student: budget-eating answers only, back to back, again at once after a refusal."""
     await asyncio.sleep(start_in)
-    conn = Connection(run.host, run.port)
+    conn = run.connect(0)
     eaters = [item for item in todo if item.eater]
     try:
         if not await _signin(run, conn, token):
@@ -488,7 +545,7 @@ async def flooder(run: Run, token: str, todo: list[Answers], start_in: float) ->
 
 async def instructor(run: Run, token: str) -> None:
     """The instructor's page open all along: it fetches the class's figures every 5 s."""
-    conn = Connection(run.host, run.port)
+    conn = run.connect(1)
     try:
         if await _signin(run, conn, token):
             while not run.over():
@@ -513,7 +570,7 @@ class Kill:
     restart_seconds: float = 0.0
 
 
-async def killer(run: Run, server: Server, after: float, kill: Kill) -> None:
+async def killer(run: Run, server: Server | Fleet, after: float, kill: Kill) -> None:
     await asyncio.sleep(after)
     kill.at = time.perf_counter()
     run.down = True
@@ -524,15 +581,15 @@ async def killer(run: Run, server: Server, after: float, kill: Kill) -> None:
     run.down = False
 
 
-async def load(run: Run, server: Server, links: dict[str, str], todo: dict[str, list[Answers]], seconds: float,
+async def load(run: Run, server: Server | Fleet, links: dict[str, str], todo: dict[str, list[Answers]], seconds: float,
                kill_after: float, seed: int, with_instructor: bool, hostile: set[str] = frozenset()) -> Kill:  # type: ignore[assignment]
     rng = random.Random(seed)
     kill = Kill()
     tasks = [asyncio.create_task(
         flooder(run, token, todo[sid], rng.uniform(0.0, 1.0)) if sid in hostile else
         student(run, sid, token, todo[sid], random.Random(f"{seed}:{sid}:pace"),
-                rng.uniform(0.0, min(3.0, seconds / 4))))
-        for sid, token in links.items() if sid != "*instructor*"]
+                rng.uniform(0.0, min(3.0, seconds / 4)), index))
+        for index, (sid, token) in enumerate(links.items()) if sid != "*instructor*"]
     if with_instructor:
         tasks.append(asyncio.create_task(instructor(run, links["*instructor*"])))
     tasks.append(asyncio.create_task(lag_monitor(run)))
@@ -545,13 +602,28 @@ async def load(run: Run, server: Server, links: dict[str, str], todo: dict[str, 
 # --- checking and figures ---------------------------------------------------------------------------
 
 
-def stored(db: Path) -> list[tuple[str, str, str, str, str, str]]:
+def stored(db: Path | str) -> list[tuple[str, str, str, str, str, str]]:
     """Every attempt in the database: (roster id, sheet, part, answer, status, decided_by), in id order."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+    con = Connection_(location(db), read_only=True)
+    try:
         rows = con.execute(
-            "SELECT s.roster_id, a.sheet_id, a.part, a.answer, a.status, json_extract(a.result_json, '$.decided_by')"
+            "SELECT s.roster_id, a.sheet_id, a.part, a.answer, a.status, a.result_json"
             " FROM attempts a JOIN students s ON s.id = a.student_id ORDER BY a.id").fetchall()
-    return [tuple(str(c) for c in r) for r in rows]  # type: ignore[misc]
+    finally:
+        con.close()
+    return [(*(str(c) for c in r[:5]), str(json.loads(r[5]).get("decided_by")))  # type: ignore[misc]
+            for r in rows]
+
+
+def over_limit(db: Path | str) -> int:
+    """Parts (of a student and a variant) with more attempts counted than the limit allows."""
+    con = Connection_(location(db), read_only=True)
+    try:
+        return len(con.execute(
+            "SELECT student_id FROM attempts GROUP BY student_id, sheet_id, part, seed HAVING SUM(counted) > ?",
+            (ATTEMPTS_PER_PART,)).fetchall())
+    finally:
+        con.close()
 
 
 def lost_attempts(acknowledged: list[tuple[str, str, str, str, float]],
@@ -723,6 +795,7 @@ def table(f: dict[str, Any], header: str) -> str:
         f"| attempts sent / stored / acknowledged-then-lost | {f['attempts_sent']} / {f['attempts_stored']} / "
         f"{f['lost']} | 0 lost |",
         f"| stored but never acknowledged (the kill cut the reply) | {f['stored_not_acknowledged']} | |",
+        f"| parts with more attempts counted than the limit ({ATTEMPTS_PER_PART}) | {f.get('over_limit', 0)} | 0 |",
         f"| verdicts stored | {f['verdicts']} | |",
         f"| server CPU: main process (event loop, threads) + forkserver and workers, over {f['wall_s']:.0f} s |"
         f" {f['server_main_cpu_s']:.0f} s ({100 * f['server_main_cpu_s'] / f['wall_s']:.0f} % of a core) +"
@@ -746,39 +819,45 @@ def _commit() -> str:
 
 
 def measure(folder: Path, students: int, seconds: float, jobs: int, kill_at: float, seed: int,
-            profile: Path | None, with_instructor: bool = True, hostile_share: float = 0.0) -> dict[str, Any]:
-    """Start the server in `folder`, run the students against it, stop it, and check the database."""
+            profile: Path | None, with_instructor: bool = True, hostile_share: float = 0.0, db: str = "",
+            servers: int = 1) -> dict[str, Any]:
+    """Start the server(s) in `folder`, run the students against them, stop them, and check the database."""
     ids = [f"s{n:04d}" for n in range(1, students + 1)]
     hostile = set(ids[:round(students * hostile_share / 100)])
     (folder / "roster.csv").write_text("student_id,name\n" + "".join(f"{i},Student {i}\n" for i in ids),
                                        encoding="utf-8")
     todo = plans(ids, seed)
-    server = Server(folder, jobs, profile.resolve() if profile else None)
-    cpu = GroupCPU(server)
+    where = db or str(folder / "class.sqlite")
+    fleet = Fleet([Server(folder, jobs, profile.resolve() if profile else None, where, f"server-{chr(97 + n)}")
+                   for n in range(servers)])
+    server: Server | Fleet = fleet if servers > 1 else fleet.servers[0]
+    cpu = GroupCPU(server)  # type: ignore[arg-type]
     try:
-        first_start = server.start()
+        first_start = fleet.start_all()
         cpu.start()
         startup = cpu.used()  # not part of the load (a restart's is)
         with (folder / "links.csv").open(encoding="utf-8") as file:
             links = {r["student_id"]: r["link"].rsplit("/signin/", 1)[1] for r in csv.DictReader(file)}
         began, client_began, busy_began = time.perf_counter(), time.process_time(), machine_busy()
-        where = urlsplit(server.url)
-        run = Run(where.hostname or "127.0.0.1", where.port or 80, began + seconds)
+        url = urlsplit(fleet.url)
+        run = Run(url.hostname or "127.0.0.1", url.port or 80, began + seconds, tuple(fleet.ports))
         kill = asyncio.run(load(run, server, links, todo, seconds, kill_at, seed, with_instructor, hostile))
         client_cpu, busy_ended = time.process_time() - client_began, machine_busy()
-        server.stop()
+        fleet.stop()
         cpu.stop()
     finally:
-        server.stop()
+        fleet.stop()
     used = cpu.used()
     server_cpu = (used[0] - startup[0], used[1] - startup[1])
-    rows = [r for r in stored(folder / "class.sqlite") if r[0] not in hostile]  # the flood is not checked
+    rows = [r for r in stored(where) if r[0] not in hostile]  # the flood is not checked
     run.acknowledged = [a for a in run.acknowledged if a[0] not in hostile]
     found = figures(run, kill, rows, began, seconds, server_cpu, client_cpu)
     found["hostile_students"] = len(hostile)
+    found["over_limit"] = over_limit(where)
     busy, total = busy_ended[0] - busy_began[0], busy_ended[1] - busy_began[1]
-    found.update(first_start_s=first_start, server_groups=server.groups, machine_busy=busy / total if total else 0.0,
-                 ours_of_busy=(sum(server_cpu) + client_cpu) / busy if busy else 0.0)
+    found.update(first_start_s=first_start, server_groups=fleet.groups, machine_busy=busy / total if total else 0.0,
+                 ours_of_busy=(sum(server_cpu) + client_cpu) / busy if busy else 0.0, servers=servers,
+                 backend="postgresql" if db.startswith("postgres") else "sqlite")
     return found
 
 
@@ -789,6 +868,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="the server's worker processes")
     parser.add_argument("--kill-at", type=float, default=None, help="seconds in (default: half-way; 0: no kill)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db", default="", metavar="URL",
+                        help="an empty PostgreSQL database (postgresql://USER@HOST/DBNAME); default: a new SQLite file")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="server processes on one --db (PostgreSQL), each on its own port; students are spread "
+                             "over them and move to another when theirs refuses connections (as a proxy does); "
+                             "the first is the one killed")
     parser.add_argument("--no-instructor", action="store_true",
                         help="no instructor page open (it fetches the class's figures every 5 s)")
     parser.add_argument("--quick", action="store_true", help="6 students for 8 s (the smoke test)")
@@ -803,6 +888,13 @@ def main() -> int:
     if args.quick:
         args.students, args.seconds = 6, 8.0
     kill_at = args.seconds / 2 if args.kill_at is None else args.kill_at
+    if args.servers > 1 and not args.db.startswith("postgres"):
+        parser.error("--servers 2 or more needs --db postgresql://…")
+    if args.db:
+        from grader.serve import operate
+
+        if operate.check(args.db).counts.get("students"):
+            parser.error(f"{args.db} already holds a class: give a new, empty database (createdb)")
     load_before = os.getloadavg()
     command = "python benchmarks/serve_load.py " + " ".join(sys.argv[1:])
 
@@ -810,12 +902,14 @@ def main() -> int:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         found = measure(folder, args.students, args.seconds, args.jobs, kill_at, args.seed, args.profile,
-                        not args.no_instructor, args.hostile)
+                        not args.no_instructor, args.hostile, args.db, args.servers)
 
     found.update(commit=_commit(), command=command, jobs=args.jobs, load_average_before=load_before[0],
                  load_average_after=os.getloadavg()[0], cpus=os.cpu_count())
     header = (f"`{command}` on {found['date']}, commit {found['commit']}: {args.students} students for "
-              f"{args.seconds:g} s, --jobs {args.jobs}, {found['cpus']} cores, load average "
+              f"{args.seconds:g} s, {found['backend']}"
+              + (f", {args.servers} servers" if args.servers > 1 else "")
+              + f", --jobs {args.jobs}, {found['cpus']} cores, load average "
               f"{found['load_average_before']:.2f} before, {found['load_average_after']:.2f} after"
               + (f"; kill -9 at {kill_at:g} s" if kill_at > 0 else "")
               + (f"; {found['hostile_students']} hostile students" if args.hostile else ""))
@@ -825,7 +919,7 @@ def main() -> int:
         args.out.write_text(text, encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps(found, indent=1, default=str), encoding="utf-8")
-    return 0 if found["errors"] == 0 and found["lost"] == 0 else 1
+    return 0 if found["errors"] == 0 and found["lost"] == 0 and found["over_limit"] == 0 else 1
 
 
 if __name__ == "__main__":

@@ -38,3 +38,111 @@ from grader.sheets.model import Sheet  # noqa: E402
 def sheet() -> Sheet:
     """The bundled first sheet."""
     return sheets.load("activation-derivatives")
+
+
+# --- the class database on both backends ----------------------------------------------------------------
+
+PG_ENV = "GRADER_TEST_PG"  # e.g. postgresql://grader:grader@localhost/grader (.ci/run sets it)
+
+
+def _pg_base() -> str:
+    """The PostgreSQL the tests may use, or a skip that says how to give one. With GRADER_TEST_PG set (CI),
+    an unreachable server fails the test instead: CI must not pass by skipping."""
+    url = os.environ.get(PG_ENV, "")
+    if not url:
+        pytest.skip(f"no PostgreSQL to test against: set {PG_ENV}=postgresql://USER:PASSWORD@HOST/DBNAME")
+    import psycopg
+
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.Error as err:
+        pytest.fail(f"{PG_ENV} is set but PostgreSQL is not reachable: {err}")
+    return url
+
+
+def pg_scratch(base: str) -> tuple[str, str]:
+    """A fresh schema in the test database: (its URL for grader, its name), so tests never share tables."""
+    import secrets
+
+    import psycopg
+
+    name = "t_" + secrets.token_hex(6)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {name}")
+    joiner = "&" if "?" in base else "?"
+    return f"{base}{joiner}options=-csearch_path%3D{name}", name
+
+
+def pg_drop(base: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def class_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Where a test's class lives: a new SQLite file, or a new PostgreSQL schema (given by URL)."""
+    if request.param == "sqlite":
+        yield str(tmp_path_factory.mktemp("db") / "class.sqlite")
+        return
+    base = _pg_base()
+    url, name = pg_scratch(base)
+    yield url
+    pg_drop(base, name)
+
+
+@pytest.fixture
+def pg_database():  # type: ignore[no-untyped-def]
+    """A new, empty PostgreSQL database's URL (the test role needs CREATEDB, as .ci/run gives it), dropped
+    at the end: for whole-database tools (pg_dump, pg_restore)."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    base = _pg_base()
+    name = "grader_t_" + secrets.token_hex(5)
+    with psycopg.connect(base, autocommit=True) as conn:
+        try:
+            conn.execute(f"CREATE DATABASE {name}")
+        except psycopg.errors.InsufficientPrivilege:
+            pytest.fail(f"the role of {PG_ENV} needs CREATEDB for this test (ALTER ROLE … CREATEDB)")
+    yield urlunsplit(urlsplit(base)._replace(path="/" + name, query=""))
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def pg_module_url():  # type: ignore[no-untyped-def]
+    """As pg_url, one schema for a whole test module (its servers start once)."""
+    base = _pg_base()
+    url, name = pg_scratch(base)
+    yield url
+    pg_drop(base, name)
+
+
+@pytest.fixture
+def pg_url():  # type: ignore[no-untyped-def]
+    """A new PostgreSQL schema's URL (skipped without one, failed in CI when it is down)."""
+    base = _pg_base()
+    url, name = pg_scratch(base)
+    yield url
+    pg_drop(base, name)
+
+
+def _query(where: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    from grader.serve.database import Connection, location
+
+    conn = Connection(location(where))
+    try:
+        return [tuple(row) for row in conn.execute(sql, params).fetchall()]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def query():  # type: ignore[no-untyped-def]
+    """query(where, sql, params): rows of one query against a class database of either kind (`?`
+    placeholders), for assertions."""
+    return _query

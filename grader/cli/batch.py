@@ -31,11 +31,11 @@ def grade(
                                                            "(searched recursively) and CSVs of responses (.csv, one "
                                                            "row per student).", show_default=False)] = None,
     sheet: SheetOption = None,
-    db: Annotated[Path | None, typer.Option("--db", metavar="CLASS.sqlite", help="Grade a `grader serve --class` "
-                                            "database instead of files: each student's best-scored answer to "
-                                            "each part is written to OUT/answers/ (one submission file per "
-                                            "student, every roster member) and those files are graded.",
-                                            show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", metavar="CLASS.sqlite|URL", help="Grade a `grader serve --class` "
+                                           "database (a file, or postgresql://USER@HOST/DBNAME) instead of files: "
+                                           "each student's best-scored answer to each part is written to "
+                                           "OUT/answers/ (one submission file per student, every roster member) "
+                                           "and those files are graded.", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path("grades"),
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes. Default: the number "
                                              "of cores.", show_default=False)] = None,
@@ -115,6 +115,7 @@ def grade(
       grader grade submissions/ --format feedback --solutions worked/hw3.yaml   (solutions kept elsewhere)
       grader grade submissions/ --out grades-v2/ --compare-with grades/   (changes.md after a sheet fix)
       grader grade --db class.sqlite --format canvas      (the class that practised with grader serve)
+      grader grade --db postgresql://grader@dbhost/calculus --format canvas   (a class kept in PostgreSQL)
     """
     from grader.batch.duplicates import POLICIES, choose
     from grader.batch.grade import grade_paths  # lazy: keeps `grader --help` fast (no sympy)
@@ -200,7 +201,7 @@ def _with_solutions(batch: Batch, given: str | None, feedback: bool) -> Batch:
     return replace(batch, worked=worked)
 
 
-def _export(db: Path, sheet: str | None, out: Path
+def _export(given: str, sheet: str | None, out: Path
             ) -> tuple[str, list[str], dict[str, str], dict[str, dict[str, float]]]:
     """Write the class database's answers to OUT/answers/; the sheet to grade them with, the folder,
     the roster's names by student id (for the LMS columns that show names), and the points the server
@@ -208,17 +209,21 @@ def _export(db: Path, sheet: str | None, out: Path
     from grader import sheets
     from grader.batch.answer_files import AnswerFile, write_answer_files
     from grader.core.errors import GraderError, describe
-    from grader.serve import export
+    from grader.serve import database, export
     from grader.sheets.variants import seed_for_student
 
+    try:
+        db = database.location(given)
+    except GraderError as err:
+        fail(describe(err))
     try:
         if sheet is None:
             answered = export.sheet_ids(db)
             bundled = {p.stem for p in sheets.bundled_sheets()}
             if len(answered) != 1:
                 listed = f"sheets {', '.join(answered)}" if answered else "no sheet yet"
-                fail(f"`{db}` holds answers to {listed}: choose the sheet to grade with --sheet, e.g. grader grade "
-                     f"--db {db} --sheet {answered[0] if answered else 'SHEET'}")
+                fail(f"`{db.shown}` holds answers to {listed}: choose the sheet to grade with --sheet, e.g. grader "
+                     f"grade --db {db.shown} --sheet {answered[0] if answered else 'SHEET'}")
             if answered[0] not in bundled:
                 fail(f"the class answered sheet `{answered[0]}`, which is not bundled: give its file with --sheet")
             sheet = answered[0]
@@ -232,7 +237,7 @@ def _export(db: Path, sheet: str | None, out: Path
         fail(describe(err))
     except OSError as exc:
         fail(f"cannot write the answers in `{out / 'answers'}`: {exc.strerror or exc}")
-    typer.echo(f"grader: {len(items)} students' answers from {db} written to {folder}", err=True)
+    typer.echo(f"grader: {len(items)} students' answers from {db.shown} written to {folder}", err=True)
     names = {s.student: s.name for s in students if s.name}
     return sheet, [str(folder)], names, {s.student: s.points for s in students}
 

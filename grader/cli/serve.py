@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +14,8 @@ from grader.cli.app import SolutionsOption, app, fail
 if TYPE_CHECKING:
     import socket
 
-    from grader.serve import classroom, pages, store
+    from grader.serve import app as web
+    from grader.serve import classroom, database, pages, store
     from grader.serve.workers import Workers
 
 
@@ -26,9 +29,15 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = 8000,
     db: Annotated[
-        Path | None, typer.Option("--db", metavar="PATH", help="Progress database (default: in your data folder).")
+        str | None, typer.Option("--db", metavar="PATH|URL",
+                                 help="Progress database: a SQLite file (default: in your data folder) or "
+                                      "postgresql://USER@HOST/DBNAME (several servers, one class).")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Worker processes that grade.")] = 2,
+    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Worker processes that grade (per server).")] = 2,
+    servers: Annotated[
+        int, typer.Option("--workers", metavar="N", min=1,
+                          help="Server processes on this port (PostgreSQL only); each has its own --jobs.")
+    ] = 1,
     roster: Annotated[
         Path | None, typer.Option("--class", metavar="ROSTER.csv",
                                   help="Class mode: one sign-in link per student (columns: student id, name).")
@@ -49,8 +58,9 @@ def serve(
     solutions_path: SolutionsOption = None,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
-    read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite, so coming back
-    with the same browser resumes. Works offline (KaTeX ships inside the package).
+    read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite (or, for several
+    servers on one class, PostgreSQL: docs/deploy.md), so coming back with the same browser resumes.
+    Works offline (KaTeX ships inside the package).
 
     \b
     Examples:
@@ -61,53 +71,64 @@ def serve(
       grader serve --class roster.csv --db class.sqlite --host 0.0.0.0 --url http://192.168.1.20:8000
       grader serve --class roster.csv --db class.sqlite --session-days 1   (lab computers: signed out daily)
       grader serve exercises/hw3.yaml --solutions worked/                 (solutions kept elsewhere)
+      grader serve --class roster.csv --db postgresql://grader@dbhost/calculus --workers 4   (docs/deploy.md)
     """
     import sys
 
     from grader.serve import workers  # lazy: keeps `grader --help` fast (the server and sympy load only here)
 
     sys.setswitchinterval(0.0005)  # the event loop and the threads waiting on workers share one GIL: hand over sooner
-    pool = workers.Workers(jobs=jobs)  # first: their forkserver starts while the sheets load
+    # first: their forkserver starts while the sheets load (with --workers, each server process starts its own)
+    pool = workers.Workers(jobs=jobs) if servers == 1 else None
     try:
-        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path)
+        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path, (servers, jobs))
     finally:
-        pool.close()
+        if pool is not None:
+            pool.close()
 
 
-def _serve(pool: Workers, sheets: list[str] | None, host: str, port: int, db: Path | None, roster: Path | None,
-           links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None) -> None:
+def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
+           links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None,
+           servers: tuple[int, int] = (1, 2)) -> None:
     import socket
 
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
-    from grader.serve import classroom, pages, store
+    from grader.serve import classroom, database, pages, store
 
     try:
+        where = database.location(db) if db is not None else database.Location("sqlite", store.default_path())
         url = classroom.check_url(url) if url is not None else None
         loaded = pages.load_sheets(list(sheets or []), solutions_path)
         members = classroom.read_roster(roster) if roster is not None else []
     except GraderError as err:
         fail(describe(err))
+    if servers[0] > 1 and where.kind != "postgresql":
+        fail(f"--workers {servers[0]} needs a PostgreSQL class (--db postgresql://USER@HOST/DBNAME): on a SQLite "
+             "file one server process serves (docs/deploy.md)")
     for sheet_id, one in loaded.items():
         missing = [a for a in one.sheet.parts if one.solutions is None or one.solutions.for_part(a) is None]
         if missing:
             which = "any part" if len(missing) == len(one.sheet.parts) else ", ".join(missing)
             typer.echo(f"grader: warning: no worked solution for {which} of `{sheet_id}`: students see the expected "
                        "answer only (give the solutions file with --solutions PATH)", err=True)
-    path = db or store.default_path()
-    if roster is not None:
+    path = where.path
+    if roster is not None and where.kind == "sqlite":
         _create_private(path)
     try:
-        database = store.Store(path)
+        opened = store.Store(where)
+    except database.Unavailable as err:
+        fail(f"cannot reach the database {where.shown}: {err}. Start PostgreSQL (or correct the URL: "
+             "postgresql://USER@HOST/DBNAME), then run grader serve again")
     except Exception as err:  # an unwritable folder or a file that is not a database: say so, no traceback
-        fail(f"cannot open the database {path}: {err}")
+        fail(f"cannot open the database {where.shown}: {err}")
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
-        if roster is not None:
+        if roster is not None and where.kind == "sqlite":
             _make_private(path)
-        _run(listener, loaded, database, pool, host, port, path, roster, members, links, url, session_days)
+        _run(listener, loaded, opened, pool, host, port, roster, members, links, url, session_days, servers)
     finally:
         listener.close()
-        database.close()
+        opened.close()
 
 
 def _create_private(path: Path) -> None:
@@ -161,9 +182,9 @@ def _moved(old: str, new: str, links: Path) -> str:
             f"with {' and '.join(keep) or '--url ' + old}; otherwise send every student their new link.")
 
 
-def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers, host: str,
-         port: int, path: Path, roster: Path | None, members: list[classroom.Member], links: Path | None,
-         url: str | None, session_days: float) -> None:
+def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers | None,
+         host: str, port: int, roster: Path | None, members: list[classroom.Member], links: Path | None,
+         url: str | None, session_days: float, servers: tuple[int, int]) -> None:
     import socket
 
     import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
@@ -182,7 +203,9 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
     base, note = _base(host, shown, bound, url)
     moved = ""
     if roster is not None:
-        links = links or path.with_suffix(".links.csv")
+        kept = database.where
+        links = links or (kept.path.with_suffix(".links.csv") if kept.kind == "sqlite" else
+                          Path(f"{kept.name}.links.csv"))
         old = classroom.links_base(links)
         try:
             classroom.enrol(database, members, links, base)
@@ -196,8 +219,87 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
         typer.echo(f"class mode: {count}; sign-in links (and the instructor's) in {links}{note}")
     if moved:
         typer.echo(f"grader: {moved}", err=True)
-    typer.echo(f"progress: {path}   sheets: {', '.join(loaded)}", err=True)
-    database.clear_claims()  # answers a killed server was grading: never stored, so their parts reopen
+    typer.echo(f"progress: {database.where.shown}   sheets: {', '.join(loaded)}", err=True)
+    if not database.shared:
+        database.clear_claims()  # answers a killed server was grading: never stored, so their parts reopen
     settings = web.Settings(class_mode=roster is not None, session_days=session_days)
-    config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
-    uvicorn.Server(config).run(sockets=[listener])
+    if pool is not None:
+        config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
+        uvicorn.Server(config).run(sockets=[listener])
+        return
+    kept = database.where
+    database.close()  # each server process opens its own connection
+    typer.echo(f"{servers[0]} server processes on port {bound}, {servers[1]} grading workers each", err=True)
+    _prefork(servers[0], lambda: _one_server(listener, loaded, kept, servers[1], settings))
+
+
+def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where: database.Location, jobs: int,
+                settings: web.Settings) -> None:
+    """One of `--workers N` server processes: its own grading workers and database connection, accepting
+    on the socket they all share."""
+    import uvicorn
+
+    from grader.serve import app as web
+    from grader.serve import store, workers
+
+    pool = workers.Workers(jobs=jobs)
+    try:
+        opened = store.Store(where)
+        config = uvicorn.Config(web.create_app(loaded, opened, pool, settings), log_level="warning")
+        uvicorn.Server(config).run(sockets=[listener])
+    finally:
+        pool.close()
+
+
+def _prefork(count: int, child: Callable[[], None]) -> None:
+    """Start `count` processes running `child` (forked: they share the listening socket) and keep that
+    many running: one that dies unasked (killed, crashed) is replaced. Ctrl-C or SIGTERM stops them all."""
+    import os
+    import signal
+    import time
+
+    running: dict[int, float] = {}
+    stopping = False
+    quick_deaths = 0
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            code = 0
+            try:
+                child()
+            except BaseException as err:  # a server process must end here, never return to the parent's code
+                typer.echo(f"grader: server process {os.getpid()} stopped: {err}", err=True)
+                code = 1
+            finally:
+                os._exit(code)
+        running[pid] = time.monotonic()
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(running):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    for _ in range(count):
+        spawn()
+    while running:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        began = running.pop(pid, None)
+        if began is None or stopping:
+            continue
+        quick_deaths = quick_deaths + 1 if time.monotonic() - began < 5 else 0
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
+        if quick_deaths >= 3:
+            stop(signal.SIGTERM, None)
+            fail(f"server processes keep stopping at start ({how}): see the messages above")
+        typer.echo(f"grader: server process {pid} ended ({how}); starting another", err=True)
+        spawn()

@@ -33,14 +33,16 @@ from starlette.staticfiles import StaticFiles
 
 from grader.core import limits
 from grader.serve import pages, stats, work
-from grader.serve.security import FRAME_ANCESTORS, Headers, RateLimit, same
+from grader.serve.database import Unavailable
+from grader.serve.security import FRAME_ANCESTORS, Headers, same
 from grader.serve.store import Claim, Store, Student, derived, visitor_seed
-from grader.serve.workers import Done, Workers
+from grader.serve.workers import WAIT_FOR_WORKER, Done, Workers
 
 COOKIE = "grader_session"
 MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answer, percent-encoded, and a token
 KILL_GRACE = 2.0  # seconds past the grading budget before the worker is killed
 MAX_WAITING = 3  # a student's answers waiting for a worker or being graded: more is a flood, refused
+MISSING_SECONDS = 120.0  # an attempt id skipped for this long was a rolled-back insert, not a slow commit
 
 
 @dataclass
@@ -67,18 +69,10 @@ class _State:
     class_rows: list[stats.Row] = field(default_factory=list)  # every class attempt read so far, decoded
     class_seen: int = 0  # the last attempt id in class_rows: a refresh reads only what came after
     class_lock: threading.Lock = field(default_factory=threading.Lock)
-    grade_limit: RateLimit = field(init=False)
-    preview_limit: RateLimit = field(init=False)
-    address_grade_limit: RateLimit = field(init=False)
-    address_preview_limit: RateLimit = field(init=False)
+    class_missing: dict[int, float] = field(default_factory=dict)  # ids skipped (not yet committed) -> when
     threads: anyio.CapacityLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        factor = self.settings.address_factor
-        self.grade_limit = RateLimit(self.settings.grades_per_minute, 60.0)
-        self.preview_limit = RateLimit(self.settings.previews_per_minute, 60.0)
-        self.address_grade_limit = RateLimit(self.settings.grades_per_minute * factor, 60.0)
-        self.address_preview_limit = RateLimit(self.settings.previews_per_minute * factor, 60.0)
         # threads waiting for a worker: their own pool, so that waiting answers never hold up a page
         self.threads = anyio.CapacityLimiter(200)
 
@@ -126,7 +120,24 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
         Route("/instructor/stats.json", functools.partial(instructor_stats, state)),
         Mount("/static", static, name="static"),
     ]
-    return Headers(Starlette(routes=routes), state.settings.frame_ancestors)
+    handlers = {Unavailable: functools.partial(_unavailable, state)}
+    return Headers(Starlette(routes=routes, exception_handlers=handlers), state.settings.frame_ancestors)
+
+
+async def _unavailable(state: _State, request: Request, exc: Exception) -> Response:
+    """The database cannot be reached (down, restarting): say that nothing was saved, never a 500 and
+    never a page that looks as if it was. The next request tries the database again."""
+    headers = {"retry-after": "30"}
+    if request.url.path.endswith("/preview") or request.url.path.endswith(".json"):
+        return JSONResponse({"lines": [], "error": "the server's database is not reachable just now"},
+                            status_code=503, headers=headers)
+    if request.method == "POST":
+        what = ("Your answer was not saved" if request.url.path.endswith("/answer") else
+                "What you asked for was not saved")
+        return _message(503, "Not saved", f"{what}: the class database cannot be reached just now. "
+                        "Wait a minute, open the page again, and send it again.", headers=headers)
+    return _message(503, "Try again in a minute", "The class database cannot be reached just now; nothing is "
+                    "lost. Open the page again in a minute.", headers=headers)
 
 
 # --- sessions ---------------------------------------------------------------------------------------
@@ -225,11 +236,21 @@ def _owner(state: _State, request: Request, student: Student) -> Hashable:
     return ("address", request.client.host if request.client else "")
 
 
-def _limited(state: _State, request: Request, student: Student, limit: RateLimit, per_address: RateLimit) -> bool:
-    """Over the rate limit: per student (per cookie), and in practice mode per client address too."""
-    if not limit.allow(student.id if state.settings.class_mode else student.token):
+def _key(owner: Hashable) -> str:
+    """An owner as the database's key for the worker time it used: `student:12`, `address:10.0.0.7`."""
+    return ":".join(str(part) for part in owner) if isinstance(owner, tuple) else str(owner)
+
+
+def _limited(state: _State, request: Request, student: Student, what: str, per_minute: int) -> bool:
+    """Over the rate limit (`what`: grade or preview): per student (per cookie), and in practice mode
+    per client address too. Counted in the database when several servers share it."""
+    who = f"student:{student.id}" if state.settings.class_mode else f"cookie:{derived(student.token, 'rate')}"
+    if not state.store.allow(f"{what}:{who}", per_minute, 60.0):
         return True
-    return not state.settings.class_mode and not per_address.allow(_owner(state, request, student))
+    if state.settings.class_mode:
+        return False
+    address = request.client.host if request.client else ""
+    return not state.store.allow(f"{what}:address:{address}", per_minute * state.settings.address_factor, 60.0)
 
 
 # --- class mode -------------------------------------------------------------------------------------
@@ -296,9 +317,17 @@ async def instructor_page(state: _State, request: Request) -> Response:
 def _class_summary(state: _State) -> list[dict[str, Any]]:
     """The figures; blocks on worker processes (confirming groups), so never on the event loop."""
     with state.class_lock:  # attempts are only ever added: decode each once, not at every refresh
-        for r in state.store.class_rows(state.class_seen):
+        now = time.time()
+        state.class_missing = {i: t for i, t in state.class_missing.items() if now - t < MISSING_SECONDS}
+        before = state.class_seen
+        read = state.store.class_rows(before, tuple(state.class_missing))
+        for r in read:
+            state.class_missing.pop(r[0], None)
             state.class_rows.append(stats.Row(r[1], r[2], r[3], r[4], r[5], r[6], r[7], json.loads(r[8]), r[9]))
-            state.class_seen = r[0]
+            state.class_seen = max(state.class_seen, r[0])
+        if state.store.shared:  # ids skipped may be answers another server has not committed yet: ask again
+            got = {r[0] for r in read}
+            state.class_missing.update((i, now) for i in range(before + 1, state.class_seen) if i not in got)
         rows = list(state.class_rows)
     found = {(p["sheet"], p["part"]): p for p in stats.summary(rows, state.pairs, functools.partial(_same, state))}
     shown = []  # every part of each sheet the class has answered, in sheet order; a part nobody tried shows 0
@@ -451,11 +480,11 @@ async def answer(state: _State, request: Request) -> Response:
     if not text.strip():
         return _back(loaded, address)
     owner = _owner(state, request, student)
-    if _limited(state, request, student, state.grade_limit, state.address_grade_limit):
+    if _limited(state, request, student, "grade", state.settings.grades_per_minute):
         return _message(429, "Slow down", "Too many answers in a minute: wait a little, then send it again.",
                         back, "Back to the question", student)
     budget = state.settings.budget_seconds * (1 if state.settings.class_mode else state.settings.address_factor)
-    used = state.workers.used(owner)
+    used = max(state.workers.used(owner), state.store.spent(_key(owner)))  # this server's, or all servers'
     if used >= budget or state.workers.waiting(owner) >= MAX_WAITING:
         why = (f"Your answers took {used:.0f} s of checking in the last minute, the most one person may use"
                if used >= budget else f"{MAX_WAITING} of your answers are being checked")
@@ -464,7 +493,7 @@ async def answer(state: _State, request: Request) -> Response:
     if not student.id:  # a practice visitor's first answer: now they are stored
         student = state.store.practice_student(student.token, _term(state))
     claim = state.store.claim(student, loaded.sheet.id, address, state.settings.attempts,
-                              pages.enders(loaded, student.seed, address))
+                              pages.enders(loaded, student.seed, address), _stale(state), MAX_WAITING)
     if isinstance(claim, str):
         title, words = _OVER[claim]
         return _message(409, title, words.format(part=address), back, "Back to the question", student)
@@ -476,12 +505,19 @@ async def answer(state: _State, request: Request) -> Response:
     return _stored(state, loaded, student, address, text, claim, result)
 
 
+def _stale(state: _State) -> float:
+    """Seconds after which an answer still in flight was lost (its server was killed): no answer waits
+    longer for a worker, and none is graded for longer, so the part reopens then."""
+    return WAIT_FOR_WORKER + state.settings.seconds + state.settings.kill_grace + 15.0
+
+
 async def _grade(state: _State, loaded: pages.Loaded, student: Student, address: str, text: str,
                  owner: Hashable) -> dict[str, Any]:
     seconds = state.settings.seconds
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.grade_answer, loaded.path, student.seed, address, text, seconds,
         deadline=seconds + state.settings.kill_grace, owner=owner), limiter=state.threads)
+    state.store.spend(_key(owner), done.seconds)
     part = loaded.sheet.part(address)
     return done.value if done.failure is None else _unchecked(part.address, part.points, seconds, done)
 
@@ -555,12 +591,13 @@ async def preview(state: _State, request: Request) -> Response:
     cap = limits.MAX_DERIVATION_CHARS if part.kind == "derivation" else limits.MAX_ANSWER_CHARS
     if len(text) > cap:
         return JSONResponse({"lines": [], "error": f"longer than {cap} characters"}, status_code=413)
-    if _limited(state, request, student, state.preview_limit, state.address_preview_limit):
+    if _limited(state, request, student, "preview", state.settings.previews_per_minute):
         return JSONResponse({"lines": [], "error": "typing faster than the preview: it resumes in a moment"},
                             status_code=429)
     done: Done = await anyio.to_thread.run_sync(functools.partial(
         state.workers.run, work.preview, loaded.path, student.seed, address, text, deadline=work.PREVIEW_SECONDS + 2,
         urgent=False, owner=_owner(state, request, student)), limiter=state.threads)
+    state.store.spend(_key(_owner(state, request, student)), done.seconds)
     if done.failure is not None:
         return JSONResponse({"lines": [], "error": "could not preview this; Submit grades it"})
     return JSONResponse({"lines": done.value})

@@ -179,7 +179,14 @@ def check_url(url: str) -> str:
 
 
 def enrol(store: Store, members: list[Member], links: Path, base_url: str) -> None:
-    """Create (or keep) each member's link and the instructor's, and write them all to `links`."""
+    """Create (or keep) each member's link and the instructor's, and write them all to `links`. Servers
+    starting together on one class take turns (the links file read and written under one lock), so the
+    later ones keep the links the first wrote."""
+    with store.exclusive("grader:enrol"):
+        _enrol(store, members, links, base_url)
+
+
+def _enrol(store: Store, members: list[Member], links: Path, base_url: str) -> None:
     old = _old_tokens(links)
     rows = []
     for member, role in [(Member(INSTRUCTOR, "instructor"), "instructor")] + [(m, "student") for m in members]:

@@ -1,7 +1,9 @@
-"""Progress in SQLite: students, their sessions, every attempt, and what was revealed (hints, solutions).
+"""Progress in SQLite or PostgreSQL: students, their sessions, every attempt, and what was revealed
+(hints, solutions), and the rate limits several servers share.
 
-Standard-library sqlite3 in WAL mode, parameterised SQL only, a versioned schema: each migration runs
-once, in order, and is recorded in `schema_migrations`. Every write commits before the server answers
+SQLite (standard library, WAL mode) or PostgreSQL (psycopg 3) through `database.Connection`: the same
+parameterised SQL on both, one versioned schema: each migration runs once, in order (one server at a
+time: a lock), and is recorded in `schema_migrations`. Every write commits before the server answers
 (an acknowledged attempt is on disk). The attempts table already holds what class mode and export
 need: student, sheet, part, variant, answer text, verdict, score, feedback, time.
 
@@ -9,7 +11,7 @@ The attempt limit is a fact of the database, not of a Python check: an answer is
 `claim` has, in one transaction, checked that the part is open, that no other answer of the student's
 to it is in flight (the `grading` table's key), and given it its attempt number; `finish` stores the
 graded attempt under that number (unique per student and part) in another. Several server threads or
-processes on one file cannot both take the third attempt.
+processes on one database cannot both take the third attempt.
 """
 
 from __future__ import annotations
@@ -19,18 +21,21 @@ import hmac
 import json
 import os
 import secrets
-import sqlite3
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from grader.serve.database import Connection, Location, location, migration
+from grader.serve.security import RateLimit
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, """
         CREATE TABLE students (
-            id INTEGER PRIMARY KEY,
+            id {id},
             token_hash TEXT NOT NULL UNIQUE,  -- sha256 of the session token: the token itself is never stored
             csrf TEXT NOT NULL,
             name TEXT NOT NULL DEFAULT '',
@@ -38,7 +43,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             created_at TEXT NOT NULL
         );
         CREATE TABLE attempts (
-            id INTEGER PRIMARY KEY,
+            id {id},
             student_id INTEGER NOT NULL REFERENCES students(id),
             sheet_id TEXT NOT NULL,
             part TEXT NOT NULL,
@@ -46,9 +51,9 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             variant TEXT NOT NULL DEFAULT '',
             answer TEXT NOT NULL,
             status TEXT NOT NULL,
-            score REAL NOT NULL,
-            points REAL NOT NULL,
-            max_points REAL NOT NULL,
+            score {real} NOT NULL,
+            points {real} NOT NULL,
+            max_points {real} NOT NULL,
             counted INTEGER NOT NULL,  -- 0 for an unreadable answer: it costs no attempt
             feedback TEXT NOT NULL,
             result_json TEXT NOT NULL,
@@ -75,10 +80,10 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             token_hash TEXT PRIMARY KEY,  -- sha256 of the session cookie: its own random value, never a link's
             student_id INTEGER NOT NULL REFERENCES students(id),
             created_at TEXT NOT NULL,
-            expires_at REAL NOT NULL  -- seconds since the epoch
+            expires_at {real} NOT NULL  -- seconds since the epoch
         );
         INSERT INTO sessions (token_hash, student_id, created_at, expires_at)
-            SELECT token_hash, id, created_at, CAST(strftime('%s', 'now') AS REAL) + 400 * 86400
+            SELECT token_hash, id, created_at, {epoch} + 400 * 86400
             FROM students WHERE role = 'practice';
         ALTER TABLE attempts ADD COLUMN number INTEGER;  -- the attempt number, NULL for one that costs none
         UPDATE attempts SET number = (
@@ -94,11 +99,30 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             seed INTEGER NOT NULL,
             claim TEXT NOT NULL,
             number INTEGER NOT NULL,
-            claimed_at REAL NOT NULL,
+            claimed_at {real} NOT NULL,
             PRIMARY KEY (student_id, sheet_id, part, seed)
         );
     """),
+    (4, """
+        CREATE TABLE rates (  -- events per key (a student, an address) per window, shared by every server
+            key TEXT NOT NULL,
+            slot INTEGER NOT NULL,  -- the window: seconds since the epoch // its length
+            count INTEGER NOT NULL,
+            PRIMARY KEY (key, slot)
+        )
+    """),
+    (5, """
+        CREATE TABLE servers (  -- each running server process, seen every few seconds while it lives
+            id TEXT PRIMARY KEY,
+            seen_at {real} NOT NULL
+        );
+        -- the server grading an answer ('': not known). No comment after ADD COLUMN: SQLite keeps its text
+        ALTER TABLE grading ADD COLUMN server TEXT NOT NULL DEFAULT ''
+    """),
 )
+TABLES = ("students", "sessions", "attempts", "reveals", "grading", "rates", "servers")  # all but schema_migrations
+BEAT = 3.0  # seconds between a server's signs of life (PostgreSQL)
+GONE = 12.0  # a server not seen for this long was killed: the answers it was grading reopen
 STALE_CLAIM = 300.0  # seconds after which an answer still "in flight" was lost (a killed server): the part reopens
 
 
@@ -185,46 +209,67 @@ def _student(row: tuple[Any, ...], token: str) -> Student:
 
 
 class Store:
-    """One connection shared by the server's threads, behind a lock (writes are short)."""
+    """A class's progress in SQLite or PostgreSQL (`database.location`); the rest of the server does not
+    know which. Every method is one short transaction; a database that cannot be reached raises
+    `database.Unavailable` (nothing of that call was stored)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")  # an acknowledged attempt survives a power cut too
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA busy_timeout=5000")
+    def __init__(self, where: Path | str | Location) -> None:
+        self.where = where if isinstance(where, Location) else location(where)
+        self.path = self.where.path
+        self._db = Connection(self.where)
+        self._local_rates: dict[tuple[str, float], RateLimit] = {}
+        self._rates_lock = threading.Lock()
+        self.server = secrets.token_hex(8)  # this process's name in `servers` and on its claims
+        self._beating: threading.Thread | None = None
+        self._closed = threading.Event()
         self._migrate()
 
+    @property
+    def shared(self) -> bool:
+        """Several servers may serve this class at once (PostgreSQL): none may forget another's claims."""
+        return self.where.kind == "postgresql"
+
     def _migrate(self) -> None:
-        with self._lock:
+        with self._db.session_lock("grader:migrate"):  # two servers starting together: one migrates
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            done = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+            done = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations").fetchall()}
             for version, sql in MIGRATIONS:
                 if version in done:
                     continue
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in sql.split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
+                with self._db.write():
+                    self._db.script(migration(sql, self.where.kind))
                     self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, _now()))
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
+
+    def exclusive(self, key: str) -> AbstractContextManager[None]:
+        """Held by one server at a time (PostgreSQL; SQLite: one server anyway), across several
+        transactions: servers starting together enrol the roster one after the other."""
+        return self._db.session_lock(key)
 
     def version(self) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
         return int(row[0] or 0)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._closed.set()
+        if self._beating is not None:
+            self._beating.join()
+        self._db.close()
+
+    def _beat(self) -> None:
+        self._db.execute("INSERT INTO servers (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE"
+                         " SET seen_at = excluded.seen_at", (self.server, time.time()))
+
+    def _keep_beating(self) -> None:
+        """While this store is open: say every BEAT seconds that this server lives (from its first claim;
+        an outage only delays the next sign), and forget servers gone for an hour."""
+        while not self._closed.wait(BEAT):
+            try:
+                self._beat()
+                if secrets.randbelow(100) == 0:
+                    self._db.execute("DELETE FROM servers WHERE seen_at < ?", (time.time() - 3600,))
+            except Exception:  # an outage, a database being restored: the next beat tries again
+                pass
 
     # --- students ---------------------------------------------------------------------------------
 
@@ -239,75 +284,64 @@ class Store:
                          (token_hash(token), student_id, _now(), time.time() + seconds))
         return token
 
+    def _insert_student(self, seed: int) -> int:
+        row = self._db.execute("INSERT INTO students (token_hash, csrf, seed, created_at) VALUES (?, ?, ?, ?)"
+                               " RETURNING id", (token_hash(secrets.token_urlsafe(32)), "", seed, _now())).fetchone()
+        return int(row[0])
+
     def new_student(self, seconds: float = 30 * 86400) -> tuple[str, Student]:
         """A practice student stored at once, with a session: its cookie token and the student."""
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO students (token_hash, csrf, seed, created_at) VALUES (?, ?, ?, ?)",
-                (token_hash(secrets.token_urlsafe(32)), "", secrets.randbelow(1_000_000), _now()))
-            token = self._open(int(cursor.lastrowid or 0), seconds)
+        with self._db.write():
+            token = self._open(self._insert_student(secrets.randbelow(1_000_000)), seconds)
         found = self.student(token)
         assert found is not None
         return token, found
 
     def student(self, token: str) -> Student | None:
         """Whom a session cookie signs in, while its session has not expired or been signed out."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT s.id, s.seed, s.role, s.roster_id, s.name, x.expires_at FROM sessions x"
-                " JOIN students s ON s.id = x.student_id WHERE x.token_hash = ? AND x.expires_at > ?",
-                (token_hash(token), time.time())).fetchone()
+        row = self._db.execute(
+            "SELECT s.id, s.seed, s.role, s.roster_id, s.name, x.expires_at FROM sessions x"
+            " JOIN students s ON s.id = x.student_id WHERE x.token_hash = ? AND x.expires_at > ?",
+            (token_hash(token), time.time())).fetchone()
         return _student(row, token) if row else None
 
     def practice_student(self, token: str, seconds: float) -> Student:
         """The practice student a visitor's cookie names, stored now if it is their first answer (with the
         seed of the variants they were shown): a visit alone stores nothing."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute(
-                    "SELECT s.id, s.seed, s.role, s.roster_id, s.name FROM sessions x JOIN students s"
-                    " ON s.id = x.student_id WHERE x.token_hash = ?", (token_hash(token),)).fetchone()
-                if row is None:
-                    cursor = self._db.execute(
-                        "INSERT INTO students (token_hash, csrf, seed, created_at) VALUES (?, ?, ?, ?)",
-                        (token_hash(secrets.token_urlsafe(32)), "", visitor_seed(token), _now()))
-                    self._db.execute(
-                        "INSERT INTO sessions (token_hash, student_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                        (token_hash(token), cursor.lastrowid, _now(), time.time() + seconds))
-                    row = (cursor.lastrowid, visitor_seed(token), "practice", None, "")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._db.write(token_hash(token)):
+            row = self._db.execute(
+                "SELECT s.id, s.seed, s.role, s.roster_id, s.name FROM sessions x JOIN students s"
+                " ON s.id = x.student_id WHERE x.token_hash = ?", (token_hash(token),)).fetchone()
+            if row is None:
+                new = self._insert_student(visitor_seed(token))
+                self._db.execute(
+                    "INSERT INTO sessions (token_hash, student_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                    (token_hash(token), new, _now(), time.time() + seconds))
+                row = (new, visitor_seed(token), "practice", None, "")
         return _student(row, token)
 
     def by_link(self, link: str) -> Student | None:
         """The class member a sign-in link names (no session: `sign_in` opens one)."""
-        with self._lock:
-            row = self._student_row("token_hash = ? AND role != 'practice'", token_hash(link))
+        row = self._student_row("token_hash = ? AND role != 'practice'", token_hash(link))
         return _student(row, "") if row else None
 
     def sign_in(self, student: Student, seconds: float) -> str:
         """A new session for `student`, ending after `seconds`: its cookie token."""
-        with self._lock:
-            return self._open(student.id, seconds)
+        return self._open(student.id, seconds)
 
     def renew(self, token: str, seconds: float) -> None:
-        with self._lock:
-            self._db.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ?",
-                             (time.time() + seconds, token_hash(token)))
+        self._db.execute("UPDATE sessions SET expires_at = ? WHERE token_hash = ?",
+                         (time.time() + seconds, token_hash(token)))
 
     def sign_out(self, token: str) -> None:
         """End this session (the browser's); other sessions of the student, and their link, go on."""
-        with self._lock:
-            self._db.execute("DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?",
-                             (token_hash(token), time.time()))
+        self._db.execute("DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?",
+                         (token_hash(token), time.time()))
 
     def enrol(self, roster_id: str, name: str, role: str, seed: int, token: str | None) -> str | None:
         """Make sure the roster's member exists. `token` is the link they were sent before: kept if it
         still signs them in; otherwise (new member, or the link was lost) a new token is returned."""
-        with self._lock:
+        with self._db.write("roster:" + roster_id):
             row = self._db.execute("SELECT id, token_hash FROM students WHERE roster_id = ?", (roster_id,)).fetchone()
             if row is not None and token is not None and same_hash(token, str(row[1])):
                 self._db.execute("UPDATE students SET name = ? WHERE id = ?", (name, row[0]))
@@ -326,48 +360,105 @@ class Store:
 
     def roster(self) -> list[tuple[str, str]]:
         """The class students as (roster id, name), by id."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT roster_id, name FROM students WHERE role = 'student' ORDER BY roster_id").fetchall()
-        return [(str(r[0]), str(r[1])) for r in rows]
+        rows = self._db.execute("SELECT roster_id, name FROM students WHERE role = 'student'").fetchall()
+        return sorted((str(r[0]), str(r[1])) for r in rows)  # here: PostgreSQL would sort by its locale
 
     def count_students(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM students").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM students").fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for `grader db check` and `db copy`."""
+        return {table: int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]) for table in TABLES}
+
+    # --- rate limits ------------------------------------------------------------------------------
+
+    def allow(self, key: str, count: int, seconds: float) -> bool:
+        """At most `count` events per `seconds` for `key`. Shared by every server on PostgreSQL (a window
+        and its predecessor, weighted: a sliding window to within a few events); on SQLite, where one
+        server serves, kept in its memory (a preview must not cost a disk write)."""
+        if not self.shared:
+            with self._rates_lock:
+                limit = self._local_rates.setdefault((key, seconds), RateLimit(count, seconds))
+            return limit.allow(key)
+        now = time.time()
+        slot = int(now // seconds)
+        with self._db.write():
+            current = int(self._db.execute(
+                "INSERT INTO rates (key, slot, count) VALUES (?, ?, 1) ON CONFLICT (key, slot)"
+                " DO UPDATE SET count = rates.count + 1 RETURNING count", (key, slot)).fetchone()[0])
+            before = self._db.execute("SELECT count FROM rates WHERE key = ? AND slot = ?", (key, slot - 1)).fetchone()
+            weight = 1.0 - (now / seconds - slot)
+            allowed = current + (int(before[0]) * weight if before else 0.0) <= count
+            if not allowed:  # a refused event does not count
+                self._db.execute("UPDATE rates SET count = count - 1 WHERE key = ? AND slot = ?", (key, slot))
+            self._db.execute("DELETE FROM rates WHERE key = ? AND slot < ?", (key, slot - 1))  # its old windows
+        return allowed
+
+    def spend(self, key: str, seconds: float) -> None:
+        """Add worker time used by `key` (a student, an address) this minute, for every server to see
+        (PostgreSQL; on SQLite the one server's workers keep it)."""
+        if self.shared and seconds > 0:
+            slot = int(time.time() // 60)
+            self._db.execute("INSERT INTO rates (key, slot, count) VALUES (?, ?, ?) ON CONFLICT (key, slot)"
+                             " DO UPDATE SET count = rates.count + excluded.count",
+                             ("used:" + key, slot, max(1, round(seconds * 1000))))
+
+    def spent(self, key: str) -> float:
+        """Seconds of worker time `key` used in about the last minute, on every server (0 on SQLite)."""
+        if not self.shared:
+            return 0.0
+        now = time.time()
+        slot = int(now // 60)
+        rows = {int(r[0]): int(r[1]) for r in self._db.execute(
+            "SELECT slot, count FROM rates WHERE key = ? AND slot >= ?", ("used:" + key, slot - 1)).fetchall()}
+        return (rows.get(slot, 0) + rows.get(slot - 1, 0) * (1.0 - (now / 60 - slot))) / 1000
 
     # --- attempts ---------------------------------------------------------------------------------
 
-    def claim(self, student: Student, sheet_id: str, part: str, limit: int, enders: tuple[str, ...]) -> Claim | str:
+    def claim(self, student: Student, sheet_id: str, part: str, limit: int, enders: tuple[str, ...],
+              stale: float = STALE_CLAIM, in_flight: int = 0) -> Claim | str:
         """Let one answer to `part` be graded, or say why not, in one transaction: "correct" (already
         answered right), "used" (no attempts left), "ended" (a solution in `enders`, the part's own or its
-        group's, was shown), "busy" (another answer of theirs to it is being graded). The Claim's number
-        is the attempt this one will be if it counts."""
+        group's, was shown), "busy" (another answer of theirs to it is being graded, or `in_flight` of
+        theirs to any part, when given). The Claim's number is the attempt this one will be if it counts.
+        A claim older than `stale` seconds, or whose server has not been seen for GONE seconds, was lost
+        (a killed server) and no longer holds the part."""
         key = secrets.token_hex(8)
         now = time.time()
         where = (student.id, sheet_id, part, student.seed)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")  # the write lock: no other connection reads-then-writes meanwhile
-            try:
-                done = self._db.execute(
-                    "SELECT COALESCE(SUM(counted), 0), COALESCE(MAX(status = 'correct'), 0) FROM attempts"
-                    " WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?", where).fetchone()
-                marks = ",".join("?" * len(enders))
-                ended = enders and self._db.execute(
-                    f"SELECT 1 FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ? AND solution = 1"
-                    f" AND part IN ({marks})", (student.id, sheet_id, student.seed, *enders)).fetchone()
-                busy = self._db.execute(
-                    "SELECT 1 FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
-                    " AND claimed_at > ?", (*where, now - STALE_CLAIM)).fetchone()
-                why = ("correct" if done[1] else "used" if int(done[0]) >= limit else "ended" if ended else
-                       "busy" if busy else "")
-                if not why:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO grading (student_id, sheet_id, part, seed, claim, number, claimed_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)", (*where, key, int(done[0]) + 1, now))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._db.write(f"student:{student.id}"):  # no other server reads-then-writes this student meanwhile
+            done = self._db.execute(
+                "SELECT COALESCE(SUM(counted), 0), COALESCE(MAX(CASE WHEN status = 'correct' THEN 1 ELSE 0 END), 0)"
+                " FROM attempts WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?", where).fetchone()
+            marks = ",".join("?" * len(enders))
+            ended = enders and self._db.execute(
+                f"SELECT 1 FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ? AND solution = 1"
+                f" AND part IN ({marks})", (student.id, sheet_id, student.seed, *enders)).fetchone()
+            live = (" AND g.claimed_at > ? AND (g.server = '' OR g.server = ? OR EXISTS (SELECT 1 FROM servers v"
+                    " WHERE v.id = g.server AND v.seen_at > ?))")  # a claim of a killed server holds nothing
+            alive = (now - stale, self.server, now - GONE)
+            busy = self._db.execute(
+                "SELECT 1 FROM grading g WHERE g.student_id = ? AND g.sheet_id = ? AND g.part = ? AND g.seed = ?"
+                + live, (*where, *alive)).fetchone()
+            if not busy and in_flight:
+                busy = int(self._db.execute("SELECT COUNT(*) FROM grading g WHERE g.student_id = ?" + live,
+                                            (student.id, *alive)).fetchone()[0]) >= in_flight
+            why = ("correct" if done[1] else "used" if int(done[0]) >= limit else "ended" if ended else
+                   "busy" if busy else "")
+            if not why:
+                self._db.execute(
+                    "INSERT INTO grading (student_id, sheet_id, part, seed, claim, number, claimed_at, server)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (student_id, sheet_id, part, seed) DO UPDATE"
+                    " SET claim = excluded.claim, number = excluded.number, claimed_at = excluded.claimed_at,"
+                    " server = excluded.server",
+                    (*where, key, int(done[0]) + 1, now, self.server if self.shared else ""))
+                if self.shared:
+                    self._beat()  # seen now, and from now on every BEAT seconds
+        if not why and self.shared and self._beating is None:
+            with self._rates_lock:
+                if self._beating is None:
+                    self._beating = threading.Thread(target=self._keep_beating, daemon=True, name="grader-beat")
+                    self._beating.start()
         return why or Claim(student.id, sheet_id, part, student.seed, int(done[0]) + 1, key)
 
     def finish(self, claim: Claim, variant: str, answer: str, result: dict[str, Any]) -> bool:
@@ -375,48 +466,35 @@ class Store:
         transaction; False (nothing stored) when the claim was no longer current."""
         counted = result["status"] != "invalid"
         where = (claim.student_id, claim.sheet_id, claim.part, claim.seed, claim.key)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                gone = self._db.execute(
-                    "DELETE FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ? AND claim = ?",
-                    where).rowcount == 0
-                if not gone:
-                    self._insert(claim.student_id, claim.sheet_id, claim.seed, variant, answer, result,
-                                 claim.number if counted else None)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._db.write(f"student:{claim.student_id}"):
+            gone = self._db.execute(
+                "DELETE FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ? AND claim = ?",
+                where).rowcount == 0
+            if not gone:
+                self._insert(claim.student_id, claim.sheet_id, claim.seed, variant, answer, result,
+                             claim.number if counted else None)
         return not gone
 
     def release(self, claim: Claim) -> None:
         """End a claim without storing anything (grading was refused or failed before a result)."""
-        with self._lock:
-            self._db.execute("DELETE FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
-                             " AND claim = ?", (claim.student_id, claim.sheet_id, claim.part, claim.seed, claim.key))
+        self._db.execute("DELETE FROM grading WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
+                         " AND claim = ?", (claim.student_id, claim.sheet_id, claim.part, claim.seed, claim.key))
 
     def clear_claims(self) -> int:
-        """Forget every answer in flight: at a server's start none is (a killed server's were lost)."""
-        with self._lock:
-            return self._db.execute("DELETE FROM grading").rowcount
+        """Forget every answer in flight: at a server's start none is (a killed server's were lost). Only
+        for a database one server uses (not `shared`): others' claims age out after `stale` instead."""
+        return int(self._db.execute("DELETE FROM grading").rowcount)
 
     def add_attempt(self, student: Student, sheet_id: str, variant: str, answer: str, result: dict[str, Any]) -> None:
         """Record one graded answer under the next number (no limit: for tests and tools); committed
         when this returns. The server goes through `claim` and `finish`."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                number = None
-                if result["status"] != "invalid":
-                    number = 1 + int(self._db.execute(
-                        "SELECT COUNT(*) FROM attempts WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
-                        " AND counted = 1", (student.id, sheet_id, result["part"], student.seed)).fetchone()[0])
-                self._insert(student.id, sheet_id, student.seed, variant, answer, result, number)
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._db.write(f"student:{student.id}"):
+            number = None
+            if result["status"] != "invalid":
+                number = 1 + int(self._db.execute(
+                    "SELECT COUNT(*) FROM attempts WHERE student_id = ? AND sheet_id = ? AND part = ? AND seed = ?"
+                    " AND counted = 1", (student.id, sheet_id, result["part"], student.seed)).fetchone()[0])
+            self._insert(student.id, sheet_id, student.seed, variant, answer, result, number)
 
     def _insert(self, student_id: int, sheet_id: str, seed: int, variant: str, answer: str, result: dict[str, Any],
                 number: int | None) -> None:
@@ -431,40 +509,41 @@ class Store:
         """This student's attempts on a sheet (its current variant), oldest first."""
         if not student.id:
             return []
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT part, answer, status, points, max_points, counted, feedback, result_json, created_at"
-                " FROM attempts WHERE student_id = ? AND sheet_id = ? AND seed = ? ORDER BY id",
-                (student.id, sheet_id, student.seed)).fetchall()
+        rows = self._db.execute(
+            "SELECT part, answer, status, points, max_points, counted, feedback, result_json, created_at"
+            " FROM attempts WHERE student_id = ? AND sheet_id = ? AND seed = ? ORDER BY id",
+            (student.id, sheet_id, student.seed)).fetchall()
         return [Attempt(r[0], r[1], r[2], float(r[3]), float(r[4]), bool(r[5]), r[6], json.loads(r[7]), r[8])
                 for r in rows]
 
-    def class_rows(self, after: int = 0) -> list[tuple[int, str, str, str, str, str, str, float, str, int]]:
-        """The class students' attempts stored after attempt id `after`, oldest first: (attempt id,
-        roster id, sheet, part, variant, answer, status, points, result JSON, seed)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT a.id, s.roster_id, a.sheet_id, a.part, a.variant, a.answer, a.status, a.points, a.result_json,"
-                " a.seed FROM attempts a JOIN students s ON s.id = a.student_id"
-                " WHERE s.role = 'student' AND a.id > ? ORDER BY a.id", (after,)).fetchall()
+    def class_rows(self, after: int = 0, missing: tuple[int, ...] = ()
+                   ) -> list[tuple[int, str, str, str, str, str, str, float, str, int]]:
+        """The class students' attempts stored after attempt id `after` (or with an id in `missing`),
+        oldest first: (attempt id, roster id, sheet, part, variant, answer, status, points, result JSON,
+        seed). On PostgreSQL ids are handed out before commit, so a later id may be read before an
+        earlier one is committed: the caller asks again for the ids it has not seen (`missing`)."""
+        also = f" OR a.id IN ({','.join('?' * len(missing))})" if missing else ""
+        rows = self._db.execute(
+            "SELECT a.id, s.roster_id, a.sheet_id, a.part, a.variant, a.answer, a.status, a.points, a.result_json,"
+            " a.seed FROM attempts a JOIN students s ON s.id = a.student_id"
+            f" WHERE s.role = 'student' AND (a.id > ?{also}) ORDER BY a.id", (after, *missing)).fetchall()
         return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), float(r[7]), str(r[8]),
                  int(r[9])) for r in rows]
 
     # --- hints and solutions shown ----------------------------------------------------------------
 
     def reveal(self, student: Student, sheet_id: str, part: str, *, hint: bool = False, solution: bool = False) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO reveals (student_id, sheet_id, part, seed, hints, solution) VALUES (?,?,?,?,?,?)"
-                " ON CONFLICT (student_id, sheet_id, part, seed) DO UPDATE SET"
-                " hints = hints + excluded.hints, solution = MAX(solution, excluded.solution)",
-                (student.id, sheet_id, part, student.seed, int(hint), int(solution)))
+        self._db.execute(
+            "INSERT INTO reveals (student_id, sheet_id, part, seed, hints, solution) VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT (student_id, sheet_id, part, seed) DO UPDATE SET hints = reveals.hints + excluded.hints,"
+            " solution = CASE WHEN excluded.solution > reveals.solution THEN excluded.solution"
+            " ELSE reveals.solution END",
+            (student.id, sheet_id, part, student.seed, int(hint), int(solution)))
 
     def reveals(self, student: Student, sheet_id: str) -> dict[str, Reveal]:
         if not student.id:
             return {}
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT part, hints, solution FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ?",
-                (student.id, sheet_id, student.seed)).fetchall()
+        rows = self._db.execute(
+            "SELECT part, hints, solution FROM reveals WHERE student_id = ? AND sheet_id = ? AND seed = ?",
+            (student.id, sheet_id, student.seed)).fetchall()
         return {r[0]: Reveal(int(r[1]), bool(r[2])) for r in rows}

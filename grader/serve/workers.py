@@ -29,7 +29,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Literal
 
 Failure = Literal["timeout", "crash", "busy", "error"]
-_WAIT_FOR_WORKER = 30.0  # seconds a request waits for a free worker before "busy"
+WAIT_FOR_WORKER = 30.0  # seconds a request waits for a free worker before "busy"
 WINDOW = 60.0  # seconds of worker time remembered per owner
 USE_STEP = 1.0  # owners who used less than this in the window are served alike (urgent first, then oldest)
 
@@ -39,6 +39,7 @@ class Done:
     value: Any = None
     failure: Failure | None = None
     detail: str = ""
+    seconds: float = 0.0  # worker time the job took (0 when it never had a worker)
 
 
 def _serve(conn: Connection, memory_mb: int) -> None:
@@ -153,7 +154,7 @@ class Workers:
                    default=None)
 
     def _take(self, ticket: _Ticket) -> _Worker | None:
-        end = time.monotonic() + _WAIT_FOR_WORKER
+        end = time.monotonic() + WAIT_FOR_WORKER
         with self._free:
             self._waiting.append(ticket)
             try:
@@ -204,13 +205,15 @@ class Workers:
                 worker.conn.send((fn, args))
                 if not worker.conn.poll(deadline):
                     self._replace(worker)
-                    return Done(failure="timeout")
+                    return Done(failure="timeout", seconds=time.monotonic() - ticket.began)
                 status, value = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 self._replace(worker)
-                return Done(failure="crash")
+                return Done(failure="crash", seconds=time.monotonic() - ticket.began)
             self._give(worker)
-            return Done(value) if status == "ok" else Done(failure="error", detail=str(value))
+            took = time.monotonic() - ticket.began
+            return (Done(value, seconds=took) if status == "ok" else
+                    Done(failure="error", detail=str(value), seconds=took))
         finally:
             self._done(ticket)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -205,3 +206,37 @@ def test_every_answer_reads_back_as_the_text_exported(text: str, tmp_path_factor
 def _files(folder: Path, answers: bool = False) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and (answers or p.relative_to(folder).parts[0] != "answers")}
+
+
+def test_a_class_copied_to_postgresql_exports_the_same_bytes(class_db: Path, tmp_path: Path, pg_url: str) -> None:
+    before = class_db.read_bytes()
+    copied = CliRunner().invoke(app, ["db", "copy", str(class_db), pg_url])
+    assert copied.exit_code == 0, copied.output
+    assert "every row compared" in copied.output and f"answers to {SHEET} read the same" in copied.output
+    assert class_db.read_bytes() == before  # the file is left as it was
+    runs, answers = {}, {}
+    for name, where in (("file", str(class_db)), ("postgresql", pg_url)):
+        out = tmp_path / "grades"  # the same folder for both: the reports name the files graded
+        ran = grade("--db", where, "--out", str(out), "--format", "canvas,moodle,feedback")
+        assert ran.exit_code == 0, ran.output
+        runs[name] = _files(out)
+        answers[name] = {p.name: p.read_text(encoding="utf-8").split("\n", 1)[1]  # line 1 names the database
+                         for p in (out / "answers").iterdir()}
+        shutil.rmtree(out)
+    assert runs["file"] == runs["postgresql"] and len(runs["file"]) > 5
+    assert answers["file"] == answers["postgresql"] and len(answers["file"]) == 5
+    again = CliRunner().invoke(app, ["db", "copy", str(class_db), pg_url])
+    assert again.exit_code == 2 and "already holds a class" in again.output
+
+
+def test_db_check_and_upgrade_say_the_schema_version_and_the_counts(class_db: Path, pg_url: str) -> None:
+    runner = CliRunner()
+    fresh = runner.invoke(app, ["db", "check", pg_url])
+    assert fresh.exit_code == 1 and "schema version 0" in fresh.output and "grader db upgrade" in fresh.output
+    upgraded = runner.invoke(app, ["db", "upgrade", pg_url])
+    assert upgraded.exit_code == 0 and "(was 0)" in upgraded.output, upgraded.output
+    assert "(already)" in runner.invoke(app, ["db", "upgrade", pg_url]).output
+    checked = runner.invoke(app, ["db", "check", str(class_db)])
+    assert checked.exit_code == 0 and "(current)" in checked.output and "students: 6" in checked.output
+    down = runner.invoke(app, ["db", "check", "postgresql://nobody@127.0.0.1:1/class"])
+    assert down.exit_code == 2 and "cannot reach the database" in down.output and "Traceback" not in down.output

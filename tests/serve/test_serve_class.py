@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import re
-import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -29,10 +31,12 @@ def loaded() -> dict[str, pages.Loaded]:
 
 
 @pytest.fixture
-def klass(tmp_path: Path, loaded: dict[str, pages.Loaded], workers: Workers) -> tuple[Store, dict[str, str], Path]:
+def klass(tmp_path: Path, loaded: dict[str, pages.Loaded], workers: Workers,
+          class_db: str) -> tuple[Store, dict[str, str], Path]:
+    """A class on each backend: a SQLite file, and a PostgreSQL database (the same tests)."""
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    store = Store(tmp_path / "class.sqlite")
+    store = Store(class_db)
     links = tmp_path / "class.links.csv"
     classroom.enrol(store, classroom.read_roster(roster), links, "http://127.0.0.1:8000")
     tokens = {row["student_id"]: row["link"].rsplit("/", 1)[1] for row in csv.DictReader(links.open(encoding="utf-8"))}
@@ -66,8 +70,14 @@ def answer(client: TestClient, text: str, csrf: str | None = None) -> int:
     return reply.status_code
 
 
+@contextmanager
+def raw(store: Store) -> Iterator[Any]:
+    """The store's own connection, whichever the backend (`?` placeholders, each statement committed)."""
+    yield store._db
+
+
 def count_attempts(store: Store) -> int:
-    with sqlite3.connect(store.path) as db:
+    with raw(store) as db:
         return int(db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
 
 
@@ -76,7 +86,7 @@ def test_the_roster_gives_one_link_per_student_and_one_for_the_instructor_hashed
     assert set(tokens) == {classroom.INSTRUCTOR, "s001", "s002"}
     assert len(set(tokens.values())) == 3 and all(len(t) >= 40 for t in tokens.values())
     assert "Émile Borel" in links.read_text(encoding="utf-8")
-    with sqlite3.connect(store.path) as db:
+    with raw(store) as db:
         stored = " ".join(str(r) for r in db.execute("SELECT * FROM students"))
     assert not any(t in stored for t in tokens.values())  # only hashes are stored
 
@@ -291,7 +301,7 @@ def test_a_session_ends_after_its_term(klass, loaded, workers) -> None:
     page = short.get(f"/signin/{tokens['s001']}")
     assert "Max-Age=172800" in page.headers["set-cookie"]
     assert short.get("/").status_code == 200
-    with sqlite3.connect(store.path) as db:
+    with raw(store) as db:
         db.execute("UPDATE sessions SET expires_at = expires_at - 2 * 86400 - 1")  # two days later
     assert short.get("/").status_code == 403
 

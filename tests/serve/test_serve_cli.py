@@ -113,3 +113,37 @@ def test_the_class_database_is_readable_by_its_owner_only(tmp_path: Path, monkey
     (tmp_path / "class.sqlite").chmod(0o644)  # made by an older version: made private on the next run
     assert serve_class(tmp_path, monkeypatch, "--port", "0").exit_code == 0
     assert stat.S_IMODE((tmp_path / "class.sqlite").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("command", [["serve", "activation-derivatives", "--jobs", "1"], ["grade"]])
+def test_a_postgresql_url_is_never_taken_for_a_file_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         command: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, [*command, "--db", "postgresql://nobody@127.0.0.1:1/class"])  # nothing on port 1
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "postgresql://nobody@127.0.0.1:1/class" in result.output and "cannot" in result.output
+    assert not (tmp_path / "postgresql:").exists() and not any(tmp_path.rglob("*.sqlite"))
+
+
+@pytest.mark.parametrize("command", [["serve", "activation-derivatives", "--jobs", "1"], ["grade"]])
+def test_another_kind_of_database_url_is_refused_with_what_to_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   command: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, [*command, "--db", "mysql://root@db/class"])
+    assert result.exit_code == 2 and "postgresql://USER@HOST/DBNAME" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_class_mode_on_postgresql_writes_the_links_in_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_url: str) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "activation-derivatives", "--jobs", "1", "--class", "roster.csv",
+                                      "--db", pg_url])
+    assert result.exit_code == 0, result.output
+    written = list(tmp_path.glob("*.links.csv"))
+    assert len(written) == 1 and "s1" in written[0].read_text(encoding="utf-8")
+    assert "pg23:" not in result.output or ":***@" in result.output  # a password is never printed

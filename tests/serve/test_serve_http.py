@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from grader.core import limits
 from grader.serve import app as web
 from grader.serve import pages
+from grader.serve.database import Connection, location
 from grader.serve.store import Store
 from grader.serve.workers import Workers
 
@@ -46,14 +47,15 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pages.Loaded]:
     return pages.load_sheets([SHEET, "piecewise-activations", str(hostile)])
 
 
-def make_client(loaded: dict[str, pages.Loaded], db: Path, workers: Workers, **settings: float) -> TestClient:
+def make_client(loaded: dict[str, pages.Loaded], db: Path | str, workers: Workers, **settings: float) -> TestClient:
     store = Store(db)
     return TestClient(web.create_app(loaded, store, workers, web.Settings(**settings)))  # type: ignore[arg-type]
 
 
 @pytest.fixture
-def client(loaded: dict[str, pages.Loaded], tmp_path: Path, workers: Workers) -> TestClient:
-    return make_client(loaded, tmp_path / "progress.sqlite", workers)
+def client(loaded: dict[str, pages.Loaded], class_db: str, workers: Workers) -> TestClient:
+    """Practice mode on each backend: a SQLite file, and a PostgreSQL database (the same tests)."""
+    return make_client(loaded, class_db, workers)
 
 
 def csrf_of(html: str) -> str:
@@ -88,9 +90,13 @@ def show_solution(client: TestClient, address: str, sheet: str = SHEET) -> int:
     return client.post(f"/sheets/{sheet}/parts/{address}/solution", data=data).status_code
 
 
-def count_attempts_in(db: Path) -> int:
-    with sqlite3.connect(db) as connection:
-        return int(connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0])
+def count_attempts_in(db: Path | str, table: str = "attempts") -> int:
+    """Rows in a table of either backend's database."""
+    connection = Connection(location(db))
+    try:
+        return int(connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    finally:
+        connection.close()
 
 
 def test_the_sheet_list_links_every_sheet_served(client: TestClient) -> None:
@@ -218,15 +224,13 @@ def test_hints_come_one_at_a_time_and_the_solution_on_request(client: TestClient
     assert "Worked solution" in section(question(client), "sigmoid.a")
 
 
-def test_a_post_without_the_page_token_is_refused_and_not_recorded(client: TestClient, tmp_path: Path) -> None:
+def test_a_post_without_the_page_token_is_refused_and_not_recorded(client: TestClient, class_db: str) -> None:
     question(client)
     for data in ({"answer": RIGHT}, {"answer": RIGHT, "csrf": "forged"}):
         reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data=data)
         assert reply.status_code == 403 and "CSRF" in reply.text
     assert client.post(f"/sheets/{SHEET}/parts/sigmoid.a/hint", data={"csrf": "x"}).status_code == 403
-    assert count_attempts_in(tmp_path / "progress.sqlite") == 0
-    with sqlite3.connect(tmp_path / "progress.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM reveals").fetchone()[0] == 0
+    assert count_attempts_in(class_db) == 0 and count_attempts_in(class_db, "reveals") == 0
 
 
 def test_a_post_from_a_browser_without_a_session_is_refused(client: TestClient) -> None:
@@ -234,14 +238,14 @@ def test_a_post_from_a_browser_without_a_session_is_refused(client: TestClient) 
     assert reply.status_code == 403
 
 
-def test_an_answer_over_the_size_cap_is_refused_and_not_recorded(client: TestClient, tmp_path: Path) -> None:
+def test_an_answer_over_the_size_cap_is_refused_and_not_recorded(client: TestClient, class_db: str) -> None:
     token = csrf_of(question(client))
     long = "x+" * (limits.MAX_ANSWER_CHARS // 2) + "x"
     reply = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": long})
     assert reply.status_code == 413 and str(limits.MAX_ANSWER_CHARS) in reply.text
     huge = client.post(f"/sheets/{SHEET}/parts/sigmoid.a/answer", data={"csrf": token, "answer": "x" * 10**6})
     assert huge.status_code == 413
-    assert count_attempts_in(tmp_path / "progress.sqlite") == 0
+    assert count_attempts_in(class_db) == 0
 
 
 def test_attempts_are_kept_in_sqlite_and_resume_in_a_new_server(
@@ -342,7 +346,7 @@ def test_a_form_with_too_many_fields_is_refused_not_a_server_error(client: TestC
     assert reply.status_code == 403
 
 
-def test_once_the_solution_is_shown_no_answer_to_the_part_is_graded(client: TestClient, tmp_path: Path) -> None:
+def test_once_the_solution_is_shown_no_answer_to_the_part_is_graded(client: TestClient, class_db: str) -> None:
     submit(client, "sigmoid.a", WRONG)
     part = section(question(client), "sigmoid.a")
     assert "Show the solution (no more answers to this part after)" in part
@@ -353,7 +357,7 @@ def test_once_the_solution_is_shown_no_answer_to_the_part_is_graded(client: Test
     part = section(question(client), "sigmoid.a")
     assert "Ended: the worked solution was shown." in part and '<form class="answer"' not in part
     assert "correct</strong>" not in part.replace("incorrect</strong>", "") and "0 / 2 points" in part
-    assert count_attempts_in(tmp_path / "progress.sqlite") == 1
+    assert count_attempts_in(class_db) == 1
     table = client.get(f"/sheets/{SHEET}").text
     assert re.search(r"<td>sigmoid\.a</td><td>Sigmoid Function</td><td>1</td><td>solution shown</td><td>0 / 2</td>",
                      table)
@@ -407,7 +411,7 @@ def test_a_groups_solution_asked_without_naming_the_open_sub_parts_asks_first(cl
 
 
 def test_an_answer_to_a_part_already_answered_right_gets_a_message_and_no_attempt(
-    client: TestClient, tmp_path: Path
+    client: TestClient, class_db: str
 ) -> None:
     token = csrf_of(question(client))  # a second tab, opened before the part was done
     submit(client, "sigmoid.a", RIGHT)
@@ -415,7 +419,7 @@ def test_an_answer_to_a_part_already_answered_right_gets_a_message_and_no_attemp
     assert reply.status_code == 409
     assert "Already answered" in reply.text and "sigmoid.a correctly" in reply.text
     assert 'href="/sheets/activation-derivatives/q/sigmoid#sigmoid.a"' in reply.text
-    assert count_attempts_in(tmp_path / "progress.sqlite") == 1
+    assert count_attempts_in(class_db) == 1
 
 
 def test_the_answer_box_keeps_the_last_answer_to_correct_it(client: TestClient) -> None:

@@ -56,10 +56,10 @@ class InProcess:
 
 
 class Klass:
-    def __init__(self, tmp_path: Path, loaded: dict[str, pages.Loaded]) -> None:
+    def __init__(self, tmp_path: Path, loaded: dict[str, pages.Loaded], where: str = "") -> None:
         roster = tmp_path / "roster.csv"
         roster.write_text("".join(f"{s},Student {s}\n" for s in STUDENTS), encoding="utf-8")
-        self.store = Store(tmp_path / "class.sqlite")
+        self.store = Store(where or tmp_path / "class.sqlite")
         links = tmp_path / "links.csv"
         classroom.enrol(self.store, classroom.read_roster(roster), links, "http://127.0.0.1:8000")
         rows = csv.DictReader(links.open(encoding="utf-8"))
@@ -93,8 +93,31 @@ def loaded() -> dict[str, pages.Loaded]:
 
 
 @pytest.fixture
-def klass(tmp_path: Path, loaded: dict[str, pages.Loaded]) -> Klass:
-    return Klass(tmp_path, loaded)
+def klass(tmp_path: Path, loaded: dict[str, pages.Loaded], class_db: str) -> Klass:
+    """A class on each backend: a SQLite file, and a PostgreSQL database (the same tests)."""
+    return Klass(tmp_path, loaded, class_db)
+
+
+def test_an_attempt_committed_after_a_later_one_still_reaches_the_instructor_page(
+        tmp_path: Path, loaded: dict[str, pages.Loaded], pg_url: str) -> None:
+    """On PostgreSQL an attempt's id is taken before its commit: another server's slower transaction
+    can commit id N after id N+1 was read. The page asks again for the ids it skipped."""
+    import psycopg
+
+    klass = Klass(tmp_path, loaded, pg_url)
+    klass.answer("s003", "sigmoid.a", "2x")
+    assert klass.wrong() == [(1, ["2x"])]
+    ada = klass.store.by_link(klass.tokens["s001"])
+    assert ada is not None
+    with psycopg.connect(pg_url) as slow:  # another server, between its INSERT and its COMMIT
+        slow.execute("INSERT INTO attempts (student_id, sheet_id, part, seed, variant, answer, status, score, points,"
+                     " max_points, counted, feedback, result_json, created_at, number) SELECT %s, sheet_id, part,"
+                     " %s, variant, answer, status, score, points, max_points, counted, feedback, result_json,"
+                     " created_at, 1 FROM attempts", (ada.id, ada.seed))
+        klass.answer("s002", "sigmoid.a", "x+x")  # a later id, committed first
+        assert klass.wrong() == [(2, ["2x", "x+x"])]
+        slow.commit()
+    assert klass.wrong() == [(3, ["2x", "x+x"])]
 
 
 def test_equal_wrong_answers_written_apart_are_one_group(klass: Klass) -> None:
