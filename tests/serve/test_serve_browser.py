@@ -43,10 +43,12 @@ def browser(chromium: Callable[[], Any]) -> Any:
 def _wait(driver: Any, condition: Any, seconds: float = 15) -> Any:
     """Until the condition holds. An element found just before the page was replaced (a submit loads
     a new page) is stale: that is "not yet", so look again, as for one not found yet."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    ignored = (NoSuchElementException, StaleElementReferenceException)
+    # Stale or missing elements, and Chromium's "node does not belong to the document" while a page is being
+    # replaced: all "not yet". An error that lasts still fails the test, as a time-out.
+    ignored = (WebDriverException,)
     return WebDriverWait(driver, seconds, ignored_exceptions=ignored).until(condition)
 
 

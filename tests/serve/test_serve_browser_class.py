@@ -62,10 +62,12 @@ def browsers(chromium: Callable[[], Any]) -> tuple[Any, Any]:
 
 def _wait(driver: Any, condition: Any, seconds: float = 15) -> Any:
     """Until the condition holds; an element gone stale (its page or table row replaced) is "not yet"."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    ignored = (NoSuchElementException, StaleElementReferenceException)
+    # Stale or missing elements, and Chromium's "node does not belong to the document" while a page is being
+    # replaced: all "not yet". An error that lasts still fails the test, as a time-out.
+    ignored = (WebDriverException,)
     return WebDriverWait(driver, seconds, ignored_exceptions=ignored).until(condition)
 
 
