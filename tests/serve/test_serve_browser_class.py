@@ -90,7 +90,8 @@ def _sign_in(driver: Any, link: str, home: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(link)
-    if _heading(driver) == "Someone else is signed in":
+    # the sign-in page moves on by itself: its heading may be gone, or not there yet, when first looked at
+    if _wait(driver, lambda d: _heading(d)) == "Someone else is signed in":
         driver.find_element(By.CSS_SELECTOR, "main form button").click()
     _wait(driver, lambda d: d.current_url == home and _heading(d) not in ("Signed in", ""))
 
