@@ -272,11 +272,17 @@ async def signin(state: _State, request: Request) -> Response:
         return _message(403, "Unknown link", "This sign-in link is not one of this class's; ask your instructor.",
                         headers=private)
     current = _student(state, request)
-    if request.method == "POST":
+    if request.method == "POST" and current is None:  # the confirm page's button, from this server only
+        if _cross_site(request):
+            return _message(403, "Refused", "Open your sign-in link again.", headers=private)
+    elif request.method == "POST":
         form = await _form(request)
         if current is None or form is None or not same(form.get("csrf", ""), current.csrf):
             return _message(403, "Refused", "Open your sign-in link again.", headers=private)
         state.store.sign_out(current.token)
+    elif current is None and _sent_by_another_site(request):
+        html = _env.get_template("confirm_signin.html").render(member=member, action=request.url.path)
+        return HTMLResponse(html, headers=private)
     elif current is not None and current.id == member.id:
         html = _env.get_template("signin.html").render(student=current, home=_home(member), already=True)
         return HTMLResponse(html, headers=private)
@@ -288,6 +294,23 @@ async def signin(state: _State, request: Request) -> Response:
     response = HTMLResponse(html, headers=private)
     _set_cookie(state, request, response, session)
     return response
+
+
+def _sent_by_another_site(request: Request) -> bool:
+    """A navigation another site started without the person's click (a redirect, a refresh, a script):
+    what a page uses to sign a browser in as someone else. Fetch Metadata says so; a link clicked in a
+    mail, typed or opened from a mail program is the person's (`Sec-Fetch-User: ?1` or no other site)."""
+    site = request.headers.get("sec-fetch-site")
+    return site in ("cross-site", "same-site") and request.headers.get("sec-fetch-user") != "?1"
+
+
+def _cross_site(request: Request) -> bool:
+    """A POST not sent by a page of this server (Fetch Metadata, else the Origin header)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is not None and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}"
 
 
 async def signout(state: _State, request: Request) -> Response:

@@ -312,3 +312,25 @@ def test_moodles_email_address_column_is_a_student_id(tmp_path: Path) -> None:
     roster.write_text("First name,Last name,Email address\nAda,Lovelace,ada@x.edu\n", encoding="utf-8")
     members = classroom.read_roster(roster)
     assert [(m.id, m.name) for m in members] == [("ada@x.edu", "Ada Lovelace")]
+
+
+def test_another_site_cannot_sign_a_browser_with_no_session_in_silently(klass, loaded, workers) -> None:  # type: ignore[no-untyped-def]
+    """Cold trial (issue 22): a page elsewhere redirecting a browser with nobody signed in to a student's link
+    signed it in as that student without a word. Now such a navigation (Fetch Metadata: another site, no
+    click) gets a page with a button; a link the person clicked, typed or opened from mail signs in at once."""
+    store, tokens, _ = klass
+    link = f"/signin/{tokens['s001']}"
+    redirected = TestClient(app_of(store, loaded, workers))
+    page = redirected.get(link, headers={"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"})
+    assert page.status_code == 200 and "Sign in as" in page.text and "set-cookie" not in page.headers
+    assert redirected.get(f"/sheets/{SHEET}").status_code == 403  # not signed in
+    forged = redirected.post(link, headers={"sec-fetch-site": "cross-site"})  # an auto-submitted form elsewhere
+    assert forged.status_code == 403 and "set-cookie" not in forged.headers
+    evil = redirected.post(link, headers={"origin": "http://evil.example"})  # a browser without Fetch Metadata
+    assert evil.status_code == 403
+    pressed = redirected.post(link, headers={"sec-fetch-site": "same-origin"})  # the button on that page
+    assert pressed.status_code == 200 and "set-cookie" in pressed.headers
+    assert redirected.get(f"/sheets/{SHEET}").status_code == 200
+    clicked = TestClient(app_of(store, loaded, workers))  # a link clicked in webmail: the person's own click
+    page = clicked.get(link, headers={"sec-fetch-site": "cross-site", "sec-fetch-user": "?1"})
+    assert page.status_code == 200 and "set-cookie" in page.headers
