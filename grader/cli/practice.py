@@ -7,7 +7,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -201,15 +200,13 @@ def _save(path: Path, sheet: Sheet, answers: dict[str, str], student: str | None
           spec: str | None) -> None:
     """The session's answers as a submission file, in sheet order, written atomically."""
     from grader.batch.template import PLACEHOLDER_STUDENT, sheet_ref, submission_text
+    from grader.grading.submission_file import write_submission
 
     ordered = {a: answers[a] for a in sheet.parts if a in answers}
     text = submission_text(student.strip() if student else PLACEHOLDER_STUDENT, sheet.id, ordered, seed, sheet.title,
                            sheet_ref(spec, sheet.id))
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
+        write_submission(path, text)
     except OSError as exc:
         fail(f"cannot write `{path}`: {exc.strerror or exc}")
     typer.echo(f"grader: saved {len(ordered)} answer(s) to {path}"

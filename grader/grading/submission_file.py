@@ -8,9 +8,24 @@ never in double quotes, where YAML reads `\\t` as a tab.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 
 PLACEHOLDER_STUDENT = "your-student-id"
+
+
+def write_submission(path: Path, text: str) -> None:
+    """Write a submission file atomically (a reader never sees half of it); raises OSError."""
+    fd, temp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def submission_text(student: str, sheet_id: str, answers: Mapping[str, str], seed: int | None = None,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from grader.core.errors import GraderError, describe
 from grader.grading import grade as grading
 from grader.grading.render import MARKS
 from grader.grading.results import Result
-from grader.grading.submission_file import PLACEHOLDER_STUDENT, submission_text
+from grader.grading.submission_file import PLACEHOLDER_STUDENT, submission_text, write_submission
 from grader.notebook import views
 from grader.notebook.doc import Block, Prose, Shown, Table, Verdict
 from grader.sheets import cache as sheet_cache
@@ -268,10 +267,7 @@ def save(path: str | os.PathLike[str] = "answers.yaml", *, student: str | None =
                            None if who or not loaded.randomised else seed, loaded.title, ref, by="grader.notebook.save")
     target = Path(path)
     try:
-        fd, temp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, target)
+        write_submission(target, text)
     except OSError as exc:
         raise NotebookError(f"cannot write `{target}`: {exc.strerror or exc}") from None
     words = f"Saved {len(ordered)} answer(s) to `{target}`." + ("" if who else " Set `student:` in it to your id.")
