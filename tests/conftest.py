@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
@@ -89,10 +90,19 @@ def class_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if request.param == "sqlite":
         yield str(tmp_path_factory.mktemp("db") / "class.sqlite")
         return
+    with pg_schema() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema's URL for the block (pg_scratch), dropped after it."""
     base = _pg_base()
     url, name = pg_scratch(base)
-    yield url
-    pg_drop(base, name)
+    try:
+        yield url
+    finally:
+        pg_drop(base, name)
 
 
 @pytest.fixture
@@ -119,19 +129,15 @@ def pg_database():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def pg_module_url():  # type: ignore[no-untyped-def]
     """As pg_url, one schema for a whole test module (its servers start once)."""
-    base = _pg_base()
-    url, name = pg_scratch(base)
-    yield url
-    pg_drop(base, name)
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture
 def pg_url():  # type: ignore[no-untyped-def]
     """A new PostgreSQL schema's URL (skipped without one, failed in CI when it is down)."""
-    base = _pg_base()
-    url, name = pg_scratch(base)
-    yield url
-    pg_drop(base, name)
+    with pg_schema() as url:
+        yield url
 
 
 def _query(where: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
