@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from grader.text.escapes import VISIBLE
+from grader.text.escapes import example
 
 MARK = "\u27e6unreadable-answer-{}\u27e7"  # ⟦unreadable-answer-N⟧: no student types this
 MAX_REPAIRS = 50  # answers in one file; a file with more broken lines than this stays unreadable
@@ -93,22 +93,14 @@ def _which(body: str) -> str:
     return f"`\\{m['char']}`" if m else "one of them"
 
 
-# The LaTeX command each escape most likely was, for the example in the message.
-_COMMANDS = {"\\t": ("tanh", "a tab"), "\\f": ("frac", "a form feed"), "\\b": ("beta", "a backspace"),
-             "\\a": ("alpha", "a bell"), "\\v": ("vec", "a vertical tab"), "\\e": ("exp", "an escape"),
-             "\\r": ("right", "a carriage return"), "\\0": ("0", "a null character")}
-
-
 def eaten_reason(kind: str, text: str = "\t") -> str:
     """Why an answer was refused, with the example of the escape it holds (`\\frac` for a form feed)."""
-    escape = next((VISIBLE[c] for c in text if c in VISIBLE), "\\t")
-    command, char = _COMMANDS[escape]
-    example = f"`{escape}` is {char}, so `\\{command}` became {char} and `{command[1:]}`"
+    command, said = example(text)
     if kind == "notebook":
         return (f"This looks like a LaTeX command eaten by a Python string escape; write the answer as a raw string "
-                f"(r\"\\{command}\"): in Python {example}")
+                f"(r\"\\{command}\"): in Python {said}")
     if kind == "JSON":
         return (f"This looks like a LaTeX command eaten by a JSON string escape; write each backslash twice "
-                f"(`\\\\{command}`): in JSON {example}")
+                f"(`\\\\{command}`): in JSON {said}")
     return (f"This looks like a LaTeX command eaten by a YAML double-quoted string; use single quotes or a block "
-            f"scalar (in double quotes {example})")
+            f"scalar (in double quotes {said})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -53,7 +54,11 @@ def template(
     if notebook:
         from grader.notebook.handout import notebook_text
 
-        ref = sheet if sheet is not None and Path(sheet).suffix in (".yaml", ".yml") else loaded.id
+        ref = loaded.id
+        if sheet is not None and Path(sheet).suffix in (".yaml", ".yml"):
+            # The kernel runs in the notebook's folder: the sheet's path from there, not from here.
+            where = Path(out).resolve().parent if out is not None else Path.cwd()
+            ref = Path(os.path.relpath(Path(sheet).resolve(), where)).as_posix()
         text = notebook_text(loaded, ref, student.strip() if student else None)
     elif loaded.randomised and not student:
         typer.echo(f"grader: a randomised sheet: {randomised_values(loaded)} differ per student, so this template "

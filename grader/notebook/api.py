@@ -23,7 +23,7 @@ from grader.sheets import variants
 from grader.sheets.model import Sheet
 from grader.sheets.select import select
 from grader.sheets.solutions import SolutionFile
-from grader.text.escapes import eaten, visible
+from grader.text.escapes import eaten, example, visible
 from grader.text.numbers import score
 
 
@@ -93,10 +93,10 @@ def answer_text(answer: object) -> str:
     printer (never the other way: text is never made into code); a list of lines for a derivation."""
     if isinstance(answer, str):
         if eaten(answer):
-            shown = visible(answer)
-            raise NotebookError(f"in a Python string a backslash starts an escape (`\\t` is a tab), so the answer "
-                                f"reached the grader as `{shown}` with a control character in it; write it as a raw "
-                                "string, r\"\\tanh(x)\", or double each backslash")
+            command, said = example(answer)
+            raise NotebookError(f"in a Python string a backslash starts an escape: {said}; the answer reached the "
+                                f"grader as `{visible(answer)}`. Write it as a raw string, r\"\\{command}\", or "
+                                "double each backslash")
         return answer
     if isinstance(answer, bool):
         return "true" if answer else "false"

@@ -26,3 +26,17 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() or c == "\n" else f"\\u{ord(c):04x}" for c in text)
 
 
+
+
+# The LaTeX command each escape most likely was, for the example in a message.
+_COMMANDS = {"\\t": ("tanh", "a tab"), "\\f": ("frac", "a form feed"), "\\b": ("beta", "a backspace"),
+             "\\a": ("alpha", "a bell"), "\\v": ("vec", "a vertical tab"), "\\e": ("exp", "an escape"),
+             "\\r": ("right", "a carriage return"), "\\0": ("0", "a null character")}
+
+
+def example(text: str) -> tuple[str, str]:
+    """The LaTeX command the first escape in `text` most likely was (`frac` for a form feed), and the sentence
+    saying so: "`\\f` is a form feed, so `\\frac` became a form feed and `rac`"."""
+    escape = next((VISIBLE[c] for c in text if c in VISIBLE), "\\t")
+    command, char = _COMMANDS[escape]
+    return command, f"`{escape}` is {char}, so `\\{command}` became {char} and `{command[1:]}`"

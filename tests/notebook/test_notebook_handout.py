@@ -37,3 +37,15 @@ def test_a_notebook_for_a_course_sheet_file_reads_back_as_a_submission(tmp_path:
     assert sub.answers == {"leaky_relu.a": "\\alpha if x < 0 else 1"}
     again = CliRunner().invoke(app, ["template", "exercises/hw4.yaml", "--notebook", "-o", "s1.ipynb"])
     assert again.exit_code == 2 and "exists" in again.output  # never over a notebook that may hold answers
+
+
+def test_the_notebooks_sheet_path_is_from_the_notebooks_folder(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "handouts").mkdir()
+    shutil.copy(ROOT / "exercises" / "smooth-activations.yaml", tmp_path / "exercises" / "hw1.yaml")
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(app, ["template", "exercises/hw1.yaml", "--notebook", "-o", "handouts/hw1.ipynb"])
+    assert done.exit_code == 0, done.output
+    setup = "".join(json.loads(Path("handouts/hw1.ipynb").read_text(encoding="utf-8"))["cells"][1]["source"])
+    assert 'gn.use("../exercises/hw1.yaml"' in setup  # Jupyter starts the kernel in handouts/
