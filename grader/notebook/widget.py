@@ -6,13 +6,15 @@ caret and hint when it cannot be read; redrawn a moment after typing stops), Che
 buttons, the verdict, and the attempts left. As `grader practice`: an unreadable answer costs no
 attempt; a part ends when right, when its attempts are used up, or when its solution is shown. The
 state is kept for the kernel's session: running the cell again shows the same progress. The last
-graded answer to each part is recorded for `save` (as `grader practice --save`).
+graded answer to each part is recorded for `save` (as `grader practice --save`); Save answers also takes
+what is typed in a box and not yet checked. Enter in a one-line box checks it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -146,7 +148,11 @@ class Practice:
         self.score.value = f"<b>Score {score(got, out_of)}</b> · {done} of {len(kept)} parts done"
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Shown:
-        """Write the answers graded so far (and those given to `answer`) as a submission file."""
+        """Write the answers as a submission file: what each box holds, checked or not (a box left empty
+        keeps the answer last checked in it), and those given to `answer`."""
+        for address, box in self.parts.items():
+            if box.input.value.strip():
+                api.record(self.sheet, address, box.input.value)
         return api.save(path or f"{self.sheet.id}-answers.yaml", sheet=self.sheet.path)
 
     def _save(self) -> None:
@@ -186,6 +192,10 @@ class PartBox:
         self.verdict = w.HTMLMath(kept.verdict)
         self.worked = w.HTMLMath(kept.solution)
         self.check.on_click(lambda _: self.submit())
+        if not derivation:  # Enter in a one-line box checks, as in a form; in a derivation it starts a line
+            with warnings.catch_warnings():  # on_submit is deprecated, yet still the only event for Enter
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self.input.on_submit(lambda _: self.submit())
         self.hint.on_click(lambda _: self.show_hint())
         self.solution.on_click(lambda _: self.show_solution())
         self._debounce = Debounce(PREVIEW_DELAY, self.refresh_preview)

@@ -94,6 +94,26 @@ def test_state_is_kept_for_the_kernel_session_and_saved_on_request(tmp_path: Pat
     assert isinstance(back, Submission) and back.answers == {"relu.b.differentiable": "no", "relu.b.at_zero": "0.5"}
 
 
+def test_enter_checks_a_one_line_answer() -> None:
+    box = gn.practice(question="sigmoid.a").parts["sigmoid.a"]
+    box.input.value = "σ(x)(1-σ(x))"
+    box.input._handle_string_msg(None, {"event": "submit"}, [])  # what the browser sends on Enter
+    assert "✓ correct" in box.verdict.value
+
+
+def test_save_takes_what_is_typed_but_not_yet_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    p = gn.practice(question="sigmoid")
+    p.parts["sigmoid.a"].input.value = "σ(x)(1-σ(x))"  # typed, never checked: a student expects it saved
+    p.parts["sigmoid.b"].input.value = "e^-x/(1+e^-x)^2"
+    p.parts["sigmoid.b"].check.click()
+    p.parts["sigmoid.b"].input.value = ""  # an emptied box keeps the answer checked in it
+    assert "Saved 2 answer(s)" in p.save().plain()
+    back = read(str(tmp_path / "activation-derivatives-answers.yaml"))
+    assert isinstance(back, Submission)
+    assert back.answers == {"sigmoid.a": "σ(x)(1-σ(x))", "sigmoid.b": "e^-x/(1+e^-x)^2"}
+
+
 def test_the_preview_waits_for_typing_to_pause() -> None:
     p = gn.practice(question="sigmoid.a")
     box = p.parts["sigmoid.a"]
