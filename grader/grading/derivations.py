@@ -18,6 +18,7 @@ from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.labels import wrong_function
 from grader.grading.results import Point, Step
 from grader.parsing import Parsed, parse_chain, symbol
+from grader.parsing.common import fail
 from grader.parsing.labels import Label, split_label, trailing_label
 from grader.sheets.forms import violations
 from grader.sheets.model import DerivationAnswer, Part, Sheet
@@ -81,6 +82,8 @@ def read_chain(sheet: Sheet, answer: str, variable: str) -> list[tuple[int, Pars
     if len(answer) > limits.MAX_DERIVATION_CHARS:
         raise ParseError("too_long", answer, limits.MAX_DERIVATION_CHARS, len(answer),
                          data={"limit": limits.MAX_DERIVATION_CHARS, "length": len(answer)})
+    if not answer.strip():  # nothing sent is no attempt, as for an expression: not a derivation too short
+        raise fail("empty", answer, 0, 0, found="", hint="type the derivation, one step a line")
     ctx = sheet.parse_context()
     pieces: list[tuple[int, Parsed]] = []
     failed: ParseError | None = None

@@ -204,3 +204,10 @@ def test_without_final_form_the_target_as_written_must_end_the_chain(chain: str,
     assert result.status == status, result.feedback
     if status == "incorrect":
         assert "neither end of your chain is the result to show, `sigma(x)`" in result.feedback
+
+
+@pytest.mark.parametrize("text", ["", "   \n  \n"])
+def test_an_empty_derivation_is_invalid_like_an_empty_expression(sheet: Sheet, text: str) -> None:
+    result = grade(sheet, "sigmoid.b", text)
+    assert result.status == "invalid" and result.decided_by == "parse"  # no attempt used, not "too short"
+    assert result.parse_error is not None and result.parse_error.kind == "empty"
