@@ -10,16 +10,17 @@ Every response carries the headers of `grader.serve.security`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import secrets
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import anyio.to_thread
@@ -37,6 +38,9 @@ from grader.serve.database import Unavailable
 from grader.serve.security import FRAME_ANCESTORS, Headers, same
 from grader.serve.store import Claim, Store, Student, derived, visitor_seed
 from grader.serve.workers import WAIT_FOR_WORKER, Done, Workers
+
+if TYPE_CHECKING:
+    from grader.serve.lti import outbox
 
 COOKIE = "grader_session"
 MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answer, percent-encoded, and a token
@@ -102,8 +106,20 @@ _env.filters["num"] = lambda x: f"{float(x):g}"
 
 
 def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
-               settings: Settings | None = None) -> Headers:
+               settings: Settings | None = None, sender: outbox.Sender | None = None) -> Headers:
+    """The app; `sender` (LTI grade passback: `outbox.Sender(store, tool_key.sign)`) runs while it serves."""
     state = _State(sheets, store, workers, settings or Settings())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if sender is not None:
+            sender.start()
+        try:
+            yield
+        finally:
+            if sender is not None:
+                await sender.stop()
+
     static = StaticFiles(directory=str(Path(__file__).parent / "static"))
     routes = [
         Route("/", functools.partial(index, state)),
@@ -121,7 +137,8 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
         Mount("/static", static, name="static"),
     ]
     handlers = {Unavailable: functools.partial(_unavailable, state)}
-    return Headers(Starlette(routes=routes, exception_handlers=handlers), state.settings.frame_ancestors)
+    return Headers(Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan),
+                   state.settings.frame_ancestors)
 
 
 async def _unavailable(state: _State, request: Request, exc: Exception) -> Response:

@@ -119,8 +119,35 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         -- the server grading an answer ('': not known). No comment after ADD COLUMN: SQLite keeps its text
         ALTER TABLE grading ADD COLUMN server TEXT NOT NULL DEFAULT ''
     """),
+    # 6 is LTI's (keys, nonces, launches); 7, the scores waiting to go to an LMS, is grader.serve.lti.outbox's
+    (7, """
+        CREATE TABLE outbox (  -- one score for one LMS user on one line item, as it stood after a graded answer
+            id {id},
+            issuer TEXT NOT NULL,  -- the ScoreTarget: platform, the tool's client id there, its token URL,
+            client_id TEXT NOT NULL,
+            token_url TEXT NOT NULL,
+            lineitem_url TEXT NOT NULL,  -- and the line item the score is for
+            user_id TEXT NOT NULL,  -- the LMS user (the launch's sub)
+            score_given {real} NOT NULL,
+            score_maximum {real} NOT NULL,
+            activity TEXT NOT NULL,
+            grading TEXT NOT NULL,
+            stamp TEXT NOT NULL,  -- the score's timestamp, ISO 8601 UTC with ms: newer sorts later
+            state TEXT NOT NULL,  -- pending | sending | sent | failed | superseded (a newer one replaced it)
+            tries INTEGER NOT NULL DEFAULT 0,
+            due_at {real} NOT NULL,  -- not tried before (seconds since the epoch): backoff, Retry-After
+            claimed_by TEXT NOT NULL DEFAULT '',  -- the server sending it (state sending)
+            claimed_until {real} NOT NULL DEFAULT 0,  -- after this a killed server's claim holds nothing
+            error TEXT NOT NULL DEFAULT '',  -- the last try's failure, in the platform's words
+            created_at TEXT NOT NULL,
+            sent_at TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX outbox_due ON outbox(state, due_at);
+        CREATE INDEX outbox_by_user ON outbox(lineitem_url, user_id, state)
+    """),
 )
-TABLES = ("students", "sessions", "attempts", "reveals", "grading", "rates", "servers")  # all but schema_migrations
+# every table but schema_migrations
+TABLES = ("students", "sessions", "attempts", "reveals", "grading", "rates", "servers", "outbox")
 BEAT = 3.0  # seconds between a server's signs of life (PostgreSQL)
 GONE = 12.0  # a server not seen for this long was killed: the answers it was grading reopen
 STALE_CLAIM = 300.0  # seconds after which an answer still "in flight" was lost (a killed server): the part reopens
