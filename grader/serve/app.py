@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 import anyio.to_thread
@@ -35,12 +35,10 @@ from starlette.staticfiles import StaticFiles
 from grader.core import limits
 from grader.serve import pages, stats, work
 from grader.serve.database import Unavailable
+from grader.serve.lti import outbox
 from grader.serve.security import FRAME_ANCESTORS, Headers, same
 from grader.serve.store import Claim, Store, Student, derived, visitor_seed
 from grader.serve.workers import WAIT_FOR_WORKER, Done, Workers
-
-if TYPE_CHECKING:
-    from grader.serve.lti import outbox
 
 COOKIE = "grader_session"
 MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answer, percent-encoded, and a token
@@ -350,7 +348,8 @@ async def instructor_page(state: _State, request: Request) -> Response:
     parts = await anyio.to_thread.run_sync(_class_summary, state)  # it waits for workers' confirms
     with state.class_lock:
         members = stats.students(state.store.roster(), state.class_rows)
-    html = _env.get_template("instructor.html").render(student=student, parts=parts, members=members)
+    scores = await anyio.to_thread.run_sync(outbox.overview, state.store)
+    html = _env.get_template("instructor.html").render(student=student, parts=parts, members=members, scores=scores)
     return HTMLResponse(html)
 
 

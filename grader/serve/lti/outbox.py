@@ -188,8 +188,22 @@ def waiting(store: Store) -> list[Entry]:
     return [_entry(r) for r in rows]
 
 
-def count_sent(store: Store) -> int:
-    return int(store._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'sent'").fetchone()[0])
+@dataclass(frozen=True)
+class Overview:
+    """The instructor page's section: scores sent, waiting to be sent, refused by the LMS."""
+    sent: int
+    waiting: list[Entry]  # pending or being sent, oldest first
+    failed: list[Entry]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.sent or self.waiting or self.failed)
+
+
+def overview(store: Store) -> Overview:
+    rows = waiting(store)
+    sent = int(store._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'sent'").fetchone()[0])
+    return Overview(sent, [e for e in rows if e.state != "failed"], [e for e in rows if e.state == "failed"])
 
 
 @dataclass(frozen=True)
