@@ -88,8 +88,12 @@ def _now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _newer(stamp_a: str, id_a: int, stamp_b: str, id_b: int) -> bool:
-    return (stamp_a, id_a) > (stamp_b, id_b)
+def _replaced(store: Store, entry: Entry) -> bool:
+    """Whether a newer score of the same user on the same line item is waiting, being sent, sent or failed
+    (by timestamp, then by order of arrival): then `entry` must never be sent."""
+    others = store._db.execute(f"SELECT id, stamp FROM outbox WHERE {_KEY} AND id != ?"
+                               " AND state IN ('pending', 'sending', 'sent', 'failed')", (*entry.key, entry.id))
+    return any((str(stamp), int(i)) > (entry.stamp, entry.id) for i, stamp in others.fetchall())
 
 
 def enqueue(store: Store, target: ScoreTarget, user_id: str, score_given: float, score_maximum: float,
@@ -135,9 +139,7 @@ def claim(store: Store, server: str, now: float, limit: int = BATCH, lease: floa
             (now, now, now, limit)).fetchall()
         keys: set[tuple[str, str, str]] = set()
         for entry in map(_entry, rows):
-            later = db.execute(f"SELECT id, stamp FROM outbox WHERE {_KEY} AND id != ?"
-                               " AND state IN ('pending', 'sending', 'sent', 'failed')", (*entry.key, entry.id))
-            if entry.key in keys or any(_newer(str(s), int(i), entry.stamp, entry.id) for i, s in later.fetchall()):
+            if entry.key in keys or _replaced(store, entry):
                 db.execute("UPDATE outbox SET state = 'superseded' WHERE id = ?", (entry.id,))
                 continue
             keys.add(entry.key)
@@ -159,7 +161,10 @@ def settle(store: Store, entry: Entry, outcome: Outcome, server: str, now: float
     db = store._db
     mine = (entry.id, server)
     with db.write("outbox:" + "\n".join(entry.key)):
-        if outcome.kind == "sent":
+        if outcome.kind != "sent" and _replaced(store, entry):  # a newer score came meanwhile: it goes instead
+            db.execute("UPDATE outbox SET state = 'superseded', error = ?, claimed_by = '' WHERE id = ?"
+                       " AND claimed_by = ?", (outcome.words, *mine))
+        elif outcome.kind == "sent":
             db.execute("UPDATE outbox SET state = 'sent', sent_at = ?, error = '', claimed_by = ''"
                        " WHERE id = ? AND claimed_by = ?", (_now_text(), *mine))
         elif outcome.kind == "failed":
@@ -224,9 +229,7 @@ def resend(store: Store, *, failed: bool = False, now: float | None = None) -> R
         if failed:
             for entry in map(_entry, db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE state = 'failed'"
                                                 " ORDER BY id").fetchall()):
-                later = db.execute(f"SELECT id, stamp FROM outbox WHERE {_KEY} AND id != ?"
-                                   " AND state IN ('pending', 'sending', 'sent', 'failed')", (*entry.key, entry.id))
-                if any(_newer(str(s), int(i), entry.stamp, entry.id) for i, s in later.fetchall()):
+                if _replaced(store, entry):
                     db.execute("UPDATE outbox SET state = 'superseded' WHERE id = ?", (entry.id,))
                     dropped += 1
                 else:
