@@ -8,7 +8,7 @@ import os
 import sys
 
 # Importing the command modules registers their commands on `app`.
-from grader.cli import batch, check, db, gradescope, practice, serve, template, verify  # noqa: F401
+from grader.cli import batch, check, db, gradescope, lti, practice, serve, template, verify  # noqa: F401
 from grader.cli.app import app
 
 __all__ = ["app", "main"]
