@@ -179,10 +179,16 @@ def settle(store: Store, entry: Entry, outcome: Outcome, server: str, now: float
                        (now + wait, entry.target.token_url, now + wait))
 
 
-def reopen(store: Store) -> int:
-    """At a server's start on SQLite (one server): rows it was sending when it was killed are pending again."""
-    return int(store._db.execute("UPDATE outbox SET state = 'pending', claimed_by = '', claimed_until = 0"
-                                 " WHERE state = 'sending'").rowcount)
+def reopen(store: Store, now: float) -> int:
+    """At a server's start: every waiting score is due now (a restart is a fresh try), and on SQLite (one
+    server) the rows it was sending when it was killed are waiting again. How many were brought forward."""
+    db = store._db
+    with db.write("outbox:claim"):
+        if not store.shared:
+            db.execute("UPDATE outbox SET state = 'pending', claimed_by = '', claimed_until = 0"
+                       " WHERE state = 'sending'")
+        return int(db.execute("UPDATE outbox SET due_at = ? WHERE state = 'pending' AND due_at > ?",
+                              (now, now)).rowcount)
 
 
 def waiting(store: Store) -> list[Entry]:
@@ -290,8 +296,10 @@ class Sender:
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        if not self.store.shared:  # one server on SQLite: what a killed one was sending is pending again
-            await anyio.to_thread.run_sync(reopen, self.store)
+        try:
+            await anyio.to_thread.run_sync(reopen, self.store, self.clock())
+        except Unavailable:  # the database is down: its rows wait for the loop below
+            pass
         async with self._client() as client:
             while True:
                 self._wake.clear()

@@ -219,12 +219,15 @@ def test_resend_makes_waiting_scores_due_now(store: Store) -> None:
     assert [e.score_given for e in outbox.claim(store, "s1", now + 10)] == [1]
 
 
-def test_on_sqlite_a_restarted_server_sends_again_what_it_was_sending_when_killed(tmp_path: Any) -> None:
-    store = Store(tmp_path / "class.sqlite")
+def test_a_restarted_server_tries_the_waiting_scores_at_once_and_on_sqlite_those_it_was_sending(
+        store: Store) -> None:
     outbox.enqueue(store, TARGET, "u1", 1, 10, at(1))
-    outbox.claim(store, "killed", time.time())
-    assert outbox.reopen(store) == 1 and states(store) == [("u1", 1, "pending")]
-    store.close()
+    outbox.enqueue(store, TARGET, "u2", 1, 10, at(1))
+    now = time.time()
+    _, second = outbox.claim(store, "killed", now)
+    outbox.settle(store, second, Outcome("retry", "HTTP 503", after=3600), "killed", now)
+    assert outbox.reopen(store, now + 1) == 1  # u2, brought forward
+    assert [e.user_id for e in outbox.claim(store, "s2", now + 1)] == ([] if store.shared else ["u1"]) + ["u2"]
 
 
 def test_an_outage_of_the_lms_delays_the_scores_which_then_arrive_in_order_none_lost(
