@@ -71,7 +71,7 @@ def copy(
 ) -> None:
     """Move a class from its SQLite file to PostgreSQL, verified.
 
-    Every student, session, attempt and hint shown,
+    Every student, session, attempt, hint shown and score waiting for the LMS,
     with their ids, in one transaction; then each table is compared row by row and the class's answers
     to each sheet are read from both (the export `grader grade --db` makes). Stop the server first;
     the file is left as it was. Exit 2 when the target is not empty or a check fails.

@@ -12,7 +12,8 @@ from grader.serve import export
 from grader.serve.database import Connection, Location, Unavailable, location
 from grader.serve.store import MIGRATIONS, TABLES, Store
 
-COPIED = ("students", "sessions", "attempts", "reveals")  # answers in flight and rate windows are not a class's
+# answers in flight and rate windows are not a class's; scores not yet sent to the LMS are
+COPIED = ("students", "sessions", "attempts", "reveals", "outbox")
 LATEST = MIGRATIONS[-1][0]
 
 
@@ -117,7 +118,7 @@ def copy(source: str | Path, target: str | Path) -> Copied:
                 for row in rows:
                     b.execute(f"INSERT INTO {table} ({', '.join(columns[table])}) VALUES ({marks})", row)
             if dst.kind == "postgresql":  # the next id after the copied ones
-                for table in ("students", "attempts"):
+                for table in ("students", "attempts", "outbox"):
                     b.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                               f" GREATEST((SELECT MAX(id) FROM {table}), 1))")
         counts = {t: len(_rows(a, t, columns[t])) for t in COPIED}

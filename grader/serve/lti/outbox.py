@@ -296,10 +296,8 @@ class Sender:
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        try:
+        with suppress(Unavailable):  # the database is down: its rows wait for the loop below
             await anyio.to_thread.run_sync(reopen, self.store, self.clock())
-        except Unavailable:  # the database is down: its rows wait for the loop below
-            pass
         async with self._client() as client:
             while True:
                 self._wake.clear()

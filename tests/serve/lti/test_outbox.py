@@ -279,3 +279,18 @@ def test_an_outage_of_the_lms_delays_the_scores_which_then_arrive_in_order_none_
     print("outage figures:", figures)
     for s in extra:
         s.close()
+
+
+def test_a_class_copied_to_postgresql_keeps_its_scores_waiting_for_the_lms(tmp_path: Any, pg_url: str) -> None:
+    from grader.serve import operate
+
+    source = Store(tmp_path / "class.sqlite")
+    outbox.enqueue(source, TARGET, "u1", 1, 10, at(1))
+    outbox.enqueue(source, TARGET, "u1", 2, 10, at(2))
+    source.close()
+    assert operate.copy(tmp_path / "class.sqlite", pg_url).counts["outbox"] == 2
+    target = Store(pg_url)
+    assert [(e.user_id, e.score_given) for e in outbox.waiting(target)] == [("u1", 2)]
+    outbox.enqueue(target, TARGET, "u2", 5, 10, at(3))  # ids go on after the copied ones
+    assert states(target) == [("u1", 1, "superseded"), ("u1", 2, "pending"), ("u2", 5, "pending")]
+    target.close()
