@@ -143,9 +143,11 @@ def claim(store: Store, server: str, now: float, limit: int = BATCH, lease: floa
                 db.execute("UPDATE outbox SET state = 'superseded' WHERE id = ?", (entry.id,))
                 continue
             keys.add(entry.key)
-            db.execute("UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_until = ?, tries = tries + 1"
-                       " WHERE id = ?", (server, now + lease, entry.id))
-            taken.append(entry)
+            took = db.execute("UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_until = ?,"
+                              " tries = tries + 1 WHERE id = ? AND state IN ('pending', 'sending')",
+                              (server, now + lease, entry.id)).rowcount  # 0: superseded since the SELECT
+            if took:
+                taken.append(entry)
     return taken
 
 
