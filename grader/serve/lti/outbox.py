@@ -130,6 +130,9 @@ def claim(store: Store, server: str, now: float, limit: int = BATCH, lease: floa
     user's second while their first is being sent, never one with a newer score beside it (superseded)."""
     db = store._db
     taken: list[Entry] = []
+    if db.execute("SELECT 1 FROM outbox WHERE (state = 'pending' AND due_at <= ?) OR (state = 'sending'"
+                  " AND claimed_until <= ?) LIMIT 1", (now, now)).fetchone() is None:
+        return taken  # nothing due: no write transaction (a server looks every POLL seconds)
     with db.write("outbox:claim"):
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM outbox o WHERE ((o.state = 'pending' AND o.due_at <= ?)"
