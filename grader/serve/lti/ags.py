@@ -87,6 +87,7 @@ class Outcome:
     kind: Literal["sent", "retry", "failed"]
     words: str = ""
     after: float | None = None
+    whole: bool = False  # a retry because the platform as a whole is down or busy, not this one score
 
 
 class _Refused(Exception):
@@ -129,9 +130,9 @@ def _judge(response: httpx.Response, what: str, now: float) -> Outcome:
     if 200 <= code < 300:
         return Outcome("sent")
     said = f"{what}: {_words(response)}"
-    if code == 429:
-        return Outcome("retry", said, retry_after(response.headers.get("Retry-After"), now))
-    if code >= 500 or code == 408:
+    if code in (429, 502, 503, 504) or (code >= 500 and what == "token request"):
+        return Outcome("retry", said, retry_after(response.headers.get("Retry-After"), now), whole=True)
+    if code >= 500 or code == 408:  # this score's trouble (a 500 on one line item): the others go on
         return Outcome("retry", said, retry_after(response.headers.get("Retry-After"), now))
     return Outcome("failed", said)
 
@@ -170,7 +171,7 @@ class Tokens:
             life = float(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
             raise _Refused(Outcome("retry", f"token request: the platform's answer is not a token: "
-                                            f"{_words(response)}")) from None
+                                            f"{_words(response)}", whole=True)) from None
         self._kept[target.token_key] = (token, now + life - min(MARGIN, life * 0.1))
         return token
 
@@ -196,5 +197,5 @@ async def send(client: httpx.AsyncClient, tokens: Tokens, target: ScoreTarget, d
     except _Refused as refused:
         return refused.outcome
     except httpx.HTTPError as err:
-        return Outcome("retry", f"cannot reach the platform: {type(err).__name__}: {err}"[:WORDS])
+        return Outcome("retry", f"cannot reach the platform: {type(err).__name__}: {err}"[:WORDS], whole=True)
     raise AssertionError("unreachable")

@@ -42,8 +42,7 @@ CAP = 600.0  # the longest wait between two tries (a platform down for a weekend
 LONGEST_RETRY_AFTER = 86400.0  # a platform's Retry-After is honoured up to a day
 LEASE = 60.0  # a row being sent is another server's for this long (more than a token and a score's timeouts)
 POLL = 2.0  # seconds between looks for due rows (an enqueue in this process wakes the sender at once)
-BATCH = 20  # rows claimed at once
-AT_ONCE = 4  # scores in flight at once per server
+BATCH = 8  # rows claimed at once and sent together: each is settled well within its LEASE (4 calls of TIMEOUT)
 
 _COLUMNS = ("id, issuer, client_id, token_url, lineitem_url, user_id, score_given, score_maximum, activity, grading,"
             " stamp, state, tries, due_at, error, created_at, sent_at")
@@ -126,8 +125,9 @@ def enqueue(store: Store, target: ScoreTarget, user_id: str, score_given: float,
 
 def claim(store: Store, server: str, now: float, limit: int = BATCH, lease: float = LEASE) -> list[Entry]:
     """Take up to `limit` due rows for `server` to send, in one transaction (servers take turns): pending
-    rows whose time has come, and rows a server stopped sending (its lease lapsed), oldest first; never a
-    user's second while their first is being sent, never one with a newer score beside it (superseded)."""
+    rows whose time has come, and rows a server stopped sending (its lease lapsed), the least tried first
+    (rows failing again and again never hold up the others), then oldest first; never a user's second
+    while their first is being sent, never one with a newer score beside it (superseded)."""
     db = store._db
     taken: list[Entry] = []
     if db.execute("SELECT 1 FROM outbox WHERE (state = 'pending' AND due_at <= ?) OR (state = 'sending'"
@@ -138,7 +138,7 @@ def claim(store: Store, server: str, now: float, limit: int = BATCH, lease: floa
             f"SELECT {_COLUMNS} FROM outbox o WHERE ((o.state = 'pending' AND o.due_at <= ?)"
             " OR (o.state = 'sending' AND o.claimed_until <= ?)) AND NOT EXISTS (SELECT 1 FROM outbox b"
             " WHERE b.issuer = o.issuer AND b.lineitem_url = o.lineitem_url AND b.user_id = o.user_id"
-            " AND b.state = 'sending' AND b.claimed_until > ?) ORDER BY o.id LIMIT ?",
+            " AND b.state = 'sending' AND b.claimed_until > ?) ORDER BY o.tries, o.id LIMIT ?",
             (now, now, now, limit)).fetchall()
         keys: set[tuple[str, str, str]] = set()
         for entry in map(_entry, rows):
@@ -162,7 +162,8 @@ def backoff(tries: int, base: float = BASE, cap: float = CAP) -> float:
 def settle(store: Store, entry: Entry, outcome: Outcome, server: str, now: float, *, base: float = BASE,
            cap: float = CAP) -> None:
     """Record what sending `entry` (claimed by `server`, its try number entry.tries + 1) came to. A retry
-    holds back the platform's other pending scores as long (a platform down is asked once per wait)."""
+    because the platform is down or busy (`whole`) holds back its other pending scores as long: a platform
+    down is asked once per wait, not once per student."""
     db = store._db
     mine = (entry.id, server)
     with db.write("outbox:" + "\n".join(entry.key)):
@@ -180,8 +181,9 @@ def settle(store: Store, entry: Entry, outcome: Outcome, server: str, now: float
                     else backoff(entry.tries + 1, base, cap))
             db.execute("UPDATE outbox SET state = 'pending', due_at = ?, error = ?, claimed_by = ''"
                        " WHERE id = ? AND claimed_by = ? AND state = 'sending'", (now + wait, outcome.words, *mine))
-            db.execute("UPDATE outbox SET due_at = ? WHERE state = 'pending' AND token_url = ? AND due_at < ?",
-                       (now + wait, entry.target.token_url, now + wait))
+            if outcome.whole:
+                db.execute("UPDATE outbox SET due_at = ? WHERE state = 'pending' AND token_url = ? AND due_at < ?",
+                           (now + wait, entry.target.token_url, now + wait))
 
 
 def reopen(store: Store, now: float) -> int:
@@ -283,14 +285,12 @@ class Sender:
                 self._loop.call_soon_threadsafe(self._wake.set)
 
     async def once(self, client: httpx.AsyncClient) -> int:
-        """Claim the due rows, send them (AT_ONCE at a time), record each outcome: how many were claimed."""
+        """Claim up to BATCH due rows, send them together, record each outcome: how many were claimed."""
         server = self.store.server
         batch = await anyio.to_thread.run_sync(claim, self.store, server, self.clock(), BATCH, self.lease)
-        limit = asyncio.Semaphore(AT_ONCE)
 
         async def one(entry: Entry) -> None:
-            async with limit:
-                outcome = await ags.send(client, self.tokens, entry.target, entry.document)
+            outcome = await ags.send(client, self.tokens, entry.target, entry.document)
             await anyio.to_thread.run_sync(lambda: settle(self.store, entry, outcome, server, self.clock(),
                                                           base=self.base, cap=self.cap))
             self.sent += outcome.kind == "sent"

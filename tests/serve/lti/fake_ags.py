@@ -2,7 +2,8 @@
 (client-credentials grant with a JWT client assertion checked against the tool's public key: signature,
 kid, iss = sub = client id, aud = this token URL, iat/exp, a jti used once; the score scope), line items,
 and a scores endpoint that checks the bearer token and the score document and records each score. It can
-be switched down (no connection), to 5xx, to 429 with a Retry-After, and can refuse one user with a 400.
+be switched down (no connection), to 5xx, to 429 with a Retry-After, can refuse a user with a 400 and
+answer 500 for one line item.
 
 In the tests' process: `Platform.transport()` is an httpx transport to it (down raises ConnectError);
 as a real server: `uvicorn` on a port (tests/serve/lti/test_ags_restart.py)."""
@@ -60,6 +61,7 @@ class Platform:
     mode: str = "up"
     retry_after: str = "1"
     refuse: set[str] = field(default_factory=set)
+    broken: set[str] = field(default_factory=set)  # line items whose scores get a 500
     scores: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (line item path, document) received
     token_requests: list[dict[str, Any]] = field(default_factory=list)  # the assertions' claims
     refusals: list[tuple[str, int]] = field(default_factory=list)  # (what, status) answered with an error
@@ -143,6 +145,8 @@ class Platform:
     async def _score(self, request: Request) -> Response:
         if (down := self._outage("score")) is not None:
             return down
+        if request.path_params["item"] in self.broken:
+            return self._refuse("score", 500, "server_error", f"line item {request.path_params['item']} is broken")
         bearer = request.headers.get("authorization", "")
         if not bearer.startswith("Bearer ") or self.tokens.get(bearer[7:], 0) <= self.clock():
             return self._refuse("score", 401, "unauthorized", "no valid access token")

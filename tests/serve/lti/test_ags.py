@@ -152,11 +152,14 @@ def test_outages_are_retries_429_with_its_retry_after_and_other_4xx_failed_with_
     assert down.kind == "retry" and "cannot reach the platform: ConnectError" in down.words
     platform.mode = "5xx"
     busy, = run(platform, tokens, doc())
-    assert busy == ags.Outcome("retry", "token request: HTTP 503: unavailable: down for maintenance")
+    assert busy == ags.Outcome("retry", "token request: HTTP 503: unavailable: down for maintenance", whole=True)
     platform.mode, platform.retry_after = "429", "120"
     slow, = run(platform, tokens, doc())
     assert slow.kind == "retry" and slow.after == 120.0 and "HTTP 429" in slow.words
-    platform.mode, platform.refuse = "up", {"u9"}
+    platform.mode, platform.broken = "up", {"2"}
+    one, = run(platform, tokens, doc(), to=target(2))  # a 500 on one line item: not the platform as a whole
+    assert one == ags.Outcome("retry", "score: HTTP 500: server_error: line item 2 is broken", whole=False)
+    platform.broken, platform.refuse = set(), {"u9"}
     refused, = run(platform, tokens, doc("u9"))
     assert refused == ags.Outcome("failed", "score: HTTP 400: user_not_found: user u9 is not in this course")
 

@@ -147,16 +147,37 @@ def test_a_retry_waits_twice_as_long_each_time_up_to_the_cap_and_holds_back_the_
     outbox.enqueue(store, TARGET, "u2", 1, 10, at(1))
     elsewhere = ScoreTarget("https://other.example.edu", "c", "https://other.example.edu/token", lineitem_url(1))
     outbox.enqueue(store, elsewhere, "u3", 1, 10, at(1))
-    outbox.settle(store, entry, Outcome("retry", "cannot reach"), "s1", now, base=2, cap=60)
+    outbox.settle(store, entry, Outcome("retry", "cannot reach", whole=True), "s1", now, base=2, cap=60)
     due = {str(r[0]): float(r[1]) for r in store._db.execute("SELECT user_id, due_at FROM outbox").fetchall()}
     assert due["u1"] == pytest.approx(now + 2, abs=1e-3) and due["u2"] == pytest.approx(now + 2, abs=1e-3)
     assert due["u3"] < now + 1  # another platform's: not held back
     assert [e.user_id for e in outbox.claim(store, "s1", now + 1)] == ["u3"]
     again, = [e for e in outbox.claim(store, "s1", now + 2) if e.user_id == "u1"]
     assert again.tries == 1
-    outbox.settle(store, again, Outcome("retry", "cannot reach"), "s1", now + 2, base=2, cap=60)
+    outbox.settle(store, again, Outcome("retry", "HTTP 500"), "s1", now + 2, base=2, cap=60)  # this score's
     assert float(store._db.execute("SELECT due_at FROM outbox WHERE user_id = 'u1'").fetchone()[0]) == \
         pytest.approx(now + 2 + 4, abs=1e-3)
+    assert float(store._db.execute("SELECT due_at FROM outbox WHERE user_id = 'u2'").fetchone()[0]) == \
+        pytest.approx(now + 2, abs=1e-3)  # a 500 for one score holds back no other
+
+
+def test_scores_failing_again_and_again_never_hold_up_the_others(store: Store, key: Any) -> None:
+    clock = Clock()
+    platform = Platform({"keys": [key.as_dict(private=False)]}, broken={"1"}, clock=clock)
+    s = sender(store, key, platform, clock, base=1, cap=1)
+    for n in range(outbox.BATCH + 2):  # more broken rows than one claim takes
+        outbox.enqueue(store, TARGET, f"b{n}", 1, 10, at(1))
+    good = ScoreTarget(ISSUER, CLIENT_ID, TOKEN_URL, lineitem_url(2))
+    for _ in range(3):
+        once(s, platform)
+        outbox.enqueue(store, good, f"g{_}", 1, 10, at(1))
+        clock.now += 1
+    for _ in range(3):
+        once(s, platform)
+        clock.now += 1
+    assert sorted(d["userId"] for _, d in platform.scores) == ["g0", "g1", "g2"]
+    tries = [int(r[1]) for r in store._db.execute("SELECT user_id, tries FROM outbox").fetchall() if r[0][0] == "b"]
+    assert min(tries) >= 2  # every broken row is tried too, none left behind the first BATCH
 
 
 # --- the sender against the fake LMS --------------------------------------------------------------------

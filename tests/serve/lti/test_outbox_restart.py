@@ -67,7 +67,7 @@ def test_scores_waiting_when_the_server_is_killed_are_sent_by_the_next_server(tm
         for u in range(10):
             final[f"u{u}"] = float(n * 10 + u)
             outbox.enqueue(store, target, f"u{u}", final[f"u{u}"], 100, t0 + timedelta(seconds=n))
-    tried = "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND tries >= 2"
+    tried = "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending') AND tries >= 2"
     assert wait_for(lambda: int(store._db.execute(tried).fetchone()[0]) == 10)  # the server tried and waits
     server.send_signal(signal.SIGKILL)
     server.wait()
