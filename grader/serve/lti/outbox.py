@@ -10,9 +10,10 @@ Two rules hold whatever fails:
   pending or failed ones (they become `superseded`); a score older than one already sent, being sent or
   waiting is never sent; a user's next score waits until the one being sent is settled.
 - **Nothing is lost.** A platform that cannot be reached, answers 5xx or 429 is tried again, after its
-  Retry-After or with a backoff doubling to `CAP`, for as long as it takes (its other scores wait with
-  it); a score the platform refuses (another 4xx) is `failed` with its words, shown on the instructor
-  page, and `grader lti resend --failed` sends it again. A claim of a killed server lapses after `LEASE`.
+  Retry-After or with a backoff doubling to `CAP`, for as long as it takes (when it is down or busy as a
+  whole, its other scores wait with it); a score the platform refuses (another 4xx) is `failed` with its
+  words, shown on the instructor page, and `grader lti resend --failed` sends it again. A claim of a
+  killed server lapses after `LEASE`; a server starting tries every waiting score at once.
 """
 
 from __future__ import annotations
