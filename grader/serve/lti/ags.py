@@ -11,6 +11,7 @@ keep.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
@@ -145,20 +146,24 @@ class Tokens:
         self.sign = sign
         self.clock = clock
         self._kept: dict[tuple[str, str, str], tuple[str, float]] = {}
-        self.fetched = 0  # token requests made (for the tests and the log)
+        self._fetching: dict[tuple[str, str, str], asyncio.Lock] = {}
 
-    def forget(self, target: ScoreTarget) -> None:
-        self._kept.pop(target.token_key, None)
+    async def get(self, client: httpx.AsyncClient, target: ScoreTarget, refused: str = "") -> str:
+        """A live token for `target`'s platform (not `refused`, one the platform answered 401 to); raises
+        _Refused with the outcome when none can be had. Scores sent together wait for one request."""
+        async with self._fetching.setdefault(target.token_key, asyncio.Lock()):
+            now = self.clock()
+            kept = self._kept.get(target.token_key)
+            if kept is not None and kept[1] > now and kept[0] != refused:
+                return kept[0]
+            self._kept.pop(target.token_key, None)
+            token, life = await self._fetch(client, target, now)
+            self._kept[target.token_key] = (token, now + life - min(MARGIN, life * 0.1))
+            return token
 
-    async def get(self, client: httpx.AsyncClient, target: ScoreTarget) -> str:
-        """A live token for `target`'s platform; raises _Refused with the outcome when none can be had."""
-        now = self.clock()
-        kept = self._kept.get(target.token_key)
-        if kept is not None and kept[1] > now:
-            return kept[0]
+    async def _fetch(self, client: httpx.AsyncClient, target: ScoreTarget, now: float) -> tuple[str, float]:
         form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
                 "client_assertion": self.sign(assertion_claims(target, now)), "scope": SCORE_SCOPE}
-        self.fetched += 1
         response = await client.post(target.token_url, data=form, headers={"Accept": "application/json"})
         outcome = _judge(response, "token request", now)
         if outcome.kind != "sent":
@@ -167,13 +172,10 @@ class Tokens:
             raise _Refused(outcome)
         try:
             body = response.json()
-            token = str(body["access_token"])
-            life = float(body.get("expires_in", 3600))
+            return str(body["access_token"]), float(body.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError):
             raise _Refused(Outcome("retry", f"token request: the platform's answer is not a token: "
                                             f"{_words(response)}", whole=True)) from None
-        self._kept[target.token_key] = (token, now + life - min(MARGIN, life * 0.1))
-        return token
 
 
 async def send(client: httpx.AsyncClient, tokens: Tokens, target: ScoreTarget, document: dict[str, Any]) -> Outcome:
@@ -183,12 +185,13 @@ async def send(client: httpx.AsyncClient, tokens: Tokens, target: ScoreTarget, d
     import httpx  # lazy: a server without LTI (and the outbox's enqueue) needs no HTTP client
 
     try:
+        refused = ""
         for fresh in (False, True):
-            token = await tokens.get(client, target)
+            token = await tokens.get(client, target, refused)
             response = await client.post(target.scores_url, content=json.dumps(document).encode(), headers={
                 "Authorization": f"Bearer {token}", "Content-Type": SCORE_TYPE, "Accept": "application/json"})
             if response.status_code == 401 and not fresh:
-                tokens.forget(target)
+                refused = token
                 continue
             outcome = _judge(response, "score", tokens.clock())
             if response.status_code == 401:  # a fresh token refused too: the platform may be mid-change

@@ -116,6 +116,20 @@ def test_a_token_is_kept_until_shortly_before_it_expires_then_fetched_again(key:
     assert len(platform.token_requests) == 2 and len(platform.scores) == 5
 
 
+def test_scores_sent_together_share_one_token_request_and_one_new_token_after_a_401(key: Any) -> None:
+    platform = Platform({"keys": [key.as_dict(private=False)]})
+    tokens = ags.Tokens(signer(key))
+
+    async def together(n: int) -> list[ags.Outcome]:
+        async with httpx.AsyncClient(transport=platform.transport()) as client:
+            return list(await asyncio.gather(*(ags.send(client, tokens, target(), doc(f"u{i}")) for i in range(n))))
+
+    assert {o.kind for o in asyncio.run(together(8))} == {"sent"} and len(platform.token_requests) == 1
+    platform.revoke()
+    assert {o.kind for o in asyncio.run(together(8))} == {"sent"} and len(platform.token_requests) == 2
+    assert len(platform.scores) == 16
+
+
 def test_another_platform_or_client_id_gets_its_own_token(key: Any) -> None:
     platform = Platform({"keys": [key.as_dict(private=False)]})
     tokens = ags.Tokens(signer(key))
