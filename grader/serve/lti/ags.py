@@ -147,10 +147,13 @@ class Tokens:
         self.clock = clock
         self._kept: dict[tuple[str, str, str], tuple[str, float]] = {}
         self._fetching: dict[tuple[str, str, str], asyncio.Lock] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def get(self, client: httpx.AsyncClient, target: ScoreTarget, refused: str = "") -> str:
         """A live token for `target`'s platform (not `refused`, one the platform answered 401 to); raises
         _Refused with the outcome when none can be had. Scores sent together wait for one request."""
+        if self._loop is not asyncio.get_running_loop():  # a lock serves one event loop
+            self._loop, self._fetching = asyncio.get_running_loop(), {}
         async with self._fetching.setdefault(target.token_key, asyncio.Lock()):
             now = self.clock()
             kept = self._kept.get(target.token_key)

@@ -10,6 +10,7 @@ as a real server: `uvicorn` on a port (tests/serve/lti/test_ags_restart.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 import time
@@ -179,6 +180,7 @@ class _Switchable(httpx.AsyncBaseTransport):
         self.platform, self.inner = platform, inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.001)  # the network: other requests go on meanwhile (ASGITransport alone never yields)
         if self.platform.mode == "down":
             raise httpx.ConnectError("connection refused", request=request)
         return await self.inner.handle_async_request(request)
