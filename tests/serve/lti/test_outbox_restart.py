@@ -68,9 +68,11 @@ def test_scores_waiting_when_the_server_is_killed_are_sent_by_the_next_server(tm
             final[f"u{u}"] = float(n * 10 + u)
             outbox.enqueue(store, target, f"u{u}", final[f"u{u}"], 100, t0 + timedelta(seconds=n))
     tried = "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sending') AND tries >= 2"
-    assert wait_for(lambda: int(store._db.execute(tried).fetchone()[0]) == 10)  # the server tried and waits
-    server.send_signal(signal.SIGKILL)
-    server.wait()
+    try:
+        assert wait_for(lambda: int(store._db.execute(tried).fetchone()[0]) == 10)  # the server tried and waits
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
     assert len(outbox.waiting(store)) == 10
 
     lms = uvicorn.Server(uvicorn.Config(platform.app(), host="127.0.0.1", port=port, log_level="warning"))
