@@ -33,6 +33,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from grader.core import limits
+from grader.grading import plot_svg, plots
 from grader.serve import pages, stats, work
 from grader.serve.database import Unavailable
 from grader.serve.lti import outbox
@@ -101,6 +102,16 @@ def paragraphs(text: str) -> list[Markup]:
 
 _env.filters["paragraphs"] = paragraphs
 _env.filters["num"] = lambda x: f"{float(x):g}"
+
+
+def plot_figure(data: object) -> Markup:
+    """A stored answer's plot (numbers and short words: grader.grading.plots) drawn as inline SVG, which
+    escapes every text; empty for an answer without one, or data that is not a plot."""
+    drawn = plots.from_json(data) if data else None
+    return Markup(plot_svg.svg(drawn)) if drawn is not None else Markup("")
+
+
+_env.filters["plot"] = plot_figure
 
 
 def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,

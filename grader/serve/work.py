@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from grader.grading.grade import grade
+from grader.grading.plots import plot
 from grader.grading.preview import PREVIEW_SECONDS, preview_lines
 from grader.grading.wrong_answers import fingerprint, same
 from grader.sheets import cache, variants
@@ -26,12 +27,17 @@ def grade_answer(path: str, seed: int, address: str, answer: str, seconds: float
     """The Result of `grader.grading.grade.grade` as JSON data (the form it crosses processes in);
     a wrong expression or number also gets its `fingerprint`, as batch grading's (it takes at most
     FINGERPRINT_SECONDS more, well within the server's kill grace), and a readable answer the LaTeX
-    of each of its lines (`read_latex`, as the preview shows it)."""
+    of each of its lines (`read_latex`, as the preview shows it). A wrong expression's `plot` is its
+    function against the right one as data (grader.grading.plots; at most PLOT_SECONDS more): the
+    page draws it (grader.grading.plot_svg), so what is stored is numbers and short words, never markup."""
     sheet = _sheet(path, seed, address)
     result = grade(sheet, address, answer, seconds=seconds)
     data = result.to_json()
     if result.status == "incorrect" and sheet.part(address).kind in ("expression", "number"):
         data["fingerprint"] = fingerprint(sheet, address, answer)
+        drawn = plot(sheet, address, answer, result)
+        if drawn is not None:
+            data["plot"] = drawn.to_json()
     if result.status != "invalid":  # how it was read, typeset on the page as the live preview is
         data["read_latex"] = [line.get("latex", "") for line in preview(path, seed, address, answer)]
     return data

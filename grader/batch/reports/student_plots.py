@@ -1,0 +1,26 @@
+"""A wrong answer's plot for report.html's per-student feedback: the student's function against the
+right one, as inline SVG (grader.grading.plots, drawn by grader.grading.plot_svg)."""
+
+from __future__ import annotations
+
+from grader.batch.model import Answer, Row
+from grader.grading.plot_svg import svg
+from grader.grading.plots import plot
+from grader.sheets import variants
+from grader.sheets.model import Sheet
+
+
+def plot_svg(sheet: Sheet | None, row: Row, answer: Answer) -> str | None:
+    """An inline `<svg>` of `answer` (wrong) against the right function, or None when there is none:
+    a right, invalid, missing or ungraded answer, a part that is not an expression, no sheet (a
+    `Batch` read back without one), or a plot the engine cannot draw within its budget.
+
+    `sheet` is the batch's sheet (`Batch.sheet`); the answer is drawn against the variant it was graded
+    with (`Answer.variant`, of the question of its part). `row` is the student's row, for the future
+    (nothing in it is needed today: the variant index is on the answer)."""
+    del row
+    if sheet is None or answer.result is None or answer.text is None or answer.status != "incorrect":
+        return None
+    graded = variants.for_task(sheet, answer.address, answer.variant)
+    drawn = plot(graded, answer.address, answer.text, answer.result)
+    return svg(drawn) if drawn is not None else None

@@ -1,0 +1,312 @@
+"""A wrong answer drawn against the right one: the data of the plot, as frozen dataclasses.
+
+`plot(sheet, address, answer, result)` gives the student's function and the reference over an
+interval around the counterexample (the kinks near it inside), sampled by the engine's own evaluator
+(grader.grading.plot_curves: no line across a pole or a jump), with the kinks and the counterexample
+marked, y clipped to a sensible range, and the words a terminal shows instead of the picture
+(grader.grading.plot_words). grader.grading.plot_svg draws it.
+
+Only expression parts, and only a function of one variable: for a part in several variables, the
+slice through the counterexample along the variable the derivative is taken in (`derivative: w`),
+the others held at the counterexample's values; a part in several variables without one gets no plot.
+No plot for a right, invalid or unreadable answer, nor where the engine cannot evaluate, nor when the
+budget (core.limits.PLOT_SECONDS, PLOT_EVALUATIONS) runs out: nothing, rather than a doubtful picture.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from grader.core import limits
+from grader.core.errors import GraderError
+from grader.equivalence.compiler import compile_expr
+from grader.equivalence.kinks import kinks_and_completeness, numeric_key
+from grader.equivalence.values import EvalIssue, Unsupported
+from grader.grading.labels import strip_label
+from grader.grading.plot_curves import OverBudget, Sampler, curve
+from grader.grading.plot_words import Piece, describe
+from grader.grading.results import Result
+from grader.parsing import ParseContext, parse, symbol
+from grader.sheets import variants
+from grader.sheets.model import ExpressionAnswer, Part, Sheet
+from grader.text import pretty
+
+HALF_WIDTH = 4  # the interval: the counterexample ± this, widened to the kinks within REACH of it
+REACH = 8
+MAX_WIDTH = 20
+SAMPLES = 240  # evenly spaced points, and the kinks and the counterexample
+Segment = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Curve:
+    label: str  # "your answer", "the derivative"
+    segments: tuple[Segment, ...]  # runs of joined points; a new run after each break
+
+
+@dataclass(frozen=True)
+class Plot:
+    variable: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]  # values outside are cut off (`clipped`)
+    answer: Curve
+    reference: Curve
+    kinks: tuple[float, ...]  # of either function, inside x_range
+    at: float  # the counterexample
+    at_text: str  # "x = -1"
+    expected: float | None  # the reference's value there (None: undefined there)
+    got: float | None  # the answer's
+    expected_text: str  # as the feedback says them: "0.25", "undefined", "between 0 and 1"
+    got_text: str
+    clipped: bool
+    fixed: str = ""  # a slice: the other variables' values ("x = 2, b = 1")
+    words: str = ""  # where and how the answer differs, for a terminal ("" when the counterexample says it)
+
+    @property
+    def title(self) -> str:
+        return f"{self.answer.label.capitalize()} and {self.reference.label}, plotted against {self.variable}"
+
+    @property
+    def description(self) -> str:
+        """Everything the picture shows, in words (the SVG's <desc>, a screen reader's text)."""
+        lo, hi = (_num(v) for v in self.x_range)
+        out = [f"{self.title} from {lo} to {hi}" + (f", with {self.fixed}" if self.fixed else "") + "."]
+        if self.kinks:
+            out.append("Kinks at " + ", ".join(f"{self.variable} = {_num(k)}" for k in self.kinks) + ".")
+        out.append(f"Marked: at {self.at_text} {self.reference.label} is {self.expected_text} and "
+                   f"{self.answer.label} gives {self.got_text}.")
+        if self.words:
+            out.append(self.words)
+        if self.clipped:
+            lo, hi = (_num(v) for v in self.y_range)
+            out.append(f"Values below {lo} or above {hi} are cut off.")
+        return " ".join(out)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def from_json(data: object) -> Plot | None:
+    """A Plot from `to_json` (stored with a served answer), or None if the data is not one."""
+    try:
+        assert isinstance(data, dict)
+
+        def curve_of(c: dict[str, Any]) -> Curve:
+            segments = tuple(tuple((float(x), float(y)) for x, y in seg) for seg in c["segments"])
+            return Curve(str(c["label"]), segments)
+
+        def opt(v: object) -> float | None:
+            return None if v is None else float(v)  # type: ignore[arg-type]
+
+        return Plot(
+            str(data["variable"]), _pair(data["x_range"]), _pair(data["y_range"]), curve_of(data["answer"]),
+            curve_of(data["reference"]), tuple(float(k) for k in data["kinks"]), float(data["at"]),
+            str(data["at_text"]), opt(data["expected"]), opt(data["got"]), str(data["expected_text"]),
+            str(data["got_text"]), bool(data["clipped"]),
+            str(data.get("fixed", "")), str(data.get("words", "")))
+    except (AssertionError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _pair(v: Any) -> tuple[float, float]:
+    a, b = v
+    return float(a), float(b)
+
+
+def _num(v: float) -> str:
+    """A value as a reader wants it on a plot: 4 significant digits, no trailing zeros."""
+    if v == 0:
+        return "0"
+    text = f"{v:.4g}"
+    return text.replace("e+0", "e").replace("e-0", "e-").replace("-", "−") if "e" in text else text.replace("-", "−")
+
+
+def reference_label(part: Part) -> str:
+    """The part's word for what it asks: `the derivative` for a derivative part."""
+    return "the derivative" if part.derivative else "the expected answer"
+
+
+def plot(sheet: Sheet, address: str, answer: str, result: Result) -> Plot | None:
+    """The plot of a wrong answer to an expression part (`sheet` as graded: the student's variant,
+    scoped), or None (see the module's docstring for when)."""
+    if result.status != "incorrect" or result.counterexample is None:
+        return None
+    part = sheet.part(address)
+    if not isinstance(part.expects, ExpressionAnswer):
+        return None
+    try:
+        with limits.time_limit(limits.PLOT_SECONDS):
+            return _plot(variants.narrowed(sheet, address), part, part.expects, answer, result)
+    except (GraderError, OverBudget, EvalIssue, Unsupported, RecursionError, MemoryError, ArithmeticError,
+            ValueError, TypeError):
+        return None  # GraderError: the budget ran out, or the text is not read as grading read it
+
+
+def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, result: Result) -> Plot | None:
+    assert result.counterexample is not None
+    text, wrong_label = strip_label(sheet, part, answer)
+    if wrong_label is not None:
+        return None
+    ref = sheet.expand(expects.answer.expr)
+    ans = sheet.expand(parse(text, sheet.parse_context()).expr)
+    at = dict(result.counterexample.at)
+    names = sorted({s.name for s in (ref.free_symbols | ans.free_symbols)} | set(at))
+    if len(names) == 1:
+        name = names[0]
+    elif part.wrt in names:
+        name = part.wrt
+    else:
+        return None  # several variables and none the part is about: no single slice to show
+    if name not in at or set(names) - set(at):
+        return None
+    values = {n: _value(at[n]) for n in names}
+    if any(v is None for v in values.values()):
+        return None
+    var = symbol(name)
+    others = {symbol(n): sympy.Rational(v.numerator, v.denominator) for n, v in values.items()
+              if n != name and v is not None}
+    ref, ans = ref.xreplace(others), ans.xreplace(others)
+    c = values[name]
+    assert c is not None
+    kinks, complete = _kinks([ref, ans], var)
+    lo, hi = _window(c, kinks)
+    budget = [limits.PLOT_EVALUATIONS]
+    fr, fa = Sampler(compile_expr(ref), var, budget), Sampler(compile_expr(ans), var, budget)
+    xs = sorted({lo + (hi - lo) * i / SAMPLES for i in range(SAMPLES + 1)} | {c} | {k for k in kinks if lo < k < hi})
+    yr, ya = [fr.value(x) for x in xs], [fa.value(x) for x in xs]
+    xs, yr, ya = _trim(xs, yr, ya, c)
+    if not xs or all(y is None for y in ya) or all(y is None for y in yr):
+        return None
+    got, expected = ya[xs.index(c)], yr[xs.index(c)]
+    marks = [y for y in (got, expected) if y is not None]
+    y_range, clipped = _y_range([y for y in yr if y is not None], [y for y in ya if y is not None], marks)
+    tol = (y_range[1] - y_range[0]) / 300
+    label = reference_label(part)
+    words = describe(fr, fa, name, _pieces(kinks, complete), c, label, _label_texts(ref, ans, var))
+    return Plot(
+        variable=name, x_range=(float(xs[0]), float(xs[-1])), y_range=y_range,
+        answer=Curve("your answer", _segments(curve(fa, xs, ya, tol))),
+        reference=Curve(label, _segments(curve(fr, xs, yr, tol))),
+        kinks=tuple(float(k) for k in kinks if xs[0] <= k <= xs[-1]), at=float(c),
+        at_text=f"{name} = {result.counterexample.at[[n for n, _ in result.counterexample.at].index(name)][1]}",
+        expected=expected, got=got, expected_text=result.counterexample.expected,
+        got_text=result.counterexample.got, clipped=clipped,
+        fixed=", ".join(f"{n} = {at[n]}" for n in names if n != name), words=words)
+
+
+def _value(text: str) -> Fraction | None:
+    """A counterexample coordinate (the engine's own text: `-1`, `1/2`, `sqrt(2)`) as an exact rational
+    (a 300-bit one for an irrational point): read as a number, or through the parser, never evaluated as code."""
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        pass
+    expr = parse(text, ParseContext(variables=())).expr
+    return numeric_key(expr) if not expr.free_symbols else None
+
+
+def _kinks(exprs: list[sympy.Basic], var: sympy.Symbol) -> tuple[list[Fraction], bool]:
+    """The numeric kinks of the expressions (exact, or 300-bit for irrational ones), and whether every
+    kink of both was found (only then may the words speak of whole pieces)."""
+    found: set[Fraction] = set()
+    complete = True
+    for e in exprs:
+        ks, ok = kinks_and_completeness(e, var)
+        complete = complete and ok
+        for k in ks:
+            key = numeric_key(k) if not k.free_symbols else None
+            if key is None:
+                complete = False
+            else:
+                found.add(key)
+    return sorted(found), complete
+
+
+def _label_texts(ref: sympy.Basic, ans: sympy.Basic, var: sympy.Symbol) -> dict[Fraction, str]:
+    """How each kink is written (`0`, `sqrt(2)`), for the words."""
+    out: dict[Fraction, str] = {}
+    for e in (ref, ans):
+        for k in kinks_and_completeness(e, var)[0]:
+            key = numeric_key(k) if not k.free_symbols else None
+            if key is not None:
+                out.setdefault(key, pretty.text(k))
+    return out
+
+
+def _pieces(kinks: list[Fraction], complete: bool) -> list[Piece]:
+    if not complete or len(kinks) > 4:
+        return []
+    ends: list[Fraction | None] = [None, *kinks, None]
+    return [Piece(a, b) for a, b in itertools.pairwise(ends)]
+
+
+def _window(c: Fraction, kinks: list[Fraction]) -> tuple[Fraction, Fraction]:
+    near = [k for k in kinks if abs(k - c) <= REACH]
+    lo = min([c - HALF_WIDTH, *(k - 1 for k in near)])
+    hi = max([c + HALF_WIDTH, *(k + 1 for k in near)])
+    if hi - lo > MAX_WIDTH:
+        lo, hi = max(lo, c - Fraction(MAX_WIDTH, 2)), min(hi, c + Fraction(MAX_WIDTH, 2))
+    if abs(c) < 10**6:  # whole-number ends read better
+        lo, hi = Fraction(math.floor(lo)), Fraction(math.ceil(hi))
+    return lo, hi
+
+
+def _trim(xs: list[Fraction], yr: list[float | None], ya: list[float | None],
+          c: Fraction) -> tuple[list[Fraction], list[float | None], list[float | None]]:
+    """Drop the ends where neither function is defined (the edge of their domain), keeping c."""
+    defined = [i for i, (a, b) in enumerate(zip(yr, ya, strict=True)) if a is not None or b is not None]
+    if not defined:
+        return [], [], []
+    i, j = min(defined[0], xs.index(c)), max(defined[-1], xs.index(c))
+    i, j = max(0, i - 1), min(len(xs) - 1, j + 1)
+    return xs[i:j + 1], yr[i:j + 1], ya[i:j + 1]
+
+
+def _robust(ys: list[float]) -> tuple[float, float]:
+    """All values when they fit a plot; otherwise the middle 80% widened by half their span (a pole's
+    spike is cut off rather than flattening the rest)."""
+    ys = sorted(ys)
+    lo, hi = ys[0], ys[-1]
+    q_lo, q_hi = ys[len(ys) // 10], ys[-1 - len(ys) // 10]
+    span = q_hi - q_lo
+    if hi - lo > 4 * span + 1e-12:
+        lo, hi = max(lo, q_lo - span / 2), min(hi, q_hi + span / 2)
+    return lo, hi
+
+
+def _y_range(ref: list[float], ans: list[float], marks: list[float]) -> tuple[tuple[float, float], bool]:
+    """The reference's values, and the answer's as far as they stay within three times the reference's
+    span of it (an answer off by 10^6 is cut off at the edge, not allowed to flatten the right one);
+    the values at the counterexample within ten times. 0 is shown when close."""
+    r_lo, r_hi = _robust(ref)
+    a_lo, a_hi = _robust(ans) if ans else (r_lo, r_hi)
+    scale = max(r_hi - r_lo, 0.5 * max(abs(r_lo), abs(r_hi)), 1.0 if r_hi - r_lo < 1e-12 else 0.0)
+    lo, hi = max(min(r_lo, a_lo), r_lo - 3 * scale), min(max(r_hi, a_hi), r_hi + 3 * scale)
+    for m in marks:
+        if r_lo - 10 * scale <= m <= r_hi + 10 * scale:
+            lo, hi = min(lo, m), max(hi, m)
+    if 0 < lo <= hi - lo:
+        lo = 0.0
+    if hi < 0 and -hi <= hi - lo:
+        hi = 0.0
+    if hi - lo < 1e-9 * max(1.0, abs(lo), abs(hi)):
+        lo, hi = lo - 1, hi + 1
+    pad = (hi - lo) * 0.06
+    lo, hi = lo - pad, hi + pad
+    every = ref + ans
+    return (lo, hi), min(every) < lo or max(every) > hi
+
+
+def _segments(runs: list[list[tuple[float, float]]]) -> tuple[Segment, ...]:
+    return tuple(tuple((_short(x), _short(y)) for x, y in run) for run in runs)
+
+
+def _short(v: float) -> float:
+    """7 significant digits: finer than any screen, and the stored plot stays small."""
+    return float(f"{v:.7g}")
