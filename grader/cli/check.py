@@ -90,7 +90,8 @@ def check(
     text = read_answer(answer)
     try:
         loaded = variants.pick(sheet_cache.load(sheet), seed)  # sheets.load, cached on disk by content
-        result = grading.grade(variants.scoped(loaded, part), part, text)
+        scoped = variants.scoped(loaded, part)
+        result = grading.grade(scoped, part, text)
     except GraderError as err:
         fail(describe(err))
     worked = None
@@ -113,7 +114,9 @@ def check(
         note = variants.note(loaded, part, seed)  # which variant, for a randomised question
         if note:
             out.print(note, highlight=False)
-        out.print(render.result_text(result), end="")
+        from grader.grading.plots import words  # lazy: keeps `grader --help` fast (no sympy)
+
+        out.print(render.result_text(result, words(scoped, part, text, result)), end="")
         if solution:
             from grader.practice.render import solution_block  # lazy: keeps `grader --help` fast (no sympy)
 

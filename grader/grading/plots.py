@@ -148,6 +148,13 @@ def plot(sheet: Sheet, address: str, answer: str, result: Result) -> Plot | None
         return None  # GraderError: the budget ran out, or the text is not read as grading read it
 
 
+def words(sheet: Sheet, address: str, answer: str, result: Result) -> str:
+    """What a terminal says instead of the plot: where and how the answer differs ("" when the
+    counterexample sentence of the feedback already says all that is sure)."""
+    drawn = plot(sheet, address, answer, result)
+    return drawn.words if drawn is not None else ""
+
+
 def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, result: Result) -> Plot | None:
     assert result.counterexample is not None
     text, wrong_label = strip_label(sheet, part, answer)

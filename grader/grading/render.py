@@ -19,8 +19,9 @@ _STYLE = {"correct": "bold green", "incorrect": "bold red", "invalid": "bold yel
 MARKS = {"correct": "✓", "incorrect": "✗", "invalid": "!"}
 
 
-def result_text(result: Result) -> Text:
-    """The verdict for a terminal; rich drops the styles when colour is off."""
+def result_text(result: Result, words: str = "") -> Text:
+    """The verdict for a terminal; rich drops the styles when colour is off. `words` say where and how
+    a wrong answer differs (grader.grading.plots.words), after the feedback."""
     from rich.text import Text  # lazy: `grader check --json` never loads rich
 
     out = Text()
@@ -42,6 +43,8 @@ def result_text(result: Result) -> Text:
     if result.steps:
         out.append("\n")
     out.append(markdown_text(result.feedback) + "\n")
+    if words:
+        out.append(words + "\n")
     how = method_words(result.decided_by)
     # The detail says it concretely when there is one; the method's words are the fallback.
     out.append(f"\nDecided by: {result.decided_by}: {result.detail or how}\n", style="dim")

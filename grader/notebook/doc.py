@@ -76,7 +76,16 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-Block = Head | Prose | Display | Pre | Verdict | Table
+@dataclass(frozen=True)
+class Figure:
+    """A picture as inline SVG (a wrong answer's plot: grader.grading.plot_svg, which escapes its texts),
+    and its words. Only the HTML form has the picture: the others have the words, or nothing."""
+
+    svg: str
+    words: str = ""
+
+
+Block = Head | Prose | Display | Pre | Verdict | Table | Figure
 
 
 class Shown:
@@ -102,17 +111,17 @@ class Shown:
     def plain(self) -> str:
         if self._plain is not None:
             return self._plain
-        return "\n\n".join(_plain(b) for b in self.blocks) + "\n"
+        return "\n\n".join(t for t in map(_plain, self.blocks) if t) + "\n"
 
     def html(self) -> str:
         body = "\n".join(_html(b) for b in self.blocks)
         return f'<div class="grader-output" style="line-height:1.5">\n{body}\n</div>'
 
     def markdown(self) -> str:
-        return "\n\n".join(_markdown(b) for b in self.blocks) + "\n"
+        return "\n\n".join(t for t in map(_markdown, self.blocks) if t) + "\n"
 
     def latex(self) -> str:
-        return "\n\n".join(_latex(b) for b in self.blocks) + "\n"
+        return "\n\n".join(t for t in map(_latex, self.blocks) if t) + "\n"
 
 
 # --- plain text --------------------------------------------------------------------------------------
@@ -134,6 +143,8 @@ def _plain(block: Block) -> str:
             widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
             return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
                              for r in (header, *rows))
+        case Figure(words=words):
+            return words
         case _:
             assert_never(block)
 
@@ -193,6 +204,9 @@ def _html(block: Block) -> str:
             head = "".join(f"<th>{html.escape(c)}</th>" for c in header)
             body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
             return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        case Figure(svg=svg, words=words):
+            caption = f"<p>{html.escape(words)}</p>" if words else ""
+            return f'<div class="grader-plot" style="max-width:480px;margin:0.5em 0">{svg}{caption}</div>'
         case _:
             assert_never(block)
 
@@ -216,6 +230,8 @@ def _markdown(block: Block) -> str:
         case Table(header=header, rows=rows):
             lines = [header, tuple("---" for _ in header), *rows]
             return "\n".join("| " + " | ".join(_md_escape(c) for c in r) + " |" for r in lines)
+        case Figure(words=words):
+            return _md_escape(words)
         case _:
             assert_never(block)
 
@@ -263,5 +279,7 @@ def _latex(block: Block) -> str:
         case Table(header=header, rows=rows):
             lines = [" & ".join(_latex_words(c) for c in r) + r" \\" for r in (header, *rows)]
             return "\\begin{tabular}{" + "l" * len(header) + "}\n" + "\n".join(lines) + "\n\\end{tabular}"
+        case Figure(words=words):
+            return _latex_words(words)
         case _:
             assert_never(block)

@@ -8,11 +8,12 @@ from typing import assert_never
 
 import sympy
 
+from grader.grading import plot_svg, plots
 from grader.grading.feedback import method_words
 from grader.grading.preview import preview_lines
 from grader.grading.render import MARKS, result_text
 from grader.grading.results import Result
-from grader.notebook.doc import Block, Display, Head, Pre, Prose, Shown, Verdict
+from grader.notebook.doc import Block, Display, Figure, Head, Pre, Prose, Shown, Verdict
 from grader.sheets.model import (
     ChoiceAnswer,
     DerivationAnswer,
@@ -50,6 +51,9 @@ def result_blocks(result: Result, sheet: Sheet, answer: str, *, verdict: bool = 
         else:
             blocks.append(Pre(result.pretty or result.interpreted))
     blocks.append(Prose(result.feedback))
+    drawn = plots.plot(sheet, result.part, answer, result)  # a wrong expression: it against the right one
+    if drawn is not None:
+        blocks.append(Figure(plot_svg.svg(drawn), drawn.words))
     if result.parse_error is not None and result.parse_error.hint and result.parse_error.hint not in result.feedback:
         blocks.append(Prose(result.parse_error.hint))
     blocks.append(Prose(f"Decided by: {result.decided_by}: {result.detail or method_words(result.decided_by)}",
@@ -59,9 +63,11 @@ def result_blocks(result: Result, sheet: Sheet, answer: str, *, verdict: bool = 
 
 def checked(result: Result, sheet: Sheet, answer: str, note: str | None) -> Shown:
     """What `check` shows: text/plain is `grader check`'s output, word for word."""
-    plain = (note + "\n" if note else "") + result_text(result).plain
+    shown = result_blocks(result, sheet, answer)
+    words = next((b.words for b in shown if isinstance(b, Figure)), "")  # the plot's, as `grader check` says them
+    plain = (note + "\n" if note else "") + result_text(result, words).plain
     blocks: list[Block] = [Prose(note, quiet=True)] if note else []
-    return Shown([*blocks, *result_blocks(result, sheet, answer)], plain)
+    return Shown([*blocks, *shown], plain)
 
 
 def preview_blocks(sheet: Sheet, address: str, text: str) -> list[Block]:

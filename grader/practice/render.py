@@ -102,9 +102,10 @@ class _Fit:
             yield Text("  " + self.line)
 
 
-def verdict(result: Result, *, attempts_left: int | None) -> Group:
-    """The echo of the answer first, then the verdict and the feedback. attempts_left is None when
-    the answer cost no attempt."""
+def verdict(result: Result, *, attempts_left: int | None, words: str = "") -> Group:
+    """The echo of the answer first, then the verdict and the feedback, and for a wrong answer where and
+    how it differs (`words`, grader.grading.plots.words). attempts_left is None when the answer cost no
+    attempt."""
     parts: list[RenderableType] = []
     if result.parse_error is not None:
         parts.append(Text("\n".join("  " + r for r in result.parse_error.caret.splitlines()), no_wrap=True))
@@ -132,6 +133,8 @@ def verdict(result: Result, *, attempts_left: int | None) -> Group:
         left = f"{attempts_left} attempt{plural} left" if attempts_left else "no attempts left"
         head.append(f"  {left}", style="dim")
     parts += [head, Text(markdown_text(result.feedback))]
+    if words:
+        parts.append(Text(words))
     if result.status != "invalid":
         parts.append(Text(f"Decided by: {method_words(result.decided_by)}", style="dim"))
     return Group(*parts)

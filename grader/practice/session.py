@@ -140,15 +140,18 @@ class Session:
 
     def _grade_once(self, part: Part, record: Record, answer: str) -> bool:
         """Grade one answer; True when the part is over (correct, or no attempts left)."""
+        from grader.grading import plots  # lazy, as grading is: the first prompt appears before sympy is loaded
+
         with self.working():
             scoped = variants.scoped(self.sheet, part.address)  # its parameters may be named (α)
             result = (self.grade or _default_grade)(scoped, part.address, answer)
+            words = plots.words(scoped, part.address, answer, result)  # a few words in place of the plot
         self.answers[part.address] = answer
         counts = result.status != "invalid"  # an unreadable answer costs no attempt
         record.attempts += counts
         record.points = max(record.points, result.points)
         left = self.attempts - record.attempts
-        self.show(view.verdict(result, attempts_left=left if counts else None))
+        self.show(view.verdict(result, attempts_left=left if counts else None, words=words))
         if not counts and answer.strip().lower() in COMMANDS:
             self.show(view.note(f"Commands start with a colon: :{answer.strip().lower()}", "yellow"))
         done = result.status == "correct" or left <= 0
