@@ -24,7 +24,7 @@ from grader.equivalence.values import Env, EvalIssue, Fn
 PREC = 64  # bits: a plot needs a few digits; ambiguous points are tried again at AGAIN
 AGAIN = 256
 SPLITS = 10  # halvings of a stretch whose enclosure is not bounded: the break is 2**-10 of a step wide
-REFINE = 4  # halvings of a stretch whose curve may bend more than the line between its ends shows
+REFINE = 3  # halvings of a stretch whose curve may bend more than the line between its ends shows
 HUGE = 1e300  # finite stand-in for values too large for a float
 Point = tuple[float, float]
 # A function's enclosure over [a, b] (low, high), or None when it is not bounded or not sure.
@@ -47,12 +47,17 @@ class Sampler:
         self.fn = fn
         self.var = var
         self.budget = budget  # shared by both curves of a plot: [evaluations left]
+        self.start = budget[0]
 
     def _spend(self) -> None:
         self.budget[0] -= 1
         if self.budget[0] < 0:
             raise OverBudget
         limits.check()
+
+    def low(self) -> bool:
+        """Past half the budget: join what is proved continuous without a closer look (breaks still cost)."""
+        return self.budget[0] < self.start // 2
 
     def value(self, x: Fraction) -> float | None:
         """The value at x, or None where it is undefined, too large or cannot be told."""
@@ -68,7 +73,7 @@ class Sampler:
 
     def exact(self, a: Fraction, b: Fraction) -> Fraction | None:
         """The function's one exact value on all of [a, b], when its enclosure there is that exact rational."""
-        v = self._over(a, b)
+        v = self._over(a, b, AGAIN)  # fine enough to keep a stretch 10^-30 short of a kink off it
         return v if isinstance(v, Fraction) else None
 
     def enclose(self, a: Fraction, b: Fraction) -> tuple[float, float] | None:
@@ -82,13 +87,13 @@ class Sampler:
             return None
         return _float(lo), _float(hi)
 
-    def _over(self, a: Fraction, b: Fraction) -> Fraction | iv.Interval | None:
+    def _over(self, a: Fraction, b: Fraction, prec: int = PREC) -> Fraction | iv.Interval | None:
         """An enclosure of the function over the whole of [a, b] (an Env holding an interval for the
         variable and no exact point: a sign the interval does not decide raises Ambiguous)."""
         self._spend()
-        env = Env({}, PREC)
-        env.vals[self.var] = (from_rational(a.numerator, a.denominator, PREC, round_floor),
-                              from_rational(b.numerator, b.denominator, PREC, round_ceiling))
+        env = Env({}, prec)
+        env.vals[self.var] = (from_rational(a.numerator, a.denominator, prec, round_floor),
+                              from_rational(b.numerator, b.denominator, prec, round_ceiling))
         try:
             return self.fn(env)
         except EvalIssue:
@@ -132,7 +137,7 @@ def _link(s: Sampler, a: Fraction, fa: float, b: Fraction, fb: float, tol: float
     box = s.enclose(a, b)
     if box is not None:
         lo, hi = box
-        if depth >= REFINE or hi - lo <= max(tol, abs(fb - fa) + tol):
+        if depth >= REFINE or hi - lo <= max(8 * tol, 4 * abs(fb - fa)) or s.low():
             return []  # continuous on [a, b], and the line between the ends shows it well enough
     elif depth >= SPLITS:
         return [None]

@@ -193,13 +193,13 @@ def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, resu
     got, expected = ya[xs.index(c)], yr[xs.index(c)]
     marks = [y for y in (got, expected) if y is not None]
     y_range, clipped = _y_range([y for y in yr if y is not None], [y for y in ya if y is not None], marks)
-    tol = (y_range[1] - y_range[0]) / 300
+    tol = (y_range[1] - y_range[0]) / 300  # about a pixel
     label = reference_label(part)
     words = describe(fr, fa, name, _pieces(kinks, complete), c, label, _label_texts(ref, ans, var))
     return Plot(
         variable=name, x_range=(float(xs[0]), float(xs[-1])), y_range=y_range,
-        answer=Curve("your answer", _segments(curve(fa, xs, ya, tol))),
-        reference=Curve(label, _segments(curve(fr, xs, yr, tol))),
+        answer=Curve("your answer", _segments(curve(fa, xs, ya, tol), tol / 10)),
+        reference=Curve(label, _segments(curve(fr, xs, yr, tol), tol / 10)),
         kinks=tuple(float(k) for k in kinks if xs[0] <= k <= xs[-1]), at=float(c),
         at_text=f"{name} = {result.counterexample.at[[n for n, _ in result.counterexample.at].index(name)][1]}",
         expected=expected, got=got, expected_text=result.counterexample.expected,
@@ -310,8 +310,27 @@ def _y_range(ref: list[float], ans: list[float], marks: list[float]) -> tuple[tu
     return (lo, hi), min(every) < lo or max(every) > hi
 
 
-def _segments(runs: list[list[tuple[float, float]]]) -> tuple[Segment, ...]:
-    return tuple(tuple((_short(x), _short(y)) for x, y in run) for run in runs)
+def _segments(runs: list[list[tuple[float, float]]], eps: float) -> tuple[Segment, ...]:
+    return tuple(_thin([(_short(x), _short(y)) for x, y in run], eps) for run in runs)
+
+
+def _thin(run: list[tuple[float, float]], eps: float) -> Segment:
+    """The run without the points that lie within eps (in y) of the line through their neighbours kept:
+    a constant piece is two points, not a hundred, and the stored plot stays small."""
+    if len(run) <= 2:
+        return tuple(run)
+    kept = [run[0]]
+    skipped: list[tuple[float, float]] = []
+    for i in range(1, len(run) - 1):
+        (x0, y0), (x2, y2) = kept[-1], run[i + 1]
+        candidates = [*skipped, run[i]]
+        if x2 != x0 and all(abs(y - (y0 + (y2 - y0) * (x - x0) / (x2 - x0))) <= eps for x, y in candidates):
+            skipped.append(run[i])
+        else:
+            kept.append(run[i])
+            skipped = []
+    kept.append(run[-1])
+    return tuple(kept)
 
 
 def _short(v: float) -> float:
