@@ -21,7 +21,7 @@ LEFT, RIGHT, TOP, BOTTOM = 54, W - 14, 34, H - 46
 REFERENCE = {"stroke": "#0072B2", "stroke-width": "2.5"}
 ANSWER = {"stroke": "#D55E00", "stroke-width": "2.5", "stroke-dasharray": "7 4"}
 KINK = {"stroke": "#555555", "stroke-width": "1", "stroke-dasharray": "2 3"}
-FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12"'
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="13"'
 Pt = tuple[float, float]
 
 

@@ -178,7 +178,9 @@ def test_hostile_answers_draw_nothing_harmful_and_end() -> None:
             assert all(math.isfinite(v) for seg in p.answer.segments for pt in seg for v in pt)
 
 
-def test_a_tiny_budget_draws_nothing_rather_than_a_doubtful_plot(bundled: Sheet, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_tiny_budget_draws_nothing_rather_than_a_doubtful_plot(
+    bundled: Sheet, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(limits, "PLOT_EVALUATIONS", 50)
     assert drawn(bundled, "sigmoid.a", "1/x") is None
 

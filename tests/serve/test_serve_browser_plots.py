@@ -1,0 +1,97 @@
+"""A wrong answer's plot in the practice page, in headless Chromium (Debian's, through the shared
+`chromium` fixture): drawn for a wrong answer, at desktop and at phone width (390 px) without
+scrolling sideways; none for a right or an unreadable one; no console error (the page's CSP allows
+the inline SVG as drawn). GRADER_SCREENSHOTS=1 refreshes docs/serve-plot.png and docs/serve-plot-phone.png."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" if os.environ.get("GRADER_SCREENSHOTS") else None
+
+pytestmark = pytest.mark.system
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("plots") / "progress.sqlite"
+    process = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--port", "0", "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    found = re.search(r"http://\S+/", process.stdout.readline())
+    try:
+        assert found, "the server printed no URL"
+        yield found.group(0)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _answer(browser: Any, address: str, text: str) -> Any:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    css = "#" + address.replace(".", "\\.")
+    part = browser.find_element(By.CSS_SELECTOR, css)
+    field = part.find_element(By.NAME, "answer")
+    field.clear()
+    field.send_keys(text)
+    before = part.find_elements(By.CSS_SELECTOR, ".verdict code")
+    old = before[0].text if before else None
+    part.find_element(By.CSS_SELECTOR, "form.answer button").click()
+    WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, css + " .verdict code")
+                                     and b.find_element(By.CSS_SELECTOR, css + " .verdict code").text != old)
+    WebDriverWait(browser, 20).until(lambda b: b.execute_script("return document.readyState") == "complete")
+    return browser.find_element(By.CSS_SELECTOR, css)
+
+
+def _errors(browser: Any) -> list[str]:
+    """Severe console messages (a CSP refusal, a script error), but the favicon the server has none of."""
+    return [e["message"] for e in browser.get_log("browser")
+            if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+
+
+def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
+    server: str, chromium: Callable[[], Any], tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    shots = SHOTS or tmp_path
+    browser = chromium()
+    browser.get(server + "sheets/activation-derivatives/q/relu")
+    part = _answer(browser, "relu.a", "sign(x)")
+    svg = part.find_element(By.CSS_SELECTOR, ".verdict figure.plot svg")
+    assert svg.get_attribute("role") == "img"
+    assert svg.size["width"] > 300 and svg.size["height"] > 150  # drawn, not collapsed
+    assert len(svg.find_elements(By.CSS_SELECTOR, "path")) >= 4  # both curves and the markers
+    caption = part.find_element(By.CSS_SELECTOR, "figure.plot figcaption").text
+    assert caption == "Your answer is -1 for x < 0, where the derivative is 0. It is right for x > 0."
+    assert not _errors(browser)  # no CSP report, no script error
+    browser.execute_script("arguments[0].scrollIntoView()", part)
+    browser.save_screenshot(str(shots / "serve-plot.png"))
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": False})
+    browser.get(server + "sheets/activation-derivatives/q/relu")
+    part = browser.find_element(By.ID, "relu.a")
+    svg = part.find_element(By.CSS_SELECTOR, "figure.plot svg")
+    assert svg.size["width"] <= 390
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+    browser.save_screenshot(str(shots / "serve-plot-phone.png"))
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    part = _answer(browser, "relu.a", "Heaviside(x")  # unreadable: no attempt used, no plot
+    assert not part.find_elements(By.CSS_SELECTOR, "figure.plot")
+    part = _answer(browser, "relu.a", "Heaviside(x)")  # right
+    assert "correct" in part.find_element(By.CSS_SELECTOR, ".status").text.lower()
+    assert not part.find_elements(By.CSS_SELECTOR, "figure.plot")
