@@ -172,3 +172,35 @@ def test_unknown_long_option_is_still_an_error() -> None:
     code, _, err = run("equiv", "x", "y", "--jsn")
     assert code == 2
     assert "No such option: --jsn" in err
+
+
+OWN_SHEET = """\
+id: own-leaky
+title: Leaky ReLU, my own
+variables: [x]
+questions:
+  - id: leaky
+    title: Leaky ReLU
+    statement: $f(x) = x/10$ for $x < 0$, $x$ for $x \\geq 0$.
+    function: Piecewise((x/10, x < 0), (x, x >= 0))
+    parts:
+      - id: a
+        ask: Find $f'(x)$.
+        kind: expression
+        answer: Piecewise((1/10, x < 0), (1, x > 0))
+        derivative: true
+"""
+
+
+def test_a_wrong_answer_says_where_and_how_it_differs(tmp_path: Path) -> None:
+    code, out, _ = run("check", "relu.a", "sign(x)", "--no-color")
+    assert code == 1
+    feedback = out.index("ReLU is constant there")
+    assert out.index("Your answer is -1 for x < 0, where the derivative is 0. It is right for x > 0.") > feedback
+    sheet = tmp_path / "own.yaml"
+    sheet.write_text(OWN_SHEET, encoding="utf-8")
+    code, out, _ = run("check", "leaky.a", "1 if x > 0 else 0", "--sheet", str(sheet), "--no-color")
+    assert code == 1
+    assert "Your answer is 0 for x < 0, where the derivative is 0.1. It is right for x > 0." in out
+    code, out, _ = run("check", "leaky.a", "1 if x > 0 else 0", "--sheet", str(sheet), "--json")
+    assert "Your answer is" not in out  # the JSON is the Result, as before

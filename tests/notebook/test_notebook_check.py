@@ -162,3 +162,16 @@ def test_a_checked_result_copies_and_pickles() -> None:
     checked = gn.check("sigmoid.a", "σ(x)(1-σ(x))")
     assert copy.copy(checked).status == "correct"
     assert pickle.loads(pickle.dumps(checked)).result == checked.result
+
+
+def test_a_wrong_answer_has_its_plot_in_the_html_only_and_its_words_in_every_form() -> None:
+    bundle = gn.check("relu.a", "sign(x)")._repr_mimebundle_()
+    words = "Your answer is -1 for x < 0, where the derivative is 0. It is right for x > 0."
+    assert bundle["text/html"].count("<svg") == 1 and 'role="img"' in bundle["text/html"]
+    assert "<script" not in bundle["text/html"]
+    assert all("<svg" not in bundle[k] for k in ("text/plain", "text/markdown", "text/latex"))
+    assert words in bundle["text/plain"]  # `grader check`'s words, word for word
+    assert words.replace("<", "\\<").replace(">", "\\>") in bundle["text/markdown"]
+    assert "Your answer is -1 for x" in bundle["text/latex"]
+    for right_or_unreadable in ("Heaviside(x)", "Heaviside(x"):
+        assert "<svg" not in gn.check("relu.a", right_or_unreadable)._repr_mimebundle_()["text/html"]

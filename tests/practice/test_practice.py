@@ -241,3 +241,12 @@ def test_an_unreadable_derivation_shows_the_lines_it_read(sheet: Sheet) -> None:
     assert "The other lines were read as shown" in text
     assert "line 1: " in text and "line 2: (could not be read)" in text and "line 3: " in text  # shown, as said
     assert "?." not in text  # "did you mean sigmoid(x)?" ends its own sentence
+
+
+def test_a_wrong_answer_says_where_and_how_it_differs(sheet: Sheet) -> None:
+    """The words in place of the plot: on which side of the kink, and the constant values there."""
+    _, text, _ = play(sheet, ["sign(x)", "Heaviside(-x)", ":quit"], only=["relu.a"])
+    assert "Your answer is -1 for x < 0, where the derivative is 0. It is right for x > 0." in text
+    assert "Your answer is 1 for x < 0, where the derivative is 0, and 0 for x > 0, where it is 1." in text
+    _, text, _ = play(sheet, ["σ(x)(1+σ(x))", ":quit"], only=["sigmoid.a"])
+    assert "Your answer is" not in text  # nothing constant to say: the feedback's sentence stays alone
