@@ -204,3 +204,10 @@ def test_a_wrong_answer_says_where_and_how_it_differs(tmp_path: Path) -> None:
     assert "Your answer is 0 for x < 0, where the derivative is 0.1. It is right for x > 0." in out
     code, out, _ = run("check", "leaky.a", "1 if x > 0 else 0", "--sheet", str(sheet), "--json")
     assert "Your answer is" not in out  # the JSON is the Result, as before
+
+
+def test_the_readme_plot_words_example_is_what_grader_check_prints() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ grader check relu.a 'sign(x)'\n", 1)[1].split("```", 1)[0]
+    code, out, _ = run("check", "relu.a", "sign(x)", "--no-color")
+    assert code == 1 and out == block
