@@ -17,6 +17,7 @@ Sheet prose is Markdown with `$` maths (sheets and feedback alike); nothing here
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import sys
@@ -83,6 +84,7 @@ class Figure:
 
     svg: str
     words: str = ""
+    alt: str = ""  # what it shows, for a reader who cannot see it
 
 
 Block = Head | Prose | Display | Pre | Verdict | Table | Figure
@@ -204,9 +206,14 @@ def _html(block: Block) -> str:
             head = "".join(f"<th>{html.escape(c)}</th>" for c in header)
             body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
             return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        case Figure(svg=svg, words=words):
+        case Figure(svg=svg, words=words, alt=alt):
+            # An <img> of the SVG, not the SVG inline: JupyterLab's sanitiser (a notebook opened again, its
+            # outputs untrusted) drops <svg> and would leave its texts as a jumble; an image stays, and
+            # an SVG as an image runs nothing.
+            source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
             caption = f"<p>{html.escape(words)}</p>" if words else ""
-            return f'<div class="grader-plot" style="max-width:480px;margin:0.5em 0">{svg}{caption}</div>'
+            return (f'<div class="grader-plot" style="margin:0.5em 0"><img src="{source}" alt="{html.escape(alt)}" '
+                    f'width="480" style="max-width:100%;height:auto">{caption}</div>')
         case _:
             assert_never(block)
 

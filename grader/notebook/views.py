@@ -53,7 +53,7 @@ def result_blocks(result: Result, sheet: Sheet, answer: str, *, verdict: bool = 
     blocks.append(Prose(result.feedback))
     drawn = plots.plot(sheet, result.part, answer, result)  # a wrong expression: it against the right one
     if drawn is not None:
-        blocks.append(Figure(plot_svg.svg(drawn), drawn.words))
+        blocks.append(Figure(plot_svg.svg(drawn), drawn.words, drawn.description))
     if result.parse_error is not None and result.parse_error.hint and result.parse_error.hint not in result.feedback:
         blocks.append(Prose(result.parse_error.hint))
     blocks.append(Prose(f"Decided by: {result.decided_by}: {result.detail or method_words(result.decided_by)}",

@@ -1,5 +1,6 @@
 """The example notebook in JupyterLab, through Debian's headless Chromium: run all, then answer in the
-practice widget (wrong, then right) and see the verdicts, with the maths typeset by JupyterLab's MathJax."""
+practice widget (wrong, then right) and see the verdicts, with the maths typeset by JupyterLab's MathJax
+and the wrong answer's plot drawn (an SVG image)."""
 
 from __future__ import annotations
 
@@ -102,6 +103,9 @@ def test_run_all_then_answer_in_the_practice_widget(lab: str, browser: Any, tmp_
     box.find_element(By.XPATH, ".//button[contains(., 'Check')]").click()
     wait.until(lambda b: all(words in box.text for words in
                              ("✗ incorrect", "2 of 3 attempts left", "square in the denominator")))
+    plot = box.find_element(By.CSS_SELECTOR, "img[src^='data:image/svg+xml']")  # the wrong answer's plot
+    wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", plot) > 0)
+    browser.save_screenshot(str(tmp_path / "notebook-plot.png"))
     field.clear()
     field.send_keys("σ(x)(1-σ(x))")
     box.find_element(By.XPATH, ".//button[contains(., 'Check')]").click()
