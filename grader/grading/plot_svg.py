@@ -190,12 +190,17 @@ def _legend(p: Plot) -> list[str]:
     x = LEFT + 32 + 7 * len(p.reference.label) + 18
     out += [f'<line x1="{x}" y1="16" x2="{x + 26}" y2="16" {_attrs(ANSWER)}/>',
             f'<text x="{x + 32}" y="16" dominant-baseline="middle" fill="#111111">{escape(p.answer.label)}</text>']
-    notes = [f"● ◆ at {p.at_text.replace('-', '−')}"]
+    y = H - 12
+    out += [f'<circle cx="{LEFT + 5}" cy="{y}" r="4.5" fill="{REFERENCE["stroke"]}"/>',
+            f'<path d="M{LEFT + 17},{y - 5} L{LEFT + 22},{y} L{LEFT + 17},{y + 5} L{LEFT + 12},{y} Z" '
+            f'fill="{ANSWER["stroke"]}"/>']
+    notes = [f"at {p.at_text.replace('-', '−')}"]
     if p.kinks:
         notes.append("dotted: kink" + ("s" if len(p.kinks) > 1 else ""))
     if p.fixed:
         notes.append(f"with {p.fixed}")
     if p.clipped:
         notes.append("▲▼ off the plot")
-    out.append(f'<text x="{LEFT}" y="{H - 8}" fill="#333333">{escape("   ·   ".join(notes))}</text>')
+    out.append(f'<text x="{LEFT + 28}" y="{y}" dominant-baseline="middle" fill="#333333">'
+               f'{escape("   ·   ".join(notes))}</text>')
     return out
