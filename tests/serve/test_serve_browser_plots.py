@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+AXE = Path(__file__).parent / "axe" / "axe.min.js"
 SHOTS = ROOT / "docs" if os.environ.get("GRADER_SCREENSHOTS") else None
 
 pytestmark = pytest.mark.system
@@ -60,6 +61,16 @@ def _errors(browser: Any) -> list[str]:
             if e["level"] == "SEVERE" and "favicon" not in e["message"]]
 
 
+def _axe(browser: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page (as test_serve_phone runs it)."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    found = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => "
+        "[v.id, v.impact, v.nodes.map(n => n.target.join(' ')).join(', ')])));")
+    return [f"{rule}: {where}" for rule, impact, where in found if impact in ("serious", "critical")]
+
+
 def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
     server: str, chromium: Callable[[], Any], tmp_path: Path
 ) -> None:
@@ -76,6 +87,7 @@ def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
     caption = part.find_element(By.CSS_SELECTOR, "figure.plot figcaption").text
     assert caption == "Your answer is -1 for x < 0, where the derivative is 0. It is right for x > 0."
     assert not _errors(browser)  # no CSP report, no script error
+    assert not _axe(browser)  # the plot is an image with a name (its <title>) and a description
     browser.execute_script("arguments[0].scrollIntoView()", part)
     browser.save_screenshot(str(shots / "serve-plot.png"))
 
