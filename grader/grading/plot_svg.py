@@ -194,7 +194,8 @@ def _legend(p: Plot) -> list[str]:
     out += [f'<circle cx="{LEFT + 5}" cy="{y}" r="4.5" fill="{REFERENCE["stroke"]}"/>',
             f'<path d="M{LEFT + 17},{y - 5} L{LEFT + 22},{y} L{LEFT + 17},{y + 5} L{LEFT + 12},{y} Z" '
             f'fill="{ANSWER["stroke"]}"/>']
-    notes = [f"at {p.at_text.replace('-', '−')}"]
+    at = p.at_text if len(p.at_text) <= 16 else f"{p.variable} ≈ {_num(p.at)}"  # x = -1/10^30 runs long
+    notes = [f"at {at.replace('-', '−')}"]
     if p.kinks:
         notes.append("dotted: kink" + ("s" if len(p.kinks) > 1 else ""))
     if p.fixed:

@@ -144,7 +144,7 @@ def plot(sheet: Sheet, address: str, answer: str, result: Result) -> Plot | None
         with limits.time_limit(limits.PLOT_SECONDS):
             return _plot(variants.narrowed(sheet, address), part, part.expects, answer, result)
     except (GraderError, OverBudget, EvalIssue, Unsupported, RecursionError, MemoryError, ArithmeticError,
-            ValueError, TypeError):
+            ValueError, TypeError, LookupError, AttributeError):
         return None  # GraderError: the budget ran out, or the text is not read as grading read it
 
 

@@ -57,3 +57,13 @@ def test_nothing_for_right_unreadable_missing_or_number_answers_or_without_a_she
 def test_the_svg_is_the_same_every_time(batch: Batch) -> None:
     row, answer = _answer(batch, "ana", "hardtanh.a")
     assert plot_svg(batch.sheet, row, answer) == plot_svg(batch.sheet, row, answer)
+
+
+def test_the_same_wrong_answer_is_drawn_once_per_sheet_and_variant(batch: Batch) -> None:
+    from grader.batch.reports import student_plots
+
+    row, answer = _answer(batch, "ana", "leaky_relu.a")
+    first = plot_svg(batch.sheet, row, answer)
+    assert any(k[1:] == ("leaky_relu.a", answer.variant, "Heaviside(x)") for k in student_plots._drawn)
+    other, same_text = _answer(batch, "dan", "leaky_relu.a")  # the same text, another variant: its own plot
+    assert plot_svg(batch.sheet, other, same_text) != first

@@ -4,6 +4,7 @@ right one, as inline SVG (grader.grading.plots, drawn by grader.grading.plot_svg
 from __future__ import annotations
 
 from grader.batch.model import Answer, Row
+from grader.core import caches
 from grader.grading.plot_svg import svg
 from grader.grading.plots import plot
 from grader.sheets import variants
@@ -21,6 +22,21 @@ def plot_svg(sheet: Sheet | None, row: Row, answer: Answer) -> str | None:
     del row
     if sheet is None or answer.result is None or answer.text is None or answer.status != "incorrect":
         return None
+    key = (id(sheet), answer.address, answer.variant, answer.text)
+    hit = _drawn.get(key)
+    if hit is not None and hit[0] is sheet:  # a class writes the same wrong answer many times: drawn once
+        return hit[1]
     graded = variants.for_task(sheet, answer.address, answer.variant)
     drawn = plot(graded, answer.address, answer.text, answer.result)
-    return svg(drawn) if drawn is not None else None
+    picture = svg(drawn) if drawn is not None else None
+    if len(_drawn) >= MAX_DRAWN:
+        _drawn.clear()
+    _drawn[key] = (sheet, picture)
+    return picture
+
+
+# (the sheet's id, part, variant, answer text) -> (that sheet, its SVG): the sheet is kept and compared, so an id
+# reused by another sheet never hits. Each distinct text is graded once per variant, to the same Result.
+_drawn: dict[tuple[int, str, int, str], tuple[Sheet, str | None]] = {}
+MAX_DRAWN = 4096
+caches.register("batch.student_plots", _drawn)
