@@ -40,7 +40,7 @@ from grader.text import pretty
 HALF_WIDTH = 4  # the interval: the counterexample ± this, widened to the kinks within REACH of it
 REACH = 8
 MAX_WIDTH = 20
-SAMPLES = 240  # evenly spaced points, and the kinks and the counterexample
+SAMPLES = 200  # evenly spaced points, and the kinks and the counterexample
 Segment = tuple[tuple[float, float], ...]
 
 
@@ -132,16 +132,17 @@ def reference_label(part: Part) -> str:
     return "the derivative" if part.derivative else "the expected answer"
 
 
-def plot(sheet: Sheet, address: str, answer: str, result: Result) -> Plot | None:
+def plot(sheet: Sheet, address: str, answer: str, result: Result, *,
+         seconds: float | None = None) -> Plot | None:
     """The plot of a wrong answer to an expression part (`sheet` as graded: the student's variant,
-    scoped), or None (see the module's docstring for when)."""
+    scoped), or None (see the module's docstring for when). `seconds`: the budget, PLOT_SECONDS by default."""
     if result.status != "incorrect" or result.counterexample is None:
         return None
     part = sheet.part(address)
     if not isinstance(part.expects, ExpressionAnswer):
         return None
     try:
-        with limits.time_limit(limits.PLOT_SECONDS):
+        with limits.time_limit(limits.PLOT_SECONDS if seconds is None else seconds):
             return _plot(variants.narrowed(sheet, address), part, part.expects, answer, result)
     except (GraderError, OverBudget, EvalIssue, Unsupported, RecursionError, MemoryError, ArithmeticError,
             ValueError, TypeError, LookupError, AttributeError):

@@ -3,8 +3,10 @@ answers are equal (to group them on the instructor page). Sheets load once per w
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from grader.core import limits
 from grader.grading.grade import grade
 from grader.grading.plots import plot
 from grader.grading.preview import PREVIEW_SECONDS, preview_lines
@@ -14,6 +16,7 @@ from grader.sheets.model import Sheet
 
 __all__ = ["PREVIEW_SECONDS", "grade_answer", "preview", "same_answers"]
 _sheets: dict[str, Sheet] = {}
+PLOT_GRACE = 1.0  # of the server's kill grace (app.KILL_GRACE, 2 s) a plot may use: the other second is margin
 
 
 def _sheet(path: str, seed: int, address: str) -> Sheet:
@@ -28,18 +31,23 @@ def grade_answer(path: str, seed: int, address: str, answer: str, seconds: float
     a wrong expression or number also gets its `fingerprint`, as batch grading's (it takes at most
     FINGERPRINT_SECONDS more, well within the server's kill grace), and a readable answer the LaTeX
     of each of its lines (`read_latex`, as the preview shows it). A wrong expression's `plot` is its
-    function against the right one as data (grader.grading.plots; at most PLOT_SECONDS more): the
-    page draws it (grader.grading.plot_svg), so what is stored is numbers and short words, never markup."""
+    function against the right one as data (grader.grading.plots): the page draws it
+    (grader.grading.plot_svg), so what is stored is numbers and short words, never markup. The plot
+    comes last and only in what is left of `seconds` + PLOT_GRACE: a worker killed for drawing would
+    turn a graded answer into an unchecked one."""
+    began = time.monotonic()
     sheet = _sheet(path, seed, address)
     result = grade(sheet, address, answer, seconds=seconds)
     data = result.to_json()
     if result.status == "incorrect" and sheet.part(address).kind in ("expression", "number"):
         data["fingerprint"] = fingerprint(sheet, address, answer)
-        drawn = plot(sheet, address, answer, result)
-        if drawn is not None:
-            data["plot"] = drawn.to_json()
     if result.status != "invalid":  # how it was read, typeset on the page as the live preview is
         data["read_latex"] = [line.get("latex", "") for line in preview(path, seed, address, answer)]
+    left = seconds + PLOT_GRACE - (time.monotonic() - began)
+    if result.status == "incorrect" and left > 0.05:
+        drawn = plot(sheet, address, answer, result, seconds=min(limits.PLOT_SECONDS, left))
+        if drawn is not None:
+            data["plot"] = drawn.to_json()
     return data
 
 

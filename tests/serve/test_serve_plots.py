@@ -69,3 +69,16 @@ def test_stored_plot_data_is_drawn_escaped_or_not_at_all() -> None:
 def test_the_page_styles_the_plot_to_fit_a_phone() -> None:
     css = (Path(web.__file__).parent / "static" / "style.css").read_text(encoding="utf-8")
     assert ".plot svg { display: block; width: 100%; max-width: 480px; height: auto; }" in css
+
+
+def test_the_worker_draws_only_in_what_is_left_of_its_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed for drawing would turn a graded answer into an unchecked one: no time, no plot."""
+    from grader.serve import work
+    from grader.sheets.bundled import bundled_dir
+
+    path = str(bundled_dir() / f"{SHEET}.yaml")
+    data = work.grade_answer(path, 0, "relu.a", "sign(x)", 3.0)
+    assert data["status"] == "incorrect" and data["plot"]["words"].startswith("Your answer is -1 for x < 0")
+    monkeypatch.setattr(work, "PLOT_GRACE", -10.0)  # grading used it all
+    data = work.grade_answer(path, 0, "relu.a", "sign(x)", 3.0)
+    assert data["status"] == "incorrect" and "plot" not in data and "fingerprint" in data
