@@ -196,16 +196,17 @@ def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, resu
     y_range, clipped = _y_range([y for y in yr if y is not None], [y for y in ya if y is not None], marks)
     tol = (y_range[1] - y_range[0]) / 300  # about a pixel
     label = reference_label(part)
+    fixed = ", ".join(f"{n} = {at[n]}" for n in names if n != name)  # a slice: the others' values
     words = describe(fr, fa, name, _pieces(kinks, complete), c, label, _label_texts(ref, ans, var))
     return Plot(
         variable=name, x_range=(float(xs[0]), float(xs[-1])), y_range=y_range,
         answer=Curve("your answer", _segments(curve(fa, xs, ya, tol), tol / 10)),
         reference=Curve(label, _segments(curve(fr, xs, yr, tol), tol / 10)),
         kinks=tuple(float(k) for k in kinks if xs[0] <= k <= xs[-1]), at=float(c),
-        at_text=f"{name} = {result.counterexample.at[[n for n, _ in result.counterexample.at].index(name)][1]}",
+        at_text=f"{name} = {at[name]}",
         expected=expected, got=got, expected_text=result.counterexample.expected,
         got_text=result.counterexample.got, clipped=clipped,
-        fixed=", ".join(f"{n} = {at[n]}" for n in names if n != name), words=words)
+        fixed=fixed, words=f"{words[:-1]} (with {fixed})." if words and fixed else words)
 
 
 def _value(text: str) -> Fraction | None:

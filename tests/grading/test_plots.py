@@ -164,6 +164,7 @@ def test_several_variables_a_slice_along_the_derivative_variable() -> None:
     assert p is not None and p.variable == "w"
     assert p.fixed and "x = " in p.fixed and "b = " in p.fixed  # the slice's other values
     assert len(p.kinks) == 1  # the kink w = -b/x of that slice
+    assert p.words.endswith(f"(with {p.fixed}).")  # the words are about the slice
     p = drawn(sheet, "softmax.a", "0")  # a part with its own variable too
     assert p is None or p.variable in ("u", "z")
 
