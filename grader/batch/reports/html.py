@@ -61,7 +61,7 @@ START = """
   document.querySelectorAll(".tex").forEach(function (el) {
     katex.render("\\\\displaystyle " + el.dataset.tex, el, {throwOnError: false});
   });
-  graderCharts.draw(data);
+  graderCharts.draw(document, data);
 })();
 """
 
@@ -119,7 +119,7 @@ def _scores(items: ItemAnalysis) -> list[str]:
             f"<p>Totals (of {num(t.max_total)}): mean <b>{_f(t.mean)}</b>, median <b>{_f(t.median)}</b>, standard "
             f"deviation <b>{_f(t.sd)}</b> (the sample's), quartiles <b>{_f(t.q1)}</b> and <b>{_f(t.q3)}</b> "
             f"({_e(QUARTILES)}), lowest {_f(t.low)}, highest {_f(t.high)}.</p>")
-    lines.append('<figure><div id="chart-totals" class="chart" role="img" aria-label="Histogram of the students\' '
+    lines.append('<figure><div id="chart-totals" class="chart chart-totals" role="img" aria-label="Histogram of the students\' '
                  'totals"></div><figcaption>Students per total: a bar counts the totals from its label up to the '
                  "next one.</figcaption></figure>")
     return lines
@@ -127,7 +127,7 @@ def _scores(items: ItemAnalysis) -> list[str]:
 
 def _parts(items: ItemAnalysis) -> list[str]:
     lines = ['<h2 id="parts">Parts</h2>',
-             '<figure><div id="chart-parts" class="chart" role="img" aria-label="Each part\'s difficulty and '
+             '<figure><div id="chart-parts" class="chart chart-parts" role="img" aria-label="Each part\'s difficulty and '
              'discrimination"></div><figcaption>Difficulty: the mean score as a fraction of the part\'s points '
              "(1: everyone right). Discrimination: the correlation of the part's score with the total of the "
              "other parts (near 1: the strong students get it and the weak do not; negative: the reverse; no bar: "

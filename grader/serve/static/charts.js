@@ -52,23 +52,23 @@ const graderCharts = (function () {
     return new uPlot(opts, [xs, p.difficulty, p.discrimination], el);
   }
 
-  // Draws both charts into #chart-totals and #chart-parts from the figures in `data`; again (at the
-  // new width) when the window is resized. Returns a function that draws new figures.
-  function draw(data) {
+  // Draws both charts into `root`'s .chart-totals and .chart-parts from `figures` (chart_data's);
+  // again, at the new width, when the window is resized. Returns a function that draws new figures.
+  function draw(root, figures) {
     const drawn = [];
-    function paint(figures) {
+    let current = figures;
+    function paint() {
       drawn.splice(0).forEach(function (chart) { if (chart) chart.destroy(); });
-      drawn.push(histogram(document.getElementById("chart-totals"), figures.histogram),
-                 parts(document.getElementById("chart-parts"), figures.parts));
+      drawn.push(histogram(root.querySelector(".chart-totals"), current.histogram),
+                 parts(root.querySelector(".chart-parts"), current.parts));
     }
-    let current = data;
-    paint(current);
+    paint();
     let timer = null;
     window.addEventListener("resize", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { paint(current); }, 150);
+      timer = setTimeout(paint, 150);
     });
-    return function (figures) { current = figures; paint(current); };
+    return function (next) { current = next; paint(); };
   }
 
   return { histogram: histogram, parts: parts, draw: draw };
