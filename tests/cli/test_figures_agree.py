@@ -56,7 +56,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str,
                 page = client.get(f"/sheets/{SHEET}/q/{part.split('.')[0]}")
                 found = re.search(r'name="csrf" value="([^"]+)"', page.text)
                 assert found
-                reply = client.post(f"/sheets/{SHEET}/parts/{part}/answer", data={"csrf": found.group(1), "answer": text})
+                form = {"csrf": found.group(1), "answer": text}
+                reply = client.post(f"/sheets/{SHEET}/parts/{part}/answer", data=form)
                 assert reply.status_code == 200, reply.text
         teacher = TestClient(server)
         assert teacher.get(f"/signin/{tokens[classroom.INSTRUCTOR]}").status_code == 200

@@ -119,17 +119,18 @@ def _scores(items: ItemAnalysis) -> list[str]:
             f"<p>Totals (of {num(t.max_total)}): mean <b>{_f(t.mean)}</b>, median <b>{_f(t.median)}</b>, standard "
             f"deviation <b>{_f(t.sd)}</b> (the sample's), quartiles <b>{_f(t.q1)}</b> and <b>{_f(t.q3)}</b> "
             f"({_e(QUARTILES)}), lowest {_f(t.low)}, highest {_f(t.high)}.</p>")
-    lines.append('<figure><div id="chart-totals" class="chart chart-totals" role="img" aria-label="Histogram of the students\' '
-                 'totals"></div><figcaption>Students per total: a bar counts the totals from its label up to the '
-                 "next one.</figcaption></figure>")
+    lines.append('<figure><div id="chart-totals" class="chart chart-totals" role="img" '
+                 'aria-label="Histogram of the students\' totals"></div><figcaption>Students per total: '
+                 "a bar counts the totals from its label up to the next one.</figcaption></figure>")
     return lines
 
 
 def _parts(items: ItemAnalysis) -> list[str]:
     lines = ['<h2 id="parts">Parts</h2>',
-             '<figure><div id="chart-parts" class="chart chart-parts" role="img" aria-label="Each part\'s difficulty and '
-             'discrimination"></div><figcaption>Difficulty: the mean score as a fraction of the part\'s points '
-             "(1: everyone right). Discrimination: the correlation of the part's score with the total of the "
+             '<figure><div id="chart-parts" class="chart chart-parts" role="img" '
+             'aria-label="Each part\'s difficulty and discrimination"></div><figcaption>Difficulty: the mean '
+             "score as a fraction of the part's points (1: everyone right). Discrimination: the correlation "
+             "of the part's score with the total of the "
              "other parts (near 1: the strong students get it and the weak do not; negative: the reverse; no bar: "
              "undefined, as when everyone scored the same).</figcaption></figure>",
              '<div class="table-scroll"><table id="item-analysis"><thead><tr><th>part</th><th class="n">points</th>'

@@ -13,14 +13,18 @@ const graderCharts = (function () {
   function histogram(el, h) {
     if (!el || !h || !h.x.length) return null;
     const width = h.width;
-    const opts = Object.assign(size(el, 220), {
+    const box = size(el, 220);
+    const every = Math.ceil(h.x.length / Math.max(1, Math.floor((box.width - 60) / 34)));  // labels that fit
+    const opts = Object.assign(box, {
       legend: { show: false },
       cursor: { show: false },
       scales: { x: { time: false, range: [h.x[0] - width / 2, h.x[h.x.length - 1] + width / 2] },
                 y: { range: function (u, lo, hi) { return [0, Math.max(1, hi)]; } } },
       axes: [
         { label: "total points", stroke: GREY,
-          values: function (u, splits) { return splits.map(function (v) { return h.labels[h.x.indexOf(v)] || ""; }); },
+          values: function (u, splits) {
+            return splits.map(function (v) { const i = h.x.indexOf(v); return i % every ? "" : h.labels[i] || ""; });
+          },
           splits: function () { return h.x; } },
         { label: "students", stroke: GREY, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
       ],
@@ -33,12 +37,14 @@ const graderCharts = (function () {
   function parts(el, p) {
     if (!el || !p || !p.labels.length) return null;
     const xs = p.labels.map(function (_, i) { return i; });
+    const longest = Math.max.apply(null, p.labels.map(function (l) { return l.length; }));
+    const turned = p.labels.length > 4;
     const opts = Object.assign(size(el, 260), {
       cursor: { show: false },
       legend: { show: true, live: false },
       scales: { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: { range: [-1, 1] } },
       axes: [
-        { stroke: GREY, rotate: p.labels.length > 4 ? -40 : 0, size: p.labels.length > 4 ? 110 : 40,
+        { stroke: GREY, rotate: turned ? -50 : 0, size: turned ? Math.min(160, 24 + 5.5 * longest) : 40,
           splits: function () { return xs; },
           values: function (u, splits) { return splits.map(function (i) { return p.labels[i] || ""; }); } },
         { stroke: GREY, splits: function () { return [-1, -0.5, 0, 0.5, 1]; } },
