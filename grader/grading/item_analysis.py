@@ -157,8 +157,8 @@ def _totals(totals: Sequence[float], max_total: float) -> Totals:
 
 def _flags(p: PartAnswers, f: PartFigures) -> list[Flag]:
     flags = []
-    if f.students and f.correct == 0:
-        missing = p.statuses.count("missing")
+    missing = p.statuses.count("missing")
+    if f.students and f.correct == 0 and missing < f.students:  # a part nobody answered says nothing of itself
         unanswered = f" ({missing} did not answer it)" if missing else ""
         flags.append(Flag("nobody-right", p.address, f"`{p.address}`: nobody of {f.students} got it right{unanswered}; "
                           "check its reference, or what the question asks."))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import console_errors, drawn_charts, requested
 from typer.testing import CliRunner
 
 from grader.cli import app
@@ -67,7 +66,8 @@ def test_student_text_never_becomes_markup_and_nothing_is_fetched(report: Path) 
 
 @pytest.mark.system
 @pytest.mark.parametrize("width", [1100, 390])
-def test_chromium_draws_it_from_a_file(report: Path, chromium: Callable[[], Any], width: int, tmp_path: Path) -> None:
+def test_chromium_draws_it_from_a_file(report: Path, chromium: Callable[[], Any], width: int, tmp_path: Path,
+                                       page_checks: Any) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser = chromium()
@@ -75,13 +75,13 @@ def test_chromium_draws_it_from_a_file(report: Path, chromium: Callable[[], Any]
     browser.get(report.as_uri())
     WebDriverWait(browser, 20).until(lambda b: b.execute_script(
         "return document.readyState === 'complete' && document.querySelectorAll('canvas').length === 2"))
-    painted = drawn_charts(browser)
+    painted = page_checks.drawn_charts(browser)
     assert len(painted) == 2 and all(n > 1000 for n in painted), painted  # the histogram and the parts chart
     assert browser.execute_script("return document.querySelectorAll('.tex .katex, .math-text .katex').length") > 3
     assert browser.execute_script(  # KaTeX's own fonts, from the page itself
         "return document.fonts.check('16px KaTeX_Main') && [...document.fonts].some(f => f.status === 'loaded')")
-    assert console_errors(browser) == []
-    asked = requested(browser)  # (and the browser's own chrome:// new-tab page)
+    assert page_checks.console_errors(browser) == []
+    asked = page_checks.requested(browser)  # (and the browser's own chrome:// new-tab page)
     assert report.as_uri() in asked
     assert [url for url in asked if url.startswith(("http:", "https:", "ws:", "wss:", "ftp:"))] == []
     width_now, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
