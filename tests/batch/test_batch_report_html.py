@@ -71,7 +71,8 @@ def test_chromium_draws_it_from_a_file(report: Path, chromium: Callable[[], Any]
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser = chromium()
-    browser.set_window_size(width, 1300)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a 390 px window, as test_serve_phone.py's
+                            {"width": width, "height": 1300, "deviceScaleFactor": 1, "mobile": False})
     browser.get(report.as_uri())
     WebDriverWait(browser, 20).until(lambda b: b.execute_script(
         "return document.readyState === 'complete' && document.querySelectorAll('canvas').length === 2"))
@@ -85,7 +86,7 @@ def test_chromium_draws_it_from_a_file(report: Path, chromium: Callable[[], Any]
     assert report.as_uri() in asked
     assert [url for url in asked if url.startswith(("http:", "https:", "ws:", "wss:", "ftp:"))] == []
     width_now, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width_now <= inner, f"report.html scrolls sideways at {inner} px"
+    assert width_now <= inner == width, f"report.html is {width_now} px wide at {inner} px"
     shot = (SHOTS or tmp_path) / ("report.png" if width > 500 else "report-phone.png")
     browser.save_screenshot(str(shot))
     assert shot.read_bytes().startswith(b"\x89PNG")

@@ -50,11 +50,15 @@
       if (drawnData[f.sheet] === key) return;
       drawnData[f.sheet] = key;
       const t = f.items.totals;
-      root.querySelector(".totals").textContent = f.items.students
-        ? f.items.students + " students; totals (of " + t.max_total + "): mean " + fixed(t.mean) + ", median " +
-          fixed(t.median) + ", standard deviation " + fixed(t.sd) + ", quartiles " + fixed(t.q1) + " and " +
-          fixed(t.q3) + ", lowest " + fixed(t.min) + ", highest " + fixed(t.max) + "."
-        : "No class students yet.";
+      const line = root.querySelector(".totals");
+      if (f.items.students) {  // as the first page: the figures in bold
+        const b = function (x) { const el = document.createElement("b"); el.textContent = fixed(x); return el; };
+        line.replaceChildren(f.items.students + " students; totals (of " + t.max_total + "): mean ", b(t.mean),
+                             ", median ", b(t.median), ", standard deviation ", b(t.sd), ", quartiles ", b(t.q1),
+                             " and ", b(t.q3), ", lowest " + fixed(t.min) + ", highest " + fixed(t.max) + ".");
+      } else {
+        line.textContent = "No class students yet.";
+      }
       const rows = f.items.parts.map(function (p) {
         const tr = document.createElement("tr");
         cell(tr, p.address);
