@@ -21,6 +21,7 @@ from grader.batch.model import Answer, Batch, Row, WrongGroup
 from grader.batch.reports.feedback import VERDICTS, unique_names
 from grader.batch.reports.items import batch_analysis
 from grader.batch.reports.student_plots import plot_svg
+from grader.core import caches
 from grader.grading.item_analysis import QUARTILES, ItemAnalysis, chart_data
 from grader.text.numbers import num, points
 
@@ -85,7 +86,7 @@ def report_html(batch: Batch) -> str:
         f"<script>{assets['js']}</script>", f"<script>{START}</script>", "</body>", "</html>", ""])
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _assets() -> dict[str, str]:
     """The vendored CSS and scripts, read once; KaTeX's fonts as woff2 data: URLs (every browser
     that runs KaTeX reads woff2), its other formats dropped."""
@@ -100,6 +101,9 @@ def _assets() -> dict[str, str]:
     js = "\n".join((STATIC / name).read_text(encoding="utf-8").replace("</script", "<\\/script") for name in (
         "katex/katex.min.js", "katex/contrib/auto-render.min.js", "uplot/uPlot.iife.min.js", "charts.js"))
     return {"css": css, "js": js}
+
+
+caches.register("batch.report_assets", _assets)
 
 
 def _overview(batch: Batch, items: ItemAnalysis) -> list[str]:
