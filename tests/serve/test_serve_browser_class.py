@@ -275,6 +275,7 @@ def test_the_instructor_page_shows_the_class_and_updates_while_students_answer(
     sofia.answer("relu.a", "sign(x)")
     alan.answer("relu.a", "1 if x > 0 else 0")
 
+    page_checks.console_errors(teacher)  # what earlier tests left in this browser's console (their 403s)
     _sign_in(teacher, links[INSTRUCTOR], base + "instructor")
     assert _heading(teacher) == "Instructor"
     before = _class_table(teacher)
