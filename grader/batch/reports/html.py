@@ -54,15 +54,28 @@ nav a { margin-right: 0.8em; }
 START = """
 (function () {
   var data = JSON.parse(document.getElementById("figures-data").textContent);
+  graderCharts.draw(document, data);
   var delimiters = [{left: "$$", right: "$$", display: true}, {left: "\\\\[", right: "\\\\]", display: true},
                     {left: "$", right: "$", display: false}, {left: "\\\\(", right: "\\\\)", display: false}];
-  document.querySelectorAll(".math-text").forEach(function (el) {
-    renderMathInElement(el, {delimiters: delimiters, throwOnError: false});
-  });
-  document.querySelectorAll(".tex").forEach(function (el) {
-    katex.render("\\\\displaystyle " + el.dataset.tex, el, {throwOnError: false});
-  });
-  graderCharts.draw(document, data);
+  function typeset(root) {
+    root.querySelectorAll(".math-text").forEach(function (el) {
+      renderMathInElement(el, {delimiters: delimiters, throwOnError: false});
+    });
+    root.querySelectorAll(".tex").forEach(function (el) {
+      katex.render("\\\\displaystyle " + el.dataset.tex, el, {throwOnError: false});
+    });
+  }
+  // The figures and groups at once; each student's section when it comes near the screen (a class
+  // of thousands has thousands of feedback sentences to typeset).
+  document.querySelectorAll("main > :not(section.student)").forEach(typeset);
+  var students = document.querySelectorAll("section.student");
+  if (!("IntersectionObserver" in window)) { students.forEach(typeset); return; }
+  var watch = new IntersectionObserver(function (seen) {
+    seen.forEach(function (entry) {
+      if (entry.isIntersecting) { watch.unobserve(entry.target); typeset(entry.target); }
+    });
+  }, {rootMargin: "600px 0px"});
+  students.forEach(function (el) { watch.observe(el); });
 })();
 """
 
@@ -223,7 +236,7 @@ def _student_sections(batch: Batch, names: list[str]) -> list[str]:
 
 
 def _student(batch: Batch, row: Row, name: str) -> list[str]:
-    lines = [f'<section id="student-{_e(name)}"><h3>{_e(row.student)}</h3>']
+    lines = [f'<section class="student" id="student-{_e(name)}"><h3>{_e(row.student)}</h3>']
     if not row.readable:
         return [*lines, f"<p>The file <code>{_e(row.file)}</code> could not be read: {_e(row.unreadable)}. "
                         f"It scores 0 of {num(row.max_total)}.</p>", "</section>"]
