@@ -37,9 +37,24 @@ SENT = {
 }
 
 
+# A randomised sheet: Leaky ReLU's slope differs between students, and so do a mistake's words.
+RANDOMISED = "piecewise-activations"
+SENT_RANDOMISED = {
+    "s1": [("leaky_relu.b.left", "0.2"), ("leaky_relu.b.left", "0.1"), ("leaky_relu.a", "{0.1 if x<0; 1 if x>0}")],
+    "s2": [("leaky_relu.b.left", "0.1"), ("leaky_relu.a", "x: y"), ("leaky_relu.b.right", "1")],
+    "s3": [("leaky_relu.b.left", "5"), ("leaky_relu.b.right", "7"), ("leaky_relu.a", "Heaviside(x)")],
+    "s4": [("leaky_relu.a", "Heaviside(x)"), ("leaky_relu.b.right", "1")],
+}
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], str, Path]]:
     """The instructor's figures (stats.json), the instructor page, and `grader grade --db`'s folder."""
+    yield _class(tmp_path_factory, SHEET, SENT)
+
+
+def _class(tmp_path_factory: pytest.TempPathFactory, sheet: str, sent: dict[str, list[tuple[str, str]]]
+           ) -> tuple[dict[str, Any], str, Path]:
     folder = tmp_path_factory.mktemp("figures")
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
     store = Store(folder / "class.sqlite")
@@ -48,16 +63,16 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str,
     tokens = {row["student_id"]: row["link"].rsplit("/", 1)[1] for row in csv.DictReader(links.open(encoding="utf-8"))}
     workers = Workers(jobs=1)
     try:
-        server = web.create_app(pages.load_sheets([SHEET]), store, workers, web.Settings(class_mode=True))
-        for student, answers in SENT.items():
+        server = web.create_app(pages.load_sheets([sheet]), store, workers, web.Settings(class_mode=True))
+        for student, answers in sent.items():
             client = TestClient(server)
             assert client.get(f"/signin/{tokens[student]}").status_code == 200
             for part, text in answers:
-                page = client.get(f"/sheets/{SHEET}/q/{part.split('.')[0]}")
+                page = client.get(f"/sheets/{sheet}/q/{part.split('.')[0]}")
                 found = re.search(r'name="csrf" value="([^"]+)"', page.text)
                 assert found
                 form = {"csrf": found.group(1), "answer": text}
-                reply = client.post(f"/sheets/{SHEET}/parts/{part}/answer", data=form)
+                reply = client.post(f"/sheets/{sheet}/parts/{part}/answer", data=form)
                 assert reply.status_code == 200, reply.text
         teacher = TestClient(server)
         assert teacher.get(f"/signin/{tokens[classroom.INSTRUCTOR]}").status_code == 200
@@ -69,8 +84,15 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str,
     out = folder / "grades"
     ran = CliRunner().invoke(app, ["grade", "--db", str(folder / "class.sqlite"), "--out", str(out), "--jobs", "1"])
     assert ran.exit_code == 0, ran.output
-    assert [f["sheet"] for f in figures] == [SHEET]
-    yield figures[0], page, out
+    assert [f["sheet"] for f in figures] == [sheet]
+    return figures[0], page, out
+
+
+def test_a_randomised_sheet_too(tmp_path_factory: pytest.TempPathFactory) -> None:
+    served, _, out = _class(tmp_path_factory, RANDOMISED, SENT_RANDOMISED)
+    batch = json.loads((out / "results.json").read_text(encoding="utf-8"))["summary"]["item_analysis"]
+    assert served["items"] == batch
+    assert batch["students"] == 7 and any(p["discrimination"] is not None for p in batch["parts"])
 
 
 def test_the_instructor_page_gives_the_figures_of_grade_db(graded: tuple[dict[str, Any], str, Path]) -> None:
