@@ -90,3 +90,4 @@ def test_chromium_draws_it_from_a_file(report: Path, chromium: Callable[[], Any]
     shot = (SHOTS or tmp_path) / ("report.png" if width > 500 else "report-phone.png")
     browser.save_screenshot(str(shot))
     assert shot.read_bytes().startswith(b"\x89PNG")
+
