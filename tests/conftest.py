@@ -182,9 +182,45 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], 
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,1300",
                      f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
             options.add_argument(flag)
+        # The console (console_errors) and the network requests (requested) a test may read.
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         opened.append(webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER))))
         return opened[-1]
 
     yield open_browser
     for browser in opened:
         browser.quit()
+
+
+class PageChecks:
+    """What a browser test reads from a page: the `page_checks` fixture."""
+
+    @staticmethod
+    def console_errors(browser: Any) -> list[str]:
+        """The page's console errors (uncaught exceptions, CSP refusals, failed loads) since last asked;
+        not the browser's own guess at /favicon.ico (grader serve has none)."""
+        return [entry["message"] for entry in browser.get_log("browser")
+                if entry["level"] == "SEVERE" and "/favicon.ico " not in entry["message"]]
+
+
+    @staticmethod
+    def requested(browser: Any) -> list[str]:
+        """Every URL the browser asked for since last asked (Chrome's performance log)."""
+        import json
+
+        messages = [json.loads(entry["message"])["message"] for entry in browser.get_log("performance")]
+        return [m["params"]["request"]["url"] for m in messages if m["method"] == "Network.requestWillBeSent"]
+
+    @staticmethod
+    def drawn_charts(browser: Any) -> list[int]:
+        """Per <canvas> on the page, how many of its pixels are painted (0: an empty chart)."""
+        return browser.execute_script(  # type: ignore[no-any-return]
+            "return Array.from(document.querySelectorAll('canvas')).map(c => {"
+            " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+            " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; });")
+
+
+@pytest.fixture(scope="session")
+def page_checks() -> PageChecks:
+    """console_errors, requested and drawn_charts, for a browser test."""
+    return PageChecks()

@@ -71,7 +71,11 @@ def grade(
     solutions_path: SolutionsOption = None,
     no_color: NoColorOption = False,
 ) -> None:
-    """Grade every submission file and write grades.csv, results.json and summary.md.
+    """Grade every submission file and write grades.csv, results.json, summary.md and report.html.
+
+    report.html is one page to open in a browser, from the file itself (it fetches nothing): the
+    score histogram, each part's difficulty and discrimination (item analysis, also in summary.md
+    and results.json), what to look at, the wrong answers typeset, and every student's feedback.
 
     A submission is a YAML or JSON file with `student`, optional `sheet`, `seed`, `submitted` and
     `answers` (part address -> answer), a Jupyter notebook (`gn.answer("part", "...")` string

@@ -34,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from grader.core import limits
 from grader.grading import plot_svg, plots
+from grader.grading.item_analysis import chart_data
 from grader.serve import pages, stats, work
 from grader.serve.database import Unavailable
 from grader.serve.lti import outbox
@@ -102,6 +103,7 @@ def paragraphs(text: str) -> list[Markup]:
 
 _env.filters["paragraphs"] = paragraphs
 _env.filters["num"] = lambda x: f"{float(x):g}"
+_env.filters["fixed"] = lambda x: "—" if x is None else f"{float(x):.2f}"  # as summary.md and report.html
 
 
 def plot_figure(data: object) -> Markup:
@@ -356,15 +358,16 @@ async def instructor_page(state: _State, request: Request) -> Response:
     student = _student(state, request)
     if student is None or student.role != "instructor":
         return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
-    parts = await anyio.to_thread.run_sync(_class_summary, state)  # it waits for workers' confirms
+    parts, figures = await anyio.to_thread.run_sync(_class_summary, state)  # it waits for workers' confirms
     with state.class_lock:
         members = stats.students(state.store.roster(), state.class_rows)
     scores = await anyio.to_thread.run_sync(outbox.overview, state.store)
-    html = _env.get_template("instructor.html").render(student=student, parts=parts, members=members, scores=scores)
+    html = _env.get_template("instructor.html").render(
+        student=student, parts=parts, members=members, scores=scores, figures=figures)
     return HTMLResponse(html)
 
 
-def _class_summary(state: _State) -> list[dict[str, Any]]:
+def _class_summary(state: _State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The figures; blocks on worker processes (confirming groups), so never on the event loop."""
     with state.class_lock:  # attempts are only ever added: decode each once, not at every refresh
         now = time.time()
@@ -379,14 +382,24 @@ def _class_summary(state: _State) -> list[dict[str, Any]]:
             got = {r[0] for r in read}
             state.class_missing.update((i, now) for i in range(before + 1, state.class_seen) if i not in got)
         rows = list(state.class_rows)
-    found = {(p["sheet"], p["part"]): p for p in stats.summary(rows, state.pairs, functools.partial(_same, state))}
+    grouping = stats.group_wrong(rows, state.pairs, functools.partial(_same, state))
+    found = {(p["sheet"], p["part"]): p for p in stats.summary(rows, state.pairs, _never, grouping)}
+    roster = [student for student, _ in state.store.roster()]
+    figures = []  # each sheet the class has answered: item analysis over the answers that count
     shown = []  # every part of each sheet the class has answered, in sheet order; a part nobody tried shows 0
     for sheet_id, loaded in state.sheets.items():
         if any(sheet == sheet_id for sheet, _ in found):
             for address, part in loaded.sheet.parts.items():
                 empty = {"sheet": sheet_id, "part": address, "attempted": 0, "correct": 0, "mean": 0.0, "wrong": []}
                 shown.append(found.get((sheet_id, address), empty) | {"max": part.points})
-    return shown
+            analysis = stats.items(loaded.sheet, roster, rows, grouping)
+            figures.append({"sheet": sheet_id, "title": loaded.sheet.title, "items": analysis.to_json(),
+                            "chart": chart_data(analysis)})
+    return shown, figures
+
+
+def _never(slot: stats.Slot, seed: int, a: str, b: str) -> bool | None:
+    raise AssertionError("the grouping is already made")
 
 
 def _same(state: _State, slot: stats.Slot, seed: int, a: str, b: str) -> bool | None:
@@ -408,8 +421,8 @@ async def instructor_stats(state: _State, request: Request) -> Response:
     student = _student(state, request)
     if student is None or student.role != "instructor":
         return JSONResponse({"error": "instructors only"}, status_code=403)
-    summary = await anyio.to_thread.run_sync(_class_summary, state)
-    return JSONResponse({"parts": summary}, headers={"cache-control": "no-store"})
+    summary, figures = await anyio.to_thread.run_sync(_class_summary, state)
+    return JSONResponse({"parts": summary, "figures": figures}, headers={"cache-control": "no-store"})
 
 
 # --- pages ------------------------------------------------------------------------------------------

@@ -15,11 +15,16 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.grading import wrong_answers
+from grader.grading.item_analysis import ItemAnalysis, PartAnswers, analyse, unused_mistakes
+
+if TYPE_CHECKING:
+    from grader.sheets.model import Sheet
 
 TOP = 5  # wrong-answer groups shown per part
+TOO_SLOW = ("budget", "internal-error")  # an answer not checked in time: no answer (serve/export.py)
 FORMS = 3  # spellings shown per group
 
 Slot = tuple[str, str, str]  # (sheet, part, variant label): answers that may share a group
@@ -71,14 +76,18 @@ def _found(result: Mapping[str, Any], fingerprint: tuple[str, ...] | None) -> wr
                                None if interpreted is None else str(interpreted), str(result.get("decided_by", "")))
 
 
-def summary(rows: list[Row], pairs: Pairs, decide: Decide) -> list[dict[str, Any]]:
-    """One entry per (sheet, part) that has attempts, in sheet and part order of first appearance."""
-    parts: dict[tuple[str, str], list[Row]] = {}
-    for row in rows:
-        if row.status != "invalid":  # an unreadable answer costs no attempt
-            parts.setdefault((row.sheet, row.part), []).append(row)
+@dataclass(frozen=True)
+class Grouping:
+    """The class's wrong attempts grouped by equivalence, per slot: each group's texts, most common first."""
+
+    groups: Mapping[Slot, list[list[str]]]
+    wrong: Mapping[Slot, Counter[str]]  # every wrong attempt's text, counted
+    first: Mapping[tuple[Slot, str], Row]  # the oldest row of each wrong text: its feedback is shown
+
+
+def group_wrong(rows: list[Row], pairs: Pairs, decide: Decide) -> Grouping:
     wrong: dict[Slot, Counter[str]] = {}
-    first: dict[tuple[Slot, str], Row] = {}  # the oldest row of each wrong text: its feedback is shown
+    first: dict[tuple[Slot, str], Row] = {}
     prints: dict[tuple[Slot, str], tuple[str, ...]] = {}
     seeds: dict[Slot, int] = {}
     for row in rows:
@@ -92,6 +101,17 @@ def summary(rows: list[Row], pairs: Pairs, decide: Decide) -> list[dict[str, Any
     grouped = wrong_answers.group(
         wrong, lambda slot, text: _found(first[(slot, text)].result, prints.get((slot, text))),
         lambda asked: pairs.confirm(asked, seeds, decide))
+    return Grouping(grouped, wrong, first)
+
+
+def summary(rows: list[Row], pairs: Pairs, decide: Decide, grouping: Grouping | None = None) -> list[dict[str, Any]]:
+    """One entry per (sheet, part) that has attempts, in sheet and part order of first appearance."""
+    parts: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        if row.status != "invalid":  # an unreadable answer costs no attempt
+            parts.setdefault((row.sheet, row.part), []).append(row)
+    grouping = grouping or group_wrong(rows, pairs, decide)
+    grouped, wrong, first = grouping.groups, grouping.wrong, grouping.first
     shown = []
     for (sheet, part), answers in parts.items():
         best: dict[str, float] = {}
@@ -122,3 +142,50 @@ def students(roster: list[tuple[str, str]], rows: list[Row]) -> list[dict[str, A
         mine[(row.sheet, row.part)] = max(mine.get((row.sheet, row.part), 0.0), row.points)
     return [{"id": student, "name": name, "parts": len(best.get(student, {})),
              "points": round(sum(best.get(student, {}).values()), 3)} for student, name in roster]
+
+
+def counting(rows: list[Row], sheet_id: str) -> dict[str, dict[str, Row]]:
+    """student -> part -> the attempt that counts, as `grader grade --db` exports it (serve/export.py):
+    the best-scored; of equals a readable one, then the last; never one the server could not check
+    in time (the student was told so; it is no answer)."""
+    best: dict[str, dict[str, tuple[tuple[float, int, int], Row]]] = {}
+    for order, row in enumerate(rows):
+        if row.sheet != sheet_id or (row.status == "invalid" and row.result.get("decided_by") in TOO_SLOW):
+            continue
+        rank = (row.points, int(row.status != "invalid"), order)
+        mine = best.setdefault(row.student, {})
+        if row.part not in mine or rank > mine[row.part][0]:
+            mine[row.part] = (rank, row)
+    return {student: {part: row for part, (_, row) in parts.items()} for student, parts in best.items()}
+
+
+def _first(texts: Counter[str]) -> tuple[int, str]:
+    text = wrong_answers.by_count(texts)[0][0]
+    return len(text), text
+
+
+def items(sheet: Sheet, roster: list[str], rows: list[Row], grouping: Grouping) -> ItemAnalysis:
+    """The item analysis of `sheet` over every class student (`roster`, by id) and the answer of each
+    that counts: the figures `grader grade --db` gives in summary.md for the same class."""
+    chosen = counting(rows, sheet.id)
+    parts = []
+    for address, part in sheet.parts.items():
+        answers = [chosen.get(student, {}).get(address) for student in roster]
+        scores = tuple(row.points if row is not None else 0.0 for row in answers)
+        statuses = tuple(row.status if row is not None else "missing" for row in answers)
+        texts: dict[tuple[Slot, int], Counter[str]] = {}  # each group's answers that count, by text
+        where = {(slot, text): (slot, i) for slot, found in grouping.groups.items() if slot[:2] == (sheet.id, address)
+                 for i, group in enumerate(found) for text in group}
+        for row in answers:
+            if row is not None and row.status == "incorrect":
+                key = where.get(((row.sheet, row.part, row.variant), row.answer.strip()))
+                if key is not None:
+                    texts.setdefault(key, Counter())[row.answer.strip()] += 1
+        # The largest group, its most common text: ties broken as grader.batch.groups orders them.
+        ranked = [(-sum(c.values()), key[0][2], *_first(c)) for key, c in texts.items()]
+        top = (-min(ranked)[0], min(ranked)[3]) if ranked else None
+        matched = [(row.seed, str(row.result["mistake"])) for row in answers
+                   if row is not None and row.result.get("mistake")]
+        parts.append(PartAnswers(address, part.points, scores, statuses, top,
+                                 unused_mistakes(sheet, address, matched) if roster else ()))
+    return analyse(parts)

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from grader.batch.grade import grade_paths
-from grader.batch.model import Answer, Batch, Row
+from grader.batch.model import Answer, Batch
 from grader.batch.reports.student_plots import plot_svg
 
 SHEET = "piecewise-activations"
@@ -30,15 +30,15 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     return grade_paths([str(folder)], jobs=1)
 
 
-def _answer(batch: Batch, student: str, address: str) -> tuple[Row, Answer]:
+def _answer(batch: Batch, student: str, address: str) -> Answer:
     row = next(r for r in batch.rows if r.student == student)
-    return row, next(a for a in row.answers if a.address == address)
+    return next(a for a in row.answers if a.address == address)
 
 
 def test_a_wrong_answer_is_drawn_against_its_own_variant(batch: Batch) -> None:
     for student, alpha in (("ana", "0.01"), ("dan", "0.2")):
-        row, answer = _answer(batch, student, "leaky_relu.a")
-        svg = plot_svg(batch.sheet, row, answer)
+        answer = _answer(batch, student, "leaky_relu.a")
+        svg = plot_svg(batch.sheet, answer)
         assert svg is not None
         desc = ET.fromstring(svg).find("{http://www.w3.org/2000/svg}desc")
         assert desc is not None and desc.text is not None
@@ -46,24 +46,24 @@ def test_a_wrong_answer_is_drawn_against_its_own_variant(batch: Batch) -> None:
 
 
 def test_nothing_for_right_unreadable_missing_or_number_answers_or_without_a_sheet(batch: Batch) -> None:
-    assert plot_svg(batch.sheet, *_answer(batch, "eve", "leaky_relu.a")) is None  # right
-    assert plot_svg(batch.sheet, *_answer(batch, "eve", "hardtanh.a")) is None  # unreadable
-    assert plot_svg(batch.sheet, *_answer(batch, "ana", "relu6.a")) is None  # missing
-    assert plot_svg(batch.sheet, *_answer(batch, "dan", "leaky_relu.b.left")) is None  # a number part
-    assert plot_svg(None, *_answer(batch, "ana", "leaky_relu.a")) is None  # a Batch without its sheet
-    assert plot_svg(batch.sheet, *_answer(batch, "ana", "hardtanh.a")) is not None
+    assert plot_svg(batch.sheet, _answer(batch, "eve", "leaky_relu.a")) is None  # right
+    assert plot_svg(batch.sheet, _answer(batch, "eve", "hardtanh.a")) is None  # unreadable
+    assert plot_svg(batch.sheet, _answer(batch, "ana", "relu6.a")) is None  # missing
+    assert plot_svg(batch.sheet, _answer(batch, "dan", "leaky_relu.b.left")) is None  # a number part
+    assert plot_svg(None, _answer(batch, "ana", "leaky_relu.a")) is None  # a Batch without its sheet
+    assert plot_svg(batch.sheet, _answer(batch, "ana", "hardtanh.a")) is not None
 
 
 def test_the_svg_is_the_same_every_time(batch: Batch) -> None:
-    row, answer = _answer(batch, "ana", "hardtanh.a")
-    assert plot_svg(batch.sheet, row, answer) == plot_svg(batch.sheet, row, answer)
+    answer = _answer(batch, "ana", "hardtanh.a")
+    assert plot_svg(batch.sheet, answer) == plot_svg(batch.sheet, answer)
 
 
 def test_the_same_wrong_answer_is_drawn_once_per_sheet_and_variant(batch: Batch) -> None:
     from grader.batch.reports import student_plots
 
-    row, answer = _answer(batch, "ana", "leaky_relu.a")
-    first = plot_svg(batch.sheet, row, answer)
+    answer = _answer(batch, "ana", "leaky_relu.a")
+    first = plot_svg(batch.sheet, answer)
     assert any(k[1:] == ("leaky_relu.a", answer.variant, "Heaviside(x)") for k in student_plots._drawn)
-    other, same_text = _answer(batch, "dan", "leaky_relu.a")  # the same text, another variant: its own plot
-    assert plot_svg(batch.sheet, other, same_text) != first
+    same_text = _answer(batch, "dan", "leaky_relu.a")  # the same text, another variant: its own plot
+    assert plot_svg(batch.sheet, same_text) != first

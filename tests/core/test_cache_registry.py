@@ -12,6 +12,7 @@ from grader.core import caches
 from grader.sheets import variants
 
 EXPECTED = [
+    "batch.report_assets",
     "batch.student_plots",
     "equivalence.compiled",
     "equivalence.constant_intervals",

@@ -39,3 +39,15 @@ def test_wheel_entry_point_is_the_cli(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         entry = next(n for n in zf.namelist() if n.endswith("entry_points.txt"))
         assert "grader = grader.cli:main" in zf.read(entry).decode()
+
+
+def test_wheel_contains_the_vendored_scripts_report_html_inlines(wheel: Path) -> None:
+    """report.html inlines KaTeX (and its fonts), uPlot and charts.js from grader/serve/static: an
+    installed grader must find every one of them."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    static = ROOT / "grader" / "serve" / "static"
+    for path in static.rglob("*"):
+        if path.is_file():
+            assert f"grader/serve/static/{path.relative_to(static).as_posix()}" in names
+    assert {"grader/serve/static/uplot/uPlot.iife.min.js", "grader/serve/static/uplot/LICENSE",
+            "grader/serve/static/charts.js", "grader/serve/static/katex/fonts/KaTeX_Main-Regular.woff2"} <= names

@@ -260,7 +260,7 @@ def _row_becomes(driver: Any, address: str, expected: tuple[int, int, float, lis
 
 
 def test_the_instructor_page_shows_the_class_and_updates_while_students_answer(
-    server: tuple[str, dict[str, str]], browsers: tuple[Any, Any], tmp_path: Path
+    server: tuple[str, dict[str, str]], browsers: tuple[Any, Any], tmp_path: Path, page_checks: Any
 ) -> None:
     base, links = server
     teacher, student = browsers
@@ -275,6 +275,7 @@ def test_the_instructor_page_shows_the_class_and_updates_while_students_answer(
     sofia.answer("relu.a", "sign(x)")
     alan.answer("relu.a", "1 if x > 0 else 0")
 
+    page_checks.console_errors(teacher)  # what earlier tests left in this browser's console (their 403s)
     _sign_in(teacher, links[INSTRUCTOR], base + "instructor")
     assert _heading(teacher) == "Instructor"
     before = _class_table(teacher)
@@ -291,6 +292,14 @@ def test_the_instructor_page_shows_the_class_and_updates_while_students_answer(
     _answer(student, base, "tanh.a", "sech(x)^2")
     _row_becomes(teacher, "tanh.a", (1, 1, 2.0, ["1 × sech(x)"]))
     assert teacher.execute_script("return window.notReloaded === true;")
+    # The sheet's figures: the histogram of totals and the parts chart drawn (uPlot), from this server only.
+    totals = teacher.execute_script("return document.querySelector('.sheet-figures .totals').textContent")
+    assert re.match(r"\d+ students; totals \(of 16\): mean \d+\.\d\d", totals), totals
+    painted = page_checks.drawn_charts(teacher)
+    assert len(painted) == 2 and all(n > 1000 for n in painted), painted
+    assert page_checks.console_errors(teacher) == []
+    asked = page_checks.requested(teacher)
+    assert [url for url in asked if url.startswith(("http:", "https:")) and not url.startswith(base)] == []
 
     shots = SHOTS or tmp_path
     _fit_to_page(teacher)

@@ -81,7 +81,7 @@ def _sign_in(browser: Any, link: str) -> None:
     _settle(browser)
 
 
-def test_pages_fit_a_phone_and_have_no_serious_accessibility_violation(server, chromium) -> None:
+def test_pages_fit_a_phone_and_have_no_serious_accessibility_violation(server, chromium, page_checks) -> None:
     from selenium.webdriver.common.by import By
 
     url, links = server
@@ -113,6 +113,9 @@ def test_pages_fit_a_phone_and_have_no_serious_accessibility_violation(server, c
     teacher.get(f"{url}/instructor")
     _settle(teacher)
     assert "Ada Lovelace" in teacher.find_element(By.ID, "class-students").text  # names, not only ids
+    painted = page_checks.drawn_charts(teacher)  # the histogram and the parts chart, at a phone's width
+    assert len(painted) == 2 and all(n > 500 for n in painted), painted
+    assert page_checks.console_errors(teacher) == []
     width, inner = _fits(teacher)
     assert width <= inner == 390, f"instructor page: {width} px wide at {inner}"
     problems["instructor page"] = _axe(teacher)

@@ -3,7 +3,7 @@ right one, as inline SVG (grader.grading.plots, drawn by grader.grading.plot_svg
 
 from __future__ import annotations
 
-from grader.batch.model import Answer, Row
+from grader.batch.model import Answer
 from grader.core import caches
 from grader.grading.plot_svg import svg
 from grader.grading.plots import plot
@@ -11,15 +11,13 @@ from grader.sheets import variants
 from grader.sheets.model import Sheet
 
 
-def plot_svg(sheet: Sheet | None, row: Row, answer: Answer) -> str | None:
+def plot_svg(sheet: Sheet | None, answer: Answer) -> str | None:
     """An inline `<svg>` of `answer` (wrong) against the right function, or None when there is none:
     a right, invalid, missing or ungraded answer, a part that is not an expression, no sheet (a
     `Batch` read back without one), or a plot the engine cannot draw within its budget.
 
     `sheet` is the batch's sheet (`Batch.sheet`); the answer is drawn against the variant it was graded
-    with (`Answer.variant`, of the question of its part). `row` is the student's row, for the future
-    (nothing in it is needed today: the variant index is on the answer)."""
-    del row
+    with (`Answer.variant`, of the question of its part)."""
     if sheet is None or answer.result is None or answer.text is None or answer.status != "incorrect":
         return None
     key = (id(sheet), answer.address, answer.variant, answer.text)

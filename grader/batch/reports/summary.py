@@ -8,6 +8,8 @@ control characters made visible; table cells escape `|`.
 from __future__ import annotations
 
 from grader.batch.model import STATUSES, Batch, PartSummary, WrongGroup
+from grader.batch.reports.items import batch_analysis
+from grader.grading.item_analysis import QUARTILES, ItemAnalysis
 from grader.text.numbers import num, points
 
 TOP_GROUPS = 5  # wrong-answer groups shown per part
@@ -23,6 +25,7 @@ def summary_markdown(batch: Batch) -> str:
     for s in batch.summaries:
         counts = " | ".join(str(s.counts.get(status, 0)) for status in STATUSES)
         lines.append(f"| `{s.address}` | {num(s.points)} | {num(s.mean)} | {counts} |")
+    lines += ["", *_items(batch_analysis(batch))]
     lines += ["", "## Most common wrong answers"]
     for s in batch.summaries:
         lines += ["", *_part(s)]
@@ -63,6 +66,34 @@ def _overview(batch: Batch) -> list[str]:
     if errors:
         lines.append(f"- Answers the grader could not grade (status `error`, 0 points; check them by hand): {errors}.")
     return lines
+
+
+def _items(items: ItemAnalysis) -> list[str]:
+    """Moodle's quiz statistics: how hard each part was, whether it separates strong from weak students."""
+    t = items.totals
+    lines = ["## Item analysis", "",
+             f"Over the {t.students} submission(s) that count. Difficulty: the mean score as a fraction of the "
+             "part's points (1: everyone right). Discrimination: the correlation of the part's score with the "
+             "total of the other parts (near 1: strong students get it, weak ones do not; negative: the "
+             "reverse); — where undefined (everyone scored the same, or fewer than 2 students).", "",
+             "| part | difficulty | discrimination | % invalid | most common wrong answer |",
+             "|---|---:|---:|---:|---|"]
+    for p in items.parts:
+        wrong = f"{_pipes(_code(p.top_wrong[1]))} ({_students(p.top_wrong[0])})" if p.top_wrong else "—"
+        lines.append(f"| `{p.address}` | {fixed(p.difficulty)} | {fixed(p.discrimination)} | "
+                     f"{p.invalid_percent:.1f} | {wrong} |")
+    if t.students:
+        lines += ["", f"Totals (of {num(t.max_total)}): mean {fixed(t.mean)}, median {fixed(t.median)}, "
+                      f"standard deviation {fixed(t.sd)} (the sample's), quartiles {fixed(t.q1)} and {fixed(t.q3)} "
+                      f"({QUARTILES}), lowest {fixed(t.low)}, highest {fixed(t.high)}."]
+    if items.flags:
+        lines += ["", "### To look at", ""] + [f"- {_line(f.words)}" for f in items.flags]
+    return lines
+
+
+def fixed(value: float | None) -> str:
+    """A figure with two decimals, or — where it is undefined (as report.html and the instructor page)."""
+    return "—" if value is None else f"{value:.2f}"
 
 
 def _part(s: PartSummary) -> list[str]:

@@ -20,6 +20,8 @@ from grader.batch.duplicates import Counted
 from grader.batch.model import Answer, Batch, Row, WrongGroup
 from grader.batch.reports.csv_cells import cell, csv_text
 from grader.batch.reports.formats import render as render_formats
+from grader.batch.reports.html import report_html
+from grader.batch.reports.items import batch_analysis
 from grader.batch.reports.summary import summary_markdown
 from grader.grading.results import Result
 from grader.text.numbers import num
@@ -28,7 +30,7 @@ from grader.text.numbers import num
 def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted: Counted | None = None,
                   assignment: str | None = None, extra: Mapping[str, str] | None = None,
                   names: Mapping[str, str] | None = None) -> list[Path]:
-    """Write grades.csv, results.json, summary.md and the `formats` asked for; return their paths.
+    """Write grades.csv, results.json, summary.md, report.html and the `formats` asked for; return their paths.
 
     `counted`: the rows the LMS formats hold (one per student, grader.batch.duplicates); default: all.
     `assignment`: the Canvas/Moodle grade column (default: the sheet's title). `extra`: more files
@@ -42,6 +44,7 @@ def write_reports(batch: Batch, out: Path, formats: Sequence[str] = (), counted:
         with stage.open("results.json") as handle:
             write_results_json(batch, handle)
         stage.write("summary.md", summary_markdown(batch))
+        stage.write("report.html", report_html(batch))
         for name, text in render_formats(batch, formats, counted.rows, assignment, names).items():
             stage.write(name, text)
         for name, text in sorted((extra or {}).items()):
@@ -245,6 +248,7 @@ def _result_json(result: Result) -> dict[str, Any]:
 def _summary_json(batch: Batch) -> dict[str, Any]:
     not_counted = {"not_counted": sorted(batch.dropped)} if batch.dropped else {}  # the parts' figures omit them
     return not_counted | {
+        "item_analysis": batch_analysis(batch).to_json(),
         "submissions": len(batch.rows), "graded": len(batch.graded), "unreadable": len(batch.unreadable),
         "distinct_answers": batch.distinct_answers, "warnings": list(batch.warnings),
         "parts": [
