@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
     from grader.serve import app as web
     from grader.serve import classroom, database, pages, store
+    from grader.serve.lti import routes
+    from grader.serve.lti.platforms import Platform
     from grader.serve.workers import Workers
 
 
@@ -48,8 +50,15 @@ def serve(
     ] = None,
     url: Annotated[
         str | None,
-        typer.Option("--url", metavar="BASE", help="The address students open, e.g. http://192.168.1.20:8000; "
-                                                   "the links are built from it. Keep it (and --port) between runs."),
+        typer.Option("--url", "--public-url", metavar="BASE",
+                     help="The address students open, e.g. http://192.168.1.20:8000; the links (and, with --lti, "
+                          "the addresses the LMS is given) are built from it. Keep it (and --port) between runs."),
+    ] = None,
+    lti: Annotated[
+        str | None,
+        typer.Option("--lti", metavar="PLATFORMS.json",
+                     help="Inside an LMS (LTI 1.3: Canvas, Moodle, …): the platforms to trust; students come "
+                          "from the LMS. Needs grader[lti]. docs/lti.md; the LMS's settings at /lti/config."),
     ] = None,
     session_days: Annotated[
         float, typer.Option("--session-days", metavar="DAYS", min=0.01,
@@ -72,6 +81,7 @@ def serve(
       grader serve --class roster.csv --db class.sqlite --session-days 1   (lab computers: signed out daily)
       grader serve exercises/hw3.yaml --solutions worked/                 (solutions kept elsewhere)
       grader serve --class roster.csv --db postgresql://grader@dbhost/calculus --workers 4   (docs/deploy.md)
+      grader serve --lti platforms.json --db class.sqlite --public-url https://grader.example.edu   (docs/lti.md)
     """
     import sys
 
@@ -81,7 +91,7 @@ def serve(
     # first: their forkserver starts while the sheets load (with --workers, each server process starts its own)
     pool = workers.Workers(jobs=jobs) if servers == 1 else None
     try:
-        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path, (servers, jobs))
+        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path, (servers, jobs), lti)
     finally:
         if pool is not None:
             pool.close()
@@ -89,7 +99,7 @@ def serve(
 
 def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
            links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None,
-           servers: tuple[int, int] = (1, 2)) -> None:
+           servers: tuple[int, int] = (1, 2), lti: str | None = None) -> None:
     import socket
 
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
@@ -100,6 +110,7 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
         url = classroom.check_url(url) if url is not None else None
         loaded = pages.load_sheets(list(sheets or []), solutions_path)
         members = classroom.read_roster(roster) if roster is not None else []
+        platforms = _platforms(lti) if lti is not None else None
     except GraderError as err:
         fail(describe(err))
     if servers[0] > 1 and where.kind != "postgresql":
@@ -112,7 +123,7 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
             typer.echo(f"grader: warning: no worked solution for {which} of `{sheet_id}`: students see the expected "
                        "answer only (give the solutions file with --solutions PATH)", err=True)
     path = where.path
-    if roster is not None and where.kind == "sqlite":
+    if (roster is not None or lti is not None) and where.kind == "sqlite":
         _create_private(path)
     try:
         opened = store.Store(where)
@@ -121,14 +132,30 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
              "postgresql://USER@HOST/DBNAME), then run grader serve again")
     except Exception as err:  # an unwritable folder or a file that is not a database: say so, no traceback
         fail(f"cannot open the database {where.shown}: {err}")
+    tool = None
+    if platforms is not None:
+        from grader.serve.lti import keys, routes  # lazy: the LTI extra loads only with --lti
+
+        tool = routes.Tool(platforms, keys.load(opened), public_url=url)
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
-        if roster is not None and where.kind == "sqlite":
+        if (roster is not None or tool is not None) and where.kind == "sqlite":
             _make_private(path)
-        _run(listener, loaded, opened, pool, host, port, roster, members, links, url, session_days, servers)
+        _run(listener, loaded, opened, pool, host, port, roster, members, links, url, session_days, servers, tool)
     finally:
         listener.close()
         opened.close()
+
+
+def _platforms(given: str) -> tuple[Platform, ...]:
+    """PLATFORMS.json read, or the words of what to fix; the LTI extra must be installed."""
+    try:
+        import joserfc  # noqa: F401 - only to say at once that the extra is missing
+
+        from grader.serve.lti import platforms  # lazy: the LTI extra loads only with --lti
+    except ImportError:
+        fail("--lti needs the LTI extra: pip install 'grader[lti]'")
+    return platforms.read(Path(given))
 
 
 def _create_private(path: Path) -> None:
@@ -184,7 +211,7 @@ def _moved(old: str, new: str, links: Path) -> str:
 
 def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers | None,
          host: str, port: int, roster: Path | None, members: list[classroom.Member], links: Path | None,
-         url: str | None, session_days: float, servers: tuple[int, int]) -> None:
+         url: str | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None = None) -> None:
     import socket
 
     import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
@@ -222,7 +249,14 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
     typer.echo(f"progress: {database.where.shown}   sheets: {', '.join(loaded)}", err=True)
     if not database.shared:
         database.clear_claims()  # answers a killed server was grading: never stored, so their parts reopen
-    settings = web.Settings(class_mode=roster is not None, session_days=session_days)
+    if tool is not None:
+        typer.echo(f"LTI: {len(tool.platforms)} platform registration(s); the LMS's settings at {base}/lti/config",
+                   err=True)
+        if not base.startswith("https://"):
+            typer.echo("grader: warning: LMSs launch tools over https only, and an LMS page frames the tool only "
+                       "from https (its cookies are Secure): put the server behind HTTPS and give --public-url "
+                       "https://…", err=True)
+    settings = web.Settings(class_mode=roster is not None or tool is not None, session_days=session_days, lti=tool)
     if pool is not None:
         config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
         uvicorn.Server(config).run(sockets=[listener])

@@ -20,7 +20,7 @@ import time
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import anyio.to_thread
@@ -38,9 +38,12 @@ from grader.grading.item_analysis import chart_data
 from grader.serve import pages, stats, work
 from grader.serve.database import Unavailable
 from grader.serve.lti import outbox
-from grader.serve.security import FRAME_ANCESTORS, Headers, same
-from grader.serve.store import Claim, Store, Student, derived, visitor_seed
+from grader.serve.security import FRAME_ANCESTORS, FRAMED, Headers, same
+from grader.serve.store import LTI_PREFIX, Claim, Store, Student, derived, visitor_seed
 from grader.serve.workers import WAIT_FOR_WORKER, Done, Workers
+
+if TYPE_CHECKING:
+    from grader.serve.lti.routes import Tool
 
 COOKIE = "grader_session"
 MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answer, percent-encoded, and a token
@@ -61,6 +64,7 @@ class Settings:
     budget_seconds: float = 20.0  # worker time a student's answers and previews may take per minute
     address_factor: int = 4  # practice mode: a client address gets this many students' limits and budget
     frame_ancestors: tuple[str, ...] = FRAME_ANCESTORS  # who may frame the pages (CSP frame-ancestors)
+    lti: Tool | None = None  # `--lti PLATFORMS.json`: the LTI endpoints, and LMS users' pages framed by their LMS
 
 
 @dataclass
@@ -147,9 +151,14 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
         Route("/instructor/stats.json", functools.partial(instructor_stats, state)),
         Mount("/static", static, name="static"),
     ]
+    tool = state.settings.lti
+    if tool is not None:
+        from grader.serve.lti import routes as lti  # lazy: the LTI extra (joserfc, httpx) loads only with --lti
+
+        routes[-1:-1] = lti.routes(tool, lti.Host(state.store, state.sheets, functools.partial(_open_lms, state)))
     handlers = {Unavailable: functools.partial(_unavailable, state)}
     return Headers(Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan),
-                   state.settings.frame_ancestors)
+                   state.settings.frame_ancestors, tool.frame_origins if tool is not None else ())
 
 
 async def _unavailable(state: _State, request: Request, exc: Exception) -> Response:
@@ -183,30 +192,42 @@ def _visitor(token: str) -> Student:
 
 
 def _student(state: _State, request: Request) -> Student | None:
-    """Whom this browser's session names; in practice mode a visitor is someone too (not stored)."""
+    """Whom this browser's session names; in practice mode a visitor is someone too (not stored). An
+    LMS user's pages may be shown in their LMS's frame (the Headers middleware reads the mark)."""
     token = _token(request)
     if token is None:
         return None
-    return state.store.student(token) or (None if state.settings.class_mode else _visitor(token))
+    found = state.store.student(token)
+    if found is not None and found.from_lms:
+        request.scope[FRAMED] = True
+    return found or (None if state.settings.class_mode else _visitor(token))
 
 
 def _term(state: _State) -> float:
     return state.settings.session_days * 86400
 
 
-def _set_cookie(state: _State, request: Request, response: Response, token: str) -> None:
+def _set_cookie(state: _State, request: Request, response: Response, token: str, lms: bool = False) -> None:
     """The session cookie. SameSite=Lax, not Strict: a sign-in link opened from a mail must carry the
     cookie of whoever is signed in already, so that the switch is asked (`signin`); cross-site POSTs
-    still carry no cookie, and every POST needs the page's CSRF token besides."""
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", path="/", max_age=int(_term(state)),
-                        secure=request.url.scheme == "https")
+    still carry no cookie, and every POST needs the page's CSRF token besides. An LMS user's (`lms`) is
+    SameSite=None; Secure: their pages live in the LMS page's frame, another site, where a Lax cookie
+    is never sent; the CSRF token still guards every POST."""
+    response.set_cookie(COOKIE, token, httponly=True, samesite="none" if lms else "lax", path="/",
+                        max_age=int(_term(state)), secure=lms or request.url.scheme == "https")
+
+
+def _open_lms(state: _State, request: Request, response: Response, student: Student) -> None:
+    """A session for an LMS user the launch signed in (serve/lti/routes.py)."""
+    _set_cookie(state, request, response, state.store.sign_in(student, _term(state)), lms=True)
 
 
 def _render(state: _State, request: Request, template: str, build: Any, status: int = 200) -> Response:
     student = _student(state, request)
     fresh = None
     if student is None and state.settings.class_mode:
-        return _message(403, "Sign in first", "Open the sign-in link your instructor sent you.")
+        return _message(403, "Sign in first", "Open this activity from your course in the LMS again."
+                        if state.settings.lti is not None else "Open the sign-in link your instructor sent you.")
     if student is None:
         fresh = secrets.token_urlsafe(32)
         student = _visitor(fresh)
@@ -217,7 +238,7 @@ def _render(state: _State, request: Request, template: str, build: Any, status: 
         _set_cookie(state, request, response, fresh)
     elif student.id and student.expires - time.time() < _term(state) - 86400:  # in use: renewed once a day
         state.store.renew(student.token, _term(state))
-        _set_cookie(state, request, response, student.token)
+        _set_cookie(state, request, response, student.token, student.from_lms)
     return response
 
 
@@ -358,17 +379,32 @@ async def instructor_page(state: _State, request: Request) -> Response:
     student = _student(state, request)
     if student is None or student.role != "instructor":
         return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
-    parts, figures = await anyio.to_thread.run_sync(_class_summary, state)  # it waits for workers' confirms
+    parts, figures = await anyio.to_thread.run_sync(_class_summary, state, student.course)  # waits for workers
     with state.class_lock:
-        members = stats.students(state.store.roster(), state.class_rows)
+        members = stats.students(_course_roster(state, student.course), _course_rows(state, student.course))
     scores = await anyio.to_thread.run_sync(outbox.overview, state.store)
     html = _env.get_template("instructor.html").render(
         student=student, parts=parts, members=members, scores=scores, figures=figures)
     return HTMLResponse(html)
 
 
-def _class_summary(state: _State) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The figures; blocks on worker processes (confirming groups), so never on the event loop."""
+def _in_course(roster_id: str, course: str | None) -> bool:
+    """Whether a student belongs to the class an instructor sees: an LMS instructor sees their course
+    only (courses are kept apart); the class mode's instructor sees the roster's students."""
+    return roster_id.startswith(f"{LTI_PREFIX}{course}:") if course else not roster_id.startswith(LTI_PREFIX)
+
+
+def _course_roster(state: _State, course: str | None) -> list[tuple[str, str]]:
+    return [(r, name) for r, name in state.store.roster() if _in_course(r, course)]
+
+
+def _course_rows(state: _State, course: str | None) -> list[stats.Row]:
+    return [row for row in state.class_rows if _in_course(row.student, course)]
+
+
+def _class_summary(state: _State, course: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The figures (of one LMS course, or the class mode's roster); blocks on worker processes
+    (confirming groups), so never on the event loop."""
     with state.class_lock:  # attempts are only ever added: decode each once, not at every refresh
         now = time.time()
         state.class_missing = {i: t for i, t in state.class_missing.items() if now - t < MISSING_SECONDS}
@@ -381,10 +417,10 @@ def _class_summary(state: _State) -> tuple[list[dict[str, Any]], list[dict[str, 
         if state.store.shared:  # ids skipped may be answers another server has not committed yet: ask again
             got = {r[0] for r in read}
             state.class_missing.update((i, now) for i in range(before + 1, state.class_seen) if i not in got)
-        rows = list(state.class_rows)
+        rows = _course_rows(state, course)
     grouping = stats.group_wrong(rows, state.pairs, functools.partial(_same, state))
     found = {(p["sheet"], p["part"]): p for p in stats.summary(rows, state.pairs, _never, grouping)}
-    roster = [student for student, _ in state.store.roster()]
+    roster = [student for student, _ in _course_roster(state, course)]
     figures = []  # each sheet the class has answered: item analysis over the answers that count
     shown = []  # every part of each sheet the class has answered, in sheet order; a part nobody tried shows 0
     for sheet_id, loaded in state.sheets.items():
@@ -421,7 +457,7 @@ async def instructor_stats(state: _State, request: Request) -> Response:
     student = _student(state, request)
     if student is None or student.role != "instructor":
         return JSONResponse({"error": "instructors only"}, status_code=403)
-    summary, figures = await anyio.to_thread.run_sync(_class_summary, state)
+    summary, figures = await anyio.to_thread.run_sync(_class_summary, state, student.course)
     return JSONResponse({"parts": summary, "figures": figures}, headers={"cache-control": "no-store"})
 
 
@@ -595,7 +631,19 @@ def _stored(state: _State, loaded: pages.Loaded, student: Student, address: str,
         return _message(409, "Send it again", f"Checking this answer to {address} took so long that it was given "
                         "up; it was not stored and used no attempt.", _back_url(loaded, address),
                         "Back to the question", student)
+    if student.from_lms and state.settings.lti is not None:
+        _pass_back(state, loaded, student)
     return _back(loaded, address)
+
+
+def _pass_back(state: _State, loaded: pages.Loaded, student: Student) -> None:
+    """An LMS student's graded answer: their score for each resource of this sheet goes to the LMS's
+    gradebook (serve/lti/passback.py, the outbox's seam)."""
+    from datetime import UTC, datetime
+
+    from grader.serve.lti import passback  # lazy: the LTI extra loads only with --lti
+
+    passback.send(state.store, loaded, student, datetime.now(UTC))
 
 
 def _unchecked(address: str, points: float, seconds: float, done: Done) -> dict[str, Any]:

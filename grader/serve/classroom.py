@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.core.errors import UsageError
-from grader.serve.store import Store
+from grader.serve.store import LTI_PREFIX, Store
 from grader.sheets.variants import seed_for_student
 
 INSTRUCTOR = "*instructor*"  # the instructor's roster id: '*' starts no real id (refused below)
@@ -128,8 +128,9 @@ def read_roster(path: Path) -> list[Member]:
         if len(cells) <= max(id_at, *name_at) or not cells[id_at]:
             raise UsageError(f"{path}, line {number}: expected `student id, name`")
         student = cells[id_at]
-        if student.startswith("*"):
-            raise UsageError(f"{path}, line {number}: a student id may not start with `*`")
+        if student.startswith(("*", LTI_PREFIX)):
+            raise UsageError(f"{path}, line {number}: a student id may not start with `*` or `{LTI_PREFIX}` "
+                             "(LMS users' ids start so)")
         if student in seen:
             raise UsageError(f"{path}, line {number}: student id `{student}` is given twice")
         seen.add(student)

@@ -12,8 +12,8 @@ from grader.serve import export
 from grader.serve.database import Connection, Location, Unavailable, location
 from grader.serve.store import MIGRATIONS, TABLES, Store
 
-# answers in flight and rate windows are not a class's; scores not yet sent to the LMS are
-COPIED = ("students", "sessions", "attempts", "reveals", "outbox")
+# a class: not the answers in flight, rate windows or LTI logins in progress; scores not yet sent to the LMS are
+COPIED = ("students", "sessions", "attempts", "reveals", "lti_keys", "lti_users", "lti_grades", "outbox")
 LATEST = MIGRATIONS[-1][0]
 
 

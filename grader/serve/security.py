@@ -38,6 +38,7 @@ class RateLimit:
 # Who may show the pages in a frame: this server only. The one place to widen it (an LMS that embeds
 # the pages, LTI) is `Settings.frame_ancestors`, which starts from this.
 FRAME_ANCESTORS: tuple[str, ...] = ("'self'",)
+FRAMED = "grader.lti"  # set in a request's scope: its reply is an LMS user's (LTI) page, framed by their LMS
 
 
 def policy(frame_ancestors: tuple[str, ...]) -> str:
@@ -55,9 +56,12 @@ def policy(frame_ancestors: tuple[str, ...]) -> str:
 
 class Headers:
     """ASGI middleware: the security headers on every response, and `Cache-Control: no-store` on every
-    page but the static files (a page may show answers; a shared computer's cache must not keep them)."""
+    page but the static files (a page may show answers; a shared computer's cache must not keep them).
+    A reply marked FRAMED (the LTI endpoints, an LMS user's pages) may also be framed by `lms_origins`,
+    the registered platforms' sites; every other page keeps `frame_ancestors`."""
 
-    def __init__(self, app: Any, frame_ancestors: tuple[str, ...] = FRAME_ANCESTORS) -> None:
+    def __init__(self, app: Any, frame_ancestors: tuple[str, ...] = FRAME_ANCESTORS,
+                 lms_origins: tuple[str, ...] = ()) -> None:
         self.app = app
         self.headers = [
             (b"content-security-policy", policy(frame_ancestors).encode()),
@@ -66,6 +70,8 @@ class Headers:
         ]
         if frame_ancestors == ("'self'",):  # the same for browsers that know no CSP frame-ancestors
             self.headers.append((b"x-frame-options", b"SAMEORIGIN"))
+        framed = tuple(dict.fromkeys(frame_ancestors + lms_origins))
+        self.framed = [(b"content-security-policy", policy(framed).encode()), *self.headers[1:3]]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -77,7 +83,8 @@ class Headers:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
-                headers += [h for h in self.headers if h[0] not in names]
+                ours = self.framed if scope.get(FRAMED) else self.headers
+                headers += [h for h in ours if h[0] not in names]
                 if b"referrer-policy" not in names:
                     headers.append((b"referrer-policy", b"same-origin"))
                 if not static:

@@ -119,7 +119,53 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         -- the server grading an answer ('': not known). No comment after ADD COLUMN: SQLite keeps its text
         ALTER TABLE grading ADD COLUMN server TEXT NOT NULL DEFAULT ''
     """),
-    # 6 is LTI's (keys, nonces, launches); 7, the scores waiting to go to an LMS, is grader.serve.lti.outbox's
+    (6, """
+        CREATE TABLE lti_keys (  -- the tool's RSA keys (LTI), made at first start: the newest signs
+            kid TEXT PRIMARY KEY,
+            private_jwk TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE lti_states (  -- LTI logins sent to the platform, until their launch comes back (once)
+            state_hash TEXT PRIMARY KEY,
+            nonce TEXT NOT NULL,
+            issuer TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            redirect TEXT NOT NULL,  -- the platform's authorisation URL with this state and nonce
+            moved INTEGER NOT NULL DEFAULT 0,  -- 1 once it was bound to a new tab's browser
+            expires_at {real} NOT NULL
+        );
+        CREATE TABLE lti_nonces (  -- nonces of id_tokens that launched: the same token again is a replay
+            nonce TEXT PRIMARY KEY,
+            expires_at {real} NOT NULL
+        );
+        CREATE TABLE lti_users (  -- an LMS user in one course: a student of their own (courses kept apart)
+            issuer TEXT NOT NULL,
+            context_id TEXT NOT NULL,  -- '' for a launch without a course
+            sub TEXT NOT NULL,
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            email TEXT NOT NULL DEFAULT '',
+            context_title TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (issuer, context_id, sub)
+        );
+        CREATE TABLE lti_grades (  -- the AGS claim of a launch: where this student's score for the resource goes
+            issuer TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            deployment_id TEXT NOT NULL,
+            context_id TEXT NOT NULL,
+            resource_link_id TEXT NOT NULL,
+            student_id INTEGER NOT NULL REFERENCES students(id),
+            user_id TEXT NOT NULL,  -- the platform's `sub`
+            sheet_id TEXT NOT NULL,
+            scope TEXT NOT NULL DEFAULT '',  -- a question or part the resource is limited to, '' for the sheet
+            lineitem TEXT NOT NULL DEFAULT '',
+            lineitems TEXT NOT NULL DEFAULT '',
+            scopes TEXT NOT NULL DEFAULT '',  -- space-separated
+            token_url TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (issuer, client_id, deployment_id, context_id, resource_link_id, student_id)
+        );
+        CREATE INDEX lti_grades_by_student ON lti_grades(student_id, sheet_id)
+    """),
     (7, """
         CREATE TABLE outbox (  -- one score for one LMS user on one line item, as it stood after a graded answer
             id {id},
@@ -147,9 +193,11 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     """),
 )
 # every table but schema_migrations
-TABLES = ("students", "sessions", "attempts", "reveals", "grading", "rates", "servers", "outbox")
+TABLES = ("students", "sessions", "attempts", "reveals", "grading", "rates", "servers", "lti_keys", "lti_states",
+          "lti_nonces", "lti_users", "lti_grades", "outbox")
 BEAT = 3.0  # seconds between a server's signs of life (PostgreSQL)
 GONE = 12.0  # a server not seen for this long was killed: the answers it was grading reopen
+LTI_PREFIX = "lti:"  # an LMS user's roster id: `lti:<course>:<sub>` (serve/lti/records.py)
 STALE_CLAIM = 300.0  # seconds after which an answer still "in flight" was lost (a killed server): the part reopens
 
 
@@ -193,8 +241,20 @@ class Student:
     expires: float = 0.0  # when the session ends (seconds since the epoch)
 
     @property
+    def from_lms(self) -> bool:
+        """An LMS user (LTI launch): their session cookie must work inside the LMS page's frame."""
+        return self.roster_id.startswith(LTI_PREFIX)
+
+    @property
+    def course(self) -> str | None:
+        """An LMS user's course (a short key of the platform and its course id); None for anyone else."""
+        return self.roster_id[len(LTI_PREFIX):].split(":", 1)[0] if self.from_lms else None
+
+    @property
     def shown(self) -> str:
-        """How the page header names a class member: `Ada Lovelace (s001)`."""
+        """How the page header names a class member: `Ada Lovelace (s001)`; an LMS user by name."""
+        if self.from_lms:
+            return self.name
         if self.name and self.roster_id and not self.roster_id.startswith("*"):
             return f"{self.name} ({self.roster_id})"
         return self.name or self.roster_id
@@ -267,6 +327,11 @@ class Store:
                 with self._db.write():
                     self._db.script(migration(sql, self.where.kind))
                     self._db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, _now()))
+
+    @property
+    def connection(self) -> Connection:
+        """The connection itself, for the LTI records (serve/lti/records.py), which keep their SQL there."""
+        return self._db
 
     def exclusive(self, key: str) -> AbstractContextManager[None]:
         """Held by one server at a time (PostgreSQL; SQLite: one server anyway), across several

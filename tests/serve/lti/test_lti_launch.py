@@ -1,0 +1,396 @@
+"""LTI 1.3 login and launch against a fake platform (its own key, JWKS and authorisation endpoint, in
+process through httpx's ASGI transport): a launch signs the LMS user in on their sheet, and each
+validation failure is a 4xx page naming what was wrong, with nothing launched (SQLite and, with
+GRADER_TEST_PG, PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+from fake_platform import CLAIM, INSTRUCTOR, FakePlatform, new_key
+from starlette.testclient import TestClient
+
+from grader.serve import app as web
+from grader.serve import pages
+from grader.serve.lti import jwks, keys, platforms, routes
+from grader.serve.store import Store
+from grader.serve.workers import Workers
+
+SHEET = "activation-derivatives"
+TOOL = "https://tool.test"
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, pages.Loaded]:
+    return pages.load_sheets([SHEET, "backprop"])
+
+
+class Lms:
+    """The fake platform and the tool's app wired together; `client` is one person's browser."""
+
+    def __init__(self, store: Store, loaded: dict[str, pages.Loaded], workers: Workers,
+                 platform: FakePlatform | None = None) -> None:
+        self.platform = platform or FakePlatform(tool=TOOL)
+        self.store = store
+        self.keysets = jwks.KeySets(transport=httpx.ASGITransport(app=self.platform.app))
+        entries = platforms.parse({"platforms": [self.platform.entry()]})
+        self.tool = routes.Tool(entries, keys.load(store), self.keysets, public_url=TOOL)
+        self.app = web.create_app(loaded, store, workers, web.Settings(class_mode=True, lti=self.tool))
+        self.platform.tool_transport = httpx.ASGITransport(app=self.app)
+        self.client = self.browser()
+
+    def browser(self) -> TestClient:
+        return TestClient(self.app, base_url=TOOL)
+
+    def login(self, client: TestClient | None = None, **extra: str) -> dict[str, str]:
+        """Login → check → the platform's authorisation URL's query (state, nonce, …)."""
+        browser = client or self.client
+        first = browser.get("/lti/login", params=self.platform.login_params(**extra), follow_redirects=False)
+        assert first.status_code == 302, first.text
+        cookie = first.headers["set-cookie"]
+        assert "SameSite=none" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+        second = browser.get(first.headers["location"], follow_redirects=False)
+        assert second.status_code == 302, second.text
+        assert second.headers["location"].startswith(self.platform.issuer + "/auth?")
+        return dict(parse_qsl(urlsplit(second.headers["location"]).query))
+
+    def launch(self, client: TestClient | None = None, **override: Any) -> httpx.Response:
+        browser = client or self.client
+        form = self.platform.answer(self.login(browser), **override)
+        return browser.post("/lti/launch", data=form, follow_redirects=False)
+
+
+@pytest.fixture
+def lms(class_db: str, loaded: dict[str, pages.Loaded], workers: Workers) -> Lms:
+    return Lms(Store(class_db), loaded, workers)
+
+
+def students(store: Store) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in store.connection.execute(
+        "SELECT s.role, s.name, u.email, u.sub FROM students s JOIN lti_users u ON u.student_id = s.id"
+        " ORDER BY s.id").fetchall()]
+
+
+def refused(reply: httpx.Response, status: int, words: str) -> None:
+    assert reply.status_code == status, reply.text
+    assert words in reply.text, reply.text
+    assert "grader_session" not in reply.headers.get("set-cookie", "")
+
+
+# --- the login --------------------------------------------------------------------------------------
+
+
+def test_login_redirects_to_the_platform_with_every_parameter(lms: Lms) -> None:
+    query = lms.login()
+    assert query["scope"] == "openid" and query["response_type"] == "id_token"
+    assert query["response_mode"] == "form_post" and query["prompt"] == "none"
+    assert query["client_id"] == "tool-client-1" and query["redirect_uri"] == f"{TOOL}/lti/launch"
+    assert query["login_hint"] == "user-42" and query["lti_message_hint"] == "resource-7"
+    assert len(query["state"]) > 30 and len(query["nonce"]) > 30 and query["state"] != query["nonce"]
+
+
+def test_login_by_post_as_canvas_sends_it(lms: Lms) -> None:
+    first = lms.client.post("/lti/login", data=lms.platform.login_params(canvas_region="us-east-1"),
+                            follow_redirects=False)
+    assert first.status_code == 302 and first.headers["location"].startswith("/lti/login/check?state=")
+
+
+@pytest.mark.parametrize(("params", "status", "words"), [
+    ({"iss": "https://other.example"}, 403, "not in PLATFORMS.json"),
+    ({"client_id": "someone-else"}, 403, "not in PLATFORMS.json"),
+    ({"lti_deployment_id": "deployment-9"}, 403, "add it to deployment_ids"),
+    ({"login_hint": ""}, 400, "missing: login_hint"),
+    ({"target_link_uri": "https://evil.example/lti/launch"}, 400, "not an address of this tool"),
+])
+def test_a_bad_login_is_refused_with_what_to_fix(lms: Lms, params: dict[str, str], status: int, words: str) -> None:
+    reply = lms.client.get("/lti/login", params=lms.platform.login_params(**params), follow_redirects=False)
+    refused(reply, status, words)
+
+
+def test_a_browser_that_refuses_the_cookie_gets_open_in_a_new_tab_once(lms: Lms) -> None:
+    first = lms.client.get("/lti/login", params=lms.platform.login_params(), follow_redirects=False)
+    framed = lms.browser()  # the iframe of a browser that blocks third-party cookies: none came back
+    page = framed.get(first.headers["location"], follow_redirects=False)
+    assert page.status_code == 200 and "Open in a new tab" in page.text
+    tab = re.search(r'href="(/lti/login/tab\?state=[^"]+)" target="_blank"', page.text)
+    assert tab
+    new_tab = lms.browser()
+    moved = new_tab.get(tab.group(1).replace("&amp;", "&"), follow_redirects=False)
+    assert moved.status_code == 302 and moved.headers["location"].startswith(lms.platform.issuer + "/auth?")
+    again = lms.browser().get(tab.group(1), follow_redirects=False)  # the link works once
+    refused(again, 403, "already used")
+    query = dict(parse_qsl(urlsplit(moved.headers["location"]).query))
+    launched = new_tab.post("/lti/launch", data=lms.platform.answer(query), follow_redirects=False)
+    assert launched.status_code == 303 and launched.headers["location"] == f"/sheets/{SHEET}"
+
+
+# --- a resource link launch ---------------------------------------------------------------------------
+
+
+def test_a_student_launch_opens_their_sheet_signed_in(lms: Lms) -> None:
+    reply = lms.launch()
+    assert reply.status_code == 303 and reply.headers["location"] == f"/sheets/{SHEET}"
+    cookie = next(c for c in reply.headers.get_list("set-cookie") if c.startswith("grader_session="))
+    assert "SameSite=none" in cookie and "Secure" in cookie and "HttpOnly" in cookie
+    page = lms.client.get(f"/sheets/{SHEET}")
+    assert page.status_code == 200 and "Ada Lovelace" in page.text
+    assert students(lms.store) == [("student", "Ada Lovelace", "ada@example.edu", "user-42")]
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'self' https://lms.example" in policy  # the LMS may frame an LMS user's page
+    assert "x-frame-options" not in page.headers
+
+
+def test_the_same_user_again_is_the_same_student_and_keeps_the_variant(lms: Lms) -> None:
+    lms.launch()
+    seed = lms.store.connection.execute("SELECT seed FROM students WHERE role = 'student'").fetchone()[0]
+    lms.launch(client=lms.browser(), name="Ada King")
+    assert students(lms.store) == [("student", "Ada King", "ada@example.edu", "user-42")]
+    assert lms.store.connection.execute("SELECT seed FROM students WHERE role = 'student'").fetchone()[0] == seed
+
+
+def test_courses_are_kept_apart(lms: Lms) -> None:
+    lms.launch()
+    other = {"id": "course-2", "title": "Calculus 2"}
+    lms.launch(client=lms.browser(), **{CLAIM + "context": other})
+    rows = lms.store.connection.execute("SELECT roster_id FROM students ORDER BY id").fetchall()
+    assert len(rows) == 2 and rows[0][0] != rows[1][0]  # the same LMS user, one student per course
+
+
+def test_a_question_or_part_opens_there(lms: Lms) -> None:
+    reply = lms.launch(**{CLAIM + "custom": {"sheet": SHEET, "part": "sigmoid.a"}})
+    assert reply.headers["location"] == f"/sheets/{SHEET}/q/sigmoid#sigmoid.a"
+    reply = lms.launch(client=lms.browser(), **{CLAIM + "custom": {"sheet": SHEET, "question": "tanh"}})
+    assert reply.headers["location"] == f"/sheets/{SHEET}/q/tanh"
+
+
+@pytest.mark.parametrize(("custom", "status", "words"), [
+    ({}, 400, "names no sheet"),
+    ({"sheet": "no-such-sheet"}, 404, "which this server does not serve"),
+    ({"sheet": SHEET, "question": "nope"}, 404, "has no question"),
+    ({"sheet": SHEET, "part": "sigmoid.z"}, 404, "has no part"),
+])
+def test_a_link_to_what_is_not_served_says_so(lms: Lms, custom: dict[str, str], status: int, words: str) -> None:
+    refused(lms.launch(**{CLAIM + "custom": custom}), status, words)
+
+
+def test_an_instructor_launch_opens_the_course_instructor_page(lms: Lms) -> None:
+    lms.launch()  # a student of course-1
+    elsewhere = lms.browser()
+    lms.launch(client=elsewhere, sub="user-77", name="Émile Borel", **{CLAIM + "context": {"id": "course-2"}})
+    teacher = lms.browser()
+    reply = lms.launch(client=teacher, sub="teacher-1", name="Grace Hopper", **{CLAIM + "roles": list(INSTRUCTOR)})
+    assert reply.status_code == 303 and reply.headers["location"] == "/instructor"
+    page = teacher.get("/instructor")
+    assert page.status_code == 200
+    assert "Ada Lovelace" in page.text and "Émile Borel" not in page.text  # only their course's students
+
+
+@pytest.mark.parametrize("role", [
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+    "Instructor",
+])
+def test_administrator_and_instructor_roles_teach(lms: Lms, role: str) -> None:
+    reply = lms.launch(sub="admin-1", **{CLAIM + "roles": [role]})
+    assert reply.headers["location"] == "/instructor"
+
+
+def test_the_grade_target_of_a_launch_is_kept(lms: Lms) -> None:
+    lms.launch(**{CLAIM + "custom": {"sheet": SHEET, "question": "sigmoid"}})
+    rows = lms.store.connection.execute("SELECT issuer, client_id, deployment_id, context_id, resource_link_id,"
+                                        " user_id, sheet_id, scope, lineitem, scopes, token_url FROM lti_grades"
+                                        ).fetchall()
+    assert [tuple(r) for r in rows] == [(
+        "https://lms.example", "tool-client-1", "deployment-1", "course-1", "link-1", "user-42", SHEET, "sigmoid",
+        "https://lms.example/lineitems/1", "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+        "https://lms.example/token")]
+
+
+# --- every validation failure: a 4xx page that says what, and no launch --------------------------------
+
+
+def bad_launch(lms: Lms, **override: Any) -> httpx.Response:
+    return lms.launch(**override)
+
+
+def test_wrong_signature(lms: Lms) -> None:
+    form = lms.platform.answer(lms.login())
+    head, body, _ = form["id_token"].split(".")
+    forged = lms.platform.sign({"forged": True}).split(".")[2]
+    form["id_token"] = f"{head}.{body}.{forged}"
+    refused(lms.client.post("/lti/launch", data=form), 401, "signature does not match")
+    assert students(lms.store) == []
+
+
+def test_signed_by_another_key_under_the_platform_kid(lms: Lms) -> None:
+    query = lms.login()
+    token = lms.platform.sign(lms.platform.claims(query["nonce"]), key=new_key("x"), kid="platform-key-1")
+    refused(lms.client.post("/lti/launch", data={"id_token": token, "state": query["state"]}), 401,
+            "signature does not match")
+
+
+def test_a_changed_claim_breaks_the_signature(lms: Lms) -> None:
+    import base64
+    import json
+
+    form = lms.platform.answer(lms.login())
+    head, body, sig = form["id_token"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    claims["sub"] = "someone-else"
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    form["id_token"] = f"{head}.{body}.{sig}"
+    refused(lms.client.post("/lti/launch", data=form), 401, "signature does not match")
+
+
+def test_unknown_kid_refetches_once_then_refuses(lms: Lms) -> None:
+    query = lms.login()
+    stranger = new_key("rotated-away")
+    token = lms.platform.sign(lms.platform.claims(query["nonce"]), key=stranger)
+    refused(lms.client.post("/lti/launch", data={"id_token": token, "state": query["state"]}), 401,
+            "a key the platform does not publish")
+    assert lms.keysets.fetches == 1
+    for _ in range(5):  # a flood of unknown kids within the refetch window costs the platform nothing
+        query = lms.login()
+        token = lms.platform.sign(lms.platform.claims(query["nonce"]), key=new_key(f"made-up-{_}"))
+        refused(lms.client.post("/lti/launch", data={"id_token": token, "state": query["state"]}), 401,
+                "does not publish")
+    assert lms.keysets.fetches == 1
+
+
+def test_a_rotated_key_is_fetched_again(lms: Lms) -> None:
+    assert lms.launch().status_code == 303
+    rotated = new_key("platform-key-2")
+    lms.platform.published = [lms.platform.key, rotated]
+    lms.keysets.kept[lms.platform.entry()["key_set_url"]].fetched -= jwks.REFETCH_SECONDS  # a while later
+    query = lms.login(client=(browser := lms.browser()))
+    token = lms.platform.sign(lms.platform.claims(query["nonce"]), key=rotated)
+    reply = browser.post("/lti/launch", data={"id_token": token, "state": query["state"]}, follow_redirects=False)
+    assert reply.status_code == 303 and lms.keysets.fetches == 2
+
+
+def test_keys_unreachable(class_db: str, loaded: dict[str, pages.Loaded], workers: Workers) -> None:
+    lms = Lms(Store(class_db), loaded, workers)
+
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
+
+    lms.keysets.transport = httpx.MockTransport(down)  # type: ignore[assignment]
+    refused(lms.launch(), 400, "key_set_url")
+
+
+@pytest.mark.parametrize(("override", "status", "words"), [
+    ({"aud": "another-tool"}, 401, "not addressed to this tool"),
+    ({"aud": ["another-tool", "tool-client-1"]}, 401, "authorised party (azp)"),
+    ({"aud": ["another-tool", "tool-client-1"], "azp": "another-tool"}, 401, "authorised party (azp)"),
+    ({"iss": "https://other.example"}, 401, "issuer (iss)"),
+    ({"exp": int(time.time()) - 600}, 401, "has expired"),
+    ({"iat": int(time.time()) + 3600, "exp": int(time.time()) + 4000}, 401, "issued in the future"),
+    ({"exp": None}, 400, "no expiry"),
+    ({"nonce": "not-the-one-sent"}, 401, "not the one this tool sent"),
+    ({"nonce": None}, 400, "no nonce"),
+    ({CLAIM + "deployment_id": "deployment-9"}, 403, "add it to deployment_ids"),
+    ({CLAIM + "message_type": "LtiSubmissionReviewRequest"}, 400, "neither a resource link launch"),
+    ({CLAIM + "version": "1.1"}, 400, "not LTI version 1.3.0"),
+    ({"sub": None}, 400, "names no user"),
+])
+def test_each_claim_failure_is_refused(lms: Lms, override: dict[str, Any], status: int, words: str) -> None:
+    refused(bad_launch(lms, **override), status, words)
+    assert students(lms.store) == []
+
+
+def test_expiry_has_a_small_leeway(lms: Lms) -> None:
+    assert lms.launch(exp=int(time.time()) - 20).status_code == 303
+
+
+def test_a_replayed_nonce_is_refused(lms: Lms) -> None:
+    query = lms.login()
+    form = lms.platform.answer(query)
+    assert lms.client.post("/lti/launch", data=form, follow_redirects=False).status_code == 303
+    refused(lms.client.post("/lti/launch", data=form), 403, "already used")  # the same post again
+    fresh = lms.login()  # a new login of the same browser, the old token: its nonce has launched
+    refused(lms.client.post("/lti/launch", data={"id_token": form["id_token"], "state": fresh["state"]}), 401,
+            "already used for a launch")
+
+
+def test_state_bound_to_the_browser(lms: Lms) -> None:
+    form = lms.platform.answer(lms.login())
+    refused(lms.browser().post("/lti/launch", data=form), 403, "another browser")  # no cookie of that login
+    attacker = lms.browser()
+    lms.login(client=attacker)  # the attacker's own login: its cookie names another state
+    refused(attacker.post("/lti/launch", data=form), 403, "another browser")
+
+
+@pytest.mark.parametrize(("form", "status", "words"), [
+    ({"state": "x"}, 400, "no id_token"),
+    ({"id_token": "a.b.c"}, 400, "carries no state"),
+    ({"id_token": "a.b.c", "state": "never-started"}, 403, "answers no login"),
+])
+def test_a_launch_without_its_parts_is_refused(lms: Lms, form: dict[str, str], status: int, words: str) -> None:
+    refused(lms.client.post("/lti/launch", data=form), status, words)
+
+
+@pytest.mark.parametrize("token", ["not-a-jwt", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", "....."])
+def test_garbage_tokens_are_4xx_never_500(lms: Lms, token: str) -> None:
+    query = lms.login()
+    reply = lms.client.post("/lti/launch", data={"id_token": token, "state": query["state"]})
+    assert 400 <= reply.status_code < 500, reply.text
+
+
+def test_unsigned_alg_none_is_refused(lms: Lms) -> None:
+    import base64
+    import json
+
+    query = lms.login()
+    claims = lms.platform.claims(query["nonce"])
+    enc = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")  # noqa: E731
+    token = f"{enc({'alg': 'none', 'kid': 'platform-key-1'})}.{enc(claims)}."
+    refused(lms.client.post("/lti/launch", data={"id_token": token, "state": query["state"]}), 400, "RS256")
+
+
+def test_a_login_state_expires(lms: Lms) -> None:
+    query = lms.login()
+    lms.store.connection.execute("UPDATE lti_states SET expires_at = 0")
+    refused(lms.client.post("/lti/launch", data=lms.platform.answer(query)), 403, "older than ten minutes")
+
+
+# --- keys, headers ----------------------------------------------------------------------------------
+
+
+def test_the_tool_key_is_made_once_and_kept(class_db: str) -> None:
+    store = Store(class_db)
+    first = keys.load(store)
+    again = keys.load(Store(class_db))
+    assert first.kid == again.kid and first.jwks() == again.jwks()
+    public = first.jwks()["keys"][0]
+    assert public["kty"] == "RSA" and public["alg"] == "RS256" and public["use"] == "sig" and "d" not in public
+
+
+def test_jwks_serves_the_public_key(lms: Lms) -> None:
+    served = lms.client.get("/lti/jwks").json()
+    assert served == lms.tool.key.jwks() and all("d" not in k and "p" not in k for k in served["keys"])
+
+
+def test_pages_of_others_still_refuse_framing(lms: Lms) -> None:
+    for path in ("/", "/lti/config", "/static/style.css"):
+        reply = lms.client.get(path)
+        assert "frame-ancestors 'self'" in reply.headers["content-security-policy"]
+        assert "lms.example" not in reply.headers["content-security-policy"], path
+    refusal = lms.client.post("/lti/launch", data={})
+    assert "https://lms.example" in refusal.headers["content-security-policy"]  # read inside the LMS page
+
+
+def test_a_class_roster_id_may_not_look_like_an_lms_user(tmp_path: Path) -> None:
+    from grader.core.errors import UsageError
+    from grader.serve import classroom
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("student id,name\nlti:abc:1,Eve\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="lti:"):
+        classroom.read_roster(roster)
