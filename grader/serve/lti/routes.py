@@ -63,6 +63,7 @@ class Host:
 
 
 _env = Environment(loader=PackageLoader("grader.serve", "templates"), autoescape=select_autoescape(default=True))
+_env.filters["num"] = lambda x: f"{float(x):g}"
 
 
 def routes(tool: Tool, host: Host) -> list[Route]:

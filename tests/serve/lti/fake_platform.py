@@ -18,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 from joserfc import jwt
@@ -123,8 +123,8 @@ class FakePlatform:
                             'allow="clipboard-write"></iframe>')
 
     async def _return(self, request: Request) -> Response:
-        form = await request.form()
-        token = str(form.get("JWT", ""))
+        form = dict(parse_qsl((await request.body()).decode()))
+        token = form.get("JWT", "")
         async with httpx.AsyncClient(transport=self.tool_transport) as client:
             keys = KeySet.import_key_set((await client.get(f"{self.tool}/lti/jwks")).json())
         claims = dict(jwt.decode(token, keys, algorithms=["RS256"]).claims)
