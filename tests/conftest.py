@@ -164,7 +164,7 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
 @pytest.fixture(scope="session")
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], Any]]:
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Any]]:
     """Opens a browser (each with its own profile: another person); all are closed at the end.
     Skips the test when the browser, its driver or selenium is missing, and says how to install them."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
@@ -175,9 +175,12 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[], 
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser or driver
     opened: list[Any] = []
 
-    def open_browser() -> Any:
+    def open_browser(prefs: dict[str, Any] | None = None) -> Any:
+        """`prefs`: the profile's preferences, e.g. third-party cookies allowed (the LTI tests)."""
         options = webdriver.ChromeOptions()
         options.binary_location = str(CHROMIUM)
+        if prefs:
+            options.add_experimental_option("prefs", prefs)
         for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1100,1300",
                      f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):

@@ -32,6 +32,7 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 LEARNER = (f"{LIS}membership#Learner",)
 INSTRUCTOR = (f"{LIS}membership#Instructor",)
+NAMES = {"user-42": "Ada Lovelace", "user-43": "Émile Borel"}  # the LMS's users (login_hint: who is signed in)
 
 
 def new_key(kid: str) -> RSAKey:
@@ -89,8 +90,9 @@ class FakePlatform:
         """The form the authorisation endpoint posts back for the tool's redirect (id_token, state)."""
         assert query["scope"] == "openid" and query["response_type"] == "id_token"
         assert query["response_mode"] == "form_post" and query["prompt"] == "none"
-        assert query["client_id"] == self.client_id and query["login_hint"] == "user-42"
-        return {"id_token": self.sign(self.claims(query["nonce"], **override)), "state": query["state"]}
+        assert query["client_id"] == self.client_id and query["login_hint"] in NAMES
+        who = {"sub": query["login_hint"], "name": NAMES[query["login_hint"]]}
+        return {"id_token": self.sign(self.claims(query["nonce"], **{**who, **override})), "state": query["state"]}
 
     # --- served ---------------------------------------------------------------------------------
 
