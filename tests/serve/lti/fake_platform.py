@@ -121,7 +121,7 @@ class FakePlatform:
         extra = dict(request.query_params)
         src = f"{self.tool}/lti/login?{urlencode(self.login_params(**extra))}"
         return HTMLResponse('<!doctype html><title>Calculus 1 · LMS</title><h1>Calculus 1: Activation derivatives'
-                            f'</h1><iframe id="tool" src="{html.escape(src)}" width="1000" height="900" '
+                            f'</h1><iframe id="tool" src="{html.escape(src)}" width="960" height="820" '
                             'allow="clipboard-write"></iframe>')
 
     async def _return(self, request: Request) -> Response:
