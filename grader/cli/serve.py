@@ -240,7 +240,7 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
             fail(f"cannot write the links {links}: {err}")
         moved = _moved(old, base, links) if old is not None and old != base else ""
     where = "this computer only" if host in ("127.0.0.1", "localhost", "::1") else "other computers can connect"
-    typer.echo(f"grader serve: {base}/  (listening on {host}: {where}; Ctrl-C stops)")
+    typer.echo(f"grader serve: {base}/  (listening on {shown}:{bound}: {where}; Ctrl-C stops)")
     if roster is not None:
         count = f"{len(members)} student{'' if len(members) == 1 else 's'}"
         typer.echo(f"class mode: {count}; sign-in links (and the instructor's) in {links}{note}")
