@@ -382,6 +382,8 @@ async def instructor_page(state: _State, request: Request) -> Response:
     parts, figures = await anyio.to_thread.run_sync(_class_summary, state, student.course)  # waits for workers
     with state.class_lock:
         members = stats.students(_course_roster(state, student.course), _course_rows(state, student.course))
+    if student.course:  # an LMS course: its students by the LMS's user id, not the `lti:<course>:` key
+        members = [m | {"id": m["id"].split(":", 2)[-1]} for m in members]
     scores = await anyio.to_thread.run_sync(outbox.overview, state.store)
     html = _env.get_template("instructor.html").render(
         student=student, parts=parts, members=members, scores=scores, figures=figures)

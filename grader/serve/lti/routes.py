@@ -39,6 +39,7 @@ from grader.serve.store import Store, Student
 
 MAX_FORM = 256_000  # bytes: an id_token with a course's custom claims is some kilobytes
 COOKIE_SECONDS = int(records.LOGIN_SECONDS)
+LOGINS_PER_MINUTE = 120  # per client address: a school's NAT sends a class's launches from one address
 
 
 @dataclass
@@ -138,6 +139,10 @@ async def login(tool: Tool, host: Host, request: Request) -> Response:
     given = await _fields(request)
     if given is None:
         return _message(request, 413, "LTI login refused", "The login request is too long.")
+    address = request.client.host if request.client else ""
+    if not host.store.allow(f"lti-login:{address}", LOGINS_PER_MINUTE, 60.0):  # each login is a row kept 10 min
+        return _message(request, 429, "Slow down", "Too many LMS launches from this address in a minute: wait a "
+                        "little, then open the activity again.")
     try:
         state = _start(tool, host, request, given)
     except LtiError as err:
@@ -289,6 +294,10 @@ def _pick_page(tool: Tool, host: Host, request: Request, done: Launch) -> Respon
     if not done.teaching:
         return _message(request, 403, "Instructors only", "Only an instructor of the course picks what an LMS link "
                         "opens (deep linking); this launch's roles are: " + (", ".join(done.roles) or "none") + ".")
+    accepted = done.deep_linking.accept_types if done.deep_linking else ()
+    if accepted and "ltiResourceLink" not in accepted:
+        return _message(request, 400, "Nothing to offer", "The LMS asks for content of the types "
+                        f"{', '.join(accepted)}; this tool offers links to sheets (ltiResourceLink) only.")
     sheets = [(i, s.sheet.title, _points(s), [(q.id, q.title, _points(s, q.id)) for q in s.sheet.questions])
               for i, s in host.sheets.items()]
     ticket = deeplink.ticket(done, tool.key.sign, time.time())

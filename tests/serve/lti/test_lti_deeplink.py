@@ -175,3 +175,18 @@ def test_config_from_the_request_without_public_url(class_db: str, loaded: dict[
     lms.tool.public_url = None
     served = TestClient(lms.app, base_url="https://grader.school.example").get("/lti/config.json").json()
     assert served["oidc_initiation_url"] == "https://grader.school.example/lti/login"
+
+
+def test_a_platform_that_accepts_no_links_is_told(lms: Lms) -> None:
+    settings = {**DEEP["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"], "accept_types": ["file"]}
+    reply = lms.launch(**{**DEEP, "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": settings})
+    assert reply.status_code == 400 and "ltiResourceLink" in reply.text
+
+
+def test_the_course_instructor_page_names_students_by_their_lms_id(lms: Lms) -> None:
+    lms.launch()
+    teacher = lms.browser()
+    lms.launch(client=teacher, sub="teacher-1", **{CLAIM + "roles": list(INSTRUCTOR)})
+    page = teacher.get("/instructor").text
+    assert "<td>user-42</td><td>Ada Lovelace</td>" in page and "lti:" not in page
+    assert "Sign out" not in page  # inside the LMS, the LMS signs people in and out

@@ -355,3 +355,12 @@ def test_a_class_roster_id_may_not_look_like_an_lms_user(tmp_path: Path) -> None
     roster.write_text("student id,name\nlti:abc:1,Eve\n", encoding="utf-8")
     with pytest.raises(UsageError, match="lti:"):
         classroom.read_roster(roster)
+
+
+def test_logins_are_rate_limited_per_address(lms: Lms) -> None:
+    from grader.serve.lti import routes
+
+    for _ in range(routes.LOGINS_PER_MINUTE):
+        assert lms.client.get("/lti/login", params=lms.platform.login_params(), follow_redirects=False
+                              ).status_code == 302
+    refused(lms.client.get("/lti/login", params=lms.platform.login_params()), 429, "Too many LMS launches")
