@@ -32,7 +32,8 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 LEARNER = (f"{LIS}membership#Learner",)
 INSTRUCTOR = (f"{LIS}membership#Instructor",)
-NAMES = {"user-42": "Ada Lovelace", "user-43": "Émile Borel"}  # the LMS's users (login_hint: who is signed in)
+# the LMS's users (login_hint: who is signed in); a teacher launches as Instructor
+NAMES = {"user-42": "Ada Lovelace", "user-43": "Émile Borel", "teacher-1": "Grace Hopper"}
 
 
 def new_key(kid: str) -> RSAKey:
@@ -91,7 +92,14 @@ class FakePlatform:
         assert query["scope"] == "openid" and query["response_type"] == "id_token"
         assert query["response_mode"] == "form_post" and query["prompt"] == "none"
         assert query["client_id"] == self.client_id and query["login_hint"] in NAMES
-        who = {"sub": query["login_hint"], "name": NAMES[query["login_hint"]]}
+        who: dict[str, Any] = {"sub": query["login_hint"], "name": NAMES[query["login_hint"]]}
+        if query["login_hint"].startswith("teacher"):
+            who[CLAIM + "roles"] = list(INSTRUCTOR)
+        if query.get("lti_message_hint") == "deep-linking":  # the LMS's "add an activity" picker
+            who |= {CLAIM + "message_type": "LtiDeepLinkingRequest", CLAIM + "resource_link": None,
+                    CLAIM + "custom": None, "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
+                        "deep_link_return_url": f"{self.issuer}/deeplink/return",
+                        "accept_types": ["ltiResourceLink"], "data": "lms-data-1"}}
         return {"id_token": self.sign(self.claims(query["nonce"], **{**who, **override})), "state": query["state"]}
 
     # --- served ---------------------------------------------------------------------------------
@@ -131,7 +139,9 @@ class FakePlatform:
             keys = KeySet.import_key_set((await client.get(f"{self.tool}/lti/jwks")).json())
         claims = dict(jwt.decode(token, keys, algorithms=["RS256"]).claims)
         self.received.append(claims)
-        return HTMLResponse("<!doctype html><p>Link added.</p>")
+        [item] = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+        return HTMLResponse(f"<!doctype html><h1>Link added</h1><p>{html.escape(item['title'])}: "
+                            f"{html.escape(json.dumps(item['custom']))}, {item['lineItem']['scoreMaximum']} points</p>")
 
     async def _received(self, request: Request) -> Response:
         return JSONResponse(self.received)
