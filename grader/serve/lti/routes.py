@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from grader.serve import pages
+from grader.serve.database import Unavailable
 from grader.serve.lti import config, deeplink, launch, records, words
 from grader.serve.lti.jwks import KeySets
 from grader.serve.lti.keys import ToolKey
@@ -217,6 +218,8 @@ async def launch_post(tool: Tool, host: Host, request: Request) -> Response:
         done, state = await _validated(tool, host, request, given)
     except LtiError as err:
         return _refused(request, err)
+    except Unavailable:
+        raise  # the database, not the launch: the app's "try again in a minute" page (503)
     except Exception as err:  # never a 500 for what a platform sent: the step is named in the page
         return _refused(request, LtiError("not_jwt", f"unreadable: {type(err).__name__}"))
     if done.message_type == DEEP_LINK:

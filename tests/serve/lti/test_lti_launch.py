@@ -364,3 +364,18 @@ def test_logins_are_rate_limited_per_address(lms: Lms) -> None:
         assert lms.client.get("/lti/login", params=lms.platform.login_params(), follow_redirects=False
                               ).status_code == 302
     refused(lms.client.get("/lti/login", params=lms.platform.login_params()), 429, "Too many LMS launches")
+
+
+def test_a_database_outage_during_a_launch_says_not_saved_not_a_bad_token(lms: Lms,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.serve.database import Unavailable
+    from grader.serve.lti import records
+
+    query = lms.login()
+
+    def down(*args: Any) -> bool:
+        raise Unavailable("the database restarts")
+
+    monkeypatch.setattr(records, "nonce_used", down)
+    reply = lms.client.post("/lti/launch", data=lms.platform.answer(query))
+    assert reply.status_code == 503 and "cannot be reached" in reply.text  # the app's outage page, not "unreadable"
