@@ -1,7 +1,8 @@
 """The LTI endpoints (fixed paths, docs/lti.md): `/lti/login` (third-party initiated login),
 `/lti/launch` (the platform's form post of the id_token), `/lti/jwks`, `/lti/config` (and
-`/lti/config.json`), `/lti/deeplink` (the instructor's pick), and the two steps for a browser that
-refuses the tool's cookies inside the LMS page (`/lti/login/check`, `/lti/login/tab`).
+`/lti/config.json` for Canvas, `/lti/config/moodle.json`), `/lti/deeplink` (the instructor's pick),
+and the two steps for a browser that refuses the tool's cookies inside the LMS page
+(`/lti/login/check`, `/lti/login/tab`).
 
 The login binds its state to the browser with a cookie of its own (SameSite=None; Secure: the launch
 is a cross-site POST). `check` sees whether the cookie came back; if not (third-party cookies
@@ -80,6 +81,7 @@ def routes(tool: Tool, host: Host) -> list[Route]:
         Route("/lti/jwks", bound(jwks)),
         Route("/lti/config", bound(config_page)),
         Route("/lti/config.json", bound(config_json)),
+        Route("/lti/config/moodle.json", bound(config_moodle)),
         Route("/lti/deeplink", bound(deeplink_post), methods=["POST"]),
     ]
 
@@ -342,6 +344,10 @@ async def jwks(tool: Tool, host: Host, request: Request) -> Response:
 
 async def config_json(tool: Tool, host: Host, request: Request) -> Response:
     return JSONResponse(config.canvas(base_url(tool, request)))
+
+
+async def config_moodle(tool: Tool, host: Host, request: Request) -> Response:
+    return JSONResponse(config.moodle(base_url(tool, request)))
 
 
 async def config_page(tool: Tool, host: Host, request: Request) -> Response:

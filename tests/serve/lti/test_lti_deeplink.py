@@ -163,6 +163,7 @@ def test_config_for_canvas_and_moodle(lms: Lms) -> None:
     placements = canvas["extensions"][0]["settings"]["placements"]
     assert {p["placement"] for p in placements} == {"assignment_selection", "link_selection"}
     assert all(p["message_type"] == "LtiDeepLinkingRequest" for p in placements)
+    assert lms.client.get("/lti/config/moodle.json").json() == config.moodle(TOOL)
     page = lms.client.get("/lti/config")
     assert page.status_code == 200
     for label, value in config.moodle(TOOL).items():

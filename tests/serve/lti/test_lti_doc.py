@@ -49,7 +49,7 @@ def test_the_moodle_values_are_the_tools() -> None:
 
 
 def test_the_endpoints_table_names_the_routes() -> None:
-    for path in ("/lti/login", "/lti/launch", "/lti/jwks", "/lti/config.json"):
+    for path in ("/lti/login", "/lti/launch", "/lti/jwks", "/lti/config.json", "/lti/config/moodle.json"):
         assert f"`{BASE}{path}`" in DOC
 
 
