@@ -108,12 +108,6 @@ def member(store: Store, launch: Launch) -> Student:
     return Student(student_id, "", seed_for_student(roster_id), role, roster_id, name)
 
 
-def course_title(store: Store, course: str) -> str:
-    """The course's name as its latest launch gave it ('' if unknown)."""
-    rows = store.connection.execute("SELECT issuer, context_id, context_title FROM lti_users").fetchall()
-    return next((str(r[2]) for r in rows if course_key(str(r[0]), str(r[1])) == course), "")
-
-
 def remember_target(store: Store, launch: Launch, student: Student, sheet_id: str, scope: str) -> None:
     """Keep the launch's AGS claim: where this student's score for this resource goes (migration 6).
     A launch without it forgets nothing: the gradebook column may simply not be graded."""
