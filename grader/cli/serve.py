@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from grader.serve import app as web
     from grader.serve import classroom, database, pages, store
-    from grader.serve.lti import routes
+    from grader.serve.lti import outbox, routes
     from grader.serve.lti.platforms import Platform
     from grader.serve.workers import Workers
 
@@ -258,13 +258,24 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
                        "https://…", err=True)
     settings = web.Settings(class_mode=roster is not None or tool is not None, session_days=session_days, lti=tool)
     if pool is not None:
-        config = uvicorn.Config(web.create_app(loaded, database, pool, settings), log_level="warning")
+        config = uvicorn.Config(web.create_app(loaded, database, pool, settings, _sender(database, settings)),
+                                log_level="warning")
         uvicorn.Server(config).run(sockets=[listener])
         return
     kept = database.where
     database.close()  # each server process opens its own connection
     typer.echo(f"{servers[0]} server processes on port {bound}, {servers[1]} grading workers each", err=True)
     _prefork(servers[0], lambda: _one_server(listener, loaded, kept, servers[1], settings))
+
+
+def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | None:
+    """With --lti: this server process's sender of grades to the LMSs (serve/lti/outbox.py), signing its
+    token requests with the tool's key."""
+    if settings.lti is None:
+        return None
+    from grader.serve.lti import outbox  # lazy: the LTI extra loads only with --lti
+
+    return outbox.Sender(database, settings.lti.key.sign)
 
 
 def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where: database.Location, jobs: int,
@@ -279,7 +290,8 @@ def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where:
     pool = workers.Workers(jobs=jobs)
     try:
         opened = store.Store(where)
-        config = uvicorn.Config(web.create_app(loaded, opened, pool, settings), log_level="warning")
+        config = uvicorn.Config(web.create_app(loaded, opened, pool, settings, _sender(opened, settings)),
+                                log_level="warning")
         uvicorn.Server(config).run(sockets=[listener])
     finally:
         pool.close()

@@ -1,7 +1,7 @@
 """Grade passback, the core's side: after a graded answer is stored in an LTI session, the student's
 points for each resource they launched (the sheet, or the one question or part the link opens) as
-they stand, for every gradebook column the platform gave (`records.targets`). Sending them is the
-outbox's (serve/lti/outbox.py, with ags.py): `send` is the one place that hands them over."""
+they stand, for every gradebook column the platform gave with the score scope (`records.targets`).
+Sending them is the outbox's (serve/lti/outbox.py, with ags.py): `send` queues them there."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from grader.serve import pages
-from grader.serve.lti import records
+from grader.serve.lti import ags, outbox, records
 from grader.serve.store import Store, Student
+
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"  # the platform lets the tool post scores
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ def scores(store: Store, loaded: pages.Loaded, student: Student) -> list[Score]:
     """This student's score for each resource of this sheet they launched with a gradebook column."""
     from grader.sheets import variants  # the student's variant, as the pages score it
 
-    found = records.targets(store, student.id, loaded.sheet.id)
+    found = [t for t in records.targets(store, student.id, loaded.sheet.id) if SCORE_SCOPE in t.scopes]
     if not found:
         return []
     sheet = variants.pick(loaded.sheet, student.seed)
@@ -42,7 +44,11 @@ def scores(store: Store, loaded: pages.Loaded, student: Student) -> list[Score]:
 
 
 def send(store: Store, loaded: pages.Loaded, student: Student, when: datetime) -> list[Score]:
-    """THE SEAM to the outbox: each score is to be queued with
-    `outbox.enqueue(store, ags.ScoreTarget(t.issuer, t.client_id, t.token_url, t.lineitem), t.user_id,
-    score.given, score.maximum, when)`; until the outbox is merged, the scores are only computed."""
-    return scores(store, loaded, student)
+    """Queue each of this student's scores for the sheet in the outbox (committed when this returns;
+    this process's sender is woken), as they stand after the answer graded at `when`."""
+    shown = scores(store, loaded, student)
+    for score in shown:
+        t = score.target
+        outbox.enqueue(store, ags.ScoreTarget(t.issuer, t.client_id, t.token_url, t.lineitem), t.user_id,
+                       score.given, score.maximum, when)
+    return shown

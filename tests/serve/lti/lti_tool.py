@@ -23,12 +23,12 @@ class Lms:
     """The fake platform and the tool's app wired together; `client` is one person's browser."""
 
     def __init__(self, store: Store, loaded: dict[str, pages.Loaded], workers: Workers,
-                 platform: FakePlatform | None = None) -> None:
+                 platform: FakePlatform | None = None, **entry: Any) -> None:
         self.platform = platform or FakePlatform(tool=TOOL)
         self.store = store
         self.app_sheets = loaded
         self.keysets = jwks.KeySets(transport=httpx.ASGITransport(app=self.platform.app))
-        entries = platforms.parse({"platforms": [self.platform.entry()]})
+        entries = platforms.parse({"platforms": [self.platform.entry() | entry]})
         self.tool = routes.Tool(entries, keys.load(store), self.keysets, public_url=TOOL)
         self.app = web.create_app(loaded, store, workers, web.Settings(class_mode=True, lti=self.tool))
         self.platform.tool_transport = httpx.ASGITransport(app=self.app)

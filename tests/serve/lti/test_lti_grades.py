@@ -1,0 +1,69 @@
+"""Launch to gradebook: a student launched from the fake LMS (with an AGS claim) answers in the tool,
+and the score the LMS's grade service receives is their points for the sheet as they stand (the core's
+launch and passback, the outbox and ags.py's token and score POST, against fake_ags.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import httpx
+import pytest
+from fake_ags import CLIENT_ID, ISSUER, SCORE_SCOPE, TOKEN_URL, lineitem_url
+from fake_ags import Platform as GradeService
+from fake_platform import FakePlatform
+from lti_tool import SHEET, TOOL, Lms
+
+from grader.serve import pages
+from grader.serve.lti import outbox
+from grader.serve.store import Store
+from grader.serve.workers import Workers
+
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, pages.Loaded]:
+    return pages.load_sheets([SHEET])
+
+
+def answer(lms: Lms, part: str, text: str) -> None:
+    page = lms.client.get(f"/sheets/{SHEET}/q/{part.split('.')[0]}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf
+    reply = lms.client.post(f"/sheets/{SHEET}/parts/{part}/answer", data={"csrf": csrf.group(1), "answer": text})
+    assert reply.status_code == 200
+
+
+def send_all(lms: Lms, service: GradeService) -> int:
+    sender = outbox.Sender(lms.store, lms.tool.key.sign)
+
+    async def go() -> int:
+        async with httpx.AsyncClient(transport=service.transport()) as client:
+            return await sender.once(client)
+
+    return asyncio.run(go())
+
+
+def test_an_answer_in_the_lms_reaches_its_gradebook(class_db: str, loaded: dict[str, pages.Loaded],
+                                                     workers: Workers) -> None:
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    service = GradeService(tool_jwks=lms.tool.key.jwks())
+    claim = {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}
+    assert lms.launch(**{AGS: claim}).status_code == 303
+    answer(lms, "sigmoid.a", "-e^(-x)/(1+e^(-x))^2")  # wrong: 0 points
+    answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")  # right: 2 points
+    assert send_all(lms, service) == 1  # the newer score replaced the older one still waiting
+    score = service.last("user-42")
+    assert score is not None and score["scoreGiven"] == 2 and score["scoreMaximum"] == 16
+    assert score["activityProgress"] == "Submitted" and score["gradingProgress"] == "FullyGraded"
+
+
+def test_no_score_without_the_score_scope(class_db: str, loaded: dict[str, pages.Loaded], workers: Workers) -> None:
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    lms.launch(**{AGS: {"scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"],
+                        "lineitem": lineitem_url(1)}})
+    answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")
+    assert outbox.waiting(lms.store) == []
