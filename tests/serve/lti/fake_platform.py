@@ -1,7 +1,9 @@
 """A fake LTI 1.3 platform (an LMS) for the tests: its own RSA key and JWKS, an OIDC authorisation
 endpoint that answers the tool's login with a signed id_token form-posted to the tool, a course page
-that frames the tool, and a deep linking return endpoint that verifies the tool's answer against the
-tool's /lti/jwks. In-process (`FakePlatform.app`, for httpx's ASGI transport) or as a process:
+that frames the tool, a deep linking return endpoint that verifies the tool's answer against the
+tool's /lti/jwks, and a plain grade service (a token endpoint that checks the tool's signed assertion,
+and a line item's scores endpoint that records what it receives; tests/serve/lti/fake_ags.py is the
+strict one, with outages). In-process (`FakePlatform.app`, for httpx's ASGI transport) or as a process:
 
     python tests/serve/lti/fake_platform.py --port 9001 --tool http://localhost:8000 --sheet my-sheet
 
@@ -51,6 +53,8 @@ class FakePlatform:
     launch: dict[str, Any] = field(default_factory=dict)  # claims the next id_token gets (overrides)
     received: list[dict[str, Any]] = field(default_factory=list)  # deep linking answers, verified
     published: list[RSAKey] = field(default_factory=list)  # the keys in its JWKS (default: its key)
+    scores: list[dict[str, Any]] = field(default_factory=list)  # score documents received, in order
+    tokens: set[str] = field(default_factory=set)  # access tokens handed out
 
     def entry(self, base: str | None = None) -> dict[str, Any]:
         """Its PLATFORMS.json entry (at `base`, the address it is served at)."""
@@ -109,7 +113,8 @@ class FakePlatform:
         return Starlette(routes=[
             Route("/jwks", self._jwks), Route("/auth", self._auth, methods=["GET", "POST"]),
             Route("/course", self._course), Route("/deeplink/return", self._return, methods=["POST"]),
-            Route("/received", self._received),
+            Route("/received", self._received), Route("/token", self._token, methods=["POST"]),
+            Route("/lineitems/{item}/scores", self._score, methods=["POST"]), Route("/scores", self._scores),
         ])
 
     async def _jwks(self, request: Request) -> Response:
@@ -145,6 +150,30 @@ class FakePlatform:
 
     async def _received(self, request: Request) -> Response:
         return JSONResponse(self.received)
+
+    async def _tool_keys(self) -> KeySet:
+        async with httpx.AsyncClient(transport=self.tool_transport) as client:
+            return KeySet.import_key_set((await client.get(f"{self.tool}/lti/jwks")).json())
+
+    async def _token(self, request: Request) -> Response:
+        """Client credentials with a JWT assertion signed by the tool's key (iss = sub = client id)."""
+        form = dict(parse_qsl((await request.body()).decode()))
+        claims = jwt.decode(form["client_assertion"], await self._tool_keys(), algorithms=["RS256"]).claims
+        if claims["iss"] != self.client_id or claims["sub"] != self.client_id or claims["aud"] != str(request.url):
+            return JSONResponse({"error": "invalid_client"}, status_code=401)
+        token = secrets.token_urlsafe(16)
+        self.tokens.add(token)
+        return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": 3600,
+                             "scope": form.get("scope", "")})
+
+    async def _score(self, request: Request) -> Response:
+        if request.headers.get("authorization", "").removeprefix("Bearer ") not in self.tokens:
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        self.scores.append({"lineitem": request.path_params["item"], **json.loads(await request.body())})
+        return JSONResponse({})
+
+    async def _scores(self, request: Request) -> Response:
+        return JSONResponse(self.scores)
 
 
 def main() -> None:

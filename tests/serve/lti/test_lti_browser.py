@@ -1,7 +1,8 @@
 """An LMS page frames the tool, in headless Chromium (Debian's; nothing downloaded): the fake platform
 (a process on 127.0.0.1) and `grader serve --lti` (a process on localhost: another site, so the tool's
 cookies are third-party cookies, as in a real LMS) go through login → launch in the iframe; the student
-answers inside it and sees the verdict. With GRADER_SCREENSHOTS=1 the picture goes to docs/."""
+answers inside it, sees the verdict, and the score reaches the LMS's grade service. With
+GRADER_SCREENSHOTS=1 the picture goes to docs/."""
 
 from __future__ import annotations
 
@@ -78,6 +79,20 @@ def _wait(driver: Any, condition: Callable[[Any], Any], seconds: float = 20) -> 
 THIRD_PARTY_COOKIES = {"profile.cookie_controls_mode": 0, "profile.block_third_party_cookies": False}
 
 
+def _score_of(lms: str, user: str, seconds: float = 20) -> tuple[float, float]:
+    """The newest score the fake LMS received for `user`: (given, maximum)."""
+    from urllib.request import urlopen
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with urlopen(lms.replace("/course", "/scores"), timeout=5) as reply:
+            theirs = [s for s in json.loads(reply.read()) if s["userId"] == user]
+        if theirs:
+            return float(theirs[-1]["scoreGiven"]), float(theirs[-1]["scoreMaximum"])
+        time.sleep(0.2)
+    raise AssertionError(f"no score for {user} reached the LMS in {seconds:g} s")
+
+
 def _answer_sigmoid(driver: Any, name: str = "Ada Lovelace") -> str:
     """From the sheet: open the first question, answer its first part, and return the verdict's text."""
     from selenium.webdriver.common.by import By
@@ -105,6 +120,8 @@ def test_a_student_answers_inside_the_lms_page(lms: str, chromium: Callable[...,
     driver.switch_to.default_content()
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Calculus 1")  # the LMS's page around it
     assert len(driver.window_handles) == 1
+    # and the score reaches the LMS's gradebook (its grade service, by the server's outbox)
+    assert _score_of(lms, "user-42") == (2.0, 16.0)
     if SHOTS is not None:
         driver.set_window_size(1000, 990)  # the LMS page and its frame, no empty half
         driver.save_screenshot(str(SHOTS / "lti-iframe.png"))
@@ -125,3 +142,4 @@ def test_a_browser_that_blocks_third_party_cookies_opens_a_new_tab(lms: str, chr
     driver.switch_to.window(driver.window_handles[1])
     verdict = _answer_sigmoid(driver, "Émile Borel")
     assert verdict.startswith("CORRECT"), verdict
+    assert _score_of(lms, "user-43") == (2.0, 16.0)
