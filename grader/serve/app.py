@@ -37,7 +37,7 @@ from grader.grading import plot_svg, plots
 from grader.grading.item_analysis import chart_data
 from grader.serve import pages, stats, work
 from grader.serve.database import Unavailable
-from grader.serve.lti import outbox
+from grader.serve.lti import outbox, records
 from grader.serve.security import FRAME_ANCESTORS, FRAMED, Headers, same
 from grader.serve.store import LTI_PREFIX, Claim, Store, Student, derived, visitor_seed
 from grader.serve.workers import WAIT_FOR_WORKER, Done, Workers
@@ -384,7 +384,9 @@ async def instructor_page(state: _State, request: Request) -> Response:
         members = stats.students(_course_roster(state, student.course), _course_rows(state, student.course))
     if student.course:  # an LMS course: its students by the LMS's user id, not the `lti:<course>:` key
         members = [m | {"id": m["id"].split(":", 2)[-1]} for m in members]
-    scores = await anyio.to_thread.run_sync(outbox.overview, state.store)
+    only = await anyio.to_thread.run_sync(records.course_scores, state.store, student.course) if student.course \
+        else None  # an LMS instructor: their course's scores; the class mode's instructor runs the server: all
+    scores = await anyio.to_thread.run_sync(outbox.overview, state.store, only)
     html = _env.get_template("instructor.html").render(
         student=student, parts=parts, members=members, scores=scores, figures=figures)
     return HTMLResponse(html)

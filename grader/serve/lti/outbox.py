@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -219,9 +219,14 @@ class Overview:
         return bool(self.sent or self.waiting or self.failed)
 
 
-def overview(store: Store) -> Overview:
-    rows = waiting(store)
-    sent = int(store._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'sent'").fetchone()[0])
+def overview(store: Store, only: Collection[tuple[str, str, str]] | None = None) -> Overview:
+    """The scores sent, waiting and refused; with `only`, those of these (issuer, line item, user) alone:
+    an LMS course's instructor sees their course's scores, never another course's."""
+    rows = [e for e in waiting(store) if only is None or (e.target.platform_issuer, e.target.lineitem_url, e.user_id)
+            in only]
+    counted = store._db.execute("SELECT issuer, lineitem_url, user_id, COUNT(*) FROM outbox WHERE state = 'sent'"
+                                " GROUP BY issuer, lineitem_url, user_id").fetchall()
+    sent = sum(int(n) for issuer, item, user, n in counted if only is None or (issuer, item, user) in only)
     return Overview(sent, [e for e in rows if e.state != "failed"], [e for e in rows if e.state == "failed"])
 
 

@@ -145,3 +145,10 @@ def targets(store: Store, student_id: int, sheet_id: str) -> list[Target]:
         " WHERE student_id = ? AND sheet_id = ? ORDER BY issuer, resource_link_id", (student_id, sheet_id)).fetchall()
     return [Target(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), tuple(str(r[6]).split()))
             for r in rows]
+
+
+def course_scores(store: Store, course: str) -> set[tuple[str, str, str]]:
+    """The (issuer, line item, user) whose scores belong to one LMS course (`course_key`): what its
+    instructor page shows of the scores sent to the LMS."""
+    rows = store.connection.execute("SELECT DISTINCT issuer, context_id, lineitem, user_id FROM lti_grades").fetchall()
+    return {(str(r[0]), str(r[2]), str(r[3])) for r in rows if course_key(str(r[0]), str(r[1])) == course}

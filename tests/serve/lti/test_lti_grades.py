@@ -67,3 +67,28 @@ def test_no_score_without_the_score_scope(class_db: str, loaded: dict[str, pages
                         "lineitem": lineitem_url(1)}})
     answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")
     assert outbox.waiting(lms.store) == []
+
+
+def test_an_lms_instructor_sees_the_scores_of_their_course_only(class_db: str, loaded: dict[str, pages.Loaded],
+                                                                 workers: Workers) -> None:
+    from fake_platform import INSTRUCTOR
+
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    context = "https://purl.imsglobal.org/spec/lti/claim/context"
+    lms.launch(**{AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})  # user-42 in course-1
+    answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")
+    other = lms.browser()
+    lms.launch(client=other, sub="user-77", **{context: {"id": "course-2"},
+                                               AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(2)}})
+    lms.client = other
+    answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")
+    pages_seen = {}
+    for course in ("course-1", "course-2"):
+        teacher = lms.browser()
+        lms.launch(client=teacher, sub="teacher-1", **{context: {"id": course},
+                                                      "https://purl.imsglobal.org/spec/lti/claim/roles": list(INSTRUCTOR)})
+        pages_seen[course] = teacher.get("/instructor").text
+    assert "user-42" in pages_seen["course-1"] and "user-77" not in pages_seen["course-1"]
+    assert "user-77" in pages_seen["course-2"] and "user-42" not in pages_seen["course-2"]
+    assert "1 waiting" in pages_seen["course-1"] and "1 waiting" in pages_seen["course-2"]
