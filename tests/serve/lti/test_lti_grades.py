@@ -86,8 +86,8 @@ def test_an_lms_instructor_sees_the_scores_of_their_course_only(class_db: str, l
     pages_seen = {}
     for course in ("course-1", "course-2"):
         teacher = lms.browser()
-        lms.launch(client=teacher, sub="teacher-1", **{context: {"id": course},
-                                                      "https://purl.imsglobal.org/spec/lti/claim/roles": list(INSTRUCTOR)})
+        roles = {"https://purl.imsglobal.org/spec/lti/claim/roles": list(INSTRUCTOR)}
+        lms.launch(client=teacher, sub="teacher-1", **{context: {"id": course}, **roles})
         pages_seen[course] = teacher.get("/instructor").text
     assert "user-42" in pages_seen["course-1"] and "user-77" not in pages_seen["course-1"]
     assert "user-77" in pages_seen["course-2"] and "user-42" not in pages_seen["course-2"]
