@@ -36,6 +36,8 @@ def check(where: Where) -> None:
     except GraderError as err:
         fail(describe(err))
     state = "current" if health.current else f"older than this grader's {operate.LATEST}: run grader db upgrade"
+    if health.missing:
+        state = f"migration {', '.join(map(str, health.missing))} not applied: run grader db upgrade"
     typer.echo(f"{health.where}: schema version {health.version} ({state})")
     for table, count in health.counts.items():
         typer.echo(f"  {table}: {count}")

@@ -22,10 +22,11 @@ class Health:
     where: str  # the database as shown (no password)
     version: int  # its schema version, 0 for an empty database
     counts: dict[str, int]  # rows per table (empty before the first migration)
+    missing: tuple[int, ...] = ()  # migrations below `version` never applied (one added to an earlier place)
 
     @property
     def current(self) -> bool:
-        return self.version == LATEST
+        return self.version == LATEST and not self.missing
 
 
 def _where(given: str | Path | Location) -> Location:
@@ -54,13 +55,15 @@ def check(given: str | Path | Location) -> Health:
                 raise UsageError(f"`{where.shown}` is not a grader serve database (it has other tables)",
                                  "give the database `grader serve --db` used, or an empty one")
             return Health(where.shown, 0, {})
-        version = int(db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] or 0)
+        applied = {int(row[0]) for row in db.execute("SELECT version FROM schema_migrations").fetchall()}
+        version = max(applied, default=0)
+        missing = tuple(v for v, _ in MIGRATIONS if v not in applied and v < version)
         counts = {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in TABLES if t in tables}
     except Unavailable as err:
         raise _unreachable(where, err) from None
     finally:
         db.close()
-    return Health(where.shown, version, counts)
+    return Health(where.shown, version, counts, missing)
 
 
 def upgrade(given: str | Path | Location) -> tuple[int, int]:

@@ -175,3 +175,16 @@ def test_an_answer_being_graded_by_a_killed_server_reopens_when_that_server_is_g
     assert [a.answer for a in second.attempts(ada, "sheet")] == ["y"]
     first.close()
     second.close()
+
+
+def test_db_check_finds_a_migration_skipped_below_the_newest(tmp_path: Path) -> None:
+    from grader.serve import operate
+
+    db = tmp_path / "gap.sqlite"
+    Store(db).close()
+    assert operate.check(db).current
+    skipped = MIGRATIONS[-2][0]  # as a database made when migration 7 shipped before 6 was merged
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = ?", (skipped,))
+    health = operate.check(db)
+    assert health.version == MIGRATIONS[-1][0] and health.missing == (skipped,) and not health.current
