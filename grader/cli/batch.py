@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
     from grader.batch.model import Batch
+    from grader.serve.database import Location
+    from grader.serve.export import Course
 
 LINE_SECONDS = 1.0  # plain progress: at most one line a second, and one per 10 %
 _NOUNS = {"reading": "files", "grading": "distinct answers", "grouping": "comparisons of wrong answers",
@@ -36,6 +38,10 @@ def grade(
                                            "each student's best-scored answer to each part is written to "
                                            "OUT/answers/ (one submission file per student, every roster member) "
                                            "and those files are graded.", show_default=False)] = None,
+    course: Annotated[str | None, typer.Option("--course", help="With --db holding several classes (the class "
+                                               "roster and LMS courses launched by LTI): the one to grade, by "
+                                               "the name or id grader lists when it is needed.",
+                                               show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = Path("grades"),
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes. Default: the number "
                                              "of cores.", show_default=False)] = None,
@@ -144,7 +150,9 @@ def grade(
     if db is not None:
         if paths:
             fail("give submission files or --db, not both")
-        sheet, paths, names, shown = _export(db, sheet, out)
+        sheet, paths, names, shown = _export(db, sheet, out, course)
+    elif course is not None:
+        fail("--course picks a class of a --db database; submission files are graded as given")
     elif not paths:
         fail("no submission files given: grader grade submissions/ (files, folders or CSVs of responses), "
              "or grader grade --db class.sqlite for a grader serve class")
@@ -205,7 +213,7 @@ def _with_solutions(batch: Batch, given: str | None, feedback: bool) -> Batch:
     return replace(batch, worked=worked)
 
 
-def _export(given: str, sheet: str | None, out: Path
+def _export(given: str, sheet: str | None, out: Path, course: str | None
             ) -> tuple[str, list[str], dict[str, str], dict[str, dict[str, float]]]:
     """Write the class database's answers to OUT/answers/; the sheet to grade them with, the folder,
     the roster's names by student id (for the LMS columns that show names), and the points the server
@@ -228,11 +236,15 @@ def _export(given: str, sheet: str | None, out: Path
                 listed = f"sheets {', '.join(answered)}" if answered else "no sheet yet"
                 fail(f"`{db.shown}` holds answers to {listed}: choose the sheet to grade with --sheet, e.g. grader "
                      f"grade --db {db.shown} --sheet {answered[0] if answered else 'SHEET'}")
-            if answered[0] not in bundled:
-                fail(f"the class answered sheet `{answered[0]}`, which is not bundled: give its file with --sheet")
             sheet = answered[0]
+            if sheet not in bundled:
+                try:  # a sheet of the course folder here, by its id
+                    sheet = str(sheets.resolve(sheet))
+                except GraderError:
+                    fail(f"the class answered sheet `{sheet}`, which is neither bundled nor in the course folder "
+                         "here: give its file with --sheet")
         sheet_id = sheets.load(sheet).id
-        students = export.class_answers(db, sheet_id)
+        students = export.class_answers(db, sheet_id, _course(db, course))
         items = [AnswerFile(s.student, s.answers, None if s.seed == seed_for_student(s.student) else s.seed, s.name)
                  for s in students]
         folder = out / "answers"
@@ -244,6 +256,29 @@ def _export(given: str, sheet: str | None, out: Path
     typer.echo(f"grader: {len(items)} students' answers from {db.shown} written to {folder}", err=True)
     names = {s.student: s.name for s in students if s.name}
     return sheet, [str(folder)], names, {s.student: s.points for s in students}
+
+
+def _course(db: Location, given: str | None) -> Course | None:
+    """The class to grade: the one named, or the only one; several and none named is an error listing them."""
+    from grader.serve import export
+
+    held = export.courses(db)
+    if given is None and len(held) <= 1:
+        return held[0] if held else None
+    found = [c for c in held if given is not None and c.matches(given)]
+    if len(found) == 1:
+        return found[0]
+    listed = "; ".join(f"--course {_quoted(c.title or c.key) if c.key != export.ROSTER else c.key} "
+                       f"({c.title or 'an LMS course'}, {c.students} student(s))" for c in held)
+    said = (f"`{db.shown}` holds {len(held)} classes, kept apart: grade one at a time" if given is None else
+            f"no class of `{db.shown}` is `{given}`" if not found else f"`{given}` names several classes")
+    fail(f"{said}: {listed}")
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _formats(given: list[str]) -> list[str]:

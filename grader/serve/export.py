@@ -19,6 +19,9 @@ from pathlib import Path
 
 from grader.core.errors import UsageError
 from grader.serve.database import Connection, Location, Unavailable, location
+from grader.serve.store import LTI_PREFIX, course_key
+
+ROSTER = "class"  # what --course names the class mode's roster by
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,46 @@ class StudentAnswers:
     answers: dict[str, str]  # part address -> answer text, in the order first answered
     name: str = ""  # the roster's name
     points: dict[str, float] = field(default_factory=dict)  # part address -> the points the server showed
+
+
+@dataclass(frozen=True)
+class Course:
+    """One class a database holds: the class mode's roster, or an LMS course (LTI launches keep each
+    course's students apart; one LMS user in two courses is two students)."""
+
+    key: str  # what `grader grade --db … --course` takes: ROSTER, or the LMS course's key
+    title: str  # as the LMS names it ('' when it did not)
+    context_id: str  # the LMS's id of the course ('' for the roster)
+    students: int
+
+    def matches(self, given: str) -> bool:
+        wanted = given.strip().casefold()
+        return wanted in {self.key.casefold(), self.context_id.casefold()} or (bool(self.title)
+                                                                               and wanted == self.title.casefold())
+
+
+def courses(path: Path | str | Location) -> list[Course]:
+    """The classes in the database, the roster first, then the LMS courses by title."""
+    db = _open(path)
+    try:
+        ids = [str(r[0]) for r in db.execute("SELECT roster_id FROM students WHERE role = 'student'").fetchall()]
+        titles = db.execute("SELECT issuer, context_id, MAX(context_title) FROM lti_users GROUP BY issuer, "
+                            "context_id").fetchall() if "lti_users" in db.tables() else []
+    except (sqlite3.DatabaseError, Unavailable) as err:
+        raise UsageError(f"cannot read the database `{db.where.shown}`: {err}") from None
+    finally:
+        db.close()
+    found: list[Course] = []
+    roster = sum(1 for i in ids if not i.startswith(LTI_PREFIX))
+    if roster:
+        found.append(Course(ROSTER, "the class roster", "", roster))
+    lms = []
+    for issuer, context, title in titles:
+        key = course_key(str(issuer), str(context))
+        count = sum(1 for i in ids if i.startswith(f"{LTI_PREFIX}{key}:"))
+        if count:
+            lms.append(Course(key, str(title or ""), str(context), count))
+    return found + sorted(lms, key=lambda c: (c.title.casefold(), c.key))
 
 
 def _open(given: Path | str | Location) -> Connection:
@@ -62,9 +105,10 @@ def sheet_ids(path: Path | str | Location) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def class_answers(path: Path | str | Location, sheet_id: str) -> list[StudentAnswers]:
-    """Every class student, sorted by id, with the answer that counts for each part of `sheet_id`.
-    Raises UsageError when the file is not a class database or the class has no students."""
+def class_answers(path: Path | str | Location, sheet_id: str, course: Course | None = None) -> list[StudentAnswers]:
+    """Every class student (of `course` only, when given: an LMS course's by the LMS's user id), sorted by
+    id, with the answer that counts for each part of `sheet_id`. Raises UsageError when the file is not a
+    class database or the class has no students."""
     db = _open(path)
     try:
         students = sorted(db.execute(  # sorted here: PostgreSQL's collation would order ids by its locale
@@ -77,6 +121,10 @@ def class_answers(path: Path | str | Location, sheet_id: str) -> list[StudentAns
         raise UsageError(f"cannot read the database `{db.where.shown}`: {err}") from None
     finally:
         db.close()
+    if course is not None:
+        prefix = f"{LTI_PREFIX}{course.key}:"
+        students = sorted(((i, str(r).removeprefix(prefix), seed, name) for i, r, seed, name in students
+                           if _in(course, str(r))), key=lambda r: r[1])
     if not students:
         raise UsageError(f"`{db.where.shown}` has no class students", "class mode is `grader serve --class "
                          f"ROSTER.csv --db {db.where.shown}`; a practice database has no roster to grade")
@@ -90,6 +138,12 @@ def class_answers(path: Path | str | Location, sheet_id: str) -> list[StudentAns
                            {part: rank[3] for part, rank in best.get(int(student_id), {}).items()}, str(name or ""),
                            {part: rank[0] for part, rank in best.get(int(student_id), {}).items()})
             for student_id, roster_id, seed, name in students]
+
+
+def _in(course: Course, roster_id: str) -> bool:
+    if course.key == ROSTER:
+        return not roster_id.startswith(LTI_PREFIX)
+    return roster_id.startswith(f"{LTI_PREFIX}{course.key}:")
 
 
 def _too_slow(result_json: str) -> bool:

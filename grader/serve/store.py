@@ -211,6 +211,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def course_key(issuer: str, context_id: str) -> str:
+    """A short stable name for one course of one LMS (an LMS user's roster id starts with it)."""
+    return hashlib.sha256(f"{issuer}\n{context_id}".encode()).hexdigest()[:12]
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -4,14 +4,13 @@ student's score for a resource goes (the AGS claim of their last launch of it)."
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from grader.serve.lti.launch import Launch
-from grader.serve.store import LTI_PREFIX, Store, Student, token_hash
+from grader.serve.store import LTI_PREFIX, Store, Student, course_key, token_hash
 from grader.sheets.variants import seed_for_student
 
 LOGIN_SECONDS = 600.0  # a login must come back as a launch within this
@@ -28,11 +27,6 @@ class Login:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def course_key(issuer: str, context_id: str) -> str:
-    """A short stable name for one course of one platform (roster ids start with it)."""
-    return hashlib.sha256(f"{issuer}\n{context_id}".encode()).hexdigest()[:12]
 
 
 def start_login(store: Store, state: str, nonce: str, issuer: str, client_id: str, redirect: str) -> None:
