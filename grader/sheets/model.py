@@ -154,6 +154,7 @@ class Question:
     values: tuple[tuple[str, Expression], ...] = ()  # this variant's value of each parameter
     template: Question | None = None  # a variant: the question as written ({alpha}, `alpha`); see sheets.variants
     variables: tuple[str, ...] = ()  # its own `variables:`, in place of the sheet's; empty: the sheet's
+    letter_products: bool | None = None  # `wx` as w*x with its own variables (None: as the sheet)
 
 
 @dataclass(frozen=True)

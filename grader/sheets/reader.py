@@ -46,6 +46,11 @@ MISTAKE_KEYS = ("answer", "message", "score")
 FORM_KEYS = ("only", "forbid", "decimals", "message", "score")
 
 
+def one_letter_products(variables: tuple[str, ...]) -> bool:
+    """`wx` reads as w*x by default when there are several variables, each one letter."""
+    return len(variables) > 1 and all(len(v) == 1 for v in variables)
+
+
 class Builder:
     def __init__(self, reader: Reader) -> None:
         self.r = reader
@@ -55,6 +60,7 @@ class Builder:
         self.params: tuple[str, ...] = ()  # the parameters of the question being read
         self.variables: tuple[str, ...] = ("x",)  # the sheet's variables, or the question's being read
         self.function: Expression | None = None  # the function of the question being read
+        self.letters_set = False  # the sheet sets `letter_products:` (then its questions follow it)
         self.names = Names(reader)
 
     def expression(self, node: yaml.Node, what: str, ctx: ParseContext | None = None) -> Expression | None:
@@ -83,8 +89,9 @@ class Builder:
             if not variables:  # reported once here; read on with x so the rest gets checked too
                 r.error(m["variables"], "the sheet lists no variables", "list at least one, e.g. `variables: [x]`")
                 variables = ("x",)
-        letters = len(variables) > 1 and all(len(v) == 1 for v in variables)
-        if "letter_products" in m:
+        letters = one_letter_products(variables)
+        self.letters_set = "letter_products" in m  # set by the author: every question's too
+        if self.letters_set:
             letters = self.flag(m["letter_products"], "`letter_products`")
         self.ctx = ParseContext(variables=variables, author=True, letter_products=letters)
         self.variables = variables
@@ -170,8 +177,9 @@ class Builder:
         outer, sheet_variables = self.ctx, self.variables
         self.variables = own or sheet_variables
         self.params = tuple(p.name for p in params)  # usable as names in this question's expressions
+        letters = outer.letter_products if self.letters_set or not own else one_letter_products(own)
         self.ctx = ParseContext(variables=(*self.variables, *self.params), functions=outer.functions,
-                                author=True, letter_products=outer.letter_products)
+                                author=True, letter_products=letters)
         try:
             function = self.expression(m["function"], "`function`") if "function" in m else None
             self.function = function
@@ -182,7 +190,7 @@ class Builder:
         finally:
             self.ctx, self.params, self.variables, self.function = outer, (), sheet_variables, None
         question = Question(qid, title, statement, function, tuple(parts), groups, r.where(node), params,
-                            variables=own)
+                            variables=own, letter_products=letters if own else None)
         if params:
             check_shown(r, question, m["parameters"])
         return question

@@ -225,7 +225,8 @@ def narrowed(sheet: Sheet, address: str) -> Sheet:
     question = question_of(sheet, address)
     if question is None or not question.variables or question.variables == sheet.variables:
         return sheet
-    return replace(sheet, variables=question.variables)
+    letters = sheet.letter_products if question.letter_products is None else question.letter_products
+    return replace(sheet, variables=question.variables, letter_products=letters)
 
 
 def for_task(sheet: Sheet, address: str, index: int) -> Sheet:

@@ -9,6 +9,7 @@ import sympy
 
 from grader.equivalence import compare, decimal_of, evaluate_at, find_kinks
 from grader.parsing import symbol
+from grader.sheets import variants
 from grader.sheets.model import (
     DerivationAnswer,
     Expression,
@@ -23,6 +24,7 @@ from grader.verify.problems import Problem, at
 
 
 def check_part(sheet: Sheet, question: Question, part: Part) -> list[Problem]:
+    sheet = variants.narrowed(sheet, part.address)  # a question's own `variables:` are what its part is in
     problems: list[Problem] = []
     variables = [symbol(v) for v in sheet.variables]
     reference = _reference(part)

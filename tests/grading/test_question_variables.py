@@ -132,3 +132,36 @@ def test_a_questions_parameter_is_not_called_a_variable() -> None:
     result = grade(sheet, "swish.a", "z")
     assert result.status == "invalid"
     assert "this part uses `x` (and the question's parameter `beta`)" in result.feedback
+
+
+WIDER = r"""
+id: wider
+title: A question with more variables than the sheet
+variables: [x]
+questions:
+  - id: loss
+    statement: 'A linear model has the loss $L = (w x - y)^2$.'
+    variables: [w, x, y]
+    function: (w*x - y)^2
+    parts:
+      - {id: a, kind: expression, answer: ANSWER, derivative: w}
+"""
+
+
+@pytest.mark.parametrize(("answer", "problem"), [("2*x*(w*x - y)", None), ("2*x*(w*x + y)", "not the derivative")])
+def test_verify_checks_a_part_in_its_questions_own_variables(tmp_path, answer: str,  # type: ignore[no-untyped-def]
+                                                             problem: str | None) -> None:
+    from grader.verify.run import verify_paths
+
+    sheet = tmp_path / "wider.yaml"
+    sheet.write_text(WIDER.replace("ANSWER", answer), encoding="utf-8")
+    found = [p.message for p in verify_paths([str(sheet)])]  # was: ValueError, no value given for y
+    assert (found == []) if problem is None else any(problem in m for m in found), found
+
+
+def test_letter_products_follow_a_questions_own_one_letter_variables() -> None:
+    wider = load_text(WIDER.replace("ANSWER", "2*x*(w*x - y)"))
+    assert grade(wider, "loss.a", "2x(wx-y)").status == "correct"  # `wx` is w·x in a question in w, x, y
+    fixed = load_text(WIDER.replace("ANSWER", "2*x*(w*x - y)").replace("variables: [x]\n",
+                                                                          "variables: [x]\nletter_products: false\n", 1))
+    assert grade(fixed, "loss.a", "2x(wx-y)").status == "invalid"  # the author turned them off for the sheet
