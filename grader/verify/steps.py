@@ -85,7 +85,7 @@ class PartCheck:
                          "add `result:` with the final answer")
             return None
         self.defined_here = {}
-        chains = self.statement(result, None)
+        chains = self.statement(result, None, final=True)
         return chains[-1][-1] if chains else None
 
     # --- context --------------------------------------------------------------------------------
@@ -170,13 +170,19 @@ class PartCheck:
                          f"write it in the grader's LaTeX; {AUTHOR_NOTATION}")
             return None
 
-    def statement(self, math: Math, domain: tuple[sympy.Basic, str] | None) -> list[list[Piece]]:
+    def statement(self, math: Math, domain: tuple[sympy.Basic, str] | None, final: bool = False
+                  ) -> list[list[Piece]]:
+        """The claims of one display, each checked; `final`: the result, where the answer alone (`4`)
+        is a claim too: that it is the part's answer (grader.verify.final_result)."""
         self.counts.displays += 1
         claims = self.parse(math)
         if claims is None:
             return []
         chains = [[Piece(p, math) for p in claim] for claim in claims]
         for chain in chains:
+            if final and len(chain) == 1:
+                self.chains.append(chain)
+                continue
             self.check_chain(chain, domain)
         return chains
 

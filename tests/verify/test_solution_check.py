@@ -164,3 +164,13 @@ def test_a_missing_sheet_is_reported_at_the_sheet_key(repo: Path) -> None:
     (item,) = solution_items(repo / SOLUTIONS)
     (problem,) = item.run()
     assert (problem.line, "no sheet has `id: no-such-sheet`" in problem.message) == (line, True)
+
+
+@pytest.mark.parametrize(("result", "words"), [
+    (r"\frac{e^{-x}}{(1 + e^{-x})^2}", None),  # the answer alone is a claim: that it is the part's answer
+    (r"\frac{e^{x}}{(1 + e^{-x})^2}", "is not the answer of `sigmoid.a`"),
+])
+def test_a_result_may_be_the_answer_alone(repo: Path, result: str, words: str | None) -> None:
+    corrupt(repo, r"result: '\sigma''(x) = \frac{e^{-x}}{(1 + e^{-x})^2}'", f"result: '{result}'")
+    found = [p.message for p in problems_of(repo)]
+    assert (found == []) if words is None else any(words in m for m in found), found  # never "states nothing"
