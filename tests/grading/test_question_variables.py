@@ -162,6 +162,6 @@ def test_verify_checks_a_part_in_its_questions_own_variables(tmp_path, answer: s
 def test_letter_products_follow_a_questions_own_one_letter_variables() -> None:
     wider = load_text(WIDER.replace("ANSWER", "2*x*(w*x - y)"))
     assert grade(wider, "loss.a", "2x(wx-y)").status == "correct"  # `wx` is w·x in a question in w, x, y
-    fixed = load_text(WIDER.replace("ANSWER", "2*x*(w*x - y)").replace("variables: [x]\n",
-                                                                          "variables: [x]\nletter_products: false\n", 1))
+    off = WIDER.replace("variables: [x]\n", "variables: [x]\nletter_products: false\n", 1)
+    fixed = load_text(off.replace("ANSWER", "2*x*(w*x - y)"))
     assert grade(fixed, "loss.a", "2x(wx-y)").status == "invalid"  # the author turned them off for the sheet

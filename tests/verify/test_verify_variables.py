@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grader.verify.run import verify_paths
 
 SHEET = """\
@@ -96,3 +98,30 @@ def test_a_worked_solution_uses_its_question_s_own_variables(tmp_path: Path) -> 
     (tmp_path / "solutions" / "own.yaml").write_text(OWN_SOLUTIONS.replace("= e^t'", "= 2e^t'"), encoding="utf-8")
     problems = verify_paths([str(tmp_path / "solutions")])
     assert [(p.line, "does not hold" in p.message) for p in problems] == [(8, True)], [p.text() for p in problems]
+
+
+HARDTANH = r"""
+id: ht
+title: hard tanh
+variables: [x]
+definitions:
+  - {name: hardtanh, params: [x], body: "Piecewise((-1, x < -1), (x, x <= 1), (1, x > 1))"}
+questions:
+  - id: ht
+    statement: $f(x) = \mathrm{hardtanh}(x)$
+    function: hardtanh(x)
+    parts:
+      - {id: a, ask: "Find $f'(x)$.", kind: expression, answer: "ANSWER", derivative: true}
+"""
+
+
+@pytest.mark.parametrize(("answer", "wrong"), [
+    ("Piecewise((0, x < -1), (1, x < 1), (0, x > 1))", False),  # 1 at x = -1: a kink, where nothing is owed
+    ("Piecewise((0, x <= -1), (1, x < 1), (0, x >= 1))", False),  # 0 at x = 1, where sympy's derivative says 1
+    ("Piecewise((0, x < -1), (1, x < 1), (1, x > 1))", True),  # wrong on a whole side: still caught
+])
+def test_a_reference_is_not_held_to_a_value_at_a_kink(tmp_path: Path, answer: str, wrong: bool) -> None:
+    sheet = tmp_path / "ht.yaml"
+    sheet.write_text(HARDTANH.replace("ANSWER", answer), encoding="utf-8")
+    found = [p.message for p in verify_paths([str(sheet)])]
+    assert bool(found) == wrong, found
