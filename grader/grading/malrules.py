@@ -265,6 +265,31 @@ def sign_slips(expr: sympy.Expr, *, step: bool = False) -> list[Candidate]:
     return out
 
 
+LE, GE = r"\le", r"\ge"
+
+
+def _region(pieces: tuple[sympy.Basic, ...], i: int, x: sympy.Symbol) -> str:
+    """Where piece `i` of a Piecewise holds, in words: "for $x < 0$", "for $-1 \\le x \\le 1$", "elsewhere"
+    (its condition and not the earlier ones'; `True` is never shown)."""
+    condition = sympy.And(pieces[i][1], *(sympy.Not(c) for _, c in pieces[:i]))
+    try:
+        found = condition.as_set() if condition.free_symbols == {x} else None
+    except (NotImplementedError, TypeError, ValueError):
+        found = None
+    if isinstance(found, sympy.Interval):
+        low, high, v = found.start, found.end, sympy.latex(x)
+        below, above = ("<" if found.left_open else LE), ("<" if found.right_open else LE)
+        if low == -sympy.oo and high != sympy.oo:
+            return f"for ${v} {above} {sympy.latex(high)}$"
+        if high == sympy.oo and low != -sympy.oo:
+            return f"for ${v} {'>' if found.left_open else GE} {sympy.latex(low)}$"
+        if low != -sympy.oo:
+            return f"for ${sympy.latex(low)} {below} {v} {above} {sympy.latex(high)}$"
+    if condition == sympy.true or pieces[i][1] == sympy.true:
+        return "elsewhere"
+    return f"where ${sympy.latex(condition)}$"
+
+
 def _breaks(site: Site, x: sympy.Symbol, several: bool) -> list[tuple[_Break, str]]:
     """The rules that can break at `site`, each with its sentence."""
     L, p, path = sympy.latex, site.parts, site.path
@@ -297,16 +322,19 @@ def _breaks(site: Site, x: sympy.Symbol, several: bool) -> list[tuple[_Break, st
                               f"${L(v)}$ (giving ${L(sympy.diff(u, v))}$)."))
         return found
     if site.rule == "pieces":
-        found = [(_Break(path, "piece_kept", i), f"Each piece is differentiated: on ${L(cond)}$ the function is "
+        pieces = site.node.args
+        where = [_region(pieces, i, x) for i in range(len(pieces))]
+        found = [(_Break(path, "piece_kept", i), f"Each piece is differentiated: {where[i]} the function is "
                                                   f"${L(expr)}$, whose derivative your answer does not take.")
-                 for i, (expr, cond) in enumerate(site.node.args) if expr != 0]
-        found += [(_Break(path, "piece_flat", i), f"On ${L(cond)}$ the function is ${L(expr)}$, which is not "
-                                                  f"constant: its derivative there is not 0.")
-                  for i, (expr, cond) in enumerate(site.node.args) if x in expr.free_symbols]
-        if len(site.node.args) == 2:
-            found.append((_Break(path, "pieces_swapped"), f"The pieces are the other way round: each piece's "
-                                                          f"derivative belongs to the interval of ${node}$ that "
-                                                          f"piece is defined on."))
+                 for i, (expr, cond) in enumerate(pieces) if expr != 0]
+        found += [(_Break(path, "piece_flat", i), f"{where[i].capitalize()} the function is ${L(expr)}$, which is "
+                                                  f"not constant: its derivative there is not 0.")
+                  for i, (expr, cond) in enumerate(pieces) if x in expr.free_symbols]
+        if len(pieces) == 2:
+            (first, _), (second, _) = pieces
+            found.append((_Break(path, "pieces_swapped"), f"The pieces are the other way round: {where[0]} the "
+                                                          f"derivative is that of ${L(first)}$, and {where[1]} that "
+                                                          f"of ${L(second)}$."))
         return found
     if site.rule == "product":
         f, g, df, dg = p["u"], p["v"], p["du"], p["dv"]

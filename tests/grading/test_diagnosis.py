@@ -255,3 +255,13 @@ def test_the_readme_example(tmp_path: object, monkeypatch: object) -> None:
     for line in ("✗ incorrect log.a 0/1 point", block.split("Not correct.", 1)[1].split("\n\n")[0],
                  "Decided by: diagnosis: at x = 0 the reference is 0 but the answer is 1"):
         assert " ".join(re.sub(r"\s+", " ", line).split()) in shown, line
+
+
+def test_a_piece_is_named_by_where_it_holds_never_by_sympy_text() -> None:
+    hardtanh = one("Piecewise((-1, x < -1), (x, x <= 1), (1, True))", "Piecewise((0, x < -1), (1, x < 1), (0, x > 1))")
+    words = said(hardtanh, "Heaviside(x+1)")  # took the last piece (1) as if it were x
+    assert "for $x > 1$ the function is $1$" in words and "True" not in words
+    leaky = one("Piecewise((x/10, x < 0), (x, True))", "Piecewise((1/10, x < 0), (1, x > 0))")
+    words = said(leaky, "0.1 if x > 0 else 1")
+    assert "for $x < 0$ the derivative is that of $\\frac{x}{10}$, and for $x \\ge 0$ that of $x$" in words
+    assert "otherwise" not in words and "cases" not in words
