@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 @app.command()
 def serve(
     sheets: Annotated[
-        list[str] | None, typer.Argument(help="Sheets to serve (ids or paths). Default: the bundled ones.")
+        list[str] | None, typer.Argument(help="Sheets to serve (ids or paths). Default: the sheets of "
+                                                   "the course folder here (an exercises/ here or above), else "
+                                                   "the bundled ones.")
     ] = None,
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on. 127.0.0.1: this computer only.")

@@ -15,7 +15,7 @@ from grader.core.errors import UsageError
 from grader.serve.store import Attempt, Reveal
 from grader.sheets import cache, solutions, variants
 from grader.sheets.bundled import bundled_sheets
-from grader.sheets.course import locate
+from grader.sheets.course import course_sheets, locate
 from grader.sheets.model import Part, Question, Sheet
 from grader.sheets.solutions import Solution, SolutionFile
 
@@ -30,10 +30,11 @@ class Loaded:
 
 
 def load_sheets(specs: list[str], given: str | None = None) -> dict[str, Loaded]:
-    """The sheets to serve by id: those named (ids or paths), else every bundled sheet. Each with its
-    worked solutions: from `given` (a solutions file, or a folder of them) where it has the sheet's,
-    else found beside the sheet. Raises UsageError when `given` holds the solutions of no sheet served."""
-    paths = [locate(s) for s in specs] if specs else bundled_sheets()
+    """The sheets to serve by id: those named (ids or paths), else those of the course folder here (as
+    `grader verify` and `grader grade` find it), else every bundled sheet. Each with its worked
+    solutions: from `given` (a solutions file, or a folder of them) where it has the sheet's, else found
+    beside the sheet. Raises UsageError when `given` holds the solutions of no sheet served."""
+    paths = [locate(s) for s in specs] if specs else (course_sheets(Path.cwd()) or bundled_sheets())
     found: dict[str, Loaded] = {}
     used = False
     for path in paths:

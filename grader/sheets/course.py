@@ -125,6 +125,14 @@ def exercise_folders(starts: Iterable[Path]) -> list[Path]:
     return out
 
 
+def course_sheets(start: Path) -> list[Path]:
+    """The sheets of the nearest course folder's `exercises/` (`start` or above it), by file name; none
+    for the bundled sheets' own folder (a checkout of this project is not a course)."""
+    bundled = bundled_dir("exercises").resolve()
+    folder = next((f for f in exercise_folders([start]) if f != bundled), None)
+    return sorted(sheet_ids(folder)) if folder is not None else []
+
+
 def sheet_ids(folder: Path) -> dict[Path, str]:
     """Each sheet file in `folder` -> its id (files without one are left out)."""
     return {p: sid for p in _yaml_in(folder) if (sid := sheet_id(p))}

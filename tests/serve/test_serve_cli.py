@@ -147,3 +147,19 @@ def test_class_mode_on_postgresql_writes_the_links_in_the_current_folder(
     written = list(tmp_path.glob("*.links.csv"))
     assert len(written) == 1 and "s1" in written[0].read_text(encoding="utf-8")
     assert "pg23:" not in result.output or ":***@" in result.output  # a password is never printed
+
+
+def test_without_sheets_it_serves_the_course_folders_else_the_bundled_ones(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.serve import pages
+
+    root = Path(__file__).resolve().parents[2]
+    course = tmp_path / "calc" / "exercises"
+    course.mkdir(parents=True)
+    text = (root / "exercises" / "smooth-activations.yaml").read_text(encoding="utf-8")
+    (course / "w1.yaml").write_text(text.replace("id: smooth-activations", "id: week-1", 1), encoding="utf-8")
+    (tmp_path / "calc" / "lti").mkdir()
+    monkeypatch.chdir(tmp_path / "calc" / "lti")  # anywhere in the course, as grader verify and grade find it
+    assert list(pages.load_sheets([])) == ["week-1"]
+    monkeypatch.chdir(tmp_path)  # no course here: the bundled sheets
+    assert "activation-derivatives" in pages.load_sheets([])
