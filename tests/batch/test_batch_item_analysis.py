@@ -15,17 +15,18 @@ from grader.cli import app
 
 
 def test_a_class_built_for_known_figures(tmp_path: Path) -> None:
-    """`grader grade` on eight students: sigmoid.a everyone gets (difficulty 1, discrimination
+    """`grader grade` on twelve students (negative discrimination is flagged from 10): sigmoid.a
+    everyone gets (difficulty 1, discrimination
     undefined), tanh.a only the strong half (positive), relu.b.left only the weak half (negative);
     relu.a, relu.b.right and relu.b.differentiable rank them. Checked against statistics.correlation
     and statistics.quantiles over grades.csv."""
     subs = tmp_path / "subs"
     subs.mkdir()
-    for i in range(8):
-        strong = i < 4
+    for i in range(12):
+        strong = i < 6
         answers = {"sigmoid.a": "σ(x)(1-σ(x))", "tanh.a": "1 - tanh(x)^2" if strong else "1 + tanh(x)^2",
-                   "relu.b.left": "1" if strong else "0", "relu.a": "Heaviside(x)" if i < 3 else "x",
-                   "relu.b.right": "1" if i < 5 else "0", "relu.b.differentiable": "no" if i < 2 else "yes"}
+                   "relu.b.left": "1" if strong else "0", "relu.a": "Heaviside(x)" if i < 5 else "x",
+                   "relu.b.right": "1" if i < 8 else "0", "relu.b.differentiable": "no" if i < 3 else "yes"}
         body = "".join(f"  {part}: '{text}'\n" for part, text in answers.items())
         (subs / f"s{i}.yaml").write_text(f"student: s{i}\nanswers:\n{body}", encoding="utf-8")
     ran = CliRunner().invoke(app, ["grade", str(subs), "--out", str(tmp_path / "out"), "--jobs", "1"])
