@@ -201,4 +201,5 @@ def test_the_instructor_s_wrong_answers_are_readable_on_a_phone(server, chromium
         assert named == 1 and "relu.a" in parts and not any(SHEET in p for p in parts), (when, named, parts)
         assert _fits(teacher)[0] <= 390
     if SHOTS is not None:
-        teacher.save_screenshot(str(SHOTS / "serve-instructor-phone.png"))
+        teacher.execute_script("document.querySelector('#class-stats').scrollIntoView()")
+        teacher.save_screenshot(str(SHOTS / "serve-instructor-phone-answers.png"))
