@@ -55,7 +55,7 @@ def _overview(batch: Batch) -> list[str]:
         mean = sum(r.total for r in counted) / len(counted)
         percent = 100 * mean / batch.max_total if batch.max_total else 100.0
         full = sum(1 for r in counted if r.total >= r.max_total)
-        lines.append(f"- Mean score: {num(mean)} / {num(batch.max_total)} ({percent:.1f} %); "
+        lines.append(f"- Mean score: {fixed(mean)} / {num(batch.max_total)} ({percent:.1f} %); "
                      f"full marks: {full} of {len(counted)}.")
     lines.append(f"- Distinct answers graded: {batch.distinct_answers} (each graded once, however many typed it).")
     unnamed = sum(1 for r in batch.rows if r.named_by != "student")
