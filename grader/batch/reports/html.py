@@ -36,7 +36,7 @@ body { font-family: system-ui, sans-serif; margin: 0; color: #1d1d1f; background
 main { max-width: 60em; margin: 0 auto; padding: 1em 1.2em 3em; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; } h3 { font-size: 1.05em; }
 table { border-collapse: collapse; } td, th { border-bottom: 1px solid #ddd; padding: 0.3em 0.7em; text-align: left; }
-td.part code { overflow-wrap: normal; white-space: nowrap; }
+td.part code, #students-table td code { overflow-wrap: normal; white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .table-scroll { overflow-x: auto; max-width: 100%; }
 .chart { min-height: 200px; max-width: 100%; overflow: hidden; }
