@@ -189,7 +189,8 @@ def test_the_instructor_s_wrong_answers_are_readable_on_a_phone(server, chromium
     _settle(teacher)
     measure = ("const table = document.querySelector('#class-stats');"
                "const cell = table.querySelector('.wrong-group').closest('td');"
-               "return [cell.getBoundingClientRect().width, table.tBodies[0].textContent.split(arguments[0]).length - 1,"
+               "return [cell.getBoundingClientRect().width,"
+               " table.tBodies[0].textContent.split(arguments[0]).length - 1,"
                " [...table.querySelectorAll('tbody td:first-child')].map(td => td.textContent.trim())];")
     for when in ("first page", "refreshed"):
         if when == "refreshed":  # the page replaces its rows from stats.json every 5 s
