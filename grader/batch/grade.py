@@ -144,7 +144,7 @@ def grade_paths(
         counted = choose(rows, duplicates)  # the figures count what the LMS files hold: one file per student
         summaries = summarize(points, counted.rows, graded, confirm)
     return Batch(chosen.id, chosen.title, points, rows, summaries, len(keys), tuple(notes) + _warnings(rows),
-                 chosen, choice.source, counted.dropped)
+                 chosen, choice.source, counted.dropped, right_elsewhere=_elsewhere(right, chooser))
 
 
 def _read_all(files: list[str], jobs: int, memory_mb: int, progress: Progress) -> list[Submission | Unreadable]:
@@ -211,6 +211,14 @@ def _other_variants(keys: Sequence[Key], graded: Mapping[Key, object], chooser: 
         if count > 1 and isinstance(result, Graded) and result.result.status == "incorrect":
             out |= {(address, text, j) for j in range(count) if j != index}
     return sorted(out, key=_task_order(chooser.sheet))
+
+
+def _elsewhere(right: set[Key], chooser: Chooser) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(part, text) -> the variants a wrong answer is right for, in variant order."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for address, text, j in sorted(right):
+        out[(address, text)] = (*out.get((address, text), ()), chooser.label(address, j))
+    return out
 
 
 def _right_elsewhere(answers: Sequence[Answer], chooser: Chooser, right: set[Key]) -> tuple[str, ...]:

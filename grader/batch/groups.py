@@ -82,7 +82,8 @@ def _groups(
             result = first.result if isinstance(first, Graded) else None
             mistake = (result.mistake or "") if result else ""
             by_address.setdefault(slot[0], []).append(
-                WrongGroup(forms, mistake, _result_words(first), labels.get(slot, "")))
+                WrongGroup(forms, mistake, _result_words(first), labels.get(slot, ""),
+                           result is not None and result.decided_by == "diagnosis"))
     return {address: tuple(groups) for address, groups in by_address.items()}
 
 

@@ -91,6 +91,13 @@ class WrongGroup:
     mistake: str  # the sheet's message for the known mistake it matches, or ""
     why: str  # the grader's feedback to the most common form
     variant: str = ""  # randomised question: the variant they answered (`alpha=0.1`); "" otherwise
+    diagnosed: bool = False  # `mistake` is the grader's diagnosis (grading.diagnosis), not the sheet's `mistakes:`
+
+    @property
+    def mistake_label(self) -> str:
+        """What `mistake` is, in words the reports share: the sheet's, or the grader's own finding."""
+        return "Diagnosed (one broken differentiation rule, proven)" if self.diagnosed else \
+            "Known mistake (the sheet's `mistakes:`)"
 
     @property
     def count(self) -> int:
@@ -129,10 +136,17 @@ class Batch:
     sheet_source: str = ""  # the course file the sheet was found in by its id (`exercises/hw3.yaml`), else ""
     dropped: Mapping[str, str] = field(default_factory=dict)  # --duplicates latest/best: file not counted -> the one
     worked: SolutionFile | None = field(default=None, compare=False, repr=False)  # the sheet's worked solutions
+    # Randomised questions: (part, wrong answer text) -> the other variants it is right for (`alpha=2`)
+    right_elsewhere: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def max_total(self) -> float:
         return round(sum(p for _, p in self.parts), 6)
+
+    def right_for(self, address: str, group: WrongGroup) -> tuple[str, ...]:
+        """The other variants a wrong-answer group's answers are right for (`alpha=2`), in order."""
+        found = {label for text, _ in group.forms for label in self.right_elsewhere.get((address, text), ())}
+        return tuple(sorted(found - {group.variant}))
 
     @property
     def unreadable(self) -> tuple[Row, ...]:

@@ -24,9 +24,13 @@ from typing import Any, Literal
 
 from grader.sheets import variants
 from grader.sheets.model import Sheet
-from grader.text.numbers import num
+from grader.text.numbers import num, plural
 
 QUARTILES = "linear interpolation (numpy's default, QUARTILE.INC)"
+# Negative discrimination is flagged only where it says something: on a handful of students one
+# student's luck makes r swing by ±0.3, and a slightly negative r is noise at any size.
+NEGATIVE_MIN_STUDENTS = 10
+NEGATIVE_BELOW = -0.1
 FlagKind = Literal["nobody-right", "negative-discrimination", "unused-mistake", "wrong-beats-right"]
 
 
@@ -40,6 +44,10 @@ class PartAnswers:
     statuses: tuple[str, ...]  # each student's status: correct, incorrect, invalid, error, missing
     top_wrong: tuple[int, str] | None = None  # (students, answer text) of the largest wrong-answer group
     unused_mistakes: tuple[str, ...] = ()  # the sheet's known mistakes (their messages) nobody's answer matched
+    # Randomised questions: each student's variant (`alpha=0.1`) and the variant of the largest
+    # wrong-answer group (a group is one variant's answers).
+    variants: tuple[str, ...] = ()
+    top_variant: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,9 @@ class PartFigures:
     top_wrong: tuple[int, str] | None
 
     @property
-    def invalid_percent(self) -> float:
-        return 100.0 * self.invalid / self.students if self.students else 0.0
+    def invalid_percent(self) -> float | None:
+        """None with no students: 0 of 0 is no percentage."""
+        return 100.0 * self.invalid / self.students if self.students else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ class ItemAnalysis:
                        "histogram": [{"total": total, "students": n} for total, n in self.histogram]},
             "parts": [{"address": p.address, "points": p.points, "students": p.students, "difficulty": p.difficulty,
                        "discrimination": p.discrimination, "correct": p.correct, "invalid": p.invalid,
-                       "invalid_percent": _round(p.invalid_percent),
+                       "invalid_percent": None if p.invalid_percent is None else _round(p.invalid_percent),
                        "top_wrong": None if p.top_wrong is None else {"students": p.top_wrong[0],
                                                                       "answer": p.top_wrong[1]}}
                       for p in self.parts],
@@ -107,8 +116,8 @@ class ItemAnalysis:
 def analyse(parts: Sequence[PartAnswers]) -> ItemAnalysis:
     """The figures of parts whose `scores` line up student by student."""
     n = len(parts[0].scores) if parts else 0
-    if any(len(p.scores) != n or len(p.statuses) != n for p in parts):
-        raise ValueError("every part needs one score and one status per student")
+    if any(len(p.scores) != n or len(p.statuses) != n or len(p.variants) not in (0, n) for p in parts):
+        raise ValueError("every part needs one score and one status (and variant, if any) per student")
     totals = [sum(p.scores[i] for p in parts) for i in range(n)]
     figures = tuple(_part(p, totals) for p in parts)
     flags = tuple(flag for p, f in zip(parts, figures, strict=True) for flag in _flags(p, f))
@@ -158,25 +167,48 @@ def _totals(totals: Sequence[float], max_total: float) -> Totals:
 def _flags(p: PartAnswers, f: PartFigures) -> list[Flag]:
     flags = []
     missing = p.statuses.count("missing")
-    if f.students and f.correct == 0 and missing < f.students:  # a part nobody answered says nothing of itself
+    nobody = bool(f.students and f.correct == 0 and missing < f.students)  # a part nobody answered says nothing
+    if nobody:
         unanswered = f" ({missing} did not answer it)" if missing else ""
         flags.append(Flag("nobody-right", p.address, f"`{p.address}`: nobody of {f.students} got it right{unanswered}; "
                           "check its reference, or what the question asks."))
-    if f.discrimination is not None and f.discrimination < 0:
+    if f.discrimination is not None and f.discrimination < NEGATIVE_BELOW and f.students >= NEGATIVE_MIN_STUDENTS:
         flags.append(Flag("negative-discrimination", p.address,
-                          f"`{p.address}`: negative discrimination ({f.discrimination:.2f}): students who did well on "
-                          "the rest did worse here; check its reference and its known mistakes' scores."))
-    if f.top_wrong is not None and f.top_wrong[0] > f.correct:
-        flags.append(Flag("wrong-beats-right", p.address,
-                          f"`{p.address}`: one wrong answer ({f.top_wrong[0]} students) is more common than the right "
-                          f"one ({f.correct}); is it right after all, or is the question misleading?"))
+                          f"`{p.address}`: negative discrimination ({f.discrimination:.2f} over {f.students} students; "
+                          f"flagged below {NEGATIVE_BELOW} with at least {NEGATIVE_MIN_STUDENTS}): students who did "
+                          "well on the rest did worse here; check its reference and its known mistakes' scores."))
+    if not nobody:  # nobody right: any wrong group beats the right one, and the flag above says more
+        flags += _wrong_beats_right(p, f)
     if p.unused_mistakes and "incorrect" in p.statuses:  # with no wrong answer at all, an unused mistake says nothing
         listed = "; ".join(f'"{_short(m)}"' for m in p.unused_mistakes)
         flags.append(Flag("unused-mistake", p.address,
-                          f"`{p.address}`: {_count(len(p.unused_mistakes), 'known mistake')} nobody made, though "
-                          f"{p.statuses.count('incorrect')} answered wrong: {listed}. Worded for answers students do "
-                          "not give?"))
+                          f"`{p.address}`: {plural(len(p.unused_mistakes), 'known mistake')} nobody made, though "
+                          f"{plural(p.statuses.count('incorrect'), 'student')} answered wrong: {listed}. Worded for "
+                          "answers students do not give?"))
     return flags
+
+
+def _wrong_beats_right(p: PartAnswers, f: PartFigures) -> list[Flag]:
+    """The largest wrong-answer group against the right answers of the same variant (a group is one
+    variant's answers: on a randomised question the other variants' right answers are other functions)."""
+    if f.top_wrong is None:
+        return []
+    wrong = f.top_wrong[0]  # its text is in the table: student text stays out of the flag's words
+    if p.top_variant and p.variants:
+        right = sum(1 for s, v in zip(p.statuses, p.variants, strict=True) if s == "correct" and v == p.top_variant)
+        where = f" of variant `{p.top_variant}`"
+    else:
+        right, where = f.correct, ""
+    if wrong <= right:
+        return []
+    # Whether it is right for another variant only `grader grade` knows (it grades wrong answers at the
+    # other variants); its wrong-answer group says so. The words stay the same on the instructor page.
+    elsewhere = (" Is it right after all, or right for another variant (its wrong-answer group says so: "
+                 "another variant's question answered), or is the question misleading?" if p.top_variant
+                 else " Is it right after all, or is the question misleading?")
+    return [Flag("wrong-beats-right", p.address,
+                 f"`{p.address}`: one wrong answer ({plural(wrong, 'student')}) is more common than"
+                 f" the right one{where} ({plural(right, 'student')}).{elsewhere}")]
 
 
 def unused_mistakes(sheet: Sheet, address: str, matched: Iterable[tuple[int | None, str]]) -> tuple[str, ...]:
@@ -224,10 +256,6 @@ def _short(text: str, width: int = 70) -> str:
     if kept.count("$") % 2:
         kept = kept[: kept.rindex("$")].rstrip()
     return kept + "…"
-
-
-def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
 
 
 def _round(value: float) -> float:

@@ -184,8 +184,10 @@ def items(sheet: Sheet, roster: list[str], rows: list[Row], grouping: Grouping) 
         # The largest group, its most common text: ties broken as grader.batch.groups orders them.
         ranked = [(-sum(c.values()), key[0][2], *_first(c)) for key, c in texts.items()]
         top = (-min(ranked)[0], min(ranked)[3]) if ranked else None
+        top_variant = min(ranked)[1] if ranked else ""  # wrong-beats-right counts the right answers of this variant
         matched = [(row.seed, str(row.result["mistake"])) for row in answers
                    if row is not None and row.result.get("mistake")]
         parts.append(PartAnswers(address, part.points, scores, statuses, top,
-                                 unused_mistakes(sheet, address, matched) if roster else ()))
+                                 unused_mistakes(sheet, address, matched) if roster else (),
+                                 tuple(row.variant if row is not None else "" for row in answers), top_variant))
     return analyse(parts)

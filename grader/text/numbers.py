@@ -17,3 +17,13 @@ def points(value: float) -> str:
 def score(got: float, out_of: float) -> str:
     """`1/1 point`, `0/2 points`: the unit agrees with what the part is worth."""
     return f"{num(got)}/{points(out_of)}"
+
+
+def plural(n: int, thing: str, things: str = "") -> str:
+    """`1 student`, `2 students`, `0 students`; `things` where adding an s is wrong (`1 child`, `2 children`)."""
+    return f"{n} {thing if n == 1 else (things or thing + 's')}"
+
+
+def fixed(value: float | None) -> str:
+    """A figure with two decimals, or — where it is undefined (the reports' and instructor page's tables)."""
+    return "—" if value is None else f"{value:.2f}"

@@ -15,17 +15,18 @@ from grader.cli import app
 
 
 def test_a_class_built_for_known_figures(tmp_path: Path) -> None:
-    """`grader grade` on eight students: sigmoid.a everyone gets (difficulty 1, discrimination
+    """`grader grade` on twelve students (negative discrimination is flagged from 10): sigmoid.a
+    everyone gets (difficulty 1, discrimination
     undefined), tanh.a only the strong half (positive), relu.b.left only the weak half (negative);
     relu.a, relu.b.right and relu.b.differentiable rank them. Checked against statistics.correlation
     and statistics.quantiles over grades.csv."""
     subs = tmp_path / "subs"
     subs.mkdir()
-    for i in range(8):
-        strong = i < 4
+    for i in range(12):
+        strong = i < 6
         answers = {"sigmoid.a": "σ(x)(1-σ(x))", "tanh.a": "1 - tanh(x)^2" if strong else "1 + tanh(x)^2",
-                   "relu.b.left": "1" if strong else "0", "relu.a": "Heaviside(x)" if i < 3 else "x",
-                   "relu.b.right": "1" if i < 5 else "0", "relu.b.differentiable": "no" if i < 2 else "yes"}
+                   "relu.b.left": "1" if strong else "0", "relu.a": "Heaviside(x)" if i < 5 else "x",
+                   "relu.b.right": "1" if i < 8 else "0", "relu.b.differentiable": "no" if i < 3 else "yes"}
         body = "".join(f"  {part}: '{text}'\n" for part, text in answers.items())
         (subs / f"s{i}.yaml").write_text(f"student: s{i}\nanswers:\n{body}", encoding="utf-8")
     ran = CliRunner().invoke(app, ["grade", str(subs), "--out", str(tmp_path / "out"), "--jobs", "1"])
@@ -50,3 +51,35 @@ def test_a_class_built_for_known_figures(tmp_path: Path) -> None:
     assert items["totals"]["median"] == pytest.approx(median) == pytest.approx(statistics.median(totals))
     assert (items["totals"]["q1"], items["totals"]["q3"]) == (pytest.approx(q1), pytest.approx(q3))
     assert items["totals"]["sd"] == pytest.approx(statistics.stdev(totals))
+
+
+def test_a_randomised_part_compares_a_group_with_the_right_answers_of_its_variant(tmp_path: Path) -> None:
+    """The cold trial: on a randomised sheet, "one wrong answer (6 students) is more common than the right
+    one (2)" set a group of one variant against the right answers of all, and its answer was right for
+    another variant. Twelve students all answer `0.1`, Leaky ReLU's left slope for alpha = 0.1: right for
+    the third of them with that variant, wrong for the others, and said to be right for alpha=0.1."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i in range(12):
+        (subs / f"v{i:02}.yaml").write_text(f"student: v{i:02}\nsheet: piecewise-activations\nanswers:\n"
+                                            "  leaky_relu.b.left: '0.1'\n", encoding="utf-8")
+    ran = CliRunner().invoke(app, ["grade", str(subs), "--sheet", "piecewise-activations", "--out",
+                                   str(tmp_path / "out"), "--jobs", "1"])
+    assert ran.exit_code == 0, ran.output
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    by_variant: dict[str, list[str]] = {}
+    for sub in results["submissions"]:
+        answer = sub["answers"]["leaky_relu.b.left"]
+        by_variant.setdefault(sub["variant"]["leaky_relu"]["alpha"], []).append(answer["status"])
+    assert set(by_variant["0.1"]) == {"correct"} and all(set(v) == {"incorrect"} for k, v in by_variant.items()
+                                                            if k != "0.1")
+    (flag,) = [f for f in results["summary"]["item_analysis"]["flags"]
+               if (f["kind"], f["part"]) == ("wrong-beats-right", "leaky_relu.b.left")]
+    top = results["summary"]["item_analysis"]["parts"][1]["top_wrong"]["students"]
+    variant = next(k for k, v in by_variant.items() if k != "0.1" and len(v) == top)
+    assert f"({top} students) is more common than the right one of variant `alpha={variant}` (0 students)" \
+        in flag["words"]
+    summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Right for `alpha=0.1`: another variant's question was answered" in summary
+    assert "Right for <code>alpha=0.1</code>: another variant&#x27;s question was answered" in report

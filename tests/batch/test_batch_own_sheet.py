@@ -134,7 +134,7 @@ def test_a_sheet_given_by_its_id_is_found_in_the_course(course: Path, monkeypatc
     monkeypatch.chdir(course)
     result = _grade("subs", "--sheet", "nn-derivs", "--out", "grades")
     assert result.exit_code == 0, result.output
-    assert "Sheet `nn-derivs`" in result.stdout and "Mean score: 2 / 3" in result.stdout and subs.is_dir()
+    assert "Sheet `nn-derivs`" in result.stdout and "Mean score: 2.00 / 3" in result.stdout and subs.is_dir()
 
 
 def test_a_file_naming_another_sheet_is_told_a_working_command(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -265,7 +265,7 @@ def test_the_commands_a_template_prints_work_for_a_sheet_file(course: Path, monk
     Path("s1.yaml").write_text(filled, encoding="utf-8")
     graded = CliRunner().invoke(app, [a.replace("THIS-FILE", "s1.yaml") for a in check] + ["-o", "g", "-j", "1"])
     assert graded.exit_code == 0, graded.output
-    assert "Mean score: 1 / 3" in graded.stdout
+    assert "Mean score: 1.00 / 3" in graded.stdout
 
 
 def test_practice_save_prints_a_command_that_works(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -322,9 +322,9 @@ def test_summary_figures_count_only_the_file_each_student_counts(tmp_path: Path)
     assert result.exit_code == 0, result.output
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "- Files: 3; graded: 3; unreadable: 0." in summary
-    assert "- Not counted: 1 file(s) of students who handed in several" in summary
-    assert "- Mean score: 1 / 16 (6.2 %); full marks: 0 of 2." in summary  # not 4/3 over 3 files
-    assert "| `sigmoid.a` | 2 | 1 | 1 | 1 | 0 | 0 | 0 |" in summary  # b's old file is not a second correct
+    assert "- Not counted: 1 file of students who handed in several" in summary
+    assert "- Mean score: 1.00 / 16 (6.2 %); full marks: 0 of 2." in summary  # not 4/3 over 3 files
+    assert "| `sigmoid.a` | 2 | 1.00 | 1 | 1 | 0 | 0 | 0 |" in summary  # b's old file is not a second correct
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data["summary"]["not_counted"] == [f"{tmp_path}/in/b-old.json"]
 

@@ -126,9 +126,13 @@ def _class_table(driver: Any) -> dict[str, list[str]]:
     rows = driver.execute_script(
         "const group = g => Array.from(g.childNodes).filter(n => !(n.classList && n.classList.contains('note')))"
         "  .map(n => n.textContent).join('').trim();"  # a group's count and forms, without its feedback
-        "return Array.from(document.querySelectorAll('#class-stats tbody tr')).map(tr => Array.from(tr.cells)"
-        "  .map((td, i) => i < 4 ? td.innerText.trim()"
-        "       : Array.from(td.querySelectorAll('.wrong-group')).map(group).join('\\n')));")
+        "let sheet = '';"  # each sheet's name heads its parts, once
+        "return Array.from(document.querySelectorAll('#class-stats tbody tr')).map(tr => {"
+        "  if (tr.classList.contains('sheet-row')) { sheet = tr.querySelector('code').textContent; return null; }"
+        "  return Array.from(tr.cells).map((td, i) => i === 0 ? sheet + ' ' + td.innerText.trim()"
+        "    : i < 4 ? td.innerText.trim()"
+        "    : Array.from(td.querySelectorAll('.wrong-group')).map(group).join('\\n'));"
+        "}).filter(row => row !== null);")
     return {row[0]: row[1:] for row in rows}
 
 

@@ -165,3 +165,42 @@ def test_the_practice_flow_works_with_the_keyboard_alone(server, chromium) -> No
     keys(Keys.ENTER)
     _settle(emile)
     assert "Worked solution" in emile.execute_script("return document.getElementById('tanh.b').textContent")
+
+
+def test_the_instructor_s_wrong_answers_are_readable_on_a_phone(server, chromium) -> None:
+    """The cold trial: at 390 px the "Common wrong answers" column was ~112 px (a word a line) and the
+    sheet's id filled every Part cell. Now each part is a block with its wrong answers the full width,
+    and the sheet is named once, on the first page and after each refresh alike."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, links = server
+    ada = _phone(chromium)
+    _sign_in(ada, links["s001"])
+    ada.get(f"{url}/sheets/{SHEET}/q/relu")
+    _settle(ada)
+    box = ada.find_element(By.CSS_SELECTOR, 'section[data-part="relu.a"] input[name=answer]')
+    box.send_keys("max(0, x) + 0*x")
+    box.submit()
+    _settle(ada)
+    teacher = _phone(chromium)
+    _sign_in(teacher, links["*instructor*"])
+    teacher.get(f"{url}/instructor")
+    _settle(teacher)
+    measure = ("const table = document.querySelector('#class-stats');"
+               "const cell = table.querySelector('.wrong-group').closest('td');"
+               "return [cell.getBoundingClientRect().width,"
+               " table.tBodies[0].textContent.split(arguments[0]).length - 1,"
+               " [...table.querySelectorAll('tbody td:first-child')].map(td => td.textContent.trim())];")
+    for when in ("first page", "refreshed"):
+        if when == "refreshed":  # the page replaces its rows from stats.json every 5 s
+            teacher.execute_script("document.querySelector('#class-stats tbody tr').dataset.old = '1';")
+            WebDriverWait(teacher, 15).until(lambda b: b.execute_script(
+                "return !document.querySelector('#class-stats tbody tr[data-old]');"))
+        width, named, parts = teacher.execute_script(measure, SHEET)
+        assert width >= 300, f"{when}: the wrong answers are {width} px wide at 390"
+        assert named == 1 and "relu.a" in parts and not any(SHEET in p for p in parts), (when, named, parts)
+        assert _fits(teacher)[0] <= 390
+    if SHOTS is not None:
+        teacher.execute_script("document.querySelector('#class-stats').scrollIntoView()")
+        teacher.save_screenshot(str(SHOTS / "serve-instructor-phone-answers.png"))

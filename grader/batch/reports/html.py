@@ -17,13 +17,14 @@ import json
 import re
 from pathlib import Path
 
-from grader.batch.model import Answer, Batch, Row, WrongGroup
+from grader.batch.model import STATUSES, Answer, Batch, Row, WrongGroup
 from grader.batch.reports.feedback import VERDICTS, unique_names
 from grader.batch.reports.items import batch_analysis
 from grader.batch.reports.student_plots import plot_svg
+from grader.batch.reports.summary import percent, right_elsewhere
 from grader.core import caches
 from grader.grading.item_analysis import QUARTILES, ItemAnalysis, chart_data
-from grader.text.numbers import num, points
+from grader.text.numbers import fixed, num, plural, points
 
 STATIC = Path(__file__).resolve().parents[2] / "serve" / "static"
 POLICY = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; "
@@ -35,7 +36,7 @@ body { font-family: system-ui, sans-serif; margin: 0; color: #1d1d1f; background
 main { max-width: 60em; margin: 0 auto; padding: 1em 1.2em 3em; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; } h3 { font-size: 1.05em; }
 table { border-collapse: collapse; } td, th { border-bottom: 1px solid #ddd; padding: 0.3em 0.7em; text-align: left; }
-td.part code { overflow-wrap: normal; white-space: nowrap; }
+td.part code, #students-table td code { overflow-wrap: normal; white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .table-scroll { overflow-x: auto; max-width: 100%; }
 .chart { min-height: 200px; max-width: 100%; overflow: hidden; }
@@ -66,14 +67,28 @@ START = """
     });
   }
   // The figures and groups at once; each student's section when it comes near the screen (a class
-  // of thousands has thousands of feedback sentences to typeset).
+  // of thousands has thousands of feedback sentences to typeset), and every one before printing:
+  // a printed page never scrolls into view.
   document.querySelectorAll("main > :not(section.student)").forEach(typeset);
-  var students = document.querySelectorAll("section.student");
-  if (!("IntersectionObserver" in window)) { students.forEach(typeset); return; }
-  var watch = new IntersectionObserver(function (seen) {
-    seen.forEach(function (entry) {
-      if (entry.isIntersecting) { watch.unobserve(entry.target); typeset(entry.target); }
-    });
+  var students = Array.prototype.slice.call(document.querySelectorAll("section.student"));
+  var watch = null;
+  function once(el) {
+    if (el.dataset.typeset) return;
+    el.dataset.typeset = "1";
+    if (watch) watch.unobserve(el);
+    typeset(el);
+  }
+  function all() { students.forEach(once); }
+  window.addEventListener("beforeprint", all);
+  if (window.matchMedia) {
+    var print = window.matchMedia("print");
+    var changed = function (m) { if (m.matches) all(); };
+    if (print.addEventListener) print.addEventListener("change", changed);
+    else if (print.addListener) print.addListener(changed);
+  }
+  if (!("IntersectionObserver" in window)) { all(); return; }
+  watch = new IntersectionObserver(function (seen) {
+    seen.forEach(function (entry) { if (entry.isIntersecting) once(entry.target); });
   }, {rootMargin: "600px 0px"});
   students.forEach(function (el) { watch.observe(el); });
 })();
@@ -85,8 +100,10 @@ def report_html(batch: Batch) -> str:
     names = unique_names([r.student for r in batch.rows])  # anchors, as feedback/<name>.md
     body = [f"<h1>Grades: {_e(batch.sheet_title)}</h1>", *_overview(batch, items),
             '<nav><a href="#scores">Scores</a><a href="#parts">Parts</a><a href="#wrong">Wrong answers</a>'
-            '<a href="#students">Students</a></nav>',
-            *_scores(items), *_parts(items), *_wrong(batch), *_student_sections(batch, names)]
+            '<a href="#students">Students</a>' + ('<a href="#warnings">Warnings</a>' if batch.warnings else "")
+            + "</nav>",
+            *_scores(items), *_parts(batch, items), *_wrong(batch), *_student_sections(batch, names),
+            *_warnings(batch)]
     figures = json.dumps(chart_data(items), sort_keys=True, ensure_ascii=True).replace("<", "\\u003c")
     assets = _assets()
     return "\n".join([
@@ -121,11 +138,11 @@ caches.register("batch.report_assets", _assets)
 
 def _overview(batch: Batch, items: ItemAnalysis) -> list[str]:
     counted = len(batch.counted)
-    dropped = (f" {len(batch.dropped)} other file(s) of students who handed in several are not counted."
-               if batch.dropped else "")
+    dropped = (f" {plural(len(batch.dropped), 'other file')} of students who handed in several "
+               f"{'is' if len(batch.dropped) == 1 else 'are'} not counted." if batch.dropped else "")
     return [f"<p>Sheet <code>{_e(batch.sheet_id)}</code>: {len(batch.parts)} parts, {_e(points(batch.max_total))}. "
             f"Files: {len(batch.rows)}; graded: {len(batch.graded)}; unreadable: {len(batch.unreadable)}. "
-            f"The figures are over the {counted} graded submission(s) that count.{_e(dropped)}</p>"]
+            f"The figures are over the {plural(counted, 'graded submission')} that count.{_e(dropped)}</p>"]
 
 
 def _scores(items: ItemAnalysis) -> list[str]:
@@ -133,16 +150,17 @@ def _scores(items: ItemAnalysis) -> list[str]:
     lines = ['<h2 id="scores">Scores</h2>']
     if t.students:
         lines.append(
-            f"<p>Totals (of {num(t.max_total)}): mean <b>{_f(t.mean)}</b>, median <b>{_f(t.median)}</b>, standard "
-            f"deviation <b>{_f(t.sd)}</b> (the sample's), quartiles <b>{_f(t.q1)}</b> and <b>{_f(t.q3)}</b> "
-            f"({_e(QUARTILES)}), lowest {_f(t.low)}, highest {_f(t.high)}.</p>")
+            f"<p>Totals (of {num(t.max_total)}): mean <b>{fixed(t.mean)}</b>, median <b>{fixed(t.median)}</b>, "
+            f"standard deviation <b>{fixed(t.sd)}</b> (the sample's), quartiles <b>{fixed(t.q1)}</b> and "
+            f"<b>{fixed(t.q3)}</b> "
+            f"({_e(QUARTILES)}), lowest {fixed(t.low)}, highest {fixed(t.high)}.</p>")
     lines.append('<figure><div id="chart-totals" class="chart chart-totals" role="img" '
                  'aria-label="Histogram of the students\' totals"></div><figcaption>Students per total: '
                  "a bar counts the totals from its label up to the next one.</figcaption></figure>")
     return lines
 
 
-def _parts(items: ItemAnalysis) -> list[str]:
+def _parts(batch: Batch, items: ItemAnalysis) -> list[str]:
     lines = ['<h2 id="parts">Parts</h2>',
              '<figure><div id="chart-parts" class="chart chart-parts" role="img" '
              'aria-label="Each part\'s difficulty and discrimination"></div><figcaption>Difficulty: the mean '
@@ -152,17 +170,18 @@ def _parts(items: ItemAnalysis) -> list[str]:
              "undefined, as when everyone scored the same).</figcaption></figure>",
              '<div class="table-scroll"><table id="item-analysis"><thead><tr><th>part</th><th class="n">points</th>'
              '<th class="n">difficulty</th><th class="n">discrimination</th><th class="n">% invalid</th>'
-             '<th class="n">right</th><th>most common wrong answer</th></tr></thead><tbody>']
+             '<th>most common wrong answer</th></tr></thead><tbody>']
     for p in items.parts:
         wrong = (f"<code>{_e(p.top_wrong[1])}</code> ({_students(p.top_wrong[0])})" if p.top_wrong else "—")
         lines.append(f'<tr><td class="part"><a href="#wrong-{_e(p.address)}"><code>{_e(p.address)}</code></a></td>'
-                     f'<td class="n">{num(p.points)}</td><td class="n">{_f(p.difficulty)}</td>'
-                     f'<td class="n">{_f(p.discrimination)}</td><td class="n">{p.invalid_percent:.1f}</td>'
-                     f'<td class="n">{p.correct}</td><td>{wrong}</td></tr>')
+                     f'<td class="n">{num(p.points)}</td><td class="n">{fixed(p.difficulty)}</td>'
+                     f'<td class="n">{fixed(p.discrimination)}</td><td class="n">{percent(p.invalid_percent)}</td>'
+                     f"<td>{wrong}</td></tr>")
     lines.append("</tbody></table></div>")
+    lines += _counts(batch)
     if items.flags:
         lines += ["<h3>To look at</h3>", '<ul class="flags">',
-                  *[f'<li class="math-text">{_ticks(f.words)}</li>' for f in items.flags], "</ul>"]
+                  *[f'<li class="math-text">{_inline(f.words)}</li>' for f in items.flags], "</ul>"]
     return lines
 
 
@@ -192,8 +211,11 @@ def _group(batch: Batch, address: str, group: WrongGroup) -> list[str]:
     first = group.forms[0][0]
     variant = f" (variant <code>{_e(group.variant)}</code>)" if group.variant else ""
     forms = ", ".join(f"<code>{_e(text)}</code> ({n})" for text, n in group.forms[:5])
-    more = f" and {len(group.forms) - 5} more form(s)" if len(group.forms) > 5 else ""
-    why = (f"Known mistake: {_e(group.mistake)}" if group.mistake else f"{_e(group.why)}")
+    more = f" and {plural(len(group.forms) - 5, 'more form')}" if len(group.forms) > 5 else ""
+    why = f"{_inline(group.mistake_label)}: {_e(group.mistake)}" if group.mistake else f"{_e(group.why)}"
+    elsewhere = batch.right_for(address, group)
+    if elsewhere:
+        why += f"<br>{_inline(right_elsewhere(elsewhere))}"
     tex = _latex(batch, address, first)
     shown = f'<div class="tex" data-tex="{_e(tex)}"></div>' if tex else ""
     return [f'<div class="group"><span class="count">{_students(group.count)}</span>{variant}{shown}',
@@ -217,7 +239,7 @@ def _latex(batch: Batch, address: str, text: str) -> str:
 
 
 def _students(n: int) -> str:
-    return f"{n} student" if n == 1 else f"{n} students"
+    return plural(n, "student")
 
 
 def _student_sections(batch: Batch, names: list[str]) -> list[str]:
@@ -228,7 +250,7 @@ def _student_sections(batch: Batch, names: list[str]) -> list[str]:
         counted = "" if row.file not in batch.dropped else " (not counted)"
         lines.append(f'<tr><td><a href="#student-{_e(name)}">{_e(row.student)}</a></td>'
                      f"<td><code>{_e(row.file)}</code></td><td class=\"n\">{total} / {num(row.max_total)}</td>"
-                     f"<td>{_e(row.status)}{counted}</td></tr>")
+                     f"<td>{_inline(row.status)}{counted}</td></tr>")
     lines.append("</tbody></table></div>")
     for row, name in zip(batch.rows, names, strict=True):
         lines += _student(batch, row, name)
@@ -238,11 +260,11 @@ def _student_sections(batch: Batch, names: list[str]) -> list[str]:
 def _student(batch: Batch, row: Row, name: str) -> list[str]:
     lines = [f'<section class="student" id="student-{_e(name)}"><h3>{_e(row.student)}</h3>']
     if not row.readable:
-        return [*lines, f"<p>The file <code>{_e(row.file)}</code> could not be read: {_e(row.unreadable)}. "
+        return [*lines, f"<p>The file <code>{_e(row.file)}</code> could not be read: {_inline(row.unreadable)}. "
                         f"It scores 0 of {num(row.max_total)}.</p>", "</section>"]
     lines.append(f"<p>Score <b>{num(row.total)} / {num(row.max_total)}</b> (file <code>{_e(row.file)}</code>)"
                  + (f"; variant {_e(row.variant_text)}" if row.variant else "") + ".</p>")
-    lines += [f'<p class="note">Note: {_e(note)}</p>' for note in row.notes]
+    lines += [f'<p class="note">Note: {_inline(note)}</p>' for note in row.notes]
     for a in row.answers:
         lines += _answer(batch, row, a)
     lines.append('<p><a href="#students">Back to the students</a></p></section>')
@@ -256,7 +278,7 @@ def _answer(batch: Batch, row: Row, a: Answer) -> list[str]:
         lines.append(f"<div>Answer: <code>{_e(a.text)}</code></div>")
     words = a.error if a.error and a.result is None else (a.result.feedback if a.result is not None else a.error)
     if words:
-        lines.append(f'<div class="math-text">{_e(words)}</div>')
+        lines.append(f'<div class="math-text">{_inline(words)}</div>')
     if a.status == "incorrect":
         svg = plot_svg(batch.sheet, a)
         if svg:
@@ -265,8 +287,24 @@ def _answer(batch: Batch, row: Row, a: Answer) -> list[str]:
     return lines
 
 
-def _f(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+def _counts(batch: Batch) -> list[str]:
+    """summary.md's Parts table: each part's answers by status and their mean points."""
+    head = "".join(f'<th class="n">{_e(status)}</th>' for status in STATUSES)
+    lines = ["<h3>Answers per part</h3>", '<p class="note">Over the graded submissions (a missing answer scores 0); '
+             "mean: the mean points.</p>", '<div class="table-scroll"><table id="part-counts"><thead><tr><th>part</th>'
+             f'<th class="n">points</th><th class="n">mean</th>{head}</tr></thead><tbody>']
+    for s in batch.summaries:
+        cells = "".join(f'<td class="n">{s.counts.get(status, 0)}</td>' for status in STATUSES)
+        lines.append(f'<tr><td class="part"><code>{_e(s.address)}</code></td><td class="n">{num(s.points)}</td>'
+                     f'<td class="n">{fixed(s.mean)}</td>{cells}</tr>')
+    return [*lines, "</tbody></table></div>"]
+
+
+def _warnings(batch: Batch) -> list[str]:
+    if not batch.warnings:
+        return []
+    return ['<h2 id="warnings">Warnings</h2>', '<ul class="warnings">',
+            *[f"<li>{_inline(w)}</li>" for w in batch.warnings], "</ul>"]
 
 
 def _e(text: str) -> str:
@@ -274,6 +312,14 @@ def _e(text: str) -> str:
     return html.escape(clean, quote=True)
 
 
-def _ticks(text: str) -> str:
-    """A flag's words: `code` spans as <code>, the rest escaped."""
-    return "".join(f"<code>{_e(piece)}</code>" if i % 2 else _e(piece) for i, piece in enumerate(text.split("`")))
+def _inline(text: str) -> str:
+    """Markdown-ish words (statuses, notes, flags, parse messages): each `code` span as <code>, everything
+    escaped; a lone backtick stays a backtick. Never HTML from the text itself."""
+    out, at = [], 0
+    for match in _CODE.finditer(text):
+        out += [_e(text[at:match.start()]), f"<code>{_e(match.group(1))}</code>"]
+        at = match.end()
+    return "".join([*out, _e(text[at:])])
+
+
+_CODE = re.compile(r"`([^`\n]+)`")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from grader.batch.model import STATUSES, Batch, PartSummary, WrongGroup
 from grader.batch.reports.items import batch_analysis
 from grader.grading.item_analysis import QUARTILES, ItemAnalysis
-from grader.text.numbers import num, points
+from grader.text.numbers import fixed, num, plural, points
 
 TOP_GROUPS = 5  # wrong-answer groups shown per part
 TOP_UNREADABLE = 3
@@ -24,11 +24,11 @@ def summary_markdown(batch: Batch) -> str:
               "|---|" + "---:|" * (2 + len(STATUSES))]
     for s in batch.summaries:
         counts = " | ".join(str(s.counts.get(status, 0)) for status in STATUSES)
-        lines.append(f"| `{s.address}` | {num(s.points)} | {num(s.mean)} | {counts} |")
+        lines.append(f"| `{s.address}` | {num(s.points)} | {fixed(s.mean)} | {counts} |")
     lines += ["", *_items(batch_analysis(batch))]
     lines += ["", "## Most common wrong answers"]
     for s in batch.summaries:
-        lines += ["", *_part(s)]
+        lines += ["", *_part(batch, s)]
     if batch.unreadable:
         lines += ["", "## Unreadable files", "", "| file | student | reason |", "|---|---|---|"]
         lines += [f"| {_pipes(_code(r.file))} | {_pipes(_code(r.student))} | {_pipes(_line(r.unreadable))} |"
@@ -48,14 +48,14 @@ def _overview(batch: Batch) -> list[str]:
     ]
     counted = batch.counted
     if batch.dropped:
-        lines.append(f"- Not counted: {len(batch.dropped)} file(s) of students who handed in several (--duplicates "
-                     f"chose another of theirs); the figures below are over the {len(counted)} graded files that "
-                     "count.")
+        lines.append(f"- Not counted: {plural(len(batch.dropped), 'file')} of students who handed in several "
+                     f"(--duplicates chose another of theirs); the figures below are over the "
+                     f"{plural(len(counted), 'graded file')} that count.")
     if counted:
         mean = sum(r.total for r in counted) / len(counted)
         percent = 100 * mean / batch.max_total if batch.max_total else 100.0
         full = sum(1 for r in counted if r.total >= r.max_total)
-        lines.append(f"- Mean score: {num(mean)} / {num(batch.max_total)} ({percent:.1f} %); "
+        lines.append(f"- Mean score: {fixed(mean)} / {num(batch.max_total)} ({percent:.1f} %); "
                      f"full marks: {full} of {len(counted)}.")
     lines.append(f"- Distinct answers graded: {batch.distinct_answers} (each graded once, however many typed it).")
     unnamed = sum(1 for r in batch.rows if r.named_by != "student")
@@ -72,7 +72,7 @@ def _items(items: ItemAnalysis) -> list[str]:
     """Moodle's quiz statistics: how hard each part was, whether it separates strong from weak students."""
     t = items.totals
     lines = ["## Item analysis", "",
-             f"Over the {t.students} submission(s) that count. Difficulty: the mean score as a fraction of the "
+             f"Over the {plural(t.students, 'submission')} that count. Difficulty: the mean score as a fraction of the "
              "part's points (1: everyone right). Discrimination: the correlation of the part's score with the "
              "total of the other parts (near 1: strong students get it, weak ones do not; negative: the "
              "reverse); — where undefined (everyone scored the same, or fewer than 2 students).", "",
@@ -81,7 +81,7 @@ def _items(items: ItemAnalysis) -> list[str]:
     for p in items.parts:
         wrong = f"{_pipes(_code(p.top_wrong[1]))} ({_students(p.top_wrong[0])})" if p.top_wrong else "—"
         lines.append(f"| `{p.address}` | {fixed(p.difficulty)} | {fixed(p.discrimination)} | "
-                     f"{p.invalid_percent:.1f} | {wrong} |")
+                     f"{percent(p.invalid_percent)} | {wrong} |")
     if t.students:
         lines += ["", f"Totals (of {num(t.max_total)}): mean {fixed(t.mean)}, median {fixed(t.median)}, "
                       f"standard deviation {fixed(t.sd)} (the sample's), quartiles {fixed(t.q1)} and {fixed(t.q3)} "
@@ -91,12 +91,12 @@ def _items(items: ItemAnalysis) -> list[str]:
     return lines
 
 
-def fixed(value: float | None) -> str:
-    """A figure with two decimals, or — where it is undefined (as report.html and the instructor page)."""
-    return "—" if value is None else f"{value:.2f}"
+def percent(value: float | None) -> str:
+    """A percentage with one decimal, or — with no students (as report.html and the instructor page)."""
+    return "—" if value is None else f"{value:.1f}"
 
 
-def _part(s: PartSummary) -> list[str]:
+def _part(batch: Batch, s: PartSummary) -> list[str]:
     wrong = sum(g.count for g in s.wrong)
     lines = [f"### `{s.address}` ({points(s.points)}): {_students(wrong)} wrong"]
     if not s.wrong and not s.unreadable:
@@ -107,7 +107,7 @@ def _part(s: PartSummary) -> list[str]:
     for variant, groups in variants.items():
         if variant:  # an answer wrong here may be right for another variant: never mix them
             lines += ["", f"#### Variant {_code(variant)}: {_students(sum(g.count for g in groups))} wrong"]
-        lines += ["", *_groups(groups)]
+        lines += ["", *_groups(batch, s.address, groups)]
     if s.unreadable:
         shown = [f"{_code(u.text)} ({u.count})" for u in s.unreadable[:TOP_UNREADABLE]]
         more = len(s.unreadable) - TOP_UNREADABLE
@@ -117,13 +117,16 @@ def _part(s: PartSummary) -> list[str]:
     return lines
 
 
-def _groups(groups: list[WrongGroup]) -> list[str]:
+def _groups(batch: Batch, address: str, groups: list[WrongGroup]) -> list[str]:
     lines: list[str] = []
     for i, group in enumerate(groups[:TOP_GROUPS], start=1):
         lines += _group(i, group)
+        elsewhere = batch.right_for(address, group)
+        if elsewhere:
+            lines.append(f"   - {right_elsewhere(elsewhere)}")
     rest = groups[TOP_GROUPS:]
     if rest:
-        lines.append(f"\n…and {_students(sum(g.count for g in rest))} in {len(rest)} other group(s).")
+        lines.append(f"\n…and {_students(sum(g.count for g in rest))} in {plural(len(rest), 'other group')}.")
     return lines
 
 
@@ -132,14 +135,21 @@ def _group(i: int, group: WrongGroup) -> list[str]:
     head = f"{i}. **{_students(group.count)}**: {_code(first)}"
     if others:
         also = ", ".join(f"{_code(text)} ({n})" for text, n in others[:3])
-        more = f" and {len(others) - 3} more form(s)" if len(others) > 3 else ""
+        more = f" and {plural(len(others) - 3, 'more form')}" if len(others) > 3 else ""
         head += f" ({count}); also written {also}{more}"
-    why = f"Misconception: {_line(group.mistake)}" if group.mistake else f"No known misconception. {_line(group.why)}"
+    why = f"{group.mistake_label}: {_line(group.mistake)}" if group.mistake else \
+        f"No known mistake. {_line(group.why)}"
     return [head, f"   - {why.strip()}"]
 
 
+def right_elsewhere(labels: tuple[str, ...]) -> str:
+    """Said of a wrong-answer group that is right for another variant (as report.html says it)."""
+    return (f"Right for {' or '.join(_code(label) for label in labels)}: another variant's question was answered "
+            "(another student's, or a template that showed the first variant's values).")
+
+
 def _students(n: int) -> str:
-    return f"{n} student" if n == 1 else f"{n} students"
+    return plural(n, "student")
 
 
 def _line(text: str) -> str:

@@ -34,20 +34,33 @@ const graderCharts = (function () {
     return new uPlot(opts, [h.x, h.y], el);
   }
 
+  // A part's label as the chart shows it: whole when it fits `chars`, else its end (what tells parts
+  // of one question apart) after an ellipsis; the table below the chart has every full address.
+  function shorten(label, chars) {
+    return label.length <= chars ? label : "\u2026" + label.slice(label.length - chars + 1);
+  }
+
+  // Horizontal bars, a row per part: the labels read left to right at any width, and the chart grows
+  // with the number of parts instead of squeezing its plot (19 parts left it ~80 px high).
   function parts(el, p) {
     if (!el || !p || !p.labels.length) return null;
+    const n = p.labels.length;
     const xs = p.labels.map(function (_, i) { return i; });
-    const longest = Math.max.apply(null, p.labels.map(function (l) { return l.length; }));
-    const turned = p.labels.length > 4;
-    const opts = Object.assign(size(el, 260), {
+    const box = size(el, 0);
+    const chars = Math.max(8, Math.floor((box.width * 0.42 - 14) / 6.6));  // ~6.6 px a character at 11 px
+    const shown = p.labels.map(function (l) { return shorten(l, chars); });
+    const longest = Math.max.apply(null, shown.map(function (l) { return l.length; }));
+    box.height = 70 + 26 * n;  // the top axis and the legend's room, then a row of two bars per part
+    el.title = p.labels.some(function (l, i) { return l !== shown[i]; }) ? "Full part names: the table below" : "";
+    const opts = Object.assign(box, {
       cursor: { show: false },
       legend: { show: true, live: false },
-      scales: { x: { time: false, range: [-0.5, xs.length - 0.5] }, y: { range: [-1, 1] } },
+      scales: { x: { time: false, ori: 1, dir: -1, range: [-0.5, n - 0.5] }, y: { ori: 0, range: [-1, 1] } },
       axes: [
-        { stroke: GREY, rotate: turned ? -50 : 0, size: turned ? Math.min(160, 24 + 5.5 * longest) : 40,
+        { side: 3, stroke: GREY, size: Math.min(box.width * 0.45, 16 + 6.6 * longest), gap: 4, ticks: { show: false },
           splits: function () { return xs; },
-          values: function (u, splits) { return splits.map(function (i) { return p.labels[i] || ""; }); } },
-        { stroke: GREY, splits: function () { return [-1, -0.5, 0, 0.5, 1]; } },
+          values: function (u, splits) { return splits.map(function (i) { return shown[i] || ""; }); } },
+        { side: 0, stroke: GREY, size: 30, splits: function () { return [-1, -0.5, 0, 0.5, 1]; } },
       ],
       series: [{},
         { label: "difficulty (1: everyone right)", fill: BLUE + "cc", stroke: BLUE, width: 1,

@@ -2,22 +2,37 @@
 // students' answers are never parsed as HTML.
 "use strict";
 (function () {
-  function cell(row, text) {
+  function cell(row, text, label) {
     const td = document.createElement("td");
     td.textContent = text;
+    if (label) td.dataset.label = label;  // the phone layout shows it before the figure
     row.appendChild(td);
     return td;
   }
   function draw(parts) {
     const body = document.querySelector("#class-stats tbody");
     if (!body) return;
-    const rows = parts.map(function (p) {
+    const rows = [];
+    parts.forEach(function (p, i) {
+      if (i === 0 || parts[i - 1].sheet !== p.sheet) {  // the sheet once, above its parts (as the first page)
+        const head = document.createElement("tr");
+        head.className = "sheet-row";
+        const th = document.createElement("th");
+        th.colSpan = 5;
+        th.scope = "colgroup";
+        const code = document.createElement("code");
+        code.textContent = p.sheet;
+        th.append("Sheet ", code);
+        head.appendChild(th);
+        rows.push(head);
+      }
       const tr = document.createElement("tr");
-      cell(tr, p.sheet + " " + p.part);
-      cell(tr, String(p.attempted));
-      cell(tr, String(p.correct));
-      cell(tr, String(Number(p.mean.toPrecision(6))) + " / " + String(p.max));  // as the first page's `num`: 1, 0.5
-      const wrong = cell(tr, "");
+      cell(tr, p.part, "Part");
+      cell(tr, String(p.attempted), "Attempted");
+      cell(tr, String(p.correct), "Correct");
+      cell(tr, String(Number(p.mean.toPrecision(6))) + " / " + String(p.max), "Mean score");  // as `num`: 1, 0.5
+      const wrong = cell(tr, "", "Common wrong answers");
+      wrong.className = "wrong";
       p.wrong.forEach(function (w) {
         const div = document.createElement("div");
         div.className = "wrong-group";
@@ -32,7 +47,7 @@
         }
         wrong.appendChild(div);
       });
-      return tr;
+      rows.push(tr);
     });
     body.replaceChildren.apply(body, rows);
     typeset(body);  // practice.js: the feedback's maths, as on the first page
@@ -64,7 +79,7 @@
         cell(tr, p.address);
         cell(tr, fixed(p.difficulty));
         cell(tr, fixed(p.discrimination));
-        cell(tr, p.invalid_percent.toFixed(1));
+        cell(tr, p.invalid_percent === null ? "\u2014" : p.invalid_percent.toFixed(1));
         const wrong = cell(tr, p.top_wrong ? "" : "\u2014");
         if (p.top_wrong) {
           const code = document.createElement("code");
