@@ -25,6 +25,7 @@ PREC = 64  # bits: a plot needs a few digits; ambiguous points are tried again a
 AGAIN = 256
 SPLITS = 10  # halvings of a stretch whose enclosure is not bounded: the break is 2**-10 of a step wide
 REFINE = 3  # halvings of a stretch whose curve may bend more than the line between its ends shows
+APPROACH = 40  # halvings towards a neighbouring sample where the function is undefined
 HUGE = 1e300  # finite stand-in for values too large for a float
 Point = tuple[float, float]
 # A function's enclosure over [a, b] (low, high), or None when it is not bounded or not sure.
@@ -102,18 +103,27 @@ class Sampler:
             return None  # not sure: the caller breaks the line rather than join across it
 
 
-def curve(s: Sampler, xs: list[Fraction], ys: list[float | None], tol: float) -> list[list[Point]]:
+def curve(s: Sampler, xs: list[Fraction], ys: list[float | None], tol: float,
+          frame: tuple[float, float] | None = None) -> list[list[Point]]:
     """The function as runs of joined points (a new run after each break). `ys` are its values at `xs`;
-    `tol` is about a pixel in y, the bend worth a closer look."""
+    `tol` is about a pixel in y, the bend worth a closer look. Where a run ends next to a sample where the
+    function is undefined (`log(x)` at 0), it is followed towards that sample until it leaves `frame`
+    (the plot's y range), so a curve heading off to infinity at the edge of its domain reaches the edge
+    of the picture rather than stopping short of it."""
     runs: list[list[Point]] = []
     run: list[Point] = []
     for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         if y is None:
             if run:
+                prev_x, prev_y = xs[i - 1], ys[i - 1]
+                assert prev_y is not None
+                run += _approach(s, prev_x, prev_y, x, frame)
                 runs.append(run)
             run = []
             continue
-        if run and ys[i - 1] is not None:
+        if not run and i > 0 and ys[i - 1] is None:
+            run = list(reversed(_approach(s, x, y, xs[i - 1], frame)))
+        elif run and ys[i - 1] is not None:
             prev_x, prev_y = xs[i - 1], ys[i - 1]
             assert prev_y is not None
             for item in _link(s, prev_x, prev_y, x, y, tol, 0):
@@ -146,3 +156,24 @@ def _link(s: Sampler, a: Fraction, fa: float, b: Fraction, fb: float, tol: float
     if fm is None:
         return [None]
     return [*_link(s, a, fa, m, fm, tol, depth + 1), (float(m), fm), *_link(s, m, fm, b, fb, tol, depth + 1)]
+
+
+def _approach(s: Sampler, a: Fraction, fa: float, b: Fraction, frame: tuple[float, float] | None) -> list[Point]:
+    """Points from a (defined, value fa) towards b (undefined), each joined to the one before it by a
+    bounded enclosure, until the curve leaves the frame or APPROACH halvings are spent."""
+    out: list[Point] = []
+    if frame is None or not frame[0] <= fa <= frame[1]:
+        return out
+    for _ in range(APPROACH):
+        m = (a + b) / 2
+        fm = s.value(m)
+        if fm is None:
+            b = m
+            continue
+        if s.enclose(min(a, m), max(a, m)) is None:
+            break  # not sure the curve is unbroken between: stop here, rather than join across
+        out.append((float(m), fm))
+        a = m
+        if not frame[0] <= fm <= frame[1]:
+            break
+    return out

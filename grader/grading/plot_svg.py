@@ -90,11 +90,14 @@ def _inside(p: Pt) -> bool:
 
 
 def _curve(fr: _Frame, c: Curve, style: dict[str, str]) -> tuple[list[str], list[Pt]]:
-    """Path elements for the curve's runs, clipped to the frame, and where it leaves the frame."""
+    """Path elements for the curve's runs, clipped to the frame, and the points on the top or bottom edge
+    where it is off the frame: where it leaves it, and every ALONG units along a stretch wholly above
+    or below it (an answer that never enters the frame is still shown, as a row of arrows)."""
     paths: list[str] = []
     exits: list[Pt] = []
     for seg in c.segments:
         pts = [(fr.px(x), fr.py(max(-1e9, min(1e9, y)))) for x, y in seg]
+        exits += _off(pts)
         if len(pts) == 1:
             if _inside(pts[0]):
                 paths.append(f'<circle cx="{_f(pts[0][0])}" cy="{_f(pts[0][1])}" r="2.5" fill="{style["stroke"]}"/>')
@@ -118,6 +121,30 @@ def _curve(fr: _Frame, c: Curve, style: dict[str, str]) -> tuple[list[str], list
     return paths, [e for e in exits if abs(e[1] - TOP) < 0.01 or abs(e[1] - BOTTOM) < 0.01]
 
 
+ALONG = 40  # user units between the arrows along a stretch off the frame
+
+
+def _off(pts: list[Pt]) -> list[Pt]:
+    """Edge points every ALONG units (on a grid shared by all curves) where the run is above or below
+    the frame; a single point off the frame gets one."""
+    out: list[Pt] = []
+    if len(pts) == 1:
+        x, y = pts[0]
+        if LEFT <= x <= RIGHT and not TOP <= y <= BOTTOM:
+            out.append((x, TOP if y < TOP else BOTTOM))
+        return out
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        if x1 <= x0:
+            continue
+        k = math.ceil((max(x0, LEFT) - LEFT - ALONG / 2) / ALONG)
+        while (g := LEFT + ALONG / 2 + k * ALONG) <= min(x1, RIGHT):
+            y = y0 + (y1 - y0) * (g - x0) / (x1 - x0)
+            if y < TOP or y > BOTTOM:
+                out.append((g, TOP if y < TOP else BOTTOM))
+            k += 1
+    return out
+
+
 def _arrow(p: Pt, colour: str) -> str:
     x, y = p
     if abs(y - TOP) < 0.01:
@@ -127,6 +154,44 @@ def _arrow(p: Pt, colour: str) -> str:
     return f'<path d="{d}" fill="{colour}"/>'
 
 
+def labels(ts: list[float]) -> tuple[list[str], str]:
+    """Tick labels that differ from each other and stay short: plain decimals with as many places as the
+    step needs, or, for very large or small values, mantissas and a common factor (`×10⁻⁶`) said once."""
+    if not ts:
+        return [], ""
+    step = ts[1] - ts[0] if len(ts) > 1 else max(abs(ts[0]), 1.0)
+    big = max(abs(t) for t in ts)
+    power = math.floor(math.log10(big)) if big > 0 else 0
+    if (big >= 1e5 or big < 1e-3) and step / 10.0 ** power >= 1e-3:
+        scale = 10.0 ** power
+        places = max(0, -math.floor(math.log10(step / scale) + 1e-9))
+        out = [_plain(t / scale, places) for t in ts]
+        return out, "×10" + str(power).translate(SUPERSCRIPT)
+    places = max(0, -math.floor(math.log10(step) + 1e-9))
+    return [_plain(t, places) for t in ts], ""
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+CHAR = 7.5  # about the width of a character of the 13-unit font, in user units
+
+
+def _plain(v: float, places: int) -> str:
+    text = f"{v:.{places}f}"
+    if text.lstrip("-").strip("0.") == "":
+        return "0"
+    return text.replace("-", "−")
+
+
+def _x_ticks(lo: float, hi: float) -> tuple[list[float], list[str], str]:
+    """As many x ticks as their labels leave room for (long ones near x = 10^6 need fewer)."""
+    for count in (8, 6, 4, 3, 2, 1):
+        ts = ticks(lo, hi, count)
+        texts, factor = labels(ts)
+        if not ts or max(len(t) for t in texts) * CHAR + 8 <= (RIGHT - LEFT) / max(len(ts), 1):
+            return ts, texts, factor
+    return ts, texts, factor
+
+
 def svg(p: Plot) -> str:
     """The plot as an inline <svg> element (480 × 300 user units, scalable)."""
     fr = _Frame(p)
@@ -134,19 +199,27 @@ def svg(p: Plot) -> str:
            f'role="img" class="grader-plot" {FONT}>',
            f"<title>{escape(p.title)}</title>", f"<desc>{escape(p.description)}</desc>",
            f'<rect x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>']
-    for t in ticks(p.y_range[0], p.y_range[1], 5):
+    ys = ticks(p.y_range[0], p.y_range[1], 5)
+    texts, factor = labels(ys)
+    for t, text in zip(ys, texts, strict=True):
         y = _f(fr.py(t))
         colour = "#888888" if t == 0 else "#e4e4e4"
         out.append(f'<line x1="{LEFT}" y1="{y}" x2="{RIGHT}" y2="{y}" stroke="{colour}" stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dominant-baseline="middle" '
-                   f'fill="#333333">{escape(_num(t))}</text>')
-    for t in ticks(p.x_range[0], p.x_range[1], 8):
+                   f'fill="#333333">{escape(text)}</text>')
+    if factor:
+        out.append(f'<text x="{LEFT - 6}" y="{TOP - 8}" text-anchor="end" fill="#333333">{factor}</text>')
+    xs, texts, factor = _x_ticks(p.x_range[0], p.x_range[1])
+    for t, text in zip(xs, texts, strict=True):
         x = _f(fr.px(t))
         colour = "#888888" if t == 0 else "#e4e4e4"
         out.append(f'<line x1="{x}" y1="{TOP}" x2="{x}" y2="{BOTTOM}" stroke="{colour}" stroke-width="1"/>')
-        out.append(f'<text x="{x}" y="{BOTTOM + 16}" text-anchor="middle" fill="#333333">{escape(_num(t))}</text>')
+        half = len(text) * CHAR / 2  # a long label at an end of the axis is kept inside the picture
+        anchor = "end" if fr.px(t) + half > W - 2 else "start" if fr.px(t) - half < 2 else "middle"
+        out.append(f'<text x="{x}" y="{BOTTOM + 16}" text-anchor="{anchor}" fill="#333333">{escape(text)}</text>')
+    name = escape(p.variable) + (f" ({factor})" if factor else "")
     out.append(f'<text x="{RIGHT}" y="{BOTTOM + 32}" text-anchor="end" fill="#333333" font-style="italic">'
-               f"{escape(p.variable)}</text>")
+               f"{name}</text>")
     for k in p.kinks:
         x = _f(fr.px(k))
         out.append(f'<line x1="{x}" y1="{TOP}" x2="{x}" y2="{BOTTOM}" {_attrs(KINK)}/>')
@@ -166,42 +239,68 @@ def svg(p: Plot) -> str:
     out += _marks(fr, p, cx)
     out.append(f'<rect x="{LEFT}" y="{TOP}" width="{RIGHT - LEFT}" height="{BOTTOM - TOP}" fill="none" '
                'stroke="#888888" stroke-width="1"/>')
-    out += _legend(p)
+    out += _legend(p, bool(arrows))
     out.append("</svg>")
     return "\n".join(out)
 
 
 def _marks(fr: _Frame, p: Plot, cx: float) -> list[str]:
+    """The two values at the counterexample; one off the frame sits on its edge, its value written beside it."""
     out: list[str] = []
-    if p.expected is not None and TOP <= fr.py(p.expected) <= BOTTOM:
-        y = fr.py(p.expected)
-        out.append(f'<circle cx="{_f(cx)}" cy="{_f(y)}" r="5" fill="{REFERENCE["stroke"]}" stroke="#ffffff" '
-                   'stroke-width="1.5"/>')
-    if p.got is not None and TOP <= fr.py(p.got) <= BOTTOM:
-        y = fr.py(p.got)
-        d = f"M{_f(cx)},{_f(y - 6)} L{_f(cx + 6)},{_f(y)} L{_f(cx)},{_f(y + 6)} L{_f(cx - 6)},{_f(y)} Z"
-        out.append(f'<path d="{d}" fill="{ANSWER["stroke"]}" stroke="#ffffff" stroke-width="1.5"/>')
+    for value, colour, shape in ((p.expected, REFERENCE["stroke"], "circle"), (p.got, ANSWER["stroke"], "diamond")):
+        if value is None:
+            continue
+        y = fr.py(max(-1e9, min(1e9, value)))
+        off = not TOP <= y <= BOTTOM
+        y = min(BOTTOM, max(TOP, y))
+        if shape == "circle":
+            out.append(f'<circle cx="{_f(cx)}" cy="{_f(y)}" r="5" fill="{colour}" stroke="#ffffff" '
+                       'stroke-width="1.5"/>')
+        else:
+            d = f"M{_f(cx)},{_f(y - 6)} L{_f(cx + 6)},{_f(y)} L{_f(cx)},{_f(y + 6)} L{_f(cx - 6)},{_f(y)} Z"
+            out.append(f'<path d="{d}" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/>')
+        if off:
+            right = cx < (LEFT + RIGHT) / 2
+            anchor, tx = ("start", cx + 10) if right else ("end", cx - 10)
+            ty = y + 14 if y == TOP else y - 8
+            out.append(f'<text x="{_f(tx)}" y="{_f(ty)}" text-anchor="{anchor}" fill="{colour}" font-weight="bold">'
+                       f"{'▲' if y == TOP else '▼'} {escape(short(value))}</text>")
     return out
 
 
-def _legend(p: Plot) -> list[str]:
+def short(v: float) -> str:
+    """A value written beside a mark: 4 significant digits, powers of ten as 1e100."""
+    text = f"{v:.4g}"
+    if "e" in text:
+        mantissa, power = text.split("e")
+        text = f"{mantissa}e{int(power)}"
+    return text.replace("-", "−")
+
+
+def _legend(p: Plot, arrows: bool) -> list[str]:
     out = [f'<line x1="{LEFT}" y1="16" x2="{LEFT + 26}" y2="16" {_attrs(REFERENCE)}/>',
            f'<text x="{LEFT + 32}" y="16" dominant-baseline="middle" fill="#111111">{escape(p.reference.label)}</text>']
     x = LEFT + 32 + 7 * len(p.reference.label) + 18
     out += [f'<line x1="{x}" y1="16" x2="{x + 26}" y2="16" {_attrs(ANSWER)}/>',
             f'<text x="{x + 32}" y="16" dominant-baseline="middle" fill="#111111">{escape(p.answer.label)}</text>']
     y = H - 12
-    out += [f'<circle cx="{LEFT + 5}" cy="{y}" r="4.5" fill="{REFERENCE["stroke"]}"/>',
-            f'<path d="M{LEFT + 17},{y - 5} L{LEFT + 22},{y} L{LEFT + 17},{y + 5} L{LEFT + 12},{y} Z" '
-            f'fill="{ANSWER["stroke"]}"/>']
+    x = LEFT
+    if p.expected is not None:
+        out.append(f'<circle cx="{x + 5}" cy="{y}" r="4.5" fill="{REFERENCE["stroke"]}"/>')
+        x += 12
+    if p.got is not None:
+        out.append(f'<path d="M{x + 5},{y - 5} L{x + 10},{y} L{x + 5},{y + 5} L{x},{y} Z" fill="{ANSWER["stroke"]}"/>')
+        x += 12
     at = p.at_text if len(p.at_text) <= 16 else f"{p.variable} ≈ {_num(p.at)}"  # x = -1/10^30 runs long
     notes = [f"at {at.replace('-', '−')}"]
+    if p.got is None:
+        notes[0] += ": your answer is undefined there"
     if p.kinks:
         notes.append("dotted: kink" + ("s" if len(p.kinks) > 1 else ""))
     if p.fixed:
         notes.append(f"with {p.fixed}")
-    if p.clipped:
+    if arrows:
         notes.append("▲▼ off the plot")
-    out.append(f'<text x="{LEFT + 28}" y="{y}" dominant-baseline="middle" fill="#333333">'
+    out.append(f'<text x="{x + 4}" y="{y}" dominant-baseline="middle" fill="#333333">'
                f'{escape("   ·   ".join(notes))}</text>')
     return out

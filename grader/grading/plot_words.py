@@ -48,7 +48,35 @@ def _where(p: Piece, name: str, texts: dict[Fraction, str]) -> str:
 
 
 def _number(v: Fraction) -> str:
-    return format_value(Outcome("value", v), 12)
+    """A value as the words say it: exactly where that is short (`0.1`, `-1`, `1/3` as 0.333333333333),
+    huge or tiny ones in powers of ten (`1e+100`, not 101 digits), and one a hair off a short number as
+    that number plus the hair (`1 + 1e-30`: `1.00000000000` would read as 1)."""
+    if v != 0 and not Fraction(1, 10**6) <= abs(v) < 10**12:
+        return _power(v)
+    text = format_value(Outcome("value", v), 12)
+    near = Fraction(text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text) \
+        if text.replace("-", "").replace(".", "").isdigit() else None
+    if near is None or near == v:
+        return text
+    short = format_value(Outcome("value", near), 12)
+    if len(short.replace("-", "").replace(".", "").lstrip("0")) <= 6:  # reads as exact: say the difference
+        hair = v - near
+        return f"{short} {'+' if hair > 0 else '-'} {_power(abs(hair))}"
+    return text
+
+
+def _power(v: Fraction) -> str:
+    """`1e+100`, `-2.5e-30`: 6 significant digits, computed exactly (no float overflow)."""
+    sign, v = ("-" if v < 0 else ""), abs(v)
+    exp = len(str(v.numerator)) - len(str(v.denominator))
+    if v >= Fraction(10) ** exp * 10:
+        exp += 1
+    elif v < Fraction(10) ** exp:
+        exp -= 1
+    mantissa = f"{float(v / Fraction(10) ** exp):.6g}"
+    if mantissa == "10":
+        mantissa, exp = "1", exp + 1
+    return f"{sign}{mantissa}e{'+' if exp >= 0 else '-'}{abs(exp)}"
 
 
 def _contains(p: Piece, c: Fraction) -> bool:
@@ -61,7 +89,7 @@ def describe(fr: Sampler, fa: Sampler, name: str, pieces: list[Piece], c: Fracti
     right: list[str] = []
     wrong: list[tuple[str, Fraction, Fraction]] = []
     unsure: list[Piece] = []
-    for p in pieces:
+    for p in _merged(fr, fa, pieces):
         a, b = _span(p)
         r, g = fr.exact(a, b), fa.exact(a, b)
         if r is not None and g is not None:
@@ -81,3 +109,22 @@ def describe(fr: Sampler, fa: Sampler, name: str, pieces: list[Piece], c: Fracti
     if right:
         text += f" It is right for {' and for '.join(right)}."
     return text
+
+
+def _merged(fr: Sampler, fa: Sampler, pieces: list[Piece]) -> list[Piece]:
+    """Neighbouring pieces where both functions are the same constants, as one piece: a kink neither
+    function has there (`abs(x)` inside a condition cuts at 0) should not split the words."""
+    out: list[Piece] = []
+    seen: tuple[Fraction | None, Fraction | None] | None = None
+    for p in pieces:
+        a, b = _span(p)
+        values = (fr.exact(a, b), fa.exact(a, b))
+        if out and seen == values and None not in values and p.low is not None:
+            widened = Piece(out[-1].low, p.high)
+            wa, wb = _span(widened)
+            if (fr.exact(wa, wb), fa.exact(wa, wb)) == values:  # proved over the whole, the kink between too
+                out[-1] = widened
+                continue
+        out.append(p)
+        seen = values
+    return out

@@ -79,14 +79,29 @@ class Plot:
         out = [f"{self.title} from {lo} to {hi}" + (f", with {self.fixed}" if self.fixed else "") + "."]
         if self.kinks:
             out.append("Kinks at " + ", ".join(f"{self.variable} = {_num(k)}" for k in self.kinks) + ".")
-        out.append(f"Marked: at {self.at_text} {self.reference.label} is {self.expected_text} and "
-                   f"{self.answer.label} gives {self.got_text}.")
+        got = ("is undefined there" if self.got is None
+               else f"gives {_said(self.got_text, self.got)}" + (", off the plot" if self._off(self.got) else ""))
+        expected = _said(self.expected_text, self.expected) + (", off the plot" if self._off(self.expected) else "")
+        at = self.at_text if len(self.at_text) <= 20 else f"{self.variable} ≈ {_num(self.at)}"  # x = -1/10^30
+        out.append(f"Marked: at {at} {self.reference.label} is {expected} and "
+                   f"{self.answer.label} {got}.")
         if self.words:
             out.append(self.words)
-        if self.clipped:
-            lo, hi = (_num(v) for v in self.y_range)
-            out.append(f"Values below {lo} or above {hi} are cut off.")
+        for c in (self.reference, self.answer):
+            where = [w for w, off in (("above", self._above), ("below", self._below)) if off(c)]
+            if where:
+                marks = " and ".join({"above": "▲ on the top edge", "below": "▼ on the bottom edge"}[w] for w in where)
+                out.append(f"{c.label.capitalize()} goes {' and '.join(where)} the plot, marked {marks}.")
         return " ".join(out)
+
+    def _off(self, v: float | None) -> bool:
+        return v is not None and not self.y_range[0] <= v <= self.y_range[1]
+
+    def _above(self, c: Curve) -> bool:
+        return any(y > self.y_range[1] for seg in c.segments for _, y in seg)
+
+    def _below(self, c: Curve) -> bool:
+        return any(y < self.y_range[0] for seg in c.segments for _, y in seg)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,11 +135,23 @@ def _pair(v: Any) -> tuple[float, float]:
 
 
 def _num(v: float) -> str:
-    """A value as a reader wants it on a plot: 4 significant digits, no trailing zeros."""
+    """A value as a reader wants it on a plot: whole numbers whole (999996, not 1e6: the ends of an
+    interval far out must differ), others to 4 significant digits, no trailing zeros."""
     if v == 0:
         return "0"
+    if v == int(v) and abs(v) < 10**12:
+        return str(int(v)).replace("-", "−")
     text = f"{v:.4g}"
     return text.replace("e+0", "e").replace("e-0", "e-").replace("-", "−") if "e" in text else text.replace("-", "−")
+
+
+def _said(text: str, value: float | None) -> str:
+    """A value the feedback wrote (`10000…000`, 101 digits), shortened where it runs long."""
+    if len(text) <= 20:
+        return text
+    if value is not None:
+        return _num(value).replace("e+", "e")
+    return text[:17] + "…"
 
 
 def reference_label(part: Part) -> str:
@@ -186,6 +213,7 @@ def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, resu
     lo, hi = _window(c, kinks)
     budget = [limits.PLOT_EVALUATIONS]
     fr, fa = Sampler(compile_expr(ref), var, budget), Sampler(compile_expr(ans), var, budget)
+    kinks = [k for k in kinks if not _flat_through(fr, fa, k, kinks)]
     xs = sorted({lo + (hi - lo) * i / SAMPLES for i in range(SAMPLES + 1)} | {c} | {k for k in kinks if lo < k < hi})
     yr, ya = [fr.value(x) for x in xs], [fa.value(x) for x in xs]
     xs, yr, ya = _trim(xs, yr, ya, c)
@@ -200,8 +228,8 @@ def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, resu
     words = describe(fr, fa, name, _pieces(kinks, complete), c, label, _label_texts(ref, ans, var))
     return Plot(
         variable=name, x_range=(float(xs[0]), float(xs[-1])), y_range=y_range,
-        answer=Curve("your answer", _segments(curve(fa, xs, ya, tol), tol / 10)),
-        reference=Curve(label, _segments(curve(fr, xs, yr, tol), tol / 10)),
+        answer=Curve("your answer", _segments(curve(fa, xs, ya, tol, y_range), tol / 10)),
+        reference=Curve(label, _segments(curve(fr, xs, yr, tol, y_range), tol / 10)),
         kinks=tuple(float(k) for k in kinks if xs[0] <= k <= xs[-1]), at=float(c),
         at_text=f"{name} = {at[name]}",
         expected=expected, got=got, expected_text=result.counterexample.expected,
@@ -235,6 +263,18 @@ def _kinks(exprs: list[sympy.Basic], var: sympy.Symbol) -> tuple[list[Fraction],
             else:
                 found.add(key)
     return sorted(found), complete
+
+
+def _flat_through(fr: Sampler, fa: Sampler, k: Fraction, kinks: list[Fraction]) -> bool:
+    """Whether both functions are proved one and the same constant on either side of k, k included: then k
+    is no kink of either (`1 if abs(x) < 2 else 0` is cut at 0 by its abs, but is 1 all through it)."""
+    gaps = [abs(k - other) / 2 for other in kinks if other != k]
+    d = min([Fraction(1, 1000), *gaps])
+    for f in (fr, fa):
+        left = f.exact(k - d, k)
+        if left is None or f.exact(k, k + d) != left:
+            return False
+    return True
 
 
 def _label_texts(ref: sympy.Basic, ans: sympy.Basic, var: sympy.Symbol) -> dict[Fraction, str]:

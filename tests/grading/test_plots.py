@@ -275,3 +275,150 @@ def test_ticks_are_round_numbers() -> None:
     assert ticks(-0.06, 1.06, 5) == [0, 0.5, 1.0]
     assert ticks(-0.06, 1.06, 10) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert ticks(1, 1) == []
+
+
+# --- the cold trial of issue 26: off the frame, far out, fake kinks, long numbers --------------------
+
+COLD = """\
+id: cold-plots
+title: Plots far out
+variables: [x]
+questions:
+  - id: softplus
+    title: Softplus
+    statement: The function below.
+    function: log(1 + exp(x))
+    parts:
+      - {id: a, ask: Find the derivative., kind: expression, answer: 1/(1 + exp(-x)), derivative: true}
+  - id: lorentz
+    title: Lorentzian
+    statement: The function below.
+    function: 1/(1 + x^2)
+    parts:
+      - {id: a, ask: Find the derivative., kind: expression, answer: -2*x/(1 + x^2)^2, derivative: true}
+  - id: recip
+    title: Reciprocal
+    statement: The function below.
+    function: 1/x
+    parts:
+      - {id: a, ask: Find the derivative., kind: expression, answer: -1/x^2, derivative: true}
+  - id: ht
+    title: Hard tanh
+    statement: The function below.
+    function: Piecewise((-1, x < -1), (x, x <= 1), (1, x > 1))
+    parts:
+      - id: a
+        ask: Find the derivative.
+        kind: expression
+        answer: 'Piecewise((0, x < -1), (1, (x > -1) & (x < 1)), (0, x > 1))'
+        derivative: true
+"""
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory: pytest.TempPathFactory) -> Sheet:
+    path = tmp_path_factory.mktemp("cold") / "cold.yaml"
+    path.write_text(COLD, encoding="utf-8")
+    return load(str(path))
+
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _arrows(text: str, colour: str) -> list[tuple[float, float]]:
+    """The tips of the ▲▼ arrows of that colour (closed triangles of three points)."""
+    out = []
+    for e in ET.fromstring(text).iter(NS + "path"):
+        d = e.get("d", "")
+        if e.get("fill") == colour and d.endswith("Z") and d.count("L") == 2:
+            pts = [tuple(float(v) for v in p.split(",")) for p in d.strip("MZ ").replace("L", "").split()]
+            out.append(pts[1])
+    return out
+
+
+@pytest.mark.parametrize(("address", "answer"), [
+    ("softplus.a", "10^100"), ("softplus.a", "exp(exp(exp(exp(exp(x)))))"),
+    ("recip.a", "-1/x^2 if x < 700 else 1"), ("softplus.a", "exp(exp(exp(x)))")])
+def test_an_answer_off_the_frame_is_still_shown(cold: Sheet, address: str, answer: str) -> None:
+    """Never entering the right function's range, the answer was not drawn at all (no curve, no arrow,
+    no marker), while the legend said "▲▼ off the plot": a wrong answer looked like no answer."""
+    p = drawn(cold, address, answer)
+    assert p is not None
+    text = svg(p)
+    tips = _arrows(text, "#D55E00")
+    assert len(tips) >= 3  # a row of ▲ along where the answer is above the plot
+    assert all(y < 34 for _, y in tips)  # on the top edge, pointing up
+    assert "▲▼ off the plot" in text
+    assert p.got is not None and p.got > p.y_range[1]
+    marks = [e for e in ET.fromstring(text).iter(NS + "path") if e.get("fill") == "#D55E00"
+             and e.get("stroke") == "#ffffff"]
+    assert len(marks) == 1  # the counterexample's ◆, on the edge
+    labels = [t.text or "" for t in ET.fromstring(text).iter(NS + "text") if t.get("fill") == "#D55E00"]
+    assert any(t.startswith("▲ ") for t in labels)  # with its value written
+    assert "your answer gives" in p.description and "off the plot" in p.description
+    assert "Your answer goes above the plot, marked ▲" in p.description
+
+
+def test_an_off_frame_value_is_written_short(cold: Sheet) -> None:
+    p = drawn(cold, "softplus.a", "10^100")
+    assert p is not None
+    assert "1e100" in p.description and "0000000000" not in p.description
+    assert any((t.text or "") == "▲ 1e100" for t in ET.fromstring(svg(p)).iter(NS + "text"))
+
+
+def test_a_curve_off_to_minus_infinity_at_its_domain_edge_reaches_the_frame(cold: Sheet) -> None:
+    """log(x) stopped at its last sample (x = 0.04, 12 px above the bottom) with no ▼."""
+    p = drawn(cold, "lorentz.a", "log(x)")
+    assert p is not None
+    first = p.answer.segments[0][0]
+    assert first[0] < 0.04 and first[1] < p.y_range[0]  # followed towards 0 until it leaves the frame
+    tips = _arrows(svg(p), "#D55E00")
+    assert any(y > 254 for _, y in tips)  # ▼ on the bottom edge where it leaves
+
+
+def test_undefined_at_the_mark_is_said_as_drawn(cold: Sheet) -> None:
+    p = drawn(cold, "lorentz.a", "log(x)")
+    assert p is not None and p.got is None
+    assert "your answer is undefined there" in p.description and "gives undefined" not in p.description
+    text = svg(p)
+    legend_diamonds = [e for e in ET.fromstring(text).iter(NS + "path")
+                       if e.get("fill") == "#D55E00" and e.get("d", "").count("L") == 3]
+    assert legend_diamonds == []  # no ◆, neither on the plot nor in the legend, for a mark not drawn
+    assert any("your answer is undefined there" in (t.text or "") for t in ET.fromstring(text).iter(NS + "text"))
+
+
+def test_ticks_far_out_are_distinct_and_fit(cold: Sheet) -> None:
+    p = drawn(cold, "softplus.a", "1/(1+exp(-x)) if x < 10^6 else 0")
+    assert p is not None
+    assert "from 999996 to 1000004" in p.description
+    root = ET.fromstring(svg(p))
+    bottom = [t for t in root.iter(NS + "text") if t.get("y") == "270"]
+    texts = [t.text for t in bottom]
+    assert len(set(texts)) == len(texts) >= 2 and "1000000" in texts
+    for t in bottom:  # inside the picture, with 7.5 units a character
+        width = 7.5 * len(t.text or "")
+        x = float(t.get("x", "0"))
+        left = {"middle": x - width / 2, "end": x - width, "start": x}[t.get("text-anchor", "start")]
+        assert left >= 0 and left + width <= 480
+    p = drawn(cold, "recip.a", "-1/x^2 if x < 700 else 1")
+    assert p is not None
+    root = ET.fromstring(svg(p))
+    left_labels = [t.text or "" for t in root.iter(NS + "text") if t.get("text-anchor") == "end" and t.get("x") == "48"]
+    assert "×10⁻⁶" in left_labels  # the common factor said once
+    assert all(len(t) <= 5 for t in left_labels)  # short mantissas: "−2", "1", not "−2.00e−06" cut at the left
+
+
+def test_abs_inside_a_condition_is_no_kink(cold: Sheet) -> None:
+    p = drawn(cold, "ht.a", "1 if abs(x) < 2 else 0")
+    assert p is not None and 0.0 not in p.kinks and p.kinks == (-2.0, -1.0, 1.0, 2.0)
+    p = drawn(cold, "ht.a", "1 if abs(x) > 1 else 0")
+    assert p is not None
+    assert p.words == ("Your answer is 1 for x < -1, where the derivative is 0; 0 for -1 < x < 1, where it is 1; "
+                       "1 for x > 1, where it is 0.")
+
+
+def test_words_write_huge_and_nearly_round_values_so_they_read_right(cold: Sheet) -> None:
+    p = drawn(cold, "ht.a", "10^100 if x > 1 else Piecewise((0, x < -1), (1, x < 1)) ")
+    assert p is not None and "1e+100 for x > 1" in p.words
+    p = drawn(cold, "ht.a", "1 + 10^-30 if abs(x) < 1 else 0")
+    assert p is not None and "1 + 1e-30 for -1 < x < 1" in p.words
