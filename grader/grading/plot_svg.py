@@ -295,8 +295,11 @@ def _legend(p: Plot, arrows: bool) -> list[str]:
     notes = [f"at {at.replace('-', '−')}"]
     if p.got is None:
         notes[0] += ": your answer is undefined there"
-    if p.kinks:
-        notes.append("dotted: kink" + ("s" if len(p.kinks) > 1 else ""))
+    own = [k for k in p.kinks if k not in p.breaks]
+    if own:
+        notes.append("dotted: kink" + ("s" if len(own) > 1 else "") + (" and breaks" if p.breaks else ""))
+    elif p.breaks:
+        notes.append("dotted: your answer changes")
     if p.fixed:
         notes.append(f"with {p.fixed}")
     if arrows:

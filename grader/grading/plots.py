@@ -67,6 +67,7 @@ class Plot:
     clipped: bool
     fixed: str = ""  # a slice: the other variables' values ("x = 2, b = 1")
     words: str = ""  # where and how the answer differs, for a terminal ("" when the counterexample says it)
+    breaks: tuple[float, ...] = ()  # those of `kinks` that are the answer's alone, not the right function's
 
     @property
     def title(self) -> str:
@@ -77,8 +78,13 @@ class Plot:
         """Everything the picture shows, in words (the SVG's <desc>, a screen reader's text)."""
         lo, hi = (_num(v) for v in self.x_range)
         out = [f"{self.title} from {lo} to {hi}" + (f", with {self.fixed}" if self.fixed else "") + "."]
-        if self.kinks:
-            out.append("Kinks at " + ", ".join(f"{self.variable} = {_num(k)}" for k in self.kinks) + ".")
+        own = [k for k in self.kinks if k not in self.breaks]
+        if own:
+            out.append(f"Kinks of {self.reference.label} at " + ", ".join(f"{self.variable} = {_num(k)}" for k in own)
+                       + ".")
+        if self.breaks:
+            out.append(f"{self.answer.label.capitalize()} alone changes at "
+                       + ", ".join(f"{self.variable} = {_num(k)}" for k in self.breaks) + ".")
         got = ("is undefined there" if self.got is None
                else f"gives {_said(self.got_text, self.got)}" + (", off the plot" if self._off(self.got) else ""))
         expected = _said(self.expected_text, self.expected) + (", off the plot" if self._off(self.expected) else "")
@@ -124,7 +130,8 @@ def from_json(data: object) -> Plot | None:
             curve_of(data["reference"]), tuple(float(k) for k in data["kinks"]), float(data["at"]),
             str(data["at_text"]), opt(data["expected"]), opt(data["got"]), str(data["expected_text"]),
             str(data["got_text"]), bool(data["clipped"]),
-            str(data.get("fixed", "")), str(data.get("words", "")))
+            str(data.get("fixed", "")), str(data.get("words", "")),
+            tuple(float(k) for k in data.get("breaks", ())))
     except (AssertionError, KeyError, TypeError, ValueError):
         return None
 
@@ -210,6 +217,7 @@ def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, resu
     c = values[name]
     assert c is not None
     kinks, complete = _kinks([ref, ans], var)
+    own = set(_kinks([ref], var)[0])
     lo, hi = _window(c, kinks)
     budget = [limits.PLOT_EVALUATIONS]
     fr, fa = Sampler(compile_expr(ref), var, budget), Sampler(compile_expr(ans), var, budget)
@@ -234,7 +242,8 @@ def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, resu
         at_text=f"{name} = {at[name]}",
         expected=expected, got=got, expected_text=result.counterexample.expected,
         got_text=result.counterexample.got, clipped=clipped,
-        fixed=fixed, words=f"{words[:-1]} (with {fixed})." if words and fixed else words)
+        fixed=fixed, words=f"{words[:-1]} (with {fixed})." if words and fixed else words,
+        breaks=tuple(float(k) for k in kinks if xs[0] <= k <= xs[-1] and k not in own))
 
 
 def _value(text: str) -> Fraction | None:

@@ -233,7 +233,8 @@ def test_svg_is_accessible_deterministic_and_needs_no_style_element(bundled: She
     assert root.tag == ns + "svg" and root.get("role") == "img"
     assert root[0].tag == ns + "title" and "Your answer and the derivative" in (root[0].text or "")
     desc = root[1].text or ""
-    assert root[1].tag == ns + "desc" and "Kinks at x = 0" in desc and "at x = 1 the derivative is 1" in desc
+    assert root[1].tag == ns + "desc" and "Kinks of the derivative at x = 0" in desc
+    assert "at x = 1 the derivative is 1" in desc
     assert "<script" not in text and "<style" not in text and " style=" not in text and " id=" not in text
     legends = [t.text for t in root.iter(ns + "text")]
     assert "the derivative" in legends and "your answer" in legends
@@ -422,3 +423,11 @@ def test_words_write_huge_and_nearly_round_values_so_they_read_right(cold: Sheet
     assert p is not None and "1e+100 for x > 1" in p.words
     p = drawn(cold, "ht.a", "1 + 10^-30 if abs(x) < 1 else 0")
     assert p is not None and "1 + 1e-30 for -1 < x < 1" in p.words
+
+
+def test_a_break_of_the_answer_is_not_called_a_kink_of_the_right_function(cold: Sheet) -> None:
+    p = drawn(cold, "recip.a", "-1/x^2 if x < 700 else 1")
+    assert p is not None and p.kinks == (700.0,) and p.breaks == (700.0,)
+    assert "Your answer alone changes at x = 700." in p.description and "Kinks" not in p.description
+    assert "dotted: your answer changes" in svg(p) and "dotted: kink" not in svg(p)
+    assert from_json(json.loads(json.dumps(p.to_json()))) == p
