@@ -103,8 +103,14 @@ def check(
         except GraderError as err:
             fail(describe(err))
         worked = found.for_part(part) if found else None
+    from grader.grading.plots import words  # lazy: keeps `grader --help` fast (no sympy)
+
+    said = words(scoped, part, text, result)
     if json_out:
         data = result.to_json()
+        if not data.get("extra"):
+            data.pop("extra", None)  # the engine's room for more: empty for every verdict today, as in results.json
+        data["words"] = said
         data.update(variants.described(loaded, part, seed))  # `variant`, for a randomised question
         if solution:
             data["worked_solution"] = render.solution_json(worked)
@@ -114,9 +120,7 @@ def check(
         note = variants.note(loaded, part, seed)  # which variant, for a randomised question
         if note:
             out.print(note, highlight=False)
-        from grader.grading.plots import words  # lazy: keeps `grader --help` fast (no sympy)
-
-        out.print(render.result_text(result, words(scoped, part, text, result)), end="")
+        out.print(render.result_text(result, said), end="")
         if solution:
             from grader.practice.render import solution_block  # lazy: keeps `grader --help` fast (no sympy)
 

@@ -5,6 +5,7 @@ Seeds pick the leaky_relu variant (piecewise-activations): 4 -> alpha=0.01, 0 ->
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 
@@ -67,3 +68,18 @@ def test_the_same_wrong_answer_is_drawn_once_per_sheet_and_variant(batch: Batch)
     assert any(k[1:] == ("leaky_relu.a", answer.variant, "Heaviside(x)") for k in student_plots._drawn)
     same_text = _answer(batch, "dan", "leaky_relu.a")  # the same text, another variant: its own plot
     assert plot_svg(batch.sheet, same_text) != first
+
+
+def test_the_words_are_shown_in_report_html_and_in_the_feedback_files(batch: Batch) -> None:
+    """The words were only in the SVG's hidden <desc>, and feedback/*.md had neither plot nor words."""
+    from grader.batch.reports.feedback import feedback_files
+    from grader.batch.reports.html import report_html
+
+    said = "Your answer is 0 for x < 0, where the derivative is 0.01. It is right for x > 0."
+    page = report_html(batch)
+    assert f'<figcaption class="math-text">{html.escape(said)}</figcaption></figure>' in page  # visible
+    files = feedback_files(batch, batch.rows, batch.sheet)
+    ana = next(text for name, text in files.items() if "ana" in name)
+    assert said in ana
+    eve = next(text for name, text in files.items() if "eve" in name)
+    assert "Your answer is" not in eve  # right or unreadable: no plot, no words

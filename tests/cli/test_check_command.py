@@ -203,7 +203,9 @@ def test_a_wrong_answer_says_where_and_how_it_differs(tmp_path: Path) -> None:
     assert code == 1
     assert "Your answer is 0 for x < 0, where the derivative is 0.1. It is right for x > 0." in out
     code, out, _ = run("check", "leaky.a", "1 if x > 0 else 0", "--sheet", str(sheet), "--json")
-    assert "Your answer is" not in out  # the JSON is the Result, as before
+    data = json.loads(out)  # the Result as before (its feedback unchanged), and the words in a field of their own
+    assert "Your answer is" not in data["feedback"]
+    assert data["words"] == "Your answer is 0 for x < 0, where the derivative is 0.1. It is right for x > 0."
 
 
 def test_the_readme_plot_words_example_is_what_grader_check_prints() -> None:
@@ -211,3 +213,12 @@ def test_the_readme_plot_words_example_is_what_grader_check_prints() -> None:
     block = readme.split("$ grader check relu.a 'sign(x)'\n", 1)[1].split("```", 1)[0]
     code, out, _ = run("check", "relu.a", "sign(x)", "--no-color")
     assert code == 1 and out == block
+
+
+def test_json_has_the_plot_words_and_no_empty_extra() -> None:
+    _, out, _ = run("check", "relu.a", "1", "--json")
+    data = json.loads(out)
+    assert data["words"] == "Your answer is 1 for x < 0, where the derivative is 0. It is right for x > 0."
+    assert "extra" not in data  # never filled by the engine: not in the JSON, as in results.json
+    _, out, _ = run("check", "relu.a", "Heaviside(x)", "--json")
+    assert json.loads(out)["words"] == ""

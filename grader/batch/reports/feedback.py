@@ -1,5 +1,6 @@
 """feedback/<student>.md: one file per student to mail or upload, with each answer, its verdict,
-the feedback and the worked solution (with the student's own variant filled in).
+the feedback, what the plot of a wrong answer shows in words (report.html draws it) and the worked
+solution (with the student's own variant filled in).
 
 Math is written as plain unicode text (`1/(1 + e⁻ˣ)`), not `$…$` LaTeX: a mail client shows it
 as it is. Student text appears only inside fenced code blocks whose fence is longer than any
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from grader.batch.gradescope import plain_math, solution_text
 from grader.batch.model import Answer, Batch, Row
+from grader.batch.reports.student_plots import plot_words
 from grader.sheets import variants
 from grader.sheets.model import Sheet
 from grader.sheets.solutions import SolutionFile
@@ -63,11 +65,12 @@ def student_markdown(batch: Batch, row: Row, sheet: Sheet | None, worked: Soluti
     lines += [f"\nNote: {_line(note)}" for note in row.notes]
     shown: dict[str, str] = {}  # a solution that covers several parts (relu.b): shown once, at the first
     for a in row.answers:
-        lines += ["", *_answer(a, sheet, worked, shown)]
+        lines += ["", *_answer(a, sheet, worked, shown, batch.sheet)]
     return "\n".join(lines) + "\n"
 
 
-def _answer(a: Answer, sheet: Sheet | None, worked: SolutionFile | None, shown: dict[str, str]) -> list[str]:
+def _answer(a: Answer, sheet: Sheet | None, worked: SolutionFile | None, shown: dict[str, str],
+            batch_sheet: Sheet | None) -> list[str]:
     lines = [f"## `{a.address}`: {VERDICTS[a.status]} ({num(a.points)} / {num(a.max_points)})"]
     ask = _ask(sheet, a.address)
     if ask:
@@ -77,6 +80,9 @@ def _answer(a: Answer, sheet: Sheet | None, worked: SolutionFile | None, shown: 
     words = a.error if a.error and a.result is None else (a.result.feedback if a.result is not None else a.error)
     if words:
         lines += ["", plain_math(words)]
+    said = plot_words(batch_sheet, a)  # what report.html's plot shows, in words
+    if said:
+        lines += ["", said]
     solution = worked.for_part(a.address) if worked is not None else None
     if solution is not None and a.status != "correct":
         if solution.address in shown:

@@ -20,7 +20,7 @@ from pathlib import Path
 from grader.batch.model import STATUSES, Answer, Batch, Row, WrongGroup
 from grader.batch.reports.feedback import VERDICTS, unique_names
 from grader.batch.reports.items import batch_analysis
-from grader.batch.reports.student_plots import plot_svg
+from grader.batch.reports.student_plots import plot_svg, plot_words
 from grader.batch.reports.summary import percent, right_elsewhere
 from grader.core import caches
 from grader.grading.item_analysis import QUARTILES, ItemAnalysis, chart_data
@@ -282,7 +282,9 @@ def _answer(batch: Batch, row: Row, a: Answer) -> list[str]:
     if a.status == "incorrect":
         svg = plot_svg(batch.sheet, a)
         if svg:
-            lines.append(f'<div class="plot">{svg}</div>')
+            said = plot_words(batch.sheet, a)  # visible, as on the class server's page, not only in the <desc>
+            caption = f'<figcaption class="math-text">{_e(said)}</figcaption>' if said else ""
+            lines.append(f'<figure class="plot">{svg}{caption}</figure>')
     lines.append("</div>")
     return lines
 
