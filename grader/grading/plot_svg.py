@@ -16,7 +16,10 @@ from html import escape
 
 from grader.grading.plots import Curve, Plot
 
-W, H = 480, 300
+W, H = 480, 300  # H grows by NOTE_LINE for each further line of notes under the plot
+NOTE_LINE = 18
+NOTE_CHARS = 34  # a line of notes: at most this long, so that it fits at the phone font (about 17 units)
+WIDE = 9.5  # a character at that font, in user units
 LEFT, RIGHT, TOP, BOTTOM = 54, W - 14, 34, H - 46
 REFERENCE = {"stroke": "#0072B2", "stroke-width": "2.5"}
 ANSWER = {"stroke": "#D55E00", "stroke-width": "2.5", "stroke-dasharray": "7 4"}
@@ -172,7 +175,7 @@ def labels(ts: list[float]) -> tuple[list[str], str]:
 
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-CHAR = 7.5  # about the width of a character of the 13-unit font, in user units
+CHAR = 9.5  # the width of a tick label's character at a phone's larger font (about 17 units), in user units
 
 
 def _plain(v: float, places: int) -> str:
@@ -188,17 +191,23 @@ def _x_ticks(lo: float, hi: float) -> tuple[list[float], list[str], str]:
         ts = ticks(lo, hi, count)
         texts, factor = labels(ts)
         if not ts or max(len(t) for t in texts) * CHAR + 8 <= (RIGHT - LEFT) / max(len(ts), 1):
-            return ts, texts, factor
+            break
+    if len(ts) > 2:  # a label at an end of the axis is moved inward by half its width: room for 1.5 labels a step
+        need = max(len(t) for t in texts) * CHAR * 1.5 + 8
+        every = math.ceil(need / ((RIGHT - LEFT) / len(ts)))
+        texts = [t if i % every == 0 else "" for i, t in enumerate(texts)]
     return ts, texts, factor
 
 
 def svg(p: Plot) -> str:
     """The plot as an inline <svg> element (480 × 300 user units, scalable)."""
     fr = _Frame(p)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" '
+    legend = _legend(p, _any_arrows(fr, p))
+    h = H + NOTE_LINE * (sum(1 for e in legend if 'class="notes"' in e) - 1)  # a line more for long notes
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" width="{W}" height="{h}" '
            f'role="img" class="grader-plot" {FONT}>',
            f"<title>{escape(p.title)}</title>", f"<desc>{escape(p.description)}</desc>",
-           f'<rect x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>']
+           f'<rect x="0" y="0" width="{W}" height="{h}" fill="#ffffff"/>']
     ys = ticks(p.y_range[0], p.y_range[1], 5)
     texts, factor = labels(ys)
     for t, text in zip(ys, texts, strict=True):
@@ -206,7 +215,7 @@ def svg(p: Plot) -> str:
         colour = "#888888" if t == 0 else "#e4e4e4"
         out.append(f'<line x1="{LEFT}" y1="{y}" x2="{RIGHT}" y2="{y}" stroke="{colour}" stroke-width="1"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y}" text-anchor="end" dominant-baseline="middle" '
-                   f'fill="#333333">{escape(text)}</text>')
+                   f'fill="#333333" class="tick">{escape(text)}</text>')
     if factor:
         out.append(f'<text x="{LEFT - 6}" y="{TOP - 8}" text-anchor="end" fill="#333333">{factor}</text>')
     xs, texts, factor = _x_ticks(p.x_range[0], p.x_range[1])
@@ -216,7 +225,9 @@ def svg(p: Plot) -> str:
         out.append(f'<line x1="{x}" y1="{TOP}" x2="{x}" y2="{BOTTOM}" stroke="{colour}" stroke-width="1"/>')
         half = len(text) * CHAR / 2  # a long label at an end of the axis is kept inside the picture
         anchor = "end" if fr.px(t) + half > W - 2 else "start" if fr.px(t) - half < 2 else "middle"
-        out.append(f'<text x="{x}" y="{BOTTOM + 16}" text-anchor="{anchor}" fill="#333333">{escape(text)}</text>')
+        if text:
+            out.append(f'<text x="{x}" y="{BOTTOM + 16}" text-anchor="{anchor}" fill="#333333" class="tick">'
+                       f"{escape(text)}</text>")
     name = escape(p.variable) + (f" ({factor})" if factor else "")
     out.append(f'<text x="{RIGHT}" y="{BOTTOM + 32}" text-anchor="end" fill="#333333" font-style="italic">'
                f"{name}</text>")
@@ -239,7 +250,7 @@ def svg(p: Plot) -> str:
     out += _marks(fr, p, cx)
     out.append(f'<rect x="{LEFT}" y="{TOP}" width="{RIGHT - LEFT}" height="{BOTTOM - TOP}" fill="none" '
                'stroke="#888888" stroke-width="1"/>')
-    out += _legend(p, bool(arrows))
+    out += legend
     out.append("</svg>")
     return "\n".join(out)
 
@@ -280,7 +291,7 @@ def short(v: float) -> str:
 def _legend(p: Plot, arrows: bool) -> list[str]:
     out = [f'<line x1="{LEFT}" y1="16" x2="{LEFT + 26}" y2="16" {_attrs(REFERENCE)}/>',
            f'<text x="{LEFT + 32}" y="16" dominant-baseline="middle" fill="#111111">{escape(p.reference.label)}</text>']
-    x = LEFT + 32 + 7 * len(p.reference.label) + 18
+    x = LEFT + 32 + round(WIDE * len(p.reference.label)) + 18  # room for the label at a phone's larger font
     out += [f'<line x1="{x}" y1="16" x2="{x + 26}" y2="16" {_attrs(ANSWER)}/>',
             f'<text x="{x + 32}" y="16" dominant-baseline="middle" fill="#111111">{escape(p.answer.label)}</text>']
     y = H - 12
@@ -304,6 +315,16 @@ def _legend(p: Plot, arrows: bool) -> list[str]:
         notes.append(f"with {p.fixed}")
     if arrows:
         notes.append("▲▼ off the plot")
-    out.append(f'<text x="{x + 4}" y="{y}" dominant-baseline="middle" fill="#333333">'
-               f'{escape("   ·   ".join(notes))}</text>')
+    lines: list[list[str]] = [[]]
+    for note in notes:  # short lines: they stay inside the picture at a phone's larger font (the page's CSS)
+        if lines[-1] and len("  ·  ".join([*lines[-1], note])) > NOTE_CHARS:
+            lines.append([])
+        lines[-1].append(note)
+    for n, line in enumerate(lines):
+        out.append(f'<text x="{x + 4 if n == 0 else LEFT}" y="{y + NOTE_LINE * n}" dominant-baseline="middle" '
+                   f'fill="#333333" class="notes">{escape("  ·  ".join(line))}</text>')
     return out
+
+
+def _any_arrows(fr: _Frame, p: Plot) -> bool:
+    return any(_curve(fr, c, REFERENCE)[1] for c in (p.reference, p.answer))

@@ -107,3 +107,23 @@ def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
     part = _answer(browser, "relu.a", "Heaviside(x)")  # right
     assert "correct" in part.find_element(By.CSS_SELECTOR, ".status").text.lower()
     assert not part.find_elements(By.CSS_SELECTOR, "figure.plot")
+
+
+def test_at_phone_width_a_huge_answer_stays_inside_the_screen_and_the_plot_text_readable(
+    server: str, chromium: Callable[[], Any]
+) -> None:
+    """10^100 written out (101 digits) made the page 1077 px wide at 390 px; the plot's text was about 8 px."""
+    from selenium.webdriver.common.by import By
+
+    browser = chromium()
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a phone: headless Chromium's window is ≥ 500 px
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.get(server + "sheets/activation-derivatives/q/sigmoid")
+    part = _answer(browser, "sigmoid.a", "10^100")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    svg = part.find_element(By.CSS_SELECTOR, "figure.plot svg")
+    heights = browser.execute_script(
+        "return [...arguments[0].querySelectorAll('text.tick, text.notes')].map(t => t.getBoundingClientRect().height)",
+        svg)
+    assert heights and min(heights) >= 13  # 17 units at about 0.69 px a unit: 11.7 px type (13 units was 8.4 px)
+    assert not _errors(browser)

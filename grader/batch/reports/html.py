@@ -47,7 +47,9 @@ figure { margin: 1em 0; } figcaption, .note { color: #555; font-size: 0.9em; }
 .answer.invalid, .answer.error { border-left: 4px solid #c80; } .answer.missing { border-left: 4px solid #999; }
 code { overflow-wrap: anywhere; white-space: pre-wrap; background: #f1f1f1; padding: 0 0.2em; }
 .tex { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
-.plot svg { max-width: 100%; height: auto; }
+.plot svg { display: block; width: 100%; max-width: 480px; height: auto; } .plot { margin: 0.6em 0; }
+.plot figcaption, .math-text, .answer div { overflow-wrap: anywhere; }
+@media (max-width: 480px) { .plot svg text { font-size: 17px; } }
 nav a { margin-right: 0.8em; }
 @media (max-width: 480px) { main { padding: 0.6em 0.7em 2em; } td, th { padding: 0.3em 0.4em; } }
 """
