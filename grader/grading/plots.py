@@ -153,12 +153,12 @@ def _num(v: float) -> str:
 
 
 def _said(text: str, value: float | None) -> str:
-    """A value the feedback wrote (`10000…000`, 101 digits), shortened where it runs long."""
-    if len(text) <= 20:
+    """A value the feedback wrote (`10000…000`, 101 digits), shortened where it runs long because it is huge
+    or tiny; a long one near a short number (`0.500…001`, 10^-30 off 0.5) is kept whole: short, it would
+    read as that number."""
+    if len(text) <= 20 or value is None or 1e-6 <= abs(value) < 1e12 or value == 0:
         return text
-    if value is not None:
-        return _num(value).replace("e+", "e")
-    return text[:17] + "…"
+    return _num(value).replace("e+", "e")
 
 
 def reference_label(part: Part) -> str:

@@ -431,3 +431,10 @@ def test_a_break_of_the_answer_is_not_called_a_kink_of_the_right_function(cold: 
     assert "Your answer alone changes at x = 700." in p.description and "Kinks" not in p.description
     assert "dotted: your answer changes" in svg(p) and "dotted: kink" not in svg(p)
     assert from_json(json.loads(json.dumps(p.to_json()))) == p
+
+
+def test_a_long_value_near_a_short_one_is_not_shortened_into_it(cold: Sheet) -> None:
+    """Shortening 101 digits to 1e100 must not turn 0.5 + 10^-30 into 0.5, the expected value."""
+    p = drawn(cold, "softplus.a", "1/(1+exp(-x)) + 10^-30")
+    assert p is not None
+    assert "your answer gives 0.500000000000000000000000000001" in p.description
