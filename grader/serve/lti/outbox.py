@@ -265,6 +265,7 @@ def _client() -> httpx.AsyncClient:
 
 
 _log = logging.getLogger("grader.serve.lti")
+SETTLE_TRIES = 5  # recording a sent score again after a deadlock: settle is the same whenever it runs
 _running: dict[int, Sender] = {}  # id(store) → the sender of this process on it: enqueue wakes it
 
 
@@ -297,8 +298,16 @@ class Sender:
 
         async def one(entry: Entry) -> None:
             outcome = await ags.send(client, self.tokens, entry.target, entry.document)
-            await anyio.to_thread.run_sync(lambda: settle(self.store, entry, outcome, server, self.clock(),
-                                                          base=self.base, cap=self.cap))
+            for attempt in range(SETTLE_TRIES):
+                try:
+                    await anyio.to_thread.run_sync(lambda: settle(self.store, entry, outcome, server, self.clock(),
+                                                                  base=self.base, cap=self.cap))
+                    break
+                except Unavailable:  # a deadlock with another server's claim (PostgreSQL aborts one), or a blip
+                    await asyncio.sleep(0.05 * 2 ** attempt)
+            else:  # its lease lapses and another try sends it: late, never lost
+                _log.warning("grader: could not record the outcome of score %s for the LMS; it is sent again "
+                             "after %g s", entry.id, self.lease)
             self.sent += outcome.kind == "sent"
 
         await asyncio.gather(*(one(entry) for entry in batch))

@@ -315,3 +315,24 @@ def test_a_class_copied_to_postgresql_keeps_its_scores_waiting_for_the_lms(tmp_p
     outbox.enqueue(target, TARGET, "u2", 5, 10, at(3))  # ids go on after the copied ones
     assert states(target) == [("u1", 1, "superseded"), ("u1", 2, "pending"), ("u2", 5, "pending")]
     target.close()
+
+
+def test_a_sent_score_whose_outcome_cannot_be_recorded_at_once_is_recorded_on_a_later_try(
+        store: Store, key: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL aborts one of two deadlocked transactions (another server's claim): the score was sent,
+    and its row must not stay `sending` for the lease's 60 s, holding back that student's newer scores."""
+    from grader.serve.database import Unavailable
+
+    platform = Platform({"keys": [key.as_dict(private=False)]})
+    real, calls = outbox.settle, []
+
+    def flaky(*args: Any, **kw: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise Unavailable("deadlock detected")
+        real(*args, **kw)
+
+    monkeypatch.setattr(outbox, "settle", flaky)
+    outbox.enqueue(store, TARGET, "u1", 6, 10, at(1))
+    assert once(sender(store, key, platform), platform) == 1
+    assert outbox.overview(store) == outbox.Overview(1, [], []) and len(calls) == 2
