@@ -1,0 +1,56 @@
+"""Every recorded Result and Decision (data/verdicts.json) comes out the same, field for field.
+
+The record was made before the engine's speed work (issue 27) and is the reference: a change to the
+engine that changes any verdict, score, word, counterexample or `decided_by` of these ~1,300 answers
+fails here, graded in one process that keeps its caches, and (marked `system`: ~40 s) with every
+cache emptied before each answer. `verdict_cases.py` says what they are and records them again (only on purpose).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from typing import Any
+
+import pytest
+from verdict_cases import DATA, decision_tables
+
+from grader import sheets
+from grader.core import caches
+from grader.equivalence import compare
+from grader.grading.grade import grade
+from grader.sheets import variants
+
+RECORD: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def _differences(rows: list[dict[str, Any]], got: list[dict[str, Any]], key: str) -> list[str]:
+    return [f"{row.get('sheet', '')} {row.get('part', row.get('case'))} {row.get('answer')!r}:\n"
+            f"  recorded {row[key]}\n  now      {now}"
+            for row, now in zip(rows, got, strict=True) if row[key] != now]
+
+
+@pytest.mark.parametrize("cold", [False, pytest.param(True, marks=pytest.mark.system)], ids=["warm", "cold"])
+def test_results_unchanged(cold: bool) -> None:
+    caches.clear()
+    loaded: dict[str, Any] = {}
+    got = []
+    for row in RECORD["results"]:
+        if cold:
+            caches.clear()
+        if row["sheet"] not in loaded:
+            loaded[row["sheet"]] = variants.pick(sheets.load(row["sheet"]), None)
+        result = grade(variants.scoped(loaded[row["sheet"]], row["part"]), row["part"], row["answer"])
+        got.append(json.loads(json.dumps(replace(result, seconds=0.0).to_json())))
+    differ = _differences(RECORD["results"], got, "result")
+    assert not differ, f"{len(differ)} Results changed:\n" + "\n".join(differ[:10])
+
+
+def test_decisions_unchanged() -> None:
+    caches.clear()
+    tables = decision_tables()
+    assert [name for name, *_ in tables] == [row["case"] for row in RECORD["decisions"]]
+    got = [json.loads(json.dumps(asdict(compare(ref, ans, list(variables), **kw))))
+           for _, ref, ans, variables, kw in tables]
+    differ = _differences(RECORD["decisions"], got, "decision")
+    assert not differ, f"{len(differ)} Decisions changed:\n" + "\n".join(differ[:10])
