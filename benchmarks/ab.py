@@ -55,7 +55,31 @@ def child(students: int) -> None:
     except TypeError:  # a tree before grade(pretty=...)
         pass
     out["naive_parts_cpu"] = sum(t.cpu for t in cold if t.address in naive.PARTS)
+    out["worker_p50"], out["worker_p99"] = serve_worker(normal)
     print(json.dumps(out))
+
+
+def serve_worker(answers: dict[tuple[str, str], str]) -> tuple[float, float]:
+    """What the class server's worker does per answer (grader.serve.work.grade_answer: the grade, a wrong
+    answer's fingerprint, the "Read as" LaTeX), each distinct answer once, caches emptied before each
+    (so a live preview of the same text on the same worker, which would help, is not counted)."""
+    import latency
+
+    from grader.core import caches
+    from grader.serve import work
+    from grader.sheets.bundled import resolve
+
+    path = str(resolve(None))
+    for address in dict.fromkeys(address for address, _ in answers):
+        latency.part_warm_up(work._sheet(path, 0, address), address)
+    seconds = []
+    for address, text in answers:
+        caches.clear()
+        latency.part_warm_up(work._sheet(path, 0, address), address)
+        began = time.perf_counter()
+        work.grade_answer(path, 0, address, text, 3.0)
+        seconds.append(time.perf_counter() - began)
+    return latency.percentile(seconds, 50), latency.percentile(seconds, 99)
 
 
 def naive_seconds(students: int, timeout: float) -> float:
@@ -148,6 +172,9 @@ def main() -> None:
         ("per answer, uncached, as batch and serve grade (no pretty print), p50", ms("before", "uncached_p50"),
          ms("after", "batch_p50")),
         ("per answer, uncached, as batch and serve grade, p99", ms("before", "uncached_p99"), ms("after", "batch_p99")),
+        ("the class server's worker per answer sent (grade, fingerprint, \"Read as\"), "
+         "uncached, p50", ms("before", "worker_p50"), ms("after", "worker_p50")),
+        ("the same, p99", ms("before", "worker_p99"), ms("after", "worker_p99")),
         ("per answer, warm, p50", ms("before", "warm_p50"), ms("after", "warm_p50")),
         ("per answer, warm, p99", ms("before", "warm_p99"), ms("after", "warm_p99")),
         ("naive baseline (CPU, uncached, measured once) over the grader's CPU on the same answers",
