@@ -56,9 +56,9 @@ PARSE_SECONDS = 1.0
 _CHAIN_TOKENS = MAX_TOKENS * (MAX_DERIVATION_CHARS // MAX_ANSWER_CHARS)
 
 
-# What parse() read, by text and context: one answer is read by grading, by its fingerprint (a wrong
-# answer) and by its preview (the server's live preview and "Read as"); a parse is a pure function of
-# both, so the second and third reading cost nothing. Errors are not kept (a time-out depends on load).
+# What parse() read, by text and context: one answer is read by grading, by a wrong answer's fingerprint
+# and plot, and by its preview (the server's live preview and "Read as"); a parse is a pure function of
+# both, so only the first reading costs. Errors are not kept (a time-out depends on load).
 _parsed: dict[tuple[str, ParseContext], Parsed] = {}
 caches.register("parsing.parsed", _parsed)
 MAX_PARSED = 4096
