@@ -20,8 +20,10 @@ Nothing here is a test: on a shared machine read the load average first.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -46,14 +48,13 @@ def child(students: int) -> None:
     normal = {key: label for key, label in distinct_answers(students).items() if label != "hostile"}
     out: dict[str, float] = {}
     cold = latency.measure(sheet, normal)
-    for name, timed in (("uncached", cold), ("warm", latency.measure(sheet, normal, uncached=False))):
+    runs = [("uncached", cold), ("warm", latency.measure(sheet, normal, uncached=False))]
+    with contextlib.suppress(TypeError):  # a tree before grade(pretty=...) has no batch figure
+        runs.append(("batch", latency.measure(sheet, normal, pretty=False)))
+    for name, timed in runs:
         s = latency.summary(timed)
         out[f"{name}_p50"], out[f"{name}_p99"] = s["p50"], s["p99"]
-    try:
-        s = latency.summary(latency.measure(sheet, normal, pretty=False))
-        out["batch_p50"], out["batch_p99"] = s["p50"], s["p99"]
-    except TypeError:  # a tree before grade(pretty=...)
-        pass
+        out[f"{name}_cpu"] = sum(t.cpu for t in timed)  # CPU time of all answers: steadier than wall time
     out["naive_parts_cpu"] = sum(t.cpu for t in cold if t.address in naive.PARTS)
     out["worker_p50"], out["worker_p99"] = serve_worker(normal)
     print(json.dumps(out))
@@ -101,10 +102,19 @@ def env_for(tree: Path, cache: Path) -> dict[str, str]:
     return env
 
 
-def wall(command: list[str], env: dict[str, str], cwd: Path) -> float:
+CPU: dict[str, list[float]] = {}  # CPU seconds (user + system) of each command run by wall(), by label
+
+
+def wall(command: list[str], env: dict[str, str], cwd: Path, label: str = "") -> float:
+    """Wall seconds of the command; its CPU seconds go to CPU[label]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     subprocess.run(command, capture_output=True, env=env, cwd=cwd)
-    return time.perf_counter() - began
+    seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if label:
+        CPU.setdefault(label, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return seconds
 
 
 def load() -> float:
@@ -144,16 +154,19 @@ def main() -> None:
                 wall([sys.executable, "-m", "grader", "check", *CHECKS[which]], envs[name], tree)
         for _ in range(args.runs):
             loads["check"].append(load())
-            checks.setdefault("sympy", []).append(wall([sys.executable, "-c", "import sympy"], sympy_env, HERE))
+            sympy_command = [sys.executable, "-c", "import sympy"]
+            checks.setdefault("sympy", []).append(wall(sympy_command, sympy_env, HERE, "sympy"))
             for name, tree in trees.items():
                 for which in CHECKS:
                     checks.setdefault(f"{name} {which}", []).append(
-                        wall([sys.executable, "-m", "grader", "check", *CHECKS[which]], envs[name], tree))
+                        wall([sys.executable, "-m", "grader", "check", *CHECKS[which]], envs[name], tree,
+                             f"{name} {which}"))
         verify: dict[str, list[float]] = {name: [] for name in trees}
         for _ in range(3):
             for name, tree in trees.items():
                 loads["verify"].append(load())
-                verify[name].append(wall([sys.executable, "-m", "grader", "verify"], envs[name], tree))
+                command = [sys.executable, "-m", "grader", "verify"]
+                verify[name].append(wall(command, envs[name], tree, f"{name} verify"))
         began = load()
         naive_s = naive_seconds(min(args.students, 10_000), args.naive_timeout)
         loads["naive"] = [began, load()]
@@ -163,12 +176,23 @@ def main() -> None:
         values = [run[key] * 1e3 for run in lat[name] if key in run]
         return " / ".join(f"{v:.2f}" for v in values) + " ms" if values else "—"
 
+    def cpu(name: str, key: str) -> str:
+        values = [run[key] for run in lat[name] if key in run]
+        return " / ".join(f"{v:.2f}" for v in values) + " s" if values else "—"
+
+    def cmd_cpu(label: str) -> str:
+        return f"{statistics.median(CPU[label]):.2f} s"
+
     def span(values: list[float]) -> str:
         return f"{min(values):.2f}–{max(values):.2f}"
 
     rows = [
         ("per answer, uncached, p50 (each run)", ms("before", "uncached_p50"), ms("after", "uncached_p50")),
         ("per answer, uncached, p99", ms("before", "uncached_p99"), ms("after", "uncached_p99")),
+        ("all answers, uncached, CPU time", cpu("before", "uncached_cpu"), cpu("after", "uncached_cpu")),
+        ("all answers, uncached, as batch and serve grade, CPU time", cpu("before", "uncached_cpu"),
+         cpu("after", "batch_cpu")),
+        ("all answers, warm, CPU time", cpu("before", "warm_cpu"), cpu("after", "warm_cpu")),
         ("per answer, uncached, as batch and serve grade (no pretty print), p50", ms("before", "uncached_p50"),
          ms("after", "batch_p50")),
         ("per answer, uncached, as batch and serve grade, p99", ms("before", "uncached_p99"), ms("after", "batch_p99")),
@@ -181,9 +205,10 @@ def main() -> None:
          *(" / ".join(f"{naive_s / run['naive_parts_cpu']:.0f}×" for run in lat[name]) for name in trees)),
         *((f"`grader check {' '.join(CHECKS[w])}` ({w}), median of {args.runs}; over `import sympy`",
            *(f"{med[f'{n} {w}']:.2f} s; {med[f'{n} {w}'] / med['sympy']:.2f}×" for n in trees)) for w in CHECKS),
-        ("`python -c 'import sympy'`, median", f"{med['sympy']:.2f} s", ""),
-        ("`grader verify` of the bundled bank, median of 3",
-         *(f"{statistics.median(verify[n]):.2f} s" for n in trees)),
+        *((f"the same ({w}), CPU time, median", *(cmd_cpu(f"{n} {w}") for n in trees)) for w in CHECKS),
+        ("`python -c 'import sympy'`, median (CPU time)", f"{med['sympy']:.2f} s ({cmd_cpu('sympy')})", ""),
+        ("`grader verify` of the bundled bank, median of 3 (CPU time)",
+         *(f"{statistics.median(verify[n]):.2f} s ({cmd_cpu(n + ' verify')})" for n in trees)),
     ]
     print(f"before: {trees['before']}\nafter: {trees['after']}\n")
     print("load average (1 min) during: " + "; ".join(f"{k} {span(v)}" for k, v in loads.items()) + "\n")
