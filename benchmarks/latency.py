@@ -41,8 +41,11 @@ def part_warm_up(sheet: Sheet, address: str) -> None:
     prepare(sheet, address)
 
 
-def measure(sheet: Sheet, answers: dict[tuple[str, str], str], *, uncached: bool = True) -> list[Timing]:
-    """Grade every (address, text) once, in order; `answers` maps each to its label."""
+def measure(sheet: Sheet, answers: dict[tuple[str, str], str], *, uncached: bool = True,
+            pretty: bool = True) -> list[Timing]:
+    """Grade every (address, text) once, in order; `answers` maps each to its label. `pretty=False`
+    grades as batch workers and the class server do (no pretty print of the answer, which they never show)."""
+    options = {} if pretty else {"pretty": False}
     caches.clear()  # both modes start from the same state: no answer seen yet
     for address in dict.fromkeys(address for address, _ in answers):
         part_warm_up(sheet, address)
@@ -54,7 +57,7 @@ def measure(sheet: Sheet, answers: dict[tuple[str, str], str], *, uncached: bool
             part_warm_up(sheet, address)
             gc.freeze()
         began, began_cpu = time.perf_counter(), time.process_time()
-        result = grade(sheet, address, text)
+        result = grade(sheet, address, text, **options)
         seconds, cpu = time.perf_counter() - began, time.process_time() - began_cpu
         out.append(Timing(address, text, label, seconds, cpu, result.status, result.decided_by,
                           dataclasses.replace(result, seconds=0.0)))

@@ -52,6 +52,6 @@ def handle(sheet: Sheet, task: Task, seconds: float) -> Graded | bool:
     sheet = variants.for_task(sheet, task.address, task.variant)  # its variant; `α` names its value
     if isinstance(task, SameTask):
         return same(sheet, task.address, task.a, task.b, seconds)
-    result = grade(sheet, task.address, task.text, seconds=seconds)
+    result = grade(sheet, task.address, task.text, seconds=seconds, pretty=False)  # exports drop `pretty`
     wanted = result.status == "incorrect" and sheet.part(task.address).kind in ("expression", "number")
     return Graded(result, fingerprint(sheet, task.address, task.text) if wanted else None)

@@ -41,8 +41,13 @@ BUDGET = "budget"
 INTERNAL_ERROR = "internal-error"
 
 
-def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DEFAULT_SECONDS) -> Result:
-    """Grade `answer` for the part at `address`. Raises UsageError only for an unknown part."""
+def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DEFAULT_SECONDS,
+          pretty: bool = True) -> Result:
+    """Grade `answer` for the part at `address`. Raises UsageError only for an unknown part.
+
+    `pretty=False` leaves `Result.pretty` None for an expression answer: a front end that never shows it
+    (batch exports drop it, the class server shows `interpreted` and LaTeX) need not pay sympy's pretty
+    printer, a sixth of grading a right answer that no cache has seen."""
     part = sheet.part(address)
     sheet = variants.narrowed(sheet, address)  # a question's own `variables:` are what its answers use
     began = time.perf_counter()
@@ -56,7 +61,7 @@ def grade(sheet: Sheet, address: str, answer: str, *, seconds: float = limits.DE
     except (RecursionError, MemoryError, ArithmeticError, ValueError, TypeError, AttributeError) as exc:
         # sympy can fail on odd input in many ways; the student gets a verdict, never a traceback.
         outcome = Outcome("invalid", 0.0, feedback.internal_error(type(exc).__name__), INTERNAL_ERROR)
-    return _result(part, outcome, time.perf_counter() - began)
+    return _result(part, outcome, time.perf_counter() - began, pretty)
 
 
 def prepare(sheet: Sheet, address: str) -> None:
@@ -97,11 +102,11 @@ def _grade_part(sheet: Sheet, part: Part, answer: str) -> Outcome:
             assert_never(e)
 
 
-def _result(part: Part, o: Outcome, seconds: float) -> Result:
+def _result(part: Part, o: Outcome, seconds: float, printed: bool = True) -> Result:
     interpreted = pretty = None
     if o.parsed is not None:
         interpreted = prettyprint.text(o.parsed)
-        pretty = prettyprint.pretty(o.parsed)
+        pretty = prettyprint.pretty(o.parsed) if printed else None
     elif o.lines:
         interpreted, pretty = "; ".join(o.lines), "\n".join(o.lines)
     elif o.said is not None:

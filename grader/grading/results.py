@@ -54,7 +54,7 @@ class Result:
     max_points: float
     feedback: str
     interpreted: str | None  # the answer as understood, as text (one line)
-    pretty: str | None  # the same, as sympy's unicode pretty print
+    pretty: str | None  # the same, as sympy's unicode pretty print (None if graded with pretty=False)
     decided_by: str  # which check decided: "exp-rational", "numeric", "mistake", "parse", ...
     detail: str = ""  # how, in one sentence
     counterexample: Point | None = None

@@ -12,7 +12,7 @@ from contextlib import nullcontext
 
 import sympy
 
-from grader.core import limits
+from grader.core import caches, limits
 from grader.core.errors import BudgetExceeded, ParseError
 from grader.core.limits import MAX_ANSWER_CHARS, MAX_DERIVATION_CHARS, MAX_TOKENS
 from grader.parsing.build import Builder
@@ -56,10 +56,26 @@ PARSE_SECONDS = 1.0
 _CHAIN_TOKENS = MAX_TOKENS * (MAX_DERIVATION_CHARS // MAX_ANSWER_CHARS)
 
 
+# What parse() read, by text and context: one answer is read by grading, by a wrong answer's fingerprint
+# and plot, and by its preview (the server's live preview and "Read as"); a parse is a pure function of
+# both, so only the first reading costs. Errors are not kept (a time-out depends on load).
+_parsed: dict[tuple[str, ParseContext], Parsed] = {}
+caches.register("parsing.parsed", _parsed)
+MAX_PARSED = 4096
+
+
 def parse(text: str, ctx: ParseContext = _DEFAULT) -> Parsed:
     """One expression; a plain `=` is an error. Raises ParseError (and nothing else)."""
+    key = (text, ctx)
+    found = _parsed.get(key)
+    if found is not None:
+        return found
     tokens = _tokens(text, MAX_ANSWER_CHARS, MAX_TOKENS, ctx.author)
-    return _plain(_guarded(text, tokens, ctx, whole=True), ctx.author)
+    parsed = _plain(_guarded(text, tokens, ctx, whole=True), ctx.author)
+    if len(_parsed) >= MAX_PARSED:
+        _parsed.clear()
+    _parsed[key] = parsed
+    return parsed
 
 
 def parse_chain(text: str, ctx: ParseContext = _DEFAULT) -> list[Parsed]:

@@ -49,59 +49,72 @@ def estimate(node: Node, out: sympy.Basic, known: dict[int, Approx]) -> Approx:
     """The value of `node` (built as `out`) from its children's estimates; None if not constant."""
     if isinstance(out, sympy.Rational):
         return mpmath.mpf(out.p) / out.q
+    compute = _plan(node, known)
+    if compute is None:  # most nodes of an answer hold a variable: no mpmath context for them
+        return None
     try:
         with mpmath.workprec(_WORKING_PRECISION):
-            return _estimate(node, known)
+            return compute()
     except (ArithmeticError, ValueError, TypeError):  # poles, 0^-1, log(0): sympy keeps those itself
         return None
 
 
-def _estimate(node: Node, known: dict[int, Approx]) -> Approx:
+def _plan(node: Node, known: dict[int, Approx]) -> Callable[[], Approx] | None:
+    """How to compute the value of `node` from its children's estimates (at the working precision,
+    which the caller sets), or None when it has none: a variable, or a child without an estimate."""
     def get(n: Node) -> Approx:
         return known.get(id(n))
 
     match node:
         case Num(value=v):
-            return mpmath.mpf(v.numerator) / v.denominator
+            return lambda: mpmath.mpf(v.numerator) / v.denominator
         case Const(name=name):
-            return mpmath.e if name == "E" else mpmath.pi
+            return lambda: mpmath.e if name == "E" else mpmath.pi
         case Neg(arg=arg):
             a = get(arg)
-            return None if a is None else -a
+            return None if a is None else lambda: -a
         case Sum(terms=terms):
             parts = [get(t) for _, t in terms]
             if any(p is None for p in parts):
                 return None
-            return mpmath.fsum(-p if minus else p for (minus, _), p in zip(terms, parts, strict=True))
+            return lambda: mpmath.fsum(-p if minus else p for (minus, _), p in zip(terms, parts, strict=True))
         case Prod(factors=factors):
-            total: Approx = mpmath.mpf(1)
-            for divide, f in factors:
-                v = get(f)
-                if v is None:
-                    return None
-                total = total / v if divide else total * v
-            return total
+            values = [get(f) for _, f in factors]
+            if any(v is None for v in values):
+                return None
+
+            def product() -> Approx:
+                total: Approx = mpmath.mpf(1)
+                for (divide, _), v in zip(factors, values, strict=True):
+                    total = total / v if divide else total * v
+                return total
+
+            return product
         case Pow(base=base, exp=exp):
             b, e = get(base), get(exp)
-            return None if b is None or e is None else mpmath.power(b, e)
+            return None if b is None or e is None else lambda: mpmath.power(b, e)
         case Root(arg=arg, index=index):
             a = get(arg)
-            n = mpmath.mpf(2) if index is None else get(index)
-            return None if a is None or n is None else mpmath.power(a, 1 / n)
+            n = mpmath.mpf(2) if index is None else get(index)  # 2 is exact at any precision
+            return None if a is None or n is None else lambda: mpmath.power(a, 1 / n)
         case Abs(arg=arg):
             a = get(arg)
-            return None if a is None else abs(a)
+            return None if a is None else lambda: abs(a)
         case Call(func=func, args=args, sheet=False, power=power, primes=0):
             values = [get(a) for a in args]
             if any(v is None for v in values) or (func not in _FUNCS and func not in ("max", "min")):
                 return None
-            if func in ("max", "min"):
-                if any(isinstance(v, mpmath.mpc) for v in values):
-                    return None
-                result = max(values) if func == "max" else min(values)
-            elif func == "log" and len(values) == 2:
-                result = mpmath.log(values[0]) / mpmath.log(values[1])
-            else:
-                result = _FUNCS[func](*values)
-            return result if power is None else mpmath.power(result, power)
+            if func in ("max", "min") and any(isinstance(v, mpmath.mpc) for v in values):
+                return None
+
+            def call() -> Approx:
+                if func in ("max", "min"):
+                    result = max(values) if func == "max" else min(values)
+                elif func == "log" and len(values) == 2:
+                    result = mpmath.log(values[0]) / mpmath.log(values[1])
+                else:
+                    result = _FUNCS[func](*values)
+                return result if power is None else mpmath.power(result, power)
+
+            return call
     return None

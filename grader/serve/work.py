@@ -37,7 +37,7 @@ def grade_answer(path: str, seed: int, address: str, answer: str, seconds: float
     turn a graded answer into an unchecked one."""
     began = time.monotonic()
     sheet = _sheet(path, seed, address)
-    result = grade(sheet, address, answer, seconds=seconds)
+    result = grade(sheet, address, answer, seconds=seconds, pretty=False)  # pages show `interpreted`, LaTeX
     data = result.to_json()
     if result.status == "incorrect" and sheet.part(address).kind in ("expression", "number"):
         data["fingerprint"] = fingerprint(sheet, address, answer)

@@ -24,6 +24,7 @@ EXPECTED = [
     "equivalence.point_values",
     "equivalence.variable_facts",
     "grading.malrule_library",
+    "parsing.parsed",
     "parsing.sheet_functions",
     "parsing.symbols",
     "serve.filled_solutions",
