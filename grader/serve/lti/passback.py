@@ -43,12 +43,22 @@ def scores(store: Store, loaded: pages.Loaded, student: Student) -> list[Score]:
     return shown
 
 
-def send(store: Store, loaded: pages.Loaded, student: Student, when: datetime) -> list[Score]:
+def send(store: Store, loaded: pages.Loaded, student: Student, when: datetime, lineitem: str = "") -> list[Score]:
     """Queue each of this student's scores for the sheet in the outbox (committed when this returns;
-    this process's sender is woken), as they stand after the answer graded at `when`."""
-    shown = scores(store, loaded, student)
+    this process's sender is woken), as they stand after the answer graded at `when`; only the one
+    gradebook column `lineitem` if given."""
+    shown = [s for s in scores(store, loaded, student) if not lineitem or s.target.lineitem == lineitem]
     for score in shown:
         t = score.target
         outbox.enqueue(store, ags.ScoreTarget(t.issuer, t.client_id, t.token_url, t.lineitem), t.user_id,
                        score.given, score.maximum, when)
     return shown
+
+
+def catch_up(store: Store, loaded: pages.Loaded, student: Student, lineitem: str, when: datetime) -> list[Score]:
+    """A launch with a gradebook column (`lineitem`) for a sheet this student has graded work on
+    already (answered from another link, or the tool's home page): that column gets their score as it
+    stands now, not at their next answer, which may never come (every part answered)."""
+    if not any(a.status != "invalid" for a in store.attempts(student, loaded.sheet.id)):
+        return []
+    return send(store, loaded, student, when, lineitem)

@@ -21,6 +21,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -31,7 +32,7 @@ from starlette.routing import Route
 
 from grader.serve import pages
 from grader.serve.database import Unavailable
-from grader.serve.lti import config, deeplink, launch, records, words
+from grader.serve.lti import config, deeplink, launch, passback, records, words
 from grader.serve.lti.jwks import KeySets
 from grader.serve.lti.keys import ToolKey
 from grader.serve.lti.launch import DEEP_LINK, Launch, LtiError
@@ -276,11 +277,17 @@ def _resource(tool: Tool, host: Host, request: Request, done: Launch) -> Respons
     if part and part not in loaded.sheet.parts:
         return _message(request, 404, "Unknown part", f"The sheet {sheet_id!r} has no part {part!r}: correct the "
                         "link's custom parameter part.")
+    if done.observer:
+        return _message(request, 403, "Observers cannot answer", "You opened this activity as an observer "
+                        "(Mentor) of the course: observers cannot answer the sheets, and only the course's "
+                        "instructors see the class's work. Ask the course's instructor if you need to see it.")
     student = records.member(host.store, done)
     if student.role == "instructor":
         where = "/instructor"
     else:
         records.remember_target(host.store, done, student, sheet_id, part or question)
+        if done.ags is not None and done.ags.lineitem:
+            passback.catch_up(host.store, loaded, student, done.ags.lineitem, datetime.now(UTC))
         shown = (part or question).split(".", 1)[0]
         where = f"/sheets/{sheet_id}/q/{shown}" + (f"#{part}" if part else "") if shown else f"/sheets/{sheet_id}"
     response = RedirectResponse(where, status_code=303)

@@ -92,3 +92,59 @@ def test_an_lms_instructor_sees_the_scores_of_their_course_only(class_db: str, l
     assert "user-42" in pages_seen["course-1"] and "user-77" not in pages_seen["course-1"]
     assert "user-77" in pages_seen["course-2"] and "user-42" not in pages_seen["course-2"]
     assert "1 waiting" in pages_seen["course-1"] and "1 waiting" in pages_seen["course-2"]
+
+
+LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
+
+
+def sent_to(service: GradeService, item: int) -> list[float]:
+    return [doc["scoreGiven"] for path, doc in service.scores if path.endswith(f"/line_items/{item}/scores")]
+
+
+def test_a_column_opened_after_the_work_gets_the_score_at_once(class_db: str, loaded: dict[str, pages.Loaded],
+                                                                workers: Workers) -> None:
+    """Work done from link 1 (column 1); then link C of the same sheet and course (column 4) is opened
+    for the first time: column 4 gets the score as it stands, with no answer after the launch."""
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    service = GradeService(tool_jwks=lms.tool.key.jwks())
+    lms.launch(**{LINK: {"id": "link-1"}, AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})
+    answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")
+    send_all(lms, service)
+    assert sent_to(service, 1) == [2] and sent_to(service, 4) == []
+    lms.launch(**{LINK: {"id": "link-C"}, AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(4)}})
+    send_all(lms, service)
+    assert sent_to(service, 4) == [2] and sent_to(service, 1) == [2]  # column 1 is not sent again
+
+
+def test_a_column_opened_before_any_work_gets_nothing_yet(class_db: str, loaded: dict[str, pages.Loaded],
+                                                           workers: Workers) -> None:
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    lms.launch(**{AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})
+    assert outbox.waiting(lms.store) == []
+
+
+def test_work_from_the_home_page_reaches_a_graded_link_opened_later(class_db: str, loaded: dict[str, pages.Loaded],
+                                                                     workers: Workers) -> None:
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    service = GradeService(tool_jwks=lms.tool.key.jwks())
+    lms.launch(**{LINK: {"id": "ungraded"}, AGS: None})  # a link with no gradebook column
+    answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")
+    assert outbox.waiting(lms.store) == []
+    lms.launch(**{LINK: {"id": "graded"}, AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})
+    send_all(lms, service)
+    assert sent_to(service, 1) == [2]
+
+
+def test_an_unreadable_answer_sends_no_score(class_db: str, loaded: dict[str, pages.Loaded], workers: Workers) -> None:
+    """An invalid answer uses no attempt and changes no score: the gradebook must not show a graded 0."""
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    lms.launch(**{AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})
+    answer(lms, "sigmoid.a", "((x")
+    assert [status for (status,) in lms.store.connection.execute("SELECT status FROM attempts")] == ["invalid"]
+    assert outbox.waiting(lms.store) == []
+    lms.launch(**{AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})  # only invalid work: nothing either
+    assert outbox.waiting(lms.store) == []
