@@ -635,8 +635,8 @@ def _stored(state: _State, loaded: pages.Loaded, student: Student, address: str,
         return _message(409, "Send it again", f"Checking this answer to {address} took so long that it was given "
                         "up; it was not stored and used no attempt.", _back_url(loaded, address),
                         "Back to the question", student)
-    if student.from_lms and state.settings.lti is not None:
-        _pass_back(state, loaded, student)
+    if student.from_lms and state.settings.lti is not None and result.get("status") != "invalid":
+        _pass_back(state, loaded, student)  # an unreadable answer used no attempt: the score did not change
     return _back(loaded, address)
 
 
