@@ -26,14 +26,24 @@ VERSION = "1.3.0"
 LEEWAY = 60  # seconds of clock difference allowed between the platform and this server
 MAX_TOKEN_AGE = 3600  # an id_token issued longer ago than this is refused, whatever its `exp` says
 
-# Roles that open the instructor page: context (course) roles, short or full, and institution roles
-# (IMS LIS vocabulary); a sub-role of Instructor (`membership/Instructor#TeachingAssistant`) counts.
+# Roles (IMS LIS vocabulary, LTI 1.3 Core §5.3.7). The course membership (context) role decides what a
+# launch opens: a context role is `membership#Name`, a sub-role `membership/Name#Sub`, or a bare short
+# name. Institution and system roles say what a person is somewhere in the school (Canvas gives
+# institution Instructor to anyone who teaches any course), not in this course.
 _LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
-TEACHING = frozenset({
-    "Instructor", "Administrator", f"{_LIS}membership#Instructor", f"{_LIS}membership#Administrator",
-    f"{_LIS}institution/person#Instructor", f"{_LIS}institution/person#Administrator",
-    f"{_LIS}institution/person#Faculty", f"{_LIS}system/person#Administrator",
-})
+TEACHING_CONTEXT = frozenset({"Instructor", "ContentDeveloper", "Administrator"})
+ADMINISTRATORS = frozenset({f"{_LIS}institution/person#Administrator", f"{_LIS}system/person#Administrator"})
+
+
+def context_role(role: str) -> str:
+    """The context role's name (`Instructor` for `membership/Instructor#TeachingAssistant`), '' for an
+    institution or system role."""
+    if role.startswith(f"{_LIS}membership#"):
+        return role.removeprefix(f"{_LIS}membership#")
+    if role.startswith(f"{_LIS}membership/"):
+        return role.removeprefix(f"{_LIS}membership/").split("#", 1)[0]
+    return role if role and not any(c in role for c in ":/#") else ""
+
 
 Kind = Literal[
     "no_token", "not_jwt", "algorithm", "no_kid", "unknown_kid", "keys_unreachable", "signature", "issuer",
@@ -92,8 +102,19 @@ class Launch:
 
     @property
     def teaching(self) -> bool:
-        """An Instructor or Administrator of the course or the institution: the instructor page."""
-        return any(r in TEACHING or r.startswith(f"{_LIS}membership/Instructor#") for r in self.roles)
+        """The instructor page: an Instructor (or a sub-role, a TeachingAssistant), ContentDeveloper or
+        Administrator of this course; an institution or system Administrator only when the launch gives
+        no course role at all. A course Learner is a student whatever their institution roles."""
+        course = {context_role(r) for r in self.roles} - {""}
+        if course:
+            return bool(course & TEACHING_CONTEXT)
+        return any(r in ADMINISTRATORS for r in self.roles)
+
+    @property
+    def observer(self) -> bool:
+        """Only a Mentor of this course (an observer, a parent): sees no sheet and answers nothing."""
+        course = {context_role(r) for r in self.roles} - {""}
+        return "Mentor" in course and not course & (TEACHING_CONTEXT | {"Learner"})
 
     def get(self, name: str) -> str:
         """A custom parameter (`sheet`, `part`, `question`), '' if not given."""

@@ -163,6 +163,42 @@ def test_administrator_and_instructor_roles_teach(lms: Lms, role: str) -> None:
     assert reply.headers["location"] == "/instructor"
 
 
+_LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+
+
+@pytest.mark.parametrize("roles", [
+    [f"{_LIS}membership#ContentDeveloper"],
+    [f"{_LIS}membership#Instructor", f"{_LIS}institution/person#Student"],
+    [f"{_LIS}system/person#Administrator"],  # no course role at all: the LMS's administrator
+])
+def test_a_course_role_decides_who_teaches(lms: Lms, roles: list[str]) -> None:
+    reply = lms.launch(sub="staff-1", **{CLAIM + "roles": roles})
+    assert reply.headers["location"] == "/instructor"
+
+
+@pytest.mark.parametrize("institution", [
+    f"{_LIS}institution/person#Instructor",  # Canvas: teaches some other course
+    f"{_LIS}institution/person#Faculty",
+    f"{_LIS}institution/person#Administrator",
+    f"{_LIS}system/person#Administrator",
+])
+@pytest.mark.parametrize("learner", [f"{_LIS}membership#Learner", "Learner"])
+def test_a_learner_of_the_course_is_a_student_whatever_the_institution_says(lms: Lms, institution: str,
+                                                                            learner: str) -> None:
+    lms.launch()  # a classmate's work, which a student must not see
+    student = lms.browser()
+    reply = lms.launch(client=student, sub="user-77", **{CLAIM + "roles": [learner, institution]})
+    assert reply.status_code == 303 and reply.headers["location"].startswith(f"/sheets/{SHEET}")
+    page = student.get("/instructor")
+    assert page.status_code == 403 and "Ada Lovelace" not in page.text
+
+
+def test_an_observer_is_refused(lms: Lms) -> None:
+    reply = lms.launch(sub="parent-1", **{CLAIM + "roles": [f"{_LIS}membership#Mentor"]})
+    assert reply.status_code == 403 and "observers cannot answer" in reply.text.lower()
+    assert lms.store.connection.execute("SELECT count(*) FROM lti_users").fetchone()[0] == 0  # not a student
+
+
 def test_the_grade_target_of_a_launch_is_kept(lms: Lms) -> None:
     lms.launch(**{CLAIM + "custom": {"sheet": SHEET, "question": "sigmoid"}})
     rows = lms.store.connection.execute("SELECT issuer, client_id, deployment_id, context_id, resource_link_id,"
