@@ -207,19 +207,24 @@ def _term(state: _State) -> float:
     return state.settings.session_days * 86400
 
 
+LMS_SESSION_SECONDS = 8 * 3600.0  # an LMS launch's session: a school day, never renewed (docs/lti.md)
+
+
 def _set_cookie(state: _State, request: Request, response: Response, token: str, lms: bool = False) -> None:
     """The session cookie. SameSite=Lax, not Strict: a sign-in link opened from a mail must carry the
     cookie of whoever is signed in already, so that the switch is asked (`signin`); cross-site POSTs
     still carry no cookie, and every POST needs the page's CSRF token besides. An LMS user's (`lms`) is
     SameSite=None; Secure: their pages live in the LMS page's frame, another site, where a Lax cookie
-    is never sent; the CSRF token still guards every POST."""
+    is never sent; the CSRF token still guards every POST. It is also a browser-session cookie (no
+    Max-Age), and its session ends on the server LMS_SESSION_SECONDS after the launch: on a shared lab
+    computer the next person must not work as the previous student."""
     response.set_cookie(COOKIE, token, httponly=True, samesite="none" if lms else "lax", path="/",
-                        max_age=int(_term(state)), secure=lms or request.url.scheme == "https")
+                        max_age=None if lms else int(_term(state)), secure=lms or request.url.scheme == "https")
 
 
 def _open_lms(state: _State, request: Request, response: Response, student: Student) -> None:
     """A session for an LMS user the launch signed in (serve/lti/routes.py)."""
-    _set_cookie(state, request, response, state.store.sign_in(student, _term(state)), lms=True)
+    _set_cookie(state, request, response, state.store.sign_in(student, LMS_SESSION_SECONDS), lms=True)
 
 
 def _render(state: _State, request: Request, template: str, build: Any, status: int = 200) -> Response:
@@ -236,9 +241,9 @@ def _render(state: _State, request: Request, template: str, build: Any, status: 
     response = HTMLResponse(html, status_code=status)
     if fresh is not None:
         _set_cookie(state, request, response, fresh)
-    elif student.id and student.expires - time.time() < _term(state) - 86400:  # in use: renewed once a day
-        state.store.renew(student.token, _term(state))
-        _set_cookie(state, request, response, student.token, student.from_lms)
+    elif student.id and not student.from_lms and student.expires - time.time() < _term(state) - 86400:
+        state.store.renew(student.token, _term(state))  # in use: renewed once a day; an LMS session never
+        _set_cookie(state, request, response, student.token)
     return response
 
 

@@ -415,3 +415,19 @@ def test_a_database_outage_during_a_launch_says_not_saved_not_a_bad_token(lms: L
     monkeypatch.setattr(records, "nonce_used", down)
     reply = lms.client.post("/lti/launch", data=lms.platform.answer(query))
     assert reply.status_code == 503 and "cannot be reached" in reply.text  # the app's outage page, not "unreadable"
+
+
+def test_an_lms_session_ends_with_the_browser_and_after_hours(lms: Lms) -> None:
+    """A shared lab computer: the LMS session's cookie has no Max-Age (it ends with the browser), and the
+    server ends the session 8 hours after the launch whatever `--session-days` says; never renewed."""
+    import time
+
+    reply = lms.launch()
+    cookie = next(c for c in reply.headers.get_list("set-cookie") if c.startswith("grader_session="))
+    assert "max-age" not in cookie.lower() and "expires" not in cookie.lower()
+    (expires,) = lms.store.connection.execute("SELECT expires_at FROM sessions").fetchone()
+    assert 7.9 * 3600 < float(expires) - time.time() <= 8 * 3600
+    page = lms.client.get(f"/sheets/{SHEET}")
+    assert page.status_code == 200 and "grader_session" not in page.headers.get("set-cookie", "")
+    lms.store.connection.execute("UPDATE sessions SET expires_at = ?", (time.time() - 1,))
+    assert lms.client.get(f"/sheets/{SHEET}").status_code == 403
