@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import secrets
 import time
 import urllib.parse
@@ -40,6 +41,8 @@ from grader.serve.lti.platforms import Platform, find, frame_origins, origin
 from grader.serve.security import FRAMED, same
 from grader.serve.store import Store, Student
 
+_log = logging.getLogger("grader.serve.lti")
+_WHO = "grader.lti_who"  # the request's LMS (issuer, client id), for the log line of a refusal
 MAX_FORM = 256_000  # bytes: an id_token with a course's custom claims is some kilobytes
 COOKIE_SECONDS = int(records.LOGIN_SECONDS)
 LOGINS_PER_MINUTE = 120  # per client address: a school's NAT sends a class's launches from one address
@@ -99,13 +102,32 @@ def _page(request: Request, template: str, status: int = 200, headers: dict[str,
                         headers=headers)
 
 
-def _message(request: Request, status: int, title: str, text: str) -> Response:
+def _message(request: Request, status: int, title: str, text: str, who: str = "") -> Response:
+    """A page; a refusal (4xx) is also one line in the server's log, for the admin who sees only the
+    terminal or `journalctl`: the status, the words, the LMS (issuer, client id) and never a token."""
+    who = who or request.scope.get(_WHO, "")
+    if status >= 400:
+        _log.warning("LTI %s refused (%d %s): %s%s", request.url.path, status, title, text,
+                     f" [{who}]" if who else "")
     return _page(request, "message.html", status, back="", back_text="", title=title, text=text)
 
 
-def _refused(request: Request, err: LtiError) -> Response:
+def _who(issuer: object = "", client_id: object = "") -> str:
+    return f"issuer {issuer or '?'}, client_id {client_id or '?'}"
+
+
+def _claimed(token: str) -> str:
+    """The issuer and audience an id_token claims, unverified: only to name the LMS in the log."""
+    try:
+        _, claims = launch.unverified(token)
+    except LtiError:
+        return _who()
+    return _who(claims.get("iss"), claims.get("aud"))
+
+
+def _refused(request: Request, err: LtiError, who: str = "") -> Response:
     status, text = words.describe(err)
-    return _message(request, status, "LTI launch refused", text)
+    return _message(request, status, "LTI launch refused", text, who)
 
 
 def cookie_name(state: str) -> str:
@@ -150,7 +172,7 @@ async def login(tool: Tool, host: Host, request: Request) -> Response:
     try:
         state = _start(tool, host, request, given)
     except LtiError as err:
-        return _refused(request, err)
+        return _refused(request, err, _who(given.get("iss"), given.get("client_id")))
     response = RedirectResponse(f"/lti/login/check?state={urllib.parse.quote(state)}", status_code=302)
     _bind(response, state)
     return response
@@ -217,14 +239,16 @@ async def launch_post(tool: Tool, host: Host, request: Request) -> Response:
     given = await _fields(request)
     if given is None:
         return _message(request, 413, "LTI launch refused", "The launch is too long.")
+    who = _claimed(given.get("id_token", ""))
     try:
         done, state = await _validated(tool, host, request, given)
     except LtiError as err:
-        return _refused(request, err)
+        return _refused(request, err, who)
     except Unavailable:
         raise  # the database, not the launch: the app's "try again in a minute" page (503)
     except Exception as err:  # never a 500 for what a platform sent: the step is named in the page
-        return _refused(request, LtiError("not_jwt", f"unreadable: {type(err).__name__}"))
+        return _refused(request, LtiError("not_jwt", f"unreadable: {type(err).__name__}"), who)
+    request.scope[_WHO] = _who(done.platform.issuer, done.platform.client_id)
     if done.message_type == DEEP_LINK:
         response = _pick_page(tool, host, request, done)
     else:

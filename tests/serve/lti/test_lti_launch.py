@@ -431,3 +431,30 @@ def test_an_lms_session_ends_with_the_browser_and_after_hours(lms: Lms) -> None:
     assert page.status_code == 200 and "grader_session" not in page.headers.get("set-cookie", "")
     lms.store.connection.execute("UPDATE sessions SET expires_at = ?", (time.time() - 1,))
     assert lms.client.get(f"/sheets/{SHEET}").status_code == 403
+
+
+def test_a_refused_launch_is_one_line_in_the_log(lms: Lms, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    form = lms.platform.answer(lms.login(), aud="someone-else")
+    with caplog.at_level(logging.WARNING, logger="grader.serve.lti"):
+        reply = lms.client.post("/lti/launch", data=form)
+    assert reply.status_code == 401
+    lines = [r for r in caplog.records if r.name == "grader.serve.lti"]
+    assert len(lines) == 1 and lines[0].levelno == logging.WARNING
+    line = lines[0].getMessage()
+    assert "401" in line and "not addressed to this tool" in line and "someone-else" in line
+    assert lms.platform.issuer in line
+    assert form["id_token"] not in line and form["state"] not in line  # never a token
+
+
+def test_a_refused_login_and_an_unknown_sheet_are_logged(lms: Lms, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="grader.serve.lti"):
+        lms.client.get("/lti/login", params=lms.platform.login_params(iss="https://stranger.example"))
+        lms.launch(**{CLAIM + "custom": {"sheet": "nope"}})
+    lines = [r.getMessage() for r in caplog.records if r.name == "grader.serve.lti"]
+    assert len(lines) == 2
+    assert "403" in lines[0] and "https://stranger.example" in lines[0] and "not in PLATFORMS.json" in lines[0]
+    assert "404" in lines[1] and "'nope'" in lines[1] and lms.platform.issuer in lines[1]
