@@ -31,12 +31,14 @@ class Ticket:
     deployment_id: str
     return_url: str
     data: str | None
+    id: str = ""  # its jti: a ticket is used once
+    expires: float = 0.0
 
 
 def ticket(launch: Launch, sign: Callable[[dict[str, Any]], str], now: float) -> str:
     """What the deep linking request asked for, signed by the tool, for the pick page's form."""
     assert launch.deep_linking is not None
-    return sign({"aud": TICKET_AUDIENCE, "exp": int(now) + TICKET_SECONDS, "iss": launch.platform.issuer,
+    return sign({"aud": TICKET_AUDIENCE, "exp": int(now) + TICKET_SECONDS, "jti": secrets.token_urlsafe(16), "iss": launch.platform.issuer,
                  "client_id": launch.platform.client_id, "deployment_id": launch.deployment_id,
                  "return_url": launch.deep_linking.return_url, "data": launch.deep_linking.data})
 
@@ -50,9 +52,11 @@ def read_ticket(value: str, key: RSAKey, now: float) -> Ticket | None:
     exp = claims.get("exp")
     if claims.get("aud") != TICKET_AUDIENCE or not isinstance(exp, int) or exp < now:
         return None
-    data = claims.get("data")
+    data, jti = claims.get("data"), claims.get("jti")
+    if not isinstance(jti, str) or not jti:
+        return None
     return Ticket(str(claims["iss"]), str(claims["client_id"]), str(claims["deployment_id"]),
-                  str(claims["return_url"]), data if isinstance(data, str) else None)
+                  str(claims["return_url"]), data if isinstance(data, str) else None, jti, float(exp))
 
 
 def response(chosen: Ticket, launch_url: str, title: str, custom: dict[str, str], points: float,

@@ -14,7 +14,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
-from grader.serve.lti.platforms import Platform
+from grader.serve.lti.platforms import Platform, safe_url
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DEEP_LINKING = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -49,7 +49,7 @@ Kind = Literal[
     "no_token", "not_jwt", "algorithm", "no_kid", "unknown_kid", "keys_unreachable", "signature", "issuer",
     "audience", "azp", "expired", "not_yet", "too_old", "no_time", "no_nonce", "nonce_replayed", "nonce_mismatch",
     "no_state", "state_unknown", "state_browser", "deployment", "message_type", "version", "no_sub",
-    "unknown_platform", "login_fields", "target", "no_return_url",
+    "unknown_platform", "login_fields", "target", "no_return_url", "return_url", "no_resource_link", "no_roles",
 ]
 
 
@@ -228,6 +228,12 @@ def _launch(claims: dict[str, Any], platform: Platform, message: str, deployment
                        settings.get("accept_multiple") is not False, _text(settings.get("title"))) if settings else None
     if message == DEEP_LINK and (deep is None or not deep.return_url):
         raise LtiError("no_return_url")
+    if deep is not None and message == DEEP_LINK and not safe_url(deep.return_url):
+        raise LtiError("return_url", repr(deep.return_url[:200]))  # it becomes a form's action: no javascript:
+    if message == RESOURCE_LINK and not _text(link.get("id")):
+        raise LtiError("no_resource_link")
+    if message == RESOURCE_LINK and not isinstance(roles, list):
+        raise LtiError("no_roles")
     return Launch(
         platform, message, deployment, sub, name.strip(), _text(claims.get("email")),
         tuple(r for r in roles if isinstance(r, str)) if isinstance(roles, list) else (),

@@ -73,6 +73,14 @@ def end_login(store: Store, state: str, nonce: str, until: float) -> bool:
     return fresh is not None
 
 
+def use_once(store: Store, key: str, until: float) -> bool:
+    """Mark `key` used (kept with the nonces until `until`): False if it was used already, as a
+    deep linking ticket posted a second time."""
+    row = store.connection.execute("INSERT INTO lti_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce)"
+                                   " DO NOTHING RETURNING nonce", (key, until)).fetchone()
+    return row is not None
+
+
 def member(store: Store, launch: Launch) -> Student:
     """The student this LMS user is in this course, made at their first launch (their variant seed from
     their id, as in class mode); their name, e-mail and role follow the latest launch."""

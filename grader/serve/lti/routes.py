@@ -353,6 +353,9 @@ async def deeplink_post(tool: Tool, host: Host, request: Request) -> Response:
     loaded = host.sheets.get(sheet_id)
     if loaded is None or (question and all(q.id != question for q in loaded.sheet.questions)):
         return _message(request, 404, "No such sheet", "Pick a sheet (and question) from the list.")
+    if not records.use_once(host.store, "deep-linking:" + chosen.id, chosen.expires + 60):
+        return _message(request, 409, "Already sent", "This pick was already sent to the LMS (a picker page "
+                        "sends one choice, once): to add another link, open the tool's picker from the LMS again.")
     title = loaded.sheet.title if not question else next(
         f"{loaded.sheet.title}: {q.title}" for q in loaded.sheet.questions if q.id == question)
     custom = {"sheet": sheet_id} | ({"question": question} if question else {})

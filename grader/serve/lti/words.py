@@ -52,6 +52,12 @@ WORDS: dict[Kind, tuple[int, str]] = {
     "target": (400, "The login's target_link_uri is not an address of this tool: in the LMS, the tool's target "
                "link URI must be this server's /lti/launch."),
     "no_return_url": (400, "The deep linking request names no deep_link_return_url to send the choice back to."),
+    "return_url": (400, "The deep linking request's deep_link_return_url is not an https address (http only on "
+                   "localhost): the tool sends the instructor's choice only to the LMS's own https address."),
+    "no_resource_link": (400, "The resource link launch has no resource_link claim with an id, which LTI 1.3 "
+                         "requires: the tool cannot tell which LMS link (and gradebook column) was opened."),
+    "no_roles": (400, "The resource link launch has no roles claim, which LTI 1.3 requires (an empty list if the "
+                 "user has none): the tool cannot tell a student from an instructor."),
 }
 
 

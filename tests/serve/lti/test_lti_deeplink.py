@@ -106,6 +106,40 @@ def test_a_deep_linking_request_without_return_url_is_refused(lms: Lms) -> None:
     assert reply.status_code == 400 and "deep_link_return_url" in reply.text
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", "data:text/html,<script>x</script>",
+                                 "http://lms.example/deeplink/return", "//lms.example/return", "ftp://lms.example/r"])
+def test_a_return_url_that_is_not_https_is_refused(lms: Lms, url: str) -> None:
+    settings = dict(DEEP["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]) | {
+        "deep_link_return_url": url}
+    reply = lms.launch(**{**DEEP, "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": settings})
+    assert reply.status_code == 400 and "not an https address" in reply.text
+    assert 'name="ticket"' not in reply.text
+
+
+def test_a_local_platform_may_return_over_http(lms: Lms) -> None:
+    settings = dict(DEEP["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]) | {
+        "deep_link_return_url": "http://localhost:9001/deeplink/return"}
+    reply = lms.launch(**{**DEEP, "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": settings})
+    assert reply.status_code == 200 and 'name="ticket"' in reply.text
+
+
+def test_a_ticket_is_used_once(lms: Lms) -> None:
+    page = lms.launch(**DEEP)
+    ticket = re.search(r'name="ticket" value="([^"]+)"', page.text)
+    assert ticket
+    assert lms.client.post("/lti/deeplink", data={"ticket": ticket.group(1), "sheet": SHEET}).status_code == 200
+    again = lms.client.post("/lti/deeplink", data={"ticket": ticket.group(1), "sheet": "backprop"})
+    assert again.status_code == 409 and "already sent" in again.text and 'name="JWT"' not in again.text
+
+
+@pytest.mark.parametrize(("claim", "words"), [(CLAIM + "resource_link", "resource_link"),
+                                              (CLAIM + "roles", "roles claim")])
+def test_a_resource_link_launch_needs_its_link_and_roles(lms: Lms, claim: str, words: str) -> None:
+    reply = lms.launch(**{claim: None})
+    assert reply.status_code == 400 and words in reply.text
+    assert lms.launch(**{CLAIM + "resource_link": {"title": "no id"}}).status_code == 400
+
+
 # --- answering in an LTI session ----------------------------------------------------------------------
 
 
