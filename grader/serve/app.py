@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from grader.serve.lti.routes import Tool
 
 COOKIE = "grader_session"
+_LOOKED_UP = "grader.session"  # a request's (cookie token, its student) once looked up (`_mark_lms`)
 MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answer, percent-encoded, and a token
 KILL_GRACE = 2.0  # seconds past the grading budget before the worker is killed
 MAX_WAITING = 3  # a student's answers waiting for a worker or being graded: more is a flood, refused
@@ -157,8 +158,26 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
 
         routes[-1:-1] = lti.routes(tool, lti.Host(state.store, state.sheets, functools.partial(_open_lms, state)))
     handlers = {Unavailable: functools.partial(_unavailable, state)}
-    return Headers(Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan),
-                   state.settings.frame_ancestors, tool.frame_origins if tool is not None else ())
+    inner: Any = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    if tool is not None:
+        inner = functools.partial(_mark_lms, state, inner)
+    return Headers(inner, state.settings.frame_ancestors, tool.frame_origins if tool is not None else ())
+
+
+async def _mark_lms(state: _State, inner: Any, scope: Any, receive: Any, send: Any) -> None:
+    """With --lti: every reply to an LMS session (a 404 for an unknown path too, which no page handler
+    sees) may be framed by the LMS, or the browser shows its own error in the LMS page's frame."""
+    if scope["type"] == "http" and not str(scope.get("path", "")).startswith("/static/"):
+        token = _token(Request(scope))
+        if token is not None:
+            try:
+                found = state.store.student(token)
+            except Unavailable:
+                found = None  # the page's own lookup says so (503)
+            scope[_LOOKED_UP] = (token, found)
+            if found is not None and found.from_lms:
+                scope[FRAMED] = True
+    await inner(scope, receive, send)
 
 
 async def _unavailable(state: _State, request: Request, exc: Exception) -> Response:
@@ -197,7 +216,8 @@ def _student(state: _State, request: Request) -> Student | None:
     token = _token(request)
     if token is None:
         return None
-    found = state.store.student(token)
+    seen = request.scope.get(_LOOKED_UP)
+    found = seen[1] if seen is not None and seen[0] == token else state.store.student(token)
     if found is not None and found.from_lms:
         request.scope[FRAMED] = True
     return found or (None if state.settings.class_mode else _visitor(token))
@@ -232,7 +252,8 @@ def _render(state: _State, request: Request, template: str, build: Any, status: 
     fresh = None
     if student is None and state.settings.class_mode:
         return _message(403, "Sign in first", "Open this activity from your course in the LMS again."
-                        if state.settings.lti is not None else "Open the sign-in link your instructor sent you.")
+                        if state.settings.lti is not None else "Open the sign-in link your instructor sent you.",
+                        back="")  # the sheets would say the same again
     if student is None:
         fresh = secrets.token_urlsafe(32)
         student = _visitor(fresh)

@@ -458,3 +458,23 @@ def test_a_refused_login_and_an_unknown_sheet_are_logged(lms: Lms, caplog: pytes
     assert len(lines) == 2
     assert "403" in lines[0] and "https://stranger.example" in lines[0] and "not in PLATFORMS.json" in lines[0]
     assert "404" in lines[1] and "'nope'" in lines[1] and lms.platform.issuer in lines[1]
+
+
+@pytest.mark.parametrize("path", ["/nowhere", f"/sheets/{SHEET}/q/nope", "/sheets/nope", "/sheets/nope/q/x"])
+def test_a_404_in_an_lms_session_may_be_framed_by_the_lms(lms: Lms, path: str) -> None:
+    lms.launch()
+    reply = lms.client.get(path)
+    assert reply.status_code == 404
+    assert "x-frame-options" not in reply.headers
+    assert "https://lms.example" in reply.headers["content-security-policy"].split("frame-ancestors")[1]
+
+
+def test_a_404_without_a_session_is_not_framed(lms: Lms) -> None:
+    reply = lms.browser().get("/nowhere")
+    assert reply.status_code == 404 and reply.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_sign_in_first_offers_no_link_back_to_itself(lms: Lms) -> None:
+    reply = lms.browser().get(f"/sheets/{SHEET}")
+    assert reply.status_code == 403 and "Sign in first" in reply.text
+    assert "Back to the sheets" not in reply.text and "from your course in the LMS" in reply.text
