@@ -258,7 +258,7 @@ def _render(state: _State, request: Request, template: str, build: Any, status: 
         fresh = secrets.token_urlsafe(32)
         student = _visitor(fresh)
     html = _env.get_template(template).render(student=student, class_mode=state.settings.class_mode,
-                                              **build(student))
+                                              course=_course_title(state, student), **build(student))
     response = HTMLResponse(html, status_code=status)
     if fresh is not None:
         _set_cookie(state, request, response, fresh)
@@ -266,6 +266,14 @@ def _render(state: _State, request: Request, template: str, build: Any, status: 
         state.store.renew(student.token, _term(state))  # in use: renewed once a day; an LMS session never
         _set_cookie(state, request, response, student.token)
     return response
+
+
+def _course_title(state: _State, student: Student | None) -> str:
+    """An LMS user's course, named in their pages' header: a student with two courses in two tabs sees
+    which course a page is for."""
+    if student is None or not student.id or not student.from_lms or state.settings.lti is None:
+        return ""
+    return records.course_title(state.store, student.id)
 
 
 def _message(status: int, title: str, text: str, back: str = "/", back_text: str = "Back to the sheets",
@@ -404,7 +412,9 @@ async def signout(state: _State, request: Request) -> Response:
 async def instructor_page(state: _State, request: Request) -> Response:
     student = _student(state, request)
     if student is None or student.role != "instructor":
-        return _message(403, "Instructors only", "This page needs the instructor's sign-in link.")
+        return _message(403, "Instructors only", "Only the course's instructors see this page."
+                        if state.settings.lti is not None and (student is None or student.from_lms) else
+                        "This page needs the instructor's sign-in link.")
     parts, figures = await anyio.to_thread.run_sync(_class_summary, state, student.course)  # waits for workers
     with state.class_lock:
         members = stats.students(_course_roster(state, student.course), _course_rows(state, student.course))
@@ -413,8 +423,10 @@ async def instructor_page(state: _State, request: Request) -> Response:
     only = await anyio.to_thread.run_sync(records.course_scores, state.store, student.course) if student.course \
         else None  # an LMS instructor: their course's scores; the class mode's instructor runs the server: all
     scores = await anyio.to_thread.run_sync(outbox.overview, state.store, only)
+    names = {m["id"]: m["name"] for m in members if m["name"] and m["name"] != m["id"]}
     html = _env.get_template("instructor.html").render(
-        student=student, parts=parts, members=members, scores=scores, figures=figures)
+        student=student, parts=parts, members=members, scores=scores, figures=figures, names=names,
+        course=_course_title(state, student))
     return HTMLResponse(html)
 
 

@@ -110,6 +110,13 @@ def member(store: Store, launch: Launch) -> Student:
     return Student(student_id, "", seed_for_student(roster_id), role, roster_id, name)
 
 
+def course_title(store: Store, student_id: int) -> str:
+    """The LMS course's title (else its label) for an LMS user's pages, as their latest launch gave it."""
+    row = store.connection.execute("SELECT context_title FROM lti_users WHERE student_id = ?",
+                                   (student_id,)).fetchone()
+    return str(row[0]) if row and row[0] else ""
+
+
 def remember_target(store: Store, launch: Launch, student: Student, sheet_id: str, scope: str) -> None:
     """Keep the launch's AGS claim: where this student's score for this resource goes (migration 6).
     A launch without it forgets nothing: the gradebook column may simply not be graded."""

@@ -148,3 +148,25 @@ def test_an_unreadable_answer_sends_no_score(class_db: str, loaded: dict[str, pa
     assert outbox.waiting(lms.store) == []
     lms.launch(**{AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})  # only invalid work: nothing either
     assert outbox.waiting(lms.store) == []
+
+
+def test_an_lms_instructor_sees_refused_scores_by_name_and_who_resends(
+        class_db: str, loaded: dict[str, pages.Loaded], workers: Workers) -> None:
+    import time
+
+    from fake_platform import INSTRUCTOR
+
+    from grader.serve.lti.ags import Outcome
+
+    lms = Lms(Store(class_db), loaded, workers, FakePlatform(issuer=ISSUER, client_id=CLIENT_ID, tool=TOOL),
+              auth_token_url=TOKEN_URL)
+    lms.launch(**{AGS: {"scope": [SCORE_SCOPE], "lineitem": lineitem_url(1)}})  # user-42, Ada Lovelace
+    answer(lms, "sigmoid.a", "σ(x)(1-σ(x))")
+    now = time.time()
+    for entry in outbox.claim(lms.store, "s1", now):
+        outbox.settle(lms.store, entry, Outcome("failed", "score: HTTP 400: user_not_found"), "s1", now)
+    teacher = lms.browser()
+    lms.launch(client=teacher, sub="teacher-1", **{"https://purl.imsglobal.org/spec/lti/claim/roles": list(INSTRUCTOR)})
+    page = " ".join(teacher.get("/instructor").text.split())
+    assert "<td>refused</td><td>Ada Lovelace (user-42)</td>" in page
+    assert "ask whoever runs the server to run <code>grader lti resend --failed</code>" in page

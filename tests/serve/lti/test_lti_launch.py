@@ -478,3 +478,27 @@ def test_sign_in_first_offers_no_link_back_to_itself(lms: Lms) -> None:
     reply = lms.browser().get(f"/sheets/{SHEET}")
     assert reply.status_code == 403 and "Sign in first" in reply.text
     assert "Back to the sheets" not in reply.text and "from your course in the LMS" in reply.text
+
+
+def test_the_pages_name_the_lms_course(lms: Lms) -> None:
+    """Two courses in two tabs: each page's header says which course it is for."""
+    lms.launch()  # course-1, "Calculus 1"
+    title = pages.load_sheets([SHEET])[SHEET].sheet.title
+    for path in (f"/sheets/{SHEET}", f"/sheets/{SHEET}/q/sigmoid"):
+        header = lms.client.get(path).text.split("</header>")[0]
+        assert f"Calculus 1 · {title}" in header
+    assert "Calculus 1" in lms.client.get("/").text.split("</header>")[0]
+    other = lms.browser()
+    lms.launch(client=other, **{CLAIM + "context": {"id": "course-9", "label": "ALG2"}})  # no title: the label
+    assert "ALG2" in other.get(f"/sheets/{SHEET}").text.split("</header>")[0]
+    teacher = lms.browser()
+    lms.launch(client=teacher, sub="teacher-1", **{CLAIM + "roles": list(INSTRUCTOR)})
+    assert "Calculus 1" in teacher.get("/instructor").text.split("</header>")[0]
+
+
+def test_lms_wording_where_class_mode_spoke_of_sign_in_links(lms: Lms) -> None:
+    lms.launch()
+    page = lms.client.get("/instructor")
+    assert page.status_code == 403 and "instructors see this page" in page.text and "sign-in link" not in page.text
+    home = lms.client.get("/").text
+    assert "open the activity from your LMS again" in home and "sign-in link" not in home
