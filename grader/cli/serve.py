@@ -64,9 +64,9 @@ def serve(
     ] = None,
     session_days: Annotated[
         float, typer.Option("--session-days", metavar="DAYS", min=0.01,
-                            help="A browser stays signed in this long unused (then: the sign-in link again). Not for an "
-                            "LMS launch (--lti): its session ends when the browser closes, or 8 hours after the "
-                            "launch (then: open the activity from the LMS again).")
+                            help="A browser stays signed in this long unused (then: the sign-in link again). "
+                            "Not for an LMS launch (--lti): its session ends when the browser closes, or 8 "
+                            "hours after the launch (then: open the activity from the LMS again).")
     ] = 30.0,
     solutions_path: SolutionsOption = None,
 ) -> None:

@@ -38,7 +38,8 @@ class Ticket:
 def ticket(launch: Launch, sign: Callable[[dict[str, Any]], str], now: float) -> str:
     """What the deep linking request asked for, signed by the tool, for the pick page's form."""
     assert launch.deep_linking is not None
-    return sign({"aud": TICKET_AUDIENCE, "exp": int(now) + TICKET_SECONDS, "jti": secrets.token_urlsafe(16), "iss": launch.platform.issuer,
+    return sign({"aud": TICKET_AUDIENCE, "exp": int(now) + TICKET_SECONDS, "jti": secrets.token_urlsafe(16),
+                 "iss": launch.platform.issuer,
                  "client_id": launch.platform.client_id, "deployment_id": launch.deployment_id,
                  "return_url": launch.deep_linking.return_url, "data": launch.deep_linking.data})
 

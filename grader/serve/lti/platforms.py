@@ -56,7 +56,7 @@ LOCAL = ("localhost", "127.0.0.1", "::1")  # a platform on this machine (a trial
 def safe_url(url: str) -> bool:
     """An https URL, or an http one on this machine: what a platform's addresses may be."""
     parts = urllib.parse.urlsplit(url)
-    return bool(parts.netloc) and (parts.scheme == "https" or parts.scheme == "http" and parts.hostname in LOCAL)
+    return bool(parts.netloc) and (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL))
 
 
 def _url(where: str, key: str, value: object, https_only: bool) -> str:
