@@ -6,12 +6,9 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-AGS_SCOPES = (
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-)
+# What the tool asks the LMS for: posting scores only (passback.py, ags.py). It makes no line items and
+# reads none (the launch's AGS claim names the column) and reads no results.
+AGS_SCOPES = ("https://purl.imsglobal.org/spec/lti-ags/scope/score",)
 TITLE = "grader"
 DESCRIPTION = "Calculus answers typed by students, graded exactly, with feedback, hints and worked solutions."
 
@@ -20,6 +17,16 @@ def urls(base: str) -> dict[str, str]:
     """The tool's endpoints under its public address."""
     return {"login": f"{base}/lti/login", "launch": f"{base}/lti/launch", "jwks": f"{base}/lti/jwks",
             "config": f"{base}/lti/config"}
+
+
+def domain(base: str) -> str:
+    """Canvas's tool `domain`: the host, with the port only when it is not the scheme's default (Canvas
+    matches a link's `.host:port` against it, the port being absent for a default one)."""
+    parts = urllib.parse.urlsplit(base)
+    host = (parts.hostname or "").lower()
+    shown = f"[{host}]" if ":" in host else host
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    return shown if parts.port is None or parts.port == default else f"{shown}:{parts.port}"
 
 
 def canvas(base: str) -> dict[str, Any]:
@@ -36,7 +43,7 @@ def canvas(base: str) -> dict[str, Any]:
         "scopes": list(AGS_SCOPES),
         "extensions": [{
             "platform": "canvas.instructure.com",
-            "domain": urllib.parse.urlsplit(base).netloc,
+            "domain": domain(base),
             "tool_id": "grader",
             "privacy_level": "public",  # the name and e-mail: the instructor page names its students
             "settings": {"text": TITLE, "placements": [
@@ -61,7 +68,8 @@ def moodle(base: str) -> dict[str, str]:
         "Redirection URI(s)": at["launch"],
         "Supports Deep Linking (Content-Item Message)": "yes (ticked)",
         "Content Selection URL": at["launch"],
-        "IMS LTI Assignment and Grade Services": "Use this service for grade sync and column management",
+        "IMS LTI Assignment and Grade Services": "Use this service for grade sync only",
         "Share launcher's name with tool": "Always",
         "Share launcher's email with tool": "Always",
+        "Accept grades from the tool": "Always",
     }

@@ -225,3 +225,24 @@ def test_the_course_instructor_page_names_students_by_their_lms_id(lms: Lms) -> 
     page = teacher.get("/instructor").text
     assert "<td>user-42</td><td>Ada Lovelace</td>" in page and "lti:" not in page
     assert "Sign out" not in page  # inside the LMS, the LMS signs people in and out
+
+
+def test_canvas_is_asked_for_the_score_scope_only() -> None:
+    """The tool posts scores and nothing else (no line items made or read, no results read)."""
+    assert config.canvas("https://grader.example.edu")["scopes"] == [passback.SCORE_SCOPE]
+
+
+@pytest.mark.parametrize(("base", "domain"), [
+    ("https://grader.example.edu", "grader.example.edu"),
+    ("https://Grader.Example.edu:443", "grader.example.edu"),  # the default port: Canvas matches the host alone
+    ("https://grader.example.edu:8443", "grader.example.edu:8443"),  # Canvas matches `.host:port` then
+    ("http://localhost:8000", "localhost:8000"),
+])
+def test_the_canvas_domain_is_the_host_with_a_port_only_when_not_the_default(base: str, domain: str) -> None:
+    assert config.canvas(base)["extensions"][0]["domain"] == domain
+
+
+def test_moodle_syncs_grades_only_and_accepts_them() -> None:
+    fields = config.moodle("https://grader.example.edu")
+    assert fields["IMS LTI Assignment and Grade Services"] == "Use this service for grade sync only"
+    assert fields["Accept grades from the tool"] == "Always"
