@@ -60,7 +60,14 @@ def serve(
         str | None,
         typer.Option("--lti", metavar="PLATFORMS.json",
                      help="Inside an LMS (LTI 1.3: Canvas, Moodle, …): the platforms to trust; students come "
-                          "from the LMS. Needs grader[lti]. docs/lti.md; the LMS's settings at /lti/config."),
+                          "from the LMS. Needs grader[lti]. PLATFORMS.json is {\"platforms\": [{…}, …]}, one "
+                          "object per LMS registration with: issuer (the LMS's issuer, exactly as it sends it: "
+                          "Canvas https://canvas.instructure.com, Moodle its address), client_id (Canvas: the "
+                          "developer key's id; Moodle: the tool's Client ID), deployment_ids (a list: Canvas: "
+                          "the app's Deployment Id; Moodle: the Deployment ID), auth_login_url, auth_token_url, "
+                          "key_set_url (Moodle's Authentication request URL, Access token URL, Public keyset "
+                          "URL; Canvas's authorize_redirect, token and jwks URLs), all https. The values to "
+                          "give the LMS: this server's /lti/config page."),
     ] = None,
     session_days: Annotated[
         float, typer.Option("--session-days", metavar="DAYS", min=0.01,
@@ -111,7 +118,7 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
 
     try:
         where = database.location(db) if db is not None else database.Location("sqlite", store.default_path())
-        url = classroom.check_url(url) if url is not None else None
+        url = classroom.check_url(url, "--public-url" if lti is not None else "--url") if url is not None else None
         loaded = pages.load_sheets(list(sheets or []), solutions_path)
         members = classroom.read_roster(roster) if roster is not None else []
         platforms = _platforms(lti) if lti is not None else None

@@ -164,18 +164,19 @@ def links_base(path: Path) -> str | None:
     return None
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, option: str = "--url") -> str:
     """A base URL for the links (`http://192.168.1.20:8000`), without its trailing `/`; else a UsageError."""
-    fix = "Give the address students open, e.g. --url http://192.168.1.20:8000"
+    fix = f"Give the address students open, e.g. {option} " + (
+        "https://grader.example.edu" if option == "--public-url" else "http://192.168.1.20:8000")
     try:
         parts = urllib.parse.urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError on a port that is not one
     except ValueError as err:
-        raise UsageError(f"--url {url}: {err}", fix) from err
+        raise UsageError(f"{option} {url}: {err}", fix) from err
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--url {url}: not an http:// or https:// address with a host", fix)
+        raise UsageError(f"{option} {url}: not an http:// or https:// address with a host", fix)
     if parts.path.strip("/") or parts.query or parts.fragment:  # the server answers at `/`, not under a path
-        raise UsageError(f"--url {url}: a base address has no path, `?` or `#` part", fix)
+        raise UsageError(f"{option} {url}: a base address has no path, `?` or `#` part", fix)
     return url.strip().rstrip("/")
 
 

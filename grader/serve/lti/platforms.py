@@ -11,7 +11,9 @@ the tool in a frame; by default the origins of `issuer` and `auth_login_url`.
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,24 @@ EXAMPLE = ('{"platforms": [{"issuer": "https://moodle.example.edu", "client_id":
            '"auth_login_url": "https://moodle.example.edu/mod/lti/auth.php", '
            '"auth_token_url": "https://moodle.example.edu/mod/lti/token.php", '
            '"key_set_url": "https://moodle.example.edu/mod/lti/certs.php"}]}')
-FIX = "See docs/lti.md for what each field is and where the LMS shows it; the file looks like " + EXAMPLE
+HELP = "What each field is and where the LMS shows it: grader serve --help (under --lti)"
+FIX = f"{HELP}. The file looks like {EXAMPLE}"  # the whole example: only for a file that is not one at all
+EXAMPLES = {
+    "issuer": '"https://canvas.instructure.com" (Canvas) or "https://moodle.example.edu" (your Moodle\'s address)',
+    "client_id": '"10000000000001" (Canvas\'s developer key id) or "AbC123" (Moodle\'s Client ID)',
+    "deployment_ids": '["1"]',
+    "auth_login_url": '"https://sso.canvaslms.com/api/lti/authorize_redirect" or '
+                      '"https://moodle.example.edu/mod/lti/auth.php"',
+    "auth_token_url": '"https://sso.canvaslms.com/login/oauth2/token" or "https://moodle.example.edu/mod/lti/token.php"',
+    "key_set_url": '"https://sso.canvaslms.com/api/lti/security/jwks" or "https://moodle.example.edu/mod/lti/certs.php"',
+    "frame_origins": '["https://school.instructure.com"]',
+}
+_log = logging.getLogger("grader.serve.lti")
+
+
+def _fix(key: str) -> str:
+    """What to do about one field: its example, and where the fields are described."""
+    return f"For example \"{key}\": {EXAMPLES[key]}. {HELP}"
 
 
 @dataclass(frozen=True)
@@ -59,58 +78,70 @@ def safe_url(url: str) -> bool:
     return bool(parts.netloc) and (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOCAL))
 
 
-def _url(where: str, key: str, value: object, https_only: bool) -> str:
+def _url(where: str, key: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise UsageError(f"{where}: `{key}` must be a URL (text)", FIX)
-    parts = urllib.parse.urlsplit(value.strip())
-    schemes = ("https",) if https_only else ("https", "http")
-    if parts.scheme not in schemes or not parts.netloc:
-        need = "an https:// URL" if https_only else "an http:// or https:// URL"
-        raise UsageError(f"{where}: `{key}` is `{value}`, not {need}", FIX)
+        raise UsageError(f"{where}: `{key}` must be a URL (text)", _fix(key))
+    if not safe_url(value.strip()):
+        raise UsageError(f"{where}: `{key}` is `{value}`, not an https:// URL (http:// only on localhost: the "
+                         "tool's key and the students' grades travel there)", _fix(key))
     return value.strip()
 
 
-def _platform(where: str, entry: object, https_only: bool) -> Platform:
+def _issuer(where: str, value: object) -> str:
+    """The issuer exactly as the LMS sends it in every launch (compared as a string, so never altered)."""
+    if not isinstance(value, str) or not value.strip():
+        raise UsageError(f"{where}: `issuer` must be text", _fix("issuer"))
+    if not safe_url(value.strip()):
+        raise UsageError(f"{where}: `issuer` is `{value}`, not an https:// URL (http:// only on localhost): write it "
+                         "as the LMS shows it, scheme included", _fix("issuer"))
+    if value.strip().endswith("/"):
+        _log.warning("%s: `issuer` %s ends with `/`: launches whose issuer is written without it will be refused "
+                     "(the LMS's issuer is compared exactly; Canvas's and Moodle's have no trailing `/`)",
+                     where, value.strip())
+    return value.strip()
+
+
+def _platform(where: str, entry: object) -> Platform:
     if not isinstance(entry, dict):
         raise UsageError(f"{where} is not an object {{…}}", FIX)
+    known = (*FIELDS, "frame_origins")
+    unknown = sorted(set(entry) - set(known))
+    if unknown:
+        guesses = [difflib.get_close_matches(u.lower(), known, n=1, cutoff=0.6) for u in unknown]
+        said = ", ".join(f"`{u}`" + (f" (did you mean `{g[0]}`?)" if g else "") for u, g in zip(unknown, guesses,
+                                                                                                 strict=True))
+        raise UsageError(f"{where}: unknown field {said}",
+                         f"The fields are {', '.join(FIELDS)} and, optionally, frame_origins. {HELP}")
     missing = [key for key in FIELDS if key not in entry]
     if missing:
-        raise UsageError(f"{where} has no {', '.join(f'`{m}`' for m in missing)}", FIX)
-    unknown = sorted(set(entry) - set(FIELDS) - {"frame_origins"})
-    if unknown:
-        raise UsageError(f"{where}: unknown field {', '.join(f'`{u}`' for u in unknown)} (a typo?)",
-                         f"The fields are {', '.join(FIELDS)} and, optionally, frame_origins")
-    issuer, client_id = entry["issuer"], entry["client_id"]
-    if not isinstance(issuer, str) or not issuer.strip():
-        raise UsageError(f"{where}: `issuer` must be text (the platform's issuer, e.g. https://canvas.instructure.com)",
-                         FIX)
+        raise UsageError(f"{where} has no {', '.join(f'`{m}`' for m in missing)}", _fix(missing[0]))
+    issuer, client_id = _issuer(where, entry["issuer"]), entry["client_id"]
     if isinstance(client_id, int) and not isinstance(client_id, bool):
         client_id = str(client_id)  # Canvas shows client ids as numbers: written without quotes, they are meant
     if not isinstance(client_id, str) or not client_id.strip():
-        raise UsageError(f"{where}: `client_id` must be text (the id the LMS gave the tool)", FIX)
+        raise UsageError(f"{where}: `client_id` must be text (the id the LMS gave the tool)", _fix("client_id"))
     deployments = entry["deployment_ids"]
     if not isinstance(deployments, list) or not deployments or not all(
             isinstance(d, str | int) and not isinstance(d, bool) and str(d).strip() for d in deployments):
-        raise UsageError(f"{where}: `deployment_ids` must be a list of the deployment ids the LMS shows, e.g. [\"1\"]",
-                         FIX)
-    urls = {key: _url(where, key, entry[key], https_only) for key in URL_FIELDS}
+        raise UsageError(f"{where}: `deployment_ids` must be a list of the deployment ids the LMS shows",
+                         _fix("deployment_ids"))
+    urls = {key: _url(where, key, entry[key]) for key in URL_FIELDS}
     frames = entry.get("frame_origins", [])
     if not isinstance(frames, list):
-        raise UsageError(f"{where}: `frame_origins` must be a list of sites, e.g. [\"https://school.instructure.com\"]",
-                         FIX)
-    shown = tuple(origin(_url(where, "frame_origins", f, https_only)) for f in frames) or tuple(
+        raise UsageError(f"{where}: `frame_origins` must be a list of sites", _fix("frame_origins"))
+    shown = tuple(origin(_url(where, "frame_origins", f)) for f in frames) or tuple(
         dict.fromkeys(origin(u) for u in (issuer, urls["auth_login_url"]) if urllib.parse.urlsplit(u).netloc))
-    return Platform(issuer.strip(), client_id.strip(), tuple(str(d).strip() for d in deployments),
+    return Platform(issuer, client_id.strip(), tuple(str(d).strip() for d in deployments),
                     urls["auth_login_url"], urls["auth_token_url"], urls["key_set_url"], shown)
 
 
-def parse(data: Any, path: str = "PLATFORMS.json", https_only: bool = False) -> tuple[Platform, ...]:
+def parse(data: Any, path: str = "PLATFORMS.json") -> tuple[Platform, ...]:
     """The platforms of a decoded PLATFORMS.json, or a UsageError that says where and what to fix."""
     if not isinstance(data, dict) or not isinstance(data.get("platforms"), list):
         raise UsageError(f"{path}: expected an object with a list `platforms`", FIX)
     if not data["platforms"]:
         raise UsageError(f"{path}: `platforms` is empty: name at least one LMS", FIX)
-    platforms = tuple(_platform(f"{path}, platform {i + 1}", entry, https_only)
+    platforms = tuple(_platform(f"{path}, platform {i + 1}", entry)
                       for i, entry in enumerate(data["platforms"]))
     seen: set[tuple[str, str]] = set()
     for i, one in enumerate(platforms):
