@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -46,6 +47,22 @@ def refused(reply: httpx.Response, status: int, words: str) -> None:
 
 # --- the login --------------------------------------------------------------------------------------
 
+
+
+@pytest.fixture
+def lti_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """The `grader.serve.lti` logger's records, caught at the logger itself (whatever another test did to the
+    root logger's handlers in this process)."""
+    import logging
+
+    logger = logging.getLogger("grader.serve.lti")
+    kept = (logger.level, logger.propagate, logger.disabled)
+    logger.addHandler(caplog.handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    yield caplog
+    logger.removeHandler(caplog.handler)
+    logger.level, logger.propagate, logger.disabled = kept
 
 def test_login_redirects_to_the_platform_with_every_parameter(lms: Lms) -> None:
     query = lms.login()
@@ -433,14 +450,13 @@ def test_an_lms_session_ends_with_the_browser_and_after_hours(lms: Lms) -> None:
     assert lms.client.get(f"/sheets/{SHEET}").status_code == 403
 
 
-def test_a_refused_launch_is_one_line_in_the_log(lms: Lms, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_refused_launch_is_one_line_in_the_log(lms: Lms, lti_log: pytest.LogCaptureFixture) -> None:
     import logging
 
     form = lms.platform.answer(lms.login(), aud="someone-else")
-    with caplog.at_level(logging.WARNING, logger="grader.serve.lti"):
-        reply = lms.client.post("/lti/launch", data=form)
+    reply = lms.client.post("/lti/launch", data=form)
     assert reply.status_code == 401
-    lines = [r for r in caplog.records if r.name == "grader.serve.lti"]
+    lines = [r for r in lti_log.records if r.name == "grader.serve.lti"]
     assert len(lines) == 1 and lines[0].levelno == logging.WARNING
     line = lines[0].getMessage()
     assert "401" in line and "not addressed to this tool" in line and "someone-else" in line
@@ -448,13 +464,10 @@ def test_a_refused_launch_is_one_line_in_the_log(lms: Lms, caplog: pytest.LogCap
     assert form["id_token"] not in line and form["state"] not in line  # never a token
 
 
-def test_a_refused_login_and_an_unknown_sheet_are_logged(lms: Lms, caplog: pytest.LogCaptureFixture) -> None:
-    import logging
-
-    with caplog.at_level(logging.WARNING, logger="grader.serve.lti"):
-        lms.client.get("/lti/login", params=lms.platform.login_params(iss="https://stranger.example"))
-        lms.launch(**{CLAIM + "custom": {"sheet": "nope"}})
-    lines = [r.getMessage() for r in caplog.records if r.name == "grader.serve.lti"]
+def test_a_refused_login_and_an_unknown_sheet_are_logged(lms: Lms, lti_log: pytest.LogCaptureFixture) -> None:
+    lms.client.get("/lti/login", params=lms.platform.login_params(iss="https://stranger.example"))
+    lms.launch(**{CLAIM + "custom": {"sheet": "nope"}})
+    lines = [r.getMessage() for r in lti_log.records if r.name == "grader.serve.lti"]
     assert len(lines) == 2
     assert "403" in lines[0] and "https://stranger.example" in lines[0] and "not in PLATFORMS.json" in lines[0]
     assert "404" in lines[1] and "'nope'" in lines[1] and lms.platform.issuer in lines[1]

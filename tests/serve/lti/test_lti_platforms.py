@@ -4,6 +4,7 @@ what to fix (and the server does not start); one issuer may have several client 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,22 @@ GOOD: dict[str, Any] = {"issuer": "https://canvas.instructure.com", "client_id":
                         "auth_token_url": "https://sso.canvaslms.com/login/oauth2/token",
                         "key_set_url": "https://sso.canvaslms.com/api/lti/security/jwks"}
 
+
+
+@pytest.fixture
+def lti_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """The `grader.serve.lti` logger's records, caught at the logger itself (whatever another test did to the
+    root logger's handlers in this process)."""
+    import logging
+
+    logger = logging.getLogger("grader.serve.lti")
+    kept = (logger.level, logger.propagate, logger.disabled)
+    logger.addHandler(caplog.handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    yield caplog
+    logger.removeHandler(caplog.handler)
+    logger.level, logger.propagate, logger.disabled = kept
 
 def test_one_issuer_with_several_client_ids() -> None:
     read = platforms.parse({"platforms": [GOOD, {**GOOD, "client_id": 10000000000002, "deployment_ids": [7]}]})
@@ -95,13 +112,10 @@ def test_a_platform_on_this_machine_may_use_http() -> None:
     assert platforms.parse({"platforms": [local]})[0].auth_token_url.startswith("http://127.0.0.1:9001")
 
 
-def test_an_issuer_with_a_trailing_slash_is_kept_as_written_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    import logging
-
-    with caplog.at_level(logging.WARNING, logger="grader.serve.lti"):
-        read = platforms.parse({"platforms": [{**GOOD, "issuer": "https://moodle.school.edu/"}]})
+def test_an_issuer_with_a_trailing_slash_is_kept_as_written_with_a_warning(lti_log: pytest.LogCaptureFixture) -> None:
+    read = platforms.parse({"platforms": [{**GOOD, "issuer": "https://moodle.school.edu/"}]})
     assert read[0].issuer == "https://moodle.school.edu/"  # compared exactly with what the LMS sends
-    assert any("ends with `/`" in r.getMessage() for r in caplog.records)
+    assert any("ends with `/`" in r.getMessage() for r in lti_log.records)
 
 
 def test_the_public_url_error_names_the_option_used_with_lti(tmp_path: Path) -> None:
