@@ -24,8 +24,9 @@ GOOD: dict[str, Any] = {"issuer": "https://canvas.instructure.com", "client_id":
 
 @pytest.fixture
 def lti_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """The `grader.serve.lti` logger's records, caught at the logger itself (whatever another test did to the
-    root logger's handlers in this process)."""
+    """The `grader.serve.lti` logger's records, caught at the logger itself. Enabled for the test: an
+    in-process `lint_imports` (tests/core/test_layers.py) runs logging.config.dictConfig, which disables
+    every logger already made in this process (a test-run artefact; `grader serve` configures no logging)."""
     import logging
 
     logger = logging.getLogger("grader.serve.lti")
@@ -33,6 +34,7 @@ def lti_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixtu
     logger.addHandler(caplog.handler)
     logger.setLevel(logging.WARNING)
     logger.propagate = False
+    logger.disabled = False
     yield caplog
     logger.removeHandler(caplog.handler)
     logger.level, logger.propagate, logger.disabled = kept
