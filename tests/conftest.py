@@ -163,9 +163,24 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 
 
+_OPENED: list[Any] = []  # the browsers `chromium` opened and not yet closed
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_the_modules_browsers() -> Iterator[None]:
+    """A test module's browsers are closed when it ends: kept to the session's end, twenty of them held
+    a few GB and the CPU of a CI run."""
+    start = len(_OPENED)
+    yield
+    for browser in _OPENED[start:]:
+        with contextlib.suppress(Exception):  # already gone: nothing to close
+            browser.quit()
+    del _OPENED[start:]
+
+
 @pytest.fixture(scope="session")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Any]]:
-    """Opens a browser (each with its own profile: another person); all are closed at the end.
+    """Opens a browser (each with its own profile: another person); closed when its test module ends.
     Skips the test when the browser, its driver or selenium is missing, and says how to install them."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver")
@@ -173,7 +188,7 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
     from selenium.webdriver.chrome.service import Service
 
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser or driver
-    opened: list[Any] = []
+    opened = _OPENED
 
     def open_browser(prefs: dict[str, Any] | None = None) -> Any:
         """`prefs`: the profile's preferences, e.g. third-party cookies allowed (the LTI tests)."""
@@ -192,7 +207,8 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...,
 
     yield open_browser
     for browser in opened:
-        browser.quit()
+        with contextlib.suppress(Exception):
+            browser.quit()
 
 
 class PageChecks:
