@@ -21,7 +21,6 @@ from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
 
 import anyio.to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -38,7 +37,7 @@ from grader.grading.item_analysis import chart_data
 from grader.serve import pages, stats, work
 from grader.serve.database import Unavailable
 from grader.serve.lti import outbox, records
-from grader.serve.security import FRAME_ANCESTORS, FRAMED, Headers, same
+from grader.serve.security import FRAME_ANCESTORS, FRAMED, Headers, read_form, same
 from grader.serve.store import LTI_PREFIX, Claim, Store, Student, derived, visitor_seed
 from grader.serve.workers import WAIT_FOR_WORKER, Done, Workers
 
@@ -284,20 +283,9 @@ def _message(status: int, title: str, text: str, back: str = "/", back_text: str
 
 
 async def _form(request: Request, cap: int = MAX_BODY) -> dict[str, str] | None:
-    """The url-encoded form of a POST, read up to `cap` bytes (None beyond it: the caller says 413)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > cap):
-        return None
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > cap:
-            return None
-    try:
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=8)
-    except ValueError:  # too many fields: no form of ours; the CSRF check then refuses it
-        return {}
-    return {k: v[0] for k, v in fields.items()}
+    """The url-encoded form of a POST, read up to `cap` bytes (None beyond it: the caller says 413); too
+    many fields is no form of ours, so `{}`, which the CSRF check then refuses."""
+    return await read_form(request, cap, fields=8)
 
 
 def _checked(state: _State, request: Request, given: str | None) -> Student | Response:

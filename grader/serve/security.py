@@ -7,7 +7,11 @@ import hmac
 import threading
 import time
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 
 def same(a: str, b: str) -> bool:
@@ -94,3 +98,21 @@ class Headers:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+async def read_form(request: Request, cap: int, fields: int) -> dict[str, str] | None:
+    """A POST's url-encoded form, read up to `cap` bytes (None beyond it, or a length declared beyond it:
+    the caller says 413); `{}` for more than `fields` fields (no form of ours)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > cap):
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            return None
+    try:
+        parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=fields)
+    except ValueError:
+        return {}
+    return {k: v[0] for k, v in parsed.items()}

@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
@@ -38,7 +37,7 @@ from grader.serve.lti.jwks import KeySets
 from grader.serve.lti.keys import ToolKey
 from grader.serve.lti.launch import DEEP_LINK, Launch, LtiError
 from grader.serve.lti.platforms import Platform, find, frame_origins, origin
-from grader.serve.security import FRAMED, same
+from grader.serve.security import FRAMED, read_form, same
 from grader.serve.store import Store, Student
 
 _log = logging.getLogger("grader.serve.lti")
@@ -144,16 +143,7 @@ async def _fields(request: Request) -> dict[str, str] | None:
     """A GET's query or a POST's url-encoded form, up to MAX_FORM bytes (None beyond it)."""
     if request.method == "GET":
         return dict(request.query_params)
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_FORM:
-            return None
-    try:
-        parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=64)
-    except ValueError:
-        return {}
-    return {k: v[0] for k, v in parsed.items()}
+    return await read_form(request, MAX_FORM, fields=64)
 
 
 # --- login ------------------------------------------------------------------------------------------
