@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -47,24 +46,6 @@ def refused(reply: httpx.Response, status: int, words: str) -> None:
 
 # --- the login --------------------------------------------------------------------------------------
 
-
-
-@pytest.fixture
-def lti_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """The `grader.serve.lti` logger's records, caught at the logger itself. Enabled for the test: an
-    in-process `lint_imports` (tests/core/test_layers.py) runs logging.config.dictConfig, which disables
-    every logger already made in this process (a test-run artefact; `grader serve` configures no logging)."""
-    import logging
-
-    logger = logging.getLogger("grader.serve.lti")
-    kept = (logger.level, logger.propagate, logger.disabled)
-    logger.addHandler(caplog.handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    logger.disabled = False
-    yield caplog
-    logger.removeHandler(caplog.handler)
-    logger.level, logger.propagate, logger.disabled = kept
 
 def test_login_redirects_to_the_platform_with_every_parameter(lms: Lms) -> None:
     query = lms.login()

@@ -4,7 +4,6 @@ what to fix (and the server does not start); one issuer may have several client 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,6 @@ GOOD: dict[str, Any] = {"issuer": "https://canvas.instructure.com", "client_id":
                         "auth_token_url": "https://sso.canvaslms.com/login/oauth2/token",
                         "key_set_url": "https://sso.canvaslms.com/api/lti/security/jwks"}
 
-
-
-@pytest.fixture
-def lti_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """The `grader.serve.lti` logger's records, caught at the logger itself. Enabled for the test: an
-    in-process `lint_imports` (tests/core/test_layers.py) runs logging.config.dictConfig, which disables
-    every logger already made in this process (a test-run artefact; `grader serve` configures no logging)."""
-    import logging
-
-    logger = logging.getLogger("grader.serve.lti")
-    kept = (logger.level, logger.propagate, logger.disabled)
-    logger.addHandler(caplog.handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    logger.disabled = False
-    yield caplog
-    logger.removeHandler(caplog.handler)
-    logger.level, logger.propagate, logger.disabled = kept
 
 def test_one_issuer_with_several_client_ids() -> None:
     read = platforms.parse({"platforms": [GOOD, {**GOOD, "client_id": 10000000000002, "deployment_ids": [7]}]})
