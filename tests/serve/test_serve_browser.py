@@ -4,10 +4,7 @@ driven by selenium; nothing is downloaded) against a real server process on 127.
 from __future__ import annotations
 
 import os
-import re
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" if os.environ.get("GRADER_SCREENSHOTS") else None
 
 pytestmark = pytest.mark.system  # the `chromium` fixture (conftest.py) skips where there is no browser
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("serve") / "progress.sqlite"
-    process = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--port", "0", "--db", str(db)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    found = re.search(r"http://\S+/", process.stdout.readline())
-    try:
-        assert found, "the server printed no URL"
-        yield found.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +35,13 @@ def _wait(driver: Any, condition: Any, seconds: float = 15) -> Any:
 
 
 def test_a_student_types_sees_the_preview_submits_and_sees_the_verdict(
-    server: str, browser: Any, tmp_path: Path
+    practice_server: str, browser: Any, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
 
     shots = SHOTS or tmp_path
 
-    browser.get(server + "sheets/activation-derivatives/q/sigmoid")
+    browser.get(practice_server + "sheets/activation-derivatives/q/sigmoid")
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".statement .katex"))  # the statement is typeset
     part = browser.find_element(By.ID, "sigmoid.a")
     field = part.find_element(By.NAME, "answer")
@@ -97,10 +79,10 @@ def test_a_student_types_sees_the_preview_submits_and_sees_the_verdict(
     browser.save_screenshot(str(shots / "serve-solution.png"))
 
 
-def test_a_derivation_box_previews_each_line(server: str, browser: Any) -> None:
+def test_a_derivation_box_previews_each_line(practice_server: str, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.get(server + "sheets/activation-derivatives/q/sigmoid")
+    browser.get(practice_server + "sheets/activation-derivatives/q/sigmoid")
     part = browser.find_element(By.ID, "sigmoid.b")
     part.find_element(By.NAME, "answer").send_keys("e^-x/(1+e^-x)^2\n= σ(x)(1-σ(x)")
     _wait(browser, lambda d: len(part.find_elements(By.CSS_SELECTOR, ".preview-line")) == 2

@@ -6,10 +6,7 @@ the inline SVG as drawn). GRADER_SCREENSHOTS=1 refreshes docs/serve-plot.png and
 from __future__ import annotations
 
 import os
-import re
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +17,6 @@ AXE = Path(__file__).parent / "axe" / "axe.min.js"
 SHOTS = ROOT / "docs" if os.environ.get("GRADER_SCREENSHOTS") else None
 
 pytestmark = pytest.mark.system
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("plots") / "progress.sqlite"
-    process = subprocess.Popen([sys.executable, "-m", "grader", "serve", "--port", "0", "--db", str(db)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    found = re.search(r"http://\S+/", process.stdout.readline())
-    try:
-        assert found, "the server printed no URL"
-        yield found.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _answer(browser: Any, address: str, text: str) -> Any:
@@ -72,13 +54,13 @@ def _axe(browser: Any) -> list[str]:
 
 
 def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
-    server: str, chromium: Callable[[], Any], tmp_path: Path
+    practice_server: str, chromium: Callable[[], Any], tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
 
     shots = SHOTS or tmp_path
     browser = chromium()
-    browser.get(server + "sheets/activation-derivatives/q/relu")
+    browser.get(practice_server + "sheets/activation-derivatives/q/relu")
     part = _answer(browser, "relu.a", "sign(x)")
     svg = part.find_element(By.CSS_SELECTOR, ".verdict figure.plot svg")
     assert svg.get_attribute("role") == "img"
@@ -93,7 +75,7 @@ def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
 
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": False})
-    browser.get(server + "sheets/activation-derivatives/q/relu")
+    browser.get(practice_server + "sheets/activation-derivatives/q/relu")
     part = browser.find_element(By.ID, "relu.a")
     svg = part.find_element(By.CSS_SELECTOR, "figure.plot svg")
     assert svg.size["width"] <= 390
@@ -110,7 +92,7 @@ def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
 
 
 def test_at_phone_width_a_huge_answer_stays_inside_the_screen_and_the_plot_text_readable(
-    server: str, chromium: Callable[[], Any]
+    practice_server: str, chromium: Callable[[], Any]
 ) -> None:
     """10^100 written out (101 digits) made the page 1077 px wide at 390 px; the plot's text was about 8 px."""
     from selenium.webdriver.common.by import By
@@ -118,7 +100,7 @@ def test_at_phone_width_a_huge_answer_stays_inside_the_screen_and_the_plot_text_
     browser = chromium()
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a phone: headless Chromium's window is ≥ 500 px
                             {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    browser.get(server + "sheets/activation-derivatives/q/sigmoid")
+    browser.get(practice_server + "sheets/activation-derivatives/q/sigmoid")
     part = _answer(browser, "sigmoid.a", "10^100")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
     svg = part.find_element(By.CSS_SELECTOR, "figure.plot svg")
