@@ -82,6 +82,8 @@ class _Ticket:
     urgent: bool
     began: float = field(default=0.0)
     heavy: bool = False  # its owner had used USE_STEP seconds or more when it started
+    worker: _Worker | None = None  # the worker handed to it (by `_dispatch`)
+    wake: threading.Condition | None = None  # notified when it has one: each waiting job is woken once
 
 
 class Workers:
@@ -97,7 +99,7 @@ class Workers:
         self._memory_mb = memory_mb
         self._heavy_cap = max(1, jobs - 1)
         self._idle: list[_Worker] = []
-        self._free = threading.Condition()  # guards _idle, _waiting, _running, _spent
+        self._free = threading.Lock()  # guards _idle, _waiting, _running, _spent, _started
         self._waiting: list[_Ticket] = []
         self._running: dict[Hashable, int] = {}
         self._spent: dict[Hashable, deque[tuple[float, float]]] = {}  # owner -> (when done, seconds used)
@@ -118,7 +120,7 @@ class Workers:
     def _give(self, worker: _Worker) -> None:
         with self._free:
             self._idle.append(worker)
-            self._free.notify_all()
+            self._dispatch()
 
     def _used(self, owner: Hashable | None, now: float) -> float:
         spent = self._spent.get(owner) if owner is not None else None
@@ -148,30 +150,54 @@ class Workers:
         a class's previews (nor the instructor's figures). And heavy users together hold at most all
         workers but one, so a light user's job waits for none of theirs when there are two or more."""
         heavy_running = sum(t.heavy for t in self._started)
-        ready = [t for t in self._waiting if (t.owner is None or not self._running.get(t.owner))
-                 and (heavy_running < self._heavy_cap or self._used(t.owner, now) < USE_STEP)]
-        return min(ready, key=lambda t: (int(self._used(t.owner, now) // USE_STEP), not t.urgent, t.order),
-                   default=None)
+        used: dict[Hashable | None, float] = {}
+        best: tuple[int, bool, int] | None = None
+        chosen = None
+        for t in self._waiting:
+            if t.owner is not None and self._running.get(t.owner):
+                continue
+            if t.owner not in used:
+                used[t.owner] = self._used(t.owner, now)
+            if heavy_running >= self._heavy_cap and used[t.owner] >= USE_STEP:
+                continue
+            key = (int(used[t.owner] // USE_STEP), not t.urgent, t.order)
+            if best is None or key < best:
+                best, chosen = key, t
+        return chosen
 
-    def _take(self, ticket: _Ticket) -> _Worker | None:
-        end = time.monotonic() + WAIT_FOR_WORKER
+    def _dispatch(self) -> None:
+        """Hand each idle worker to the job `_next` picks, and wake that job alone (the caller holds
+        `_free`). Waking every waiting job at every change, each to ask whether it is the next, made
+        the lock's holders quadratic in the jobs waiting: at 300 students the event loop, which takes
+        the lock to read `used`/`waiting`, stood still for seconds at a time."""
+        while self._idle:
+            now = time.monotonic()
+            ticket = self._next(now)
+            if ticket is None:
+                return
+            self._waiting.remove(ticket)
+            if ticket.owner is not None:
+                self._running[ticket.owner] = self._running.get(ticket.owner, 0) + 1
+            ticket.began = now
+            ticket.heavy = self._used(ticket.owner, now) >= USE_STEP
+            self._started.append(ticket)
+            ticket.worker = self._idle.pop()
+            assert ticket.wake is not None
+            ticket.wake.notify()
+
+    def _take(self, ticket: _Ticket, wait: float) -> _Worker | None:
+        end = time.monotonic() + wait
         with self._free:
+            ticket.wake = threading.Condition(self._free)
             self._waiting.append(ticket)
-            try:
-                while not (self._idle and self._next(time.monotonic()) is ticket):
-                    left = end - time.monotonic()
-                    if left <= 0:
-                        return None
-                    self._free.wait(left)
-                if ticket.owner is not None:
-                    self._running[ticket.owner] = self._running.get(ticket.owner, 0) + 1
-                ticket.began = time.monotonic()
-                ticket.heavy = self._used(ticket.owner, ticket.began) >= USE_STEP
-                self._started.append(ticket)
-                return self._idle.pop()
-            finally:
-                self._waiting.remove(ticket)
-                self._free.notify_all()  # another waiting job may be the next one now
+            self._dispatch()
+            while ticket.worker is None:
+                left = end - time.monotonic()
+                if left <= 0:
+                    self._waiting.remove(ticket)
+                    return None
+                ticket.wake.wait(left)
+            return ticket.worker
 
     def _done(self, ticket: _Ticket) -> None:
         now = time.monotonic()
@@ -184,7 +210,7 @@ class Workers:
                 self._spent.setdefault(ticket.owner, deque()).append((now, now - ticket.began))
             for owner in [o for o, spent in self._spent.items() if spent and now - spent[-1][0] > WINDOW]:
                 del self._spent[owner]  # an owner idle for a minute is forgotten
-            self._free.notify_all()
+            self._dispatch()  # its owner's next job may go now
 
     def _replace(self, worker: _Worker) -> None:
         worker.kill()
@@ -195,9 +221,10 @@ class Workers:
             self._add()
 
     def run(self, fn: Callable[..., Any], *args: Any, deadline: float, urgent: bool = True,
-            owner: Hashable | None = None) -> Done:
+            owner: Hashable | None = None, wait: float = WAIT_FOR_WORKER) -> Done:
+        """`fn(*args)` in a worker; "busy" if none was free within `wait` seconds."""
         ticket = _Ticket(next(self._order), owner, urgent)
-        worker = self._take(ticket)
+        worker = self._take(ticket, wait)
         if worker is None:
             return Done(failure="busy")
         try:

@@ -81,3 +81,39 @@ def test_a_waiting_grade_gets_the_next_free_worker_before_a_waiting_preview(pool
     for thread in [busy, *waiting]:
         thread.join()
     assert min(ran, key=ran.__getitem__) == "grade"
+
+
+def test_each_waiting_job_is_woken_once_not_at_every_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 300 students the jobs waiting for a worker were all woken at every change, each scanning the
+    queue to ask whether it was next: quadratic work under the lock the event loop takes to read `used`
+    and `waiting`, which stood the server still for seconds. Now a free worker goes to the one job picked."""
+    import threading
+
+    from grader.serve import workers as module
+
+    pool = Workers(jobs=1)
+    scans = 0
+    real = module.Workers._next
+
+    def counted(self: Workers, now: float) -> object:
+        nonlocal scans
+        scans += 1
+        return real(self, now)
+
+    monkeypatch.setattr(module.Workers, "_next", counted)
+    try:
+        busy = threading.Thread(target=pool.run, args=(time.sleep, 1.0), kwargs={"deadline": 10})
+        busy.start()
+        time.sleep(0.3)
+        jobs = 60
+        done: list[int] = []
+        threads = [threading.Thread(target=lambda n=n: done.append(pool.run(abs, -n, deadline=10, owner=n).value))
+                   for n in range(jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in [busy, *threads]:
+            thread.join()
+        assert sorted(done) == list(range(jobs))
+        assert scans <= 4 * jobs, scans  # about three per job (asked, given a worker, done); was ~jobs² / 2
+    finally:
+        pool.close()
