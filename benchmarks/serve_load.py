@@ -35,6 +35,7 @@ import csv
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -44,6 +45,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -455,6 +457,20 @@ async def _page(run: Run, conn: Connection, path: str) -> str | None:
     return None
 
 
+_PLOT = re.compile(r'data-plot="([^"]+)"')
+
+
+async def _plots(run: Run, conn: Connection, page: str, before: asyncio.Task[None] | None) -> None:
+    """The wrong answers' plots a question page shows, fetched as its script does once it is shown (on a
+    second connection, as a browser opens one: the student reads the verdict meanwhile)."""
+    if before is not None:
+        await before
+    for url in _PLOT.findall(page):
+        if run.over():
+            return
+        await run.call(conn, "plot", "GET", unescape(url))
+
+
 def _pick(rng: random.Random, first: bool) -> str:
     roll = rng.random()
     if first:
@@ -481,11 +497,20 @@ async def student(run: Run, student_id: str, token: str, todo: list[Answers], rn
         csrf = _csrf(await _page(run, conn, "/") or "") or ""
         submitted: deque[float] = deque()
         shown = ""
+        side = run.connect(index)  # the page's script's requests (the plots)
+        drawing: asyncio.Task[None] | None = None
+
+        def draw(page: str) -> None:
+            nonlocal drawing
+            side.cookie = conn.cookie
+            drawing = asyncio.create_task(_plots(run, side, page, drawing))
+
         for item in todo:
             question = f"/sheets/{item.sheet}/q/{item.part.split('.', 1)[0]}"
             if shown != question:
-                if await _page(run, conn, question) is None:
+                if (page := await _page(run, conn, question)) is None:
                     return
+                draw(page)
                 shown = question
             posts = 0
             while posts < ATTEMPTS_PER_PART:
@@ -511,13 +536,17 @@ async def student(run: Run, student_id: str, token: str, todo: list[Answers], rn
                     await asyncio.sleep(1.0)  # no verdict came: the student sends it again
                     continue
                 run.acknowledged.append((student_id, item.sheet, item.part, text, time.perf_counter()))
-                if await _page(run, conn, urlsplit(reply.headers["location"]).path) is None:
+                if (page := await _page(run, conn, urlsplit(reply.headers["location"]).path)) is None:
                     return
+                draw(page)
                 await asyncio.sleep(rng.uniform(1.0, 4.0))  # reads the verdict
                 if kind == "right":
                     break
+        if drawing is not None:
+            await drawing
     finally:
         conn.close()
+        side.close()
 
 
 async def flooder(run: Run, token: str, todo: list[Answers], start_in: float) -> None:
@@ -695,6 +724,7 @@ def figures(run: Run, kill: Kill, rows: list[tuple[str, str, str, str, str, str]
     steady = [c.ended - c.began for c in grades if not down_from <= c.began <= down_to]
     previews = [c.ended - c.began for c in run.calls if c.what == "preview" and c.status == 200]
     pages = [c.ended - c.began for c in run.calls if c.what == "page" and c.status == 200]
+    plotted = [c.ended - c.began for c in run.calls if c.what == "plot" and c.status == 200]
     stats = [c.ended - c.began for c in run.calls if c.what == "stats" and c.status == 200]
     back = [c.ended for c in run.calls if c.status and c.ended > down_to]
     lost, unacknowledged = lost_attempts(run.acknowledged, rows)
@@ -719,6 +749,7 @@ def figures(run: Run, kill: Kill, rows: list[tuple[str, str, str, str, str, str]
         "refused_409": sum(c.status == 409 for c in honest),
         "preview_ms": {"n": len(previews), "p50": ms(previews, 50), "p99": ms(previews, 99)},
         "page_ms": {"n": len(pages), "p50": ms(pages, 50), "p99": ms(pages, 99)},
+        "plot_ms": {"n": len(plotted), "p50": ms(plotted, 50), "p99": ms(plotted, 99)},
         "stats_ms": {"n": len(stats), "p50": ms(stats, 50), "max": ms(stats, 100)},
         "errors": len(errors), "error_kinds": dict(Counter(f"{c.what} {c.status or c.error}" for c in errors)),
         "rate_limited_429": sum(c.status == 429 for c in honest),
@@ -771,6 +802,8 @@ def table(f: dict[str, Any], header: str) -> str:
         f"{f['preview_ms']['p99']:.0f} ms | |",
         f"| page loads (sign-in pages, questions, after each 303): n, p50 / p99 | {f['page_ms']['n']}, "
         f"{f['page_ms']['p50']:.0f} / {f['page_ms']['p99']:.0f} ms | |",
+        f"| wrong answers' plots (the question page's script asks for each): n, p50 / p99 | {f['plot_ms']['n']}, "
+        f"{f['plot_ms']['p50']:.0f} / {f['plot_ms']['p99']:.0f} ms | |",
         f"| instructor stats.json every 5 s: n, p50 / max | {f['stats_ms']['n']}, {f['stats_ms']['p50']:.0f} / "
         f"{f['stats_ms']['max']:.0f} ms | |",
         f"| requests (all kinds) | {f['requests']} ({f['requests_per_s']:.0f}/s) | |",

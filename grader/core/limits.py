@@ -84,4 +84,4 @@ def time_limit(seconds: float) -> Iterator[None]:
 # A wrong answer's plot (grader.grading.plots): evaluations of both functions together, and wall time.
 # Past either, no plot is drawn (never a partial one that might join a line across a pole).
 PLOT_EVALUATIONS = 6_000
-PLOT_SECONDS = 1.0  # the class server gives it what is left of its kill grace's first second (serve/work.py)
+PLOT_SECONDS = 1.0  # a wrong answer's plot (grading/plots.py); the class server's plot job (serve/app.py plot_page)

@@ -31,7 +31,7 @@ from grader.equivalence.values import EvalIssue, Unsupported
 from grader.grading.labels import strip_label
 from grader.grading.plot_curves import OverBudget, Sampler, curve
 from grader.grading.plot_words import Piece, describe
-from grader.grading.results import Result
+from grader.grading.results import Point, Result
 from grader.parsing import ParseContext, parse, symbol
 from grader.sheets import variants
 from grader.sheets.model import ExpressionAnswer, Part, Sheet
@@ -172,12 +172,18 @@ def plot(sheet: Sheet, address: str, answer: str, result: Result, *,
     scoped), or None (see the module's docstring for when). `seconds`: the budget, PLOT_SECONDS by default."""
     if result.status != "incorrect" or result.counterexample is None:
         return None
+    return plot_at(sheet, address, answer, result.counterexample, seconds=seconds)
+
+
+def plot_at(sheet: Sheet, address: str, answer: str, point: Point, *, seconds: float | None = None) -> Plot | None:
+    """`plot` of a wrong answer from its counterexample alone (all the plot takes from the Result): the
+    class server draws a stored answer's plot when its page asks for it, not while grading it."""
     part = sheet.part(address)
     if not isinstance(part.expects, ExpressionAnswer):
         return None
     try:
         with limits.time_limit(limits.PLOT_SECONDS if seconds is None else seconds):
-            return _plot(variants.narrowed(sheet, address), part, part.expects, answer, result)
+            return _plot(variants.narrowed(sheet, address), part, part.expects, answer, point)
     except (GraderError, OverBudget, EvalIssue, Unsupported, RecursionError, MemoryError, ArithmeticError,
             ValueError, TypeError, LookupError, AttributeError):
         return None  # GraderError: the budget ran out, or the text is not read as grading read it
@@ -190,14 +196,13 @@ def words(sheet: Sheet, address: str, answer: str, result: Result) -> str:
     return drawn.words if drawn is not None else ""
 
 
-def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, result: Result) -> Plot | None:
-    assert result.counterexample is not None
+def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, point: Point) -> Plot | None:
     text, wrong_label = strip_label(sheet, part, answer)
     if wrong_label is not None:
         return None
     ref = sheet.expand(expects.answer.expr)
     ans = sheet.expand(parse(text, sheet.parse_context()).expr)
-    at = dict(result.counterexample.at)
+    at = dict(point.at)
     names = sorted({s.name for s in (ref.free_symbols | ans.free_symbols)} | set(at))
     if len(names) == 1:
         name = names[0]
@@ -240,8 +245,8 @@ def _plot(sheet: Sheet, part: Part, expects: ExpressionAnswer, answer: str, resu
         reference=Curve(label, _segments(curve(fr, xs, yr, tol, y_range), tol / 10)),
         kinks=tuple(float(k) for k in kinks if xs[0] <= k <= xs[-1]), at=float(c),
         at_text=f"{name} = {at[name]}",
-        expected=expected, got=got, expected_text=result.counterexample.expected,
-        got_text=result.counterexample.got, clipped=clipped,
+        expected=expected, got=got, expected_text=point.expected,
+        got_text=point.got, clipped=clipped,
         fixed=fixed, words=f"{words[:-1]} (with {fixed})." if words and fixed else words,
         breaks=tuple(float(k) for k in kinks if xs[0] <= k <= xs[-1] and k not in own))
 

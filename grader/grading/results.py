@@ -20,6 +20,16 @@ class Point:
     def where(self) -> str:
         return ", ".join(f"{name} = {value}" for name, value in self.at) or "this value"
 
+    @staticmethod
+    def from_json(data: object) -> Point | None:
+        """A Point from a Result's `to_json` (`at` a mapping there), or None if the data is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("at"), dict):
+            return None
+        at, expected, got, note = data["at"], data.get("expected"), data.get("got"), data.get("note", "")
+        if not all(isinstance(v, str) for v in (*at, *at.values(), expected, got, note)):
+            return None
+        return Point(tuple(at.items()), str(expected), str(got), str(note))
+
 
 @dataclass(frozen=True)
 class ParseProblem:

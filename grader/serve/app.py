@@ -10,6 +10,7 @@ Every response carries the headers of `grader.serve.security`.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import json
@@ -38,7 +39,7 @@ from grader.serve import pages, stats, work
 from grader.serve.database import Unavailable
 from grader.serve.lti import outbox, records
 from grader.serve.security import FRAME_ANCESTORS, FRAMED, Headers, read_form, same
-from grader.serve.store import LTI_PREFIX, Claim, Store, Student, derived, visitor_seed
+from grader.serve.store import LTI_PREFIX, Attempt, Claim, Store, Student, derived, visitor_seed
 from grader.serve.workers import WAIT_FOR_WORKER, Done, Workers
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answe
 KILL_GRACE = 2.0  # seconds past the grading budget before the worker is killed
 MAX_WAITING = 3  # a student's answers waiting for a worker or being graded: more is a flood, refused
 MISSING_SECONDS = 120.0  # an attempt id skipped for this long was a rolled-back insert, not a slow commit
+PLOT_WAIT = 10.0  # seconds a plot waits for a free worker (grades go first) before the page says "busy"
+PLOTS_KEPT = 2000  # plots drawn, kept by what they depend on (sheet, variant, part, answer, counterexample)
 
 
 @dataclass
@@ -79,6 +82,7 @@ class _State:
     class_lock: threading.Lock = field(default_factory=threading.Lock)
     class_missing: dict[int, float] = field(default_factory=dict)  # ids skipped (not yet committed) -> when
     threads: anyio.CapacityLimiter = field(init=False)
+    plots: collections.OrderedDict[str, dict[str, Any] | None] = field(default_factory=collections.OrderedDict)
 
     def __post_init__(self) -> None:
         # threads waiting for a worker: their own pool, so that waiting answers never hold up a page
@@ -110,14 +114,13 @@ _env.filters["num"] = lambda x: f"{float(x):g}"
 _env.filters["fixed"] = lambda x: "—" if x is None else f"{float(x):.2f}"  # as summary.md and report.html
 
 
-def plot_figure(data: object) -> Markup:
-    """A stored answer's plot (numbers and short words: grader.grading.plots) drawn as inline SVG, which
-    escapes every text; empty for an answer without one, or data that is not a plot."""
-    drawn = plots.from_json(data) if data else None
-    return Markup(plot_svg.svg(drawn)) if drawn is not None else Markup("")
+def plot_figure(drawn: plots.Plot) -> Markup:
+    """A wrong answer's plot (numbers and short words: grader.grading.plots) as inline SVG, which
+    escapes every text."""
+    return Markup(plot_svg.svg(drawn))
 
 
-_env.filters["plot"] = plot_figure
+_env.filters["svg"] = plot_figure
 
 
 def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
@@ -144,6 +147,7 @@ def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
         Route("/sheets/{sheet}/parts/{part}/hint", functools.partial(reveal, state, "hint"), methods=["POST"]),
         Route("/sheets/{sheet}/parts/{part}/solution", functools.partial(reveal, state, "solution"),
               methods=["POST"]),
+        Route("/sheets/{sheet}/parts/{part}/plot", functools.partial(plot_page, state)),
         Route("/preview", functools.partial(preview, state), methods=["POST"]),
         Route("/signin/{token}", functools.partial(signin, state), methods=["GET", "POST"]),
         Route("/signout", functools.partial(signout, state), methods=["POST"]),
@@ -713,6 +717,57 @@ async def reveal(state: _State, what: str, request: Request) -> Response:
     if (shown.hints if shown else 0) < len(part.hints):
         state.store.reveal(student, loaded.sheet.id, address, hint=True)
     return _back(loaded, address)
+
+
+async def plot_page(state: _State, request: Request) -> Response:
+    """The plot of a student's graded wrong answer (`?n=`: the how-manyth answer to the part, so that a
+    page shows the plot of the answer it shows, whatever another tab sent since). The question page's
+    script puts its figure under the verdict; without a script, a link opens this page. Drawn in a
+    worker when asked, not while grading (ten times a grade's time); not urgent, so under a class's
+    load the grades go first and a plot waits up to PLOT_WAIT seconds, then the page says so."""
+    found = _part_of(state, request)
+    student = _student(state, request)
+    if found is None or student is None:
+        return _message(404, "No such plot", "Go back to the sheet.")
+    loaded, address = found
+    mine = [a for a in state.store.attempts(student, loaded.sheet.id) if a.part == address]
+    n = request.query_params.get("n", "")
+    attempt = mine[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(mine) else None
+    figure, busy = None, False
+    if attempt is not None and attempt.status == "incorrect":
+        stored = attempt.result.get("plot")  # drawn while grading by an older version of the server
+        figure, busy = (plots.from_json(stored), False) if stored else \
+            await _plot(state, request, loaded, student, attempt)
+    html = _env.get_template("plot.html").render(
+        student=student, sheet=loaded.sheet, address=address, back=_back_url(loaded, address),
+        course=_course_title(state, student), figure=figure, busy=busy)
+    return HTMLResponse(html)  # no-store, as every page (security.Headers): the server keeps it (`_plot`)
+
+
+async def _plot(state: _State, request: Request, loaded: pages.Loaded, student: Student,
+                attempt: Attempt) -> tuple[plots.Plot | None, bool]:
+    """The attempt's plot (None if it has none), and whether no worker was free in time to draw it."""
+    counterexample = attempt.result.get("counterexample")
+    if not isinstance(counterexample, dict):
+        return None, False
+    key = json.dumps([loaded.sheet.id, student.seed, attempt.part, attempt.answer, counterexample])
+    if key in state.plots:
+        state.plots.move_to_end(key)
+        return plots.from_json(state.plots[key]), False
+    owner = _owner(state, request, student)
+    seconds = min(state.settings.seconds, limits.PLOT_SECONDS)
+    done: Done = await anyio.to_thread.run_sync(functools.partial(
+        state.workers.run, work.plot_answer, loaded.path, student.seed, attempt.part, attempt.answer,
+        counterexample, seconds, deadline=seconds + state.settings.kill_grace, urgent=False, owner=owner,
+        wait=PLOT_WAIT), limiter=state.threads)
+    state.store.spend(_key(owner), done.seconds)
+    if done.failure == "busy":
+        return None, True
+    data = done.value if done.failure is None else None  # a failure: no plot, not asked again
+    state.plots[key] = data
+    while len(state.plots) > PLOTS_KEPT:
+        state.plots.popitem(last=False)
+    return (plots.from_json(data) if data else None), False
 
 
 async def preview(state: _State, request: Request) -> Response:

@@ -83,6 +83,7 @@ class PartView:
     ends: tuple[str, ...] = ()  # the other open parts its "Show the solution" ends (a group's)
     revealed: bool = False  # its worked solution (its own or its group's) was asked for, here or under a sibling
     solution_of: str = ""  # the address of the worked solution that button shows
+    tried: int = 0  # answers sent to it (`invalid` ones too): `last` is the how-manyth
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def question_parts(loaded: Loaded, question: Question, seed: int, attempts: list
             expected=expected, expected_latex=expected_latex,
             ended=address in ended and not right[address] and used[address] < ATTEMPTS,
             ends=solution_ends(loaded, seed, address, attempts, reveals), revealed=address in ended,
-            solution_of=solution_address(loaded, seed, address)))
+            solution_of=solution_address(loaded, seed, address), tried=len(mine)))
     return views
 
 

@@ -1,7 +1,8 @@
 """A wrong answer's plot in the practice page, in headless Chromium (Debian's, through the shared
-`chromium` fixture): drawn for a wrong answer, at desktop and at phone width (390 px) without
-scrolling sideways; none for a right or an unreadable one; no console error (the page's CSP allows
-the inline SVG as drawn). GRADER_SCREENSHOTS=1 refreshes docs/serve-plot.png and docs/serve-plot-phone.png."""
+`chromium` fixture): drawn for a wrong answer once the page has asked for it, at desktop and at phone
+width (390 px) without scrolling sideways; none for a right or an unreadable one; no console error (the
+page's CSP allows the inline SVG as drawn). GRADER_SCREENSHOTS=1 refreshes docs/serve-plot.png and
+docs/serve-plot-phone.png."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ def _answer(browser: Any, address: str, text: str) -> Any:
     return browser.find_element(By.CSS_SELECTOR, css)
 
 
+def _plotted(browser: Any, address: str) -> Any:
+    """The plot's SVG once the page's script has put it under the verdict (the page asks for it after
+    it is shown: grader.serve.app plot_page)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    css = "#" + address.replace(".", "\\.") + " .verdict figure.plot svg"
+    WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, css))
+    return browser.find_element(By.CSS_SELECTOR, css)
+
+
 def _errors(browser: Any) -> list[str]:
     """Severe console messages (a CSP refusal, a script error), but the favicon the server has none of."""
     return [e["message"] for e in browser.get_log("browser")
@@ -62,7 +74,7 @@ def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
     browser = chromium()
     browser.get(practice_server + "sheets/activation-derivatives/q/relu")
     part = _answer(browser, "relu.a", "sign(x)")
-    svg = part.find_element(By.CSS_SELECTOR, ".verdict figure.plot svg")
+    svg = _plotted(browser, "relu.a")
     assert svg.get_attribute("role") == "img"
     assert svg.size["width"] > 300 and svg.size["height"] > 150  # drawn, not collapsed
     assert len(svg.find_elements(By.CSS_SELECTOR, "path")) >= 4  # both curves and the markers
@@ -76,8 +88,7 @@ def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": False})
     browser.get(practice_server + "sheets/activation-derivatives/q/relu")
-    part = browser.find_element(By.ID, "relu.a")
-    svg = part.find_element(By.CSS_SELECTOR, "figure.plot svg")
+    svg = _plotted(browser, "relu.a")
     assert svg.size["width"] <= 390
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
@@ -85,25 +96,24 @@ def test_a_wrong_answer_shows_its_plot_a_right_or_unreadable_one_none(
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     part = _answer(browser, "relu.a", "Heaviside(x")  # unreadable: no attempt used, no plot
-    assert not part.find_elements(By.CSS_SELECTOR, "figure.plot")
+    assert not part.find_elements(By.CSS_SELECTOR, "figure.plot, .plot-slot")
     part = _answer(browser, "relu.a", "Heaviside(x)")  # right
     assert "correct" in part.find_element(By.CSS_SELECTOR, ".status").text.lower()
-    assert not part.find_elements(By.CSS_SELECTOR, "figure.plot")
+    assert not part.find_elements(By.CSS_SELECTOR, "figure.plot, .plot-slot")
 
 
 def test_at_phone_width_a_huge_answer_stays_inside_the_screen_and_the_plot_text_readable(
     practice_server: str, chromium: Callable[[], Any]
 ) -> None:
     """10^100 written out (101 digits) made the page 1077 px wide at 390 px; the plot's text was about 8 px."""
-    from selenium.webdriver.common.by import By
 
     browser = chromium()
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a phone: headless Chromium's window is ≥ 500 px
                             {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
     browser.get(practice_server + "sheets/activation-derivatives/q/sigmoid")
-    part = _answer(browser, "sigmoid.a", "10^100")
+    _answer(browser, "sigmoid.a", "10^100")
+    svg = _plotted(browser, "sigmoid.a")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
-    svg = part.find_element(By.CSS_SELECTOR, "figure.plot svg")
     heights = browser.execute_script(
         "return [...arguments[0].querySelectorAll('text.tick, text.notes')].map(t => t.getBoundingClientRect().height)",
         svg)

@@ -1,5 +1,7 @@
-// The practice page: typeset the maths (KaTeX, vendored) and preview each answer while it is typed.
-// No build step. Text from the server is put in the page with textContent or katex.render, never as HTML.
+// The practice page: typeset the maths (KaTeX, vendored), preview each answer while it is typed, and
+// put a wrong answer's plot under its verdict. No build step. Text from the server is put in the page
+// with textContent or katex.render, never as HTML; the plot is an SVG figure of this server's own plot
+// page (drawn on the server, every text escaped), moved in as nodes.
 "use strict";
 
 const DELIMITERS = [
@@ -116,7 +118,23 @@ function wirePreview(form) {
   });
 }
 
+// The plot is drawn after the page is shown (a worker draws it, once the class's grades are done):
+// the figure of the plot page replaces the slot; nothing when there is no plot, a line when the server
+// was too busy to draw it.
+async function loadPlot(slot) {
+  try {
+    const reply = await fetch(slot.dataset.plot, { credentials: "same-origin" });
+    const page = new DOMParser().parseFromString(await reply.text(), "text/html");
+    const shown = reply.ok ? page.querySelector("main figure.plot, main .plot-none") : null;
+    if (shown) slot.replaceWith(document.importNode(shown, true));
+    else slot.remove();
+  } catch (err) {
+    slot.remove();
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   typeset(document);
   document.querySelectorAll("form.answer").forEach(wirePreview);
+  document.querySelectorAll(".plot-slot[data-plot]").forEach(loadPlot);
 });
