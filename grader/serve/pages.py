@@ -117,11 +117,24 @@ def filled_solutions(loaded: Loaded, seed: int) -> SolutionFile | None:
     return _filled[key]
 
 
+_answering: dict[tuple[str, int], dict[str, str]] = {}
+caches.register("serve.solution_addresses", _answering)
+
+
 def solution_address(loaded: Loaded, seed: int, address: str) -> str:
-    """The address of the worked solution that answers `address`: its own, or its group's (relu.b)."""
-    filled = filled_solutions(loaded, seed)
-    worked = filled.for_part(address) if filled is not None else None
-    return worked.address if worked is not None else address
+    """The address of the worked solution that answers `address`: its own, or its group's (relu.b).
+    Looked up for every pair of parts of a question page: one table per (sheet, seed)."""
+    key = (loaded.path, seed)
+    table = _answering.get(key)
+    if table is None:
+        if len(_answering) >= MAX_FILLED:
+            _answering.clear()
+        filled = filled_solutions(loaded, seed)
+        table = _answering[key] = {}
+        for part in loaded.sheet.parts:
+            worked = filled.for_part(part) if filled is not None else None
+            table[part] = worked.address if worked is not None else part
+    return table.get(address, address)
 
 
 def ended_by_solution(loaded: Loaded, seed: int, reveals: dict[str, Reveal]) -> set[str]:
