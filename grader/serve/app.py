@@ -82,7 +82,7 @@ class _State:
     class_lock: threading.Lock = field(default_factory=threading.Lock)
     class_missing: dict[int, float] = field(default_factory=dict)  # ids skipped (not yet committed) -> when
     threads: anyio.CapacityLimiter = field(init=False)
-    plots: collections.OrderedDict[str, dict[str, Any] | None] = field(default_factory=collections.OrderedDict)
+    plots: collections.OrderedDict[str, str] = field(default_factory=collections.OrderedDict)  # key -> JSON, "" none
 
     def __post_init__(self) -> None:
         # threads waiting for a worker: their own pool, so that waiting answers never hold up a page
@@ -753,7 +753,7 @@ async def _plot(state: _State, request: Request, loaded: pages.Loaded, student: 
     key = json.dumps([loaded.sheet.id, student.seed, attempt.part, attempt.answer, counterexample])
     if key in state.plots:
         state.plots.move_to_end(key)
-        return plots.from_json(state.plots[key]), False
+        return (plots.from_json(json.loads(state.plots[key])) if state.plots[key] else None), False
     owner = _owner(state, request, student)
     seconds = min(state.settings.seconds, limits.PLOT_SECONDS)
     done: Done = await anyio.to_thread.run_sync(functools.partial(
@@ -764,7 +764,7 @@ async def _plot(state: _State, request: Request, loaded: pages.Loaded, student: 
     if done.failure == "busy":
         return None, True
     data = done.value if done.failure is None else None  # a failure: no plot, not asked again
-    state.plots[key] = data
+    state.plots[key] = json.dumps(data) if data else ""  # ~2 KB
     while len(state.plots) > PLOTS_KEPT:
         state.plots.popitem(last=False)
     return (plots.from_json(data) if data else None), False
