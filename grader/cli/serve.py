@@ -37,7 +37,8 @@ def serve(
                                  help="Progress database: a SQLite file (default: in your data folder) or "
                                       "postgresql://USER@HOST/DBNAME (several servers, one class).")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Worker processes that grade (per server).")] = 2,
+    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Worker processes that grade (per server; one "
+                                      "more draws wrong answers' plots, at a lower CPU priority).")] = 2,
     servers: Annotated[
         int, typer.Option("--workers", metavar="N", min=1,
                           help="Server processes on this port (PostgreSQL only); each has its own --jobs.")
@@ -269,9 +270,13 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
                        "https://…", err=True)
     settings = web.Settings(class_mode=roster is not None or tool is not None, session_days=session_days, lti=tool)
     if pool is not None:
-        config = uvicorn.Config(web.create_app(loaded, database, pool, settings, _sender(database, settings)),
-                                log_level="warning")
-        uvicorn.Server(config).run(sockets=[listener])
+        drawing = web.plot_workers()
+        try:
+            config = uvicorn.Config(web.create_app(loaded, database, pool, settings, _sender(database, settings),
+                                                   drawing), log_level="warning")
+            uvicorn.Server(config).run(sockets=[listener])
+        finally:
+            drawing.close()
         return
     kept = database.where
     database.close()  # each server process opens its own connection
@@ -298,14 +303,15 @@ def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where:
     from grader.serve import app as web
     from grader.serve import store, workers
 
-    pool = workers.Workers(jobs=jobs)
+    pool, drawing = workers.Workers(jobs=jobs), web.plot_workers()
     try:
         opened = store.Store(where)
-        config = uvicorn.Config(web.create_app(loaded, opened, pool, settings, _sender(opened, settings)),
+        config = uvicorn.Config(web.create_app(loaded, opened, pool, settings, _sender(opened, settings), drawing),
                                 log_level="warning")
         uvicorn.Server(config).run(sockets=[listener])
     finally:
         pool.close()
+        drawing.close()
 
 
 def _prefork(count: int, child: Callable[[], None]) -> None:

@@ -51,6 +51,13 @@ MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answe
 KILL_GRACE = 2.0  # seconds past the grading budget before the worker is killed
 MAX_WAITING = 3  # a student's answers waiting for a worker or being graded: more is a flood, refused
 MISSING_SECONDS = 120.0  # an attempt id skipped for this long was a rolled-back insert, not a slow commit
+def plot_workers() -> Workers:
+    """The worker that draws a server's plots: its own, at a lower CPU priority (nice 10), so that when
+    the machine's cores are busy, drawing takes what the grades leave (a plot takes ten times a grade's
+    CPU, and at 300 students on 2 cores the grades slowed by half when the same workers drew)."""
+    return Workers(jobs=1, nice=10)
+
+
 PLOT_WAIT = 10.0  # seconds a plot waits for a free worker (grades go first) before the page says "busy"
 PLOTS_KEPT = 2000  # plots drawn, kept by what they depend on (sheet, variant, part, answer, counterexample)
 
@@ -76,6 +83,7 @@ class _State:
     store: Store
     workers: Workers
     settings: Settings
+    drawing: Workers  # who draws the wrong answers' plots
     pairs: stats.Pairs = field(default_factory=stats.Pairs)  # the instructor page's confirmed pairs
     class_rows: list[stats.Row] = field(default_factory=list)  # every class attempt read so far, decoded
     class_seen: int = 0  # the last attempt id in class_rows: a refresh reads only what came after
@@ -124,9 +132,11 @@ _env.filters["svg"] = plot_figure
 
 
 def create_app(sheets: dict[str, pages.Loaded], store: Store, workers: Workers,
-               settings: Settings | None = None, sender: outbox.Sender | None = None) -> Headers:
-    """The app; `sender` (LTI grade passback: `outbox.Sender(store, tool_key.sign)`) runs while it serves."""
-    state = _State(sheets, store, workers, settings or Settings())
+               settings: Settings | None = None, sender: outbox.Sender | None = None,
+               drawing: Workers | None = None) -> Headers:
+    """The app; `sender` (LTI grade passback: `outbox.Sender(store, tool_key.sign)`) runs while it serves;
+    `drawing`, the workers that draw the plots (`plot_workers`), else `workers` draw them too."""
+    state = _State(sheets, store, workers, settings or Settings(), drawing=drawing or workers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -757,7 +767,7 @@ async def _plot(state: _State, request: Request, loaded: pages.Loaded, student: 
     owner = _owner(state, request, student)
     seconds = min(state.settings.seconds, limits.PLOT_SECONDS)
     done: Done = await anyio.to_thread.run_sync(functools.partial(
-        state.workers.run, work.plot_answer, loaded.path, student.seed, attempt.part, attempt.answer,
+        state.drawing.run, work.plot_answer, loaded.path, student.seed, attempt.part, attempt.answer,
         counterexample, seconds, deadline=seconds + state.settings.kill_grace, urgent=False, owner=owner,
         wait=PLOT_WAIT), limiter=state.threads)
     state.store.spend(_key(owner), done.seconds)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import resource
 import signal
 import threading
@@ -42,9 +43,11 @@ class Done:
     seconds: float = 0.0  # worker time the job took (0 when it never had a worker)
 
 
-def _serve(conn: Connection, memory_mb: int) -> None:
+def _serve(conn: Connection, memory_mb: int, nice: int = 0) -> None:
     """A worker: run each (function, args) received and send back ("ok", value) or ("error", name)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server stops us
+    if nice:
+        os.nice(nice)
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))  # a runaway answer fails here, not the machine
@@ -63,9 +66,9 @@ def _serve(conn: Connection, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, memory_mb: int) -> None:
+    def __init__(self, ctx: Any, memory_mb: int, nice: int) -> None:
         self.conn, child = multiprocessing.Pipe()
-        self.process: BaseProcess = ctx.Process(target=_serve, args=(child, memory_mb), daemon=True)
+        self.process: BaseProcess = ctx.Process(target=_serve, args=(child, memory_mb, nice), daemon=True)
         self.process.start()
         child.close()
 
@@ -93,10 +96,12 @@ class Workers:
     A job that is not `urgent` (a preview, a check for the instructor's page) waits while an urgent
     one (a student's graded answer) is waiting for a worker: a class typing must not delay its grades."""
 
-    def __init__(self, jobs: int = 2, memory_mb: int = 2048, preload: tuple[str, ...] = ("grader.serve.work",)) -> None:
+    def __init__(self, jobs: int = 2, memory_mb: int = 2048, preload: tuple[str, ...] = ("grader.serve.work",),
+                 nice: int = 0) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(list(preload))
         self._memory_mb = memory_mb
+        self._nice = nice  # added to the workers' niceness: a pool of work that yields the CPU to the grades'
         self._heavy_cap = max(1, jobs - 1)
         self._idle: list[_Worker] = []
         self._free = threading.Lock()  # guards _idle, _waiting, _running, _spent, _started
@@ -112,7 +117,7 @@ class Workers:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self._memory_mb)
+        worker = _Worker(self._ctx, self._memory_mb, self._nice)
         with self._lock:
             self._all.add(worker)
         self._give(worker)

@@ -129,16 +129,24 @@ def counted(workers: Workers, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[
     yield jobs
 
 
-def _app(db: Path, pool: Workers) -> TestClient:
-    return TestClient(web.create_app(pages.load_sheets([SHEET]), Store(db), pool, web.Settings()))  # type: ignore[arg-type]
+def _app(db: Path, pool: Workers, drawing: Workers | None = None) -> TestClient:
+    app = web.create_app(pages.load_sheets([SHEET]), Store(db), pool, web.Settings(), drawing=drawing)
+    return TestClient(app)  # type: ignore[arg-type]
 
 
-def test_a_plot_is_drawn_once_and_kept(tmp_path: Path, workers: Workers, counted: list[Any]) -> None:
-    client = _app(tmp_path / "c.sqlite", workers)
-    url = _plot_url(_submit(client, "tanh.a", "1+tanh(x)^2"))
-    first = client.get(url).text
-    again = [client.get(url).text for _ in range(3)]
-    assert counted.count(work.plot_answer) == 1 and all(page == first for page in again)
+def test_a_plot_is_drawn_once_by_the_drawing_workers_and_kept(tmp_path: Path, workers: Workers,
+                                                              counted: list[Any]) -> None:
+    grading = Workers(jobs=1)
+    try:
+        client = _app(tmp_path / "c.sqlite", grading, drawing=workers)
+        url = _plot_url(_submit(client, "tanh.a", "1+tanh(x)^2"))
+        assert not counted  # graded by the grading workers
+        first = client.get(url).text
+        again = [client.get(url).text for _ in range(3)]
+    finally:
+        grading.close()
+    assert '<figure class="plot"><svg' in first
+    assert counted == [work.plot_answer] and all(page == first for page in again)
 
 
 def test_when_no_worker_is_free_in_time_the_page_says_so_and_is_not_kept(

@@ -117,3 +117,14 @@ def test_each_waiting_job_is_woken_once_not_at_every_change(monkeypatch: pytest.
         assert scans <= 4 * jobs, scans  # about three per job (asked, given a worker, done); was ~jobs² / 2
     finally:
         pool.close()
+
+
+def test_the_plot_workers_yield_the_cpu_to_the_grades() -> None:
+    """A plot takes ten times a grade's CPU: its worker runs at nice 10, so busy cores go to the grades."""
+    from grader.serve import app
+
+    drawing = app.plot_workers()
+    try:
+        assert drawing.run(os.nice, 0, deadline=10).value == os.nice(0) + 10
+    finally:
+        drawing.close()
