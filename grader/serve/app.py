@@ -59,6 +59,7 @@ def plot_workers() -> Workers:
 
 
 PLOT_WAIT = 10.0  # seconds a plot waits for a free worker (grades go first) before the page says "busy"
+PLOT_TRIES = 3  # a plot out of its time (a wall-clock budget: busy cores) is tried this often before "none"
 PLOTS_KEPT = 2000  # plots drawn, kept by what they depend on (sheet, variant, part, answer, counterexample)
 
 
@@ -91,6 +92,7 @@ class _State:
     class_missing: dict[int, float] = field(default_factory=dict)  # ids skipped (not yet committed) -> when
     threads: anyio.CapacityLimiter = field(init=False)
     plots: collections.OrderedDict[str, str] = field(default_factory=collections.OrderedDict)  # key -> JSON, "" none
+    plot_tries: dict[str, int] = field(default_factory=dict)  # plots that ran out of time, tried again when asked
 
     def __post_init__(self) -> None:
         # threads waiting for a worker: their own pool, so that waiting answers never hold up a page
@@ -750,7 +752,7 @@ async def plot_page(state: _State, request: Request) -> Response:
             await _plot(state, request, loaded, student, attempt)
     html = _env.get_template("plot.html").render(
         student=student, sheet=loaded.sheet, address=address, back=_back_url(loaded, address),
-        course=_course_title(state, student), figure=figure, busy=busy)
+        course=_course_title(state, student), figure=figure, busy=busy, attempt=attempt, n=n)
     return HTMLResponse(html)  # no-store, as every page (security.Headers): the server keeps it (`_plot`)
 
 
@@ -774,6 +776,10 @@ async def _plot(state: _State, request: Request, loaded: pages.Loaded, student: 
     if done.failure == "busy":
         return None, True
     data = done.value if done.failure is None else None  # a failure: no plot, not asked again
+    if data is None and done.seconds >= 0.9 * seconds and state.plot_tries.get(key, 0) < PLOT_TRIES - 1:
+        state.plot_tries[key] = state.plot_tries.get(key, 0) + 1  # out of time: on busy cores, maybe; asked again
+        return None, True
+    state.plot_tries.pop(key, None)
     state.plots[key] = json.dumps(data) if data else ""  # ~2 KB
     while len(state.plots) > PLOTS_KEPT:
         state.plots.popitem(last=False)

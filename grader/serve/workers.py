@@ -62,7 +62,10 @@ def _serve(conn: Connection, memory_mb: int, nice: int = 0) -> None:
             reply = ("error", "MemoryError")
         except Exception as exc:  # the server turns this into an `invalid` verdict, never a traceback
             reply = ("error", type(exc).__name__)
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except OSError:  # the server is gone (killed): nobody to answer, and no traceback in its log
+            return
 
 
 class _Worker:

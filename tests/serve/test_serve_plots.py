@@ -166,3 +166,27 @@ def test_when_no_worker_is_free_in_time_the_page_says_so_and_is_not_kept(
         assert '<figure class="plot"><svg' in app.get(url).text  # asked again, drawn
     finally:
         pool.close()
+
+
+def test_a_plot_out_of_time_is_tried_again_when_asked_then_given_up(
+    tmp_path: Path, workers: Workers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plot's budget is wall-clock time: on busy cores a plot may run out that an idle server draws.
+    Out of time, the page says "busy" and the next visit tries again; after PLOT_TRIES, "no plot"."""
+    from grader.core import limits
+
+    client = _app(tmp_path / "c.sqlite", workers)
+    url = _plot_url(_submit(client, "relu.a", "sign(x)"))
+    monkeypatch.setattr(limits, "PLOT_SECONDS", 0.0005)  # the server's share for a plot: none, as on busy cores
+    for _ in range(web.PLOT_TRIES - 1):
+        assert '<p class="plot-none">The server is busy' in client.get(url).text
+    assert "There is no plot for this answer." in client.get(url).text
+    monkeypatch.undo()
+    assert "There is no plot for this answer." in client.get(url).text  # given up: kept, not drawn again
+
+
+def test_the_plot_page_says_which_answer_it_draws(tmp_path: Path, workers: Workers) -> None:
+    client = _app(tmp_path / "c.sqlite", workers)
+    _submit(client, "relu.a", "sign(x)")
+    url = _plot_url(_submit(client, "relu.a", "2*sign(x)"))
+    assert "Your answer (no. 2 to relu.a): <code>2*sign(x)</code>" in client.get(url).text

@@ -128,3 +128,15 @@ def test_the_plot_workers_yield_the_cpu_to_the_grades() -> None:
         assert drawing.run(os.nice, 0, deadline=10).value == os.nice(0) + 10
     finally:
         drawing.close()
+
+
+def test_a_worker_whose_server_is_gone_ends_quietly() -> None:
+    """After a kill -9 of the server, its workers found nobody to answer and wrote a traceback in its log."""
+    import multiprocessing
+
+    from grader.serve import workers
+
+    server, worker = multiprocessing.Pipe()
+    server.send((abs, (-1,)))
+    server.close()
+    workers._serve(worker, 0)  # returns: no BrokenPipeError

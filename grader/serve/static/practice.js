@@ -122,15 +122,29 @@ function wirePreview(form) {
 // the figure of the plot page replaces the slot; nothing when there is no plot, a line when the server
 // was too busy to draw it.
 async function loadPlot(slot) {
+  let reply = null;
   try {
-    const reply = await fetch(slot.dataset.plot, { credentials: "same-origin" });
+    reply = await fetch(slot.dataset.plot, { credentials: "same-origin" });
     const page = new DOMParser().parseFromString(await reply.text(), "text/html");
     const shown = reply.ok ? page.querySelector("main figure.plot, main .plot-none") : null;
-    if (shown) slot.replaceWith(document.importNode(shown, true));
-    else slot.remove();
+    if (shown) {
+      slot.replaceWith(document.importNode(shown, true));
+      return;
+    }
   } catch (err) {
-    slot.remove();
+    reply = null;
   }
+  if (reply && reply.ok) {
+    slot.remove();  // this answer has no plot
+    return;
+  }
+  const line = document.createElement("p");  // the server did not answer (restarting?): the page's link
+  line.className = "plot-none";
+  const link = document.createElement("a");
+  link.href = slot.dataset.plot;
+  link.textContent = "The plot could not be loaded: open it";
+  line.append(link);
+  slot.replaceWith(line);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
