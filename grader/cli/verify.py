@@ -38,6 +38,10 @@ def verify(
         bool, typer.Option("--diagnosis", help="Also note each written mistake the automatic diagnosis finds by "
                                                "itself (you may delete it, and students read the diagnosis).")
     ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for the checks (default: the "
+                                                             "CPUs, at most 4; 1 checks in this process).")
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Check every file again, without reading or writing the cache of "
                                               "results (also GRADER_NO_CACHE=1).")
@@ -75,11 +79,13 @@ def verify(
       grader verify --no-cache                        # check every file again
     """
     from grader.verify.run import verify_report  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.verify.workers import default_jobs
 
     for name in paths or []:
         if not Path(name).exists():
             fail(f"no such file or folder: {name}")
-    report = verify_report(paths or [], diagnosis=diagnosis, cache=not no_cache)
+    report = verify_report(paths or [], diagnosis=diagnosis, cache=not no_cache,
+                           jobs=jobs or default_jobs())
     problems = report.problems
     if output is Format.json:
         typer.echo(json.dumps({"ok": not problems, "problems": [p.__dict__ for p in problems],

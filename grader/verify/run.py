@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from grader.core.errors import GraderError
 from grader.sheets.bundled import bundled_dir
@@ -22,7 +23,7 @@ from grader.sheets.course import (
     solutions_for,
     solved_sheet,
 )
-from grader.verify.cache import Snapshot, Store, moment, open_store
+from grader.verify.cache import Run, Snapshot, Store, moment, open_store
 from grader.verify.problems import Item, Problem
 from grader.verify.said_once import merged  # the variants of a randomised question: each problem once
 
@@ -119,10 +120,11 @@ class Report:
     solutions: int = 0
 
 
-def verify_report(paths: Iterable[str], *, diagnosis: bool = False, cache: bool = False) -> Report:
+def verify_report(paths: Iterable[str], *, diagnosis: bool = False, cache: bool = False, jobs: int = 1) -> Report:
     """Check the files (`plan`); with `diagnosis`, also note the written mistakes the diagnosis finds. With
-    `cache`, a file whose checks were recorded for the same content is not checked again (grader.verify.cache):
-    the report is the same."""
+    `cache`, a file whose checks were recorded for the same content is not checked again (grader.verify.cache);
+    with `jobs` > 1, the checks run in that many worker processes (grader.verify.workers). The report is the
+    same either way."""
     todo = plan(paths)
     problems: list[Problem] = list(todo.problems)
     seen: set[tuple[Path, int, int, str]] = set()  # a sheet's problems also come with its solutions'
@@ -130,12 +132,14 @@ def verify_report(paths: Iterable[str], *, diagnosis: bool = False, cache: bool 
     notes = list(todo.notes)
     store = open_store(todo.sheets) if cache else None
     start = moment()
-    for path in todo.files:
-        solutions += path.is_file() and is_solutions_file(path)
-        snap = store.snapshot(path) if store else None
-        runs = _runs(path, todo.sheets, store, snap, start)
-        if diagnosis and path.is_file() and not is_solutions_file(path) and not any(found for _, found in runs):
-            notes += _covered(path, store, snap, start)
+    files = [_File.of(path, todo.sheets, store) for path in todo.files]
+    found, cut = _run([item for f in files for item in f.todo], jobs)
+    keep = store is not None and not cut and moment() == start  # no budget ran out: the same next time
+    for f in files:
+        solutions += f.path.is_file() and is_solutions_file(f.path)
+        runs = f.runs(found, store if keep else None)
+        if diagnosis and f.path.is_file() and not is_solutions_file(f.path) and not any(p for _, p in runs):
+            notes += _covered(f, store, keep and moment() == start)
         items += len(runs)
         for p in merged(runs):  # the variants of a randomised question: each problem once
             key = (Path(p.path).resolve(), p.line, p.col, p.message)
@@ -148,37 +152,66 @@ def verify_report(paths: Iterable[str], *, diagnosis: bool = False, cache: bool 
                   solutions)
 
 
-def _runs(path: Path, known: Mapping[str, Path], store: Store | None, snap: Snapshot | None,
-          start: tuple[int, int]) -> list[tuple[Item, list[Problem]]]:
-    """The file's checks and what each found: recorded, or run (and recorded when they may be)."""
-    recorded = store.runs(path, snap) if store and snap else None
-    if recorded is not None:
-        return [(Item(str(path), name, partial(list, found), variant), found) for name, variant, found in recorded]
-    from grader.verify.items import items_for, sheet_named  # lazy: a run from the cache imports no sympy
+@dataclass
+class _File:
+    """A file of the run: its checks as recorded, or those to run (with what its record needs)."""
 
-    sheet_id = sheet_named(path) if snap and snap.solutions else None
-    sheet_before = store.sheet_of(path, sheet_id) if store and snap and sheet_id is not None else None
-    runs = [(item, item.run()) for item in items_for(path, known)]
-    if store and snap and moment() == start:  # no budget ran out on the way: the same next time
-        store.save_runs(path, snap, [(item.name, item.variant, found) for item, found in runs], sheet_id,
-                        sheet_before)
-    return runs
+    path: Path
+    snap: Snapshot | None = None
+    recorded: list[Run] | None = None
+    todo: list[Item] = field(default_factory=list)
+    sheet_id: str | None = None  # a solutions file's sheet, and that sheet before the checks (Store.save_runs)
+    sheet_before: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, path: Path, known: Mapping[str, Path], store: Store | None) -> _File:
+        snap = store.snapshot(path) if store else None
+        recorded = store.runs(path, snap) if store and snap else None
+        if recorded is not None:
+            return cls(path, snap, recorded)
+        from grader.verify.items import items_for, sheet_named  # lazy: a run from the cache imports no sympy
+
+        sheet_id = sheet_named(path) if snap and snap.solutions else None
+        sheet_before = store.sheet_of(path, sheet_id) if store and snap and sheet_id is not None else None
+        return cls(path, snap, None, list(items_for(path, known)), sheet_id, sheet_before)
+
+    def runs(self, found: Iterator[list[Problem]], store: Store | None) -> list[tuple[Item, list[Problem]]]:
+        """Each check and what it found: as recorded, or the next of `found` (then recorded in `store`)."""
+        if self.recorded is not None:
+            return [(Item(str(self.path), name, partial(list, problems), variant), problems)
+                    for name, variant, problems in self.recorded]
+        runs = [(item, next(found)) for item in self.todo]
+        if store and self.snap:
+            store.save_runs(self.path, self.snap, [(item.name, item.variant, problems) for item, problems in runs],
+                            self.sheet_id, self.sheet_before)
+        return runs
 
 
-def _covered(path: Path, store: Store | None, snap: Snapshot | None, start: tuple[int, int]) -> list[Problem]:
+def _run(todo: list[Item], jobs: int) -> tuple[Iterator[list[Problem]], bool]:
+    """What each check found, in order, and whether a budget ran out or a fallback was taken in any."""
+    if not todo:
+        return iter([]), False
+    from grader.verify.workers import run_all  # lazy: a run from the cache imports no sympy
+
+    done = run_all(todo, jobs)
+    return iter([problems for problems, _ in done]), any(cut for _, cut in done)
+
+
+def _covered(f: _File, store: Store | None, keep: bool) -> list[Problem]:
     """Notes on the written mistakes the diagnosis finds by itself (a sheet that loads and checks clean)."""
-    recorded = store.notes(snap) if store and snap else None
+    recorded = store.notes(f.snap) if store and f.snap else None
     if recorded is not None:
         return recorded
     from grader.sheets.files import load as load_sheet  # lazy: a run from the cache imports no sympy
     from grader.verify.coverage import covered
 
+    start = moment()
     try:
-        notes = covered(load_sheet(str(path)))
+        notes = covered(load_sheet(str(f.path)))
     except GraderError:
         notes = []
-    if store and snap and moment() == start:
-        store.save_notes(path, snap, notes)
+    if store and f.snap and keep and moment() == start:
+        store.save_notes(f.path, f.snap, notes)
     return notes
 
 

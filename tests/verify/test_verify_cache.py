@@ -4,7 +4,9 @@ never hides a problem."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from typer.testing import CliRunner
 from grader.cli import app
 from grader.core import limits
 from grader.sheets import cache as sheet_cache
-from grader.verify import cache, items
+from grader.verify import cache, items, workers
 
 runner = CliRunner()
 
@@ -267,3 +269,43 @@ def test_a_solutions_file_checked_alone_and_with_its_sheet_keeps_both(folder: Pa
     verify()
     verify("solutions/")
     assert checked == []
+
+
+# --- the checks in worker processes (grader.verify.workers) -----------------------------------------------
+
+
+@pytest.fixture
+def few(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers even for the few checks of the small course here."""
+    monkeypatch.setattr(workers, "FEWEST", 1)
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_workers_say_what_one_process_says(course: Path, few: None, broken: bool) -> None:
+    if broken:
+        edit(course / "solutions" / "week-worked.yaml", *FALSE_STEP)
+        edit(course / "exercises" / "week.yaml", "answer: 4*x*(1 + x^2)\n", "answer: 4*x*(1 + x)\n")
+    alone = verify("--no-cache", "--jobs", "1", "--diagnosis")
+    assert verify("--no-cache", "--jobs", "2", "--diagnosis") == alone
+    assert (alone[0] == 1) is broken
+
+
+def test_a_check_that_fails_in_a_worker_is_run_again_here(course: Path, few: None,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = verify("--no-cache", "--jobs", "1")
+    parent = os.getpid()
+    real = items.items_for
+
+    def failing_in_workers(path: Path, known: object = None) -> Iterator[items.Item]:
+        for item in real(path, known):  # type: ignore[arg-type]
+            yield dataclasses.replace(item, run=lambda run=item.run: run() if os.getpid() == parent else 1 / 0)
+
+    monkeypatch.setattr(items, "items_for", failing_in_workers)
+    assert verify("--no-cache", "--jobs", "2") == alone
+
+    def dying_in_workers(path: Path, known: object = None) -> Iterator[items.Item]:
+        for item in real(path, known):  # type: ignore[arg-type]
+            yield dataclasses.replace(item, run=lambda run=item.run: run() if os.getpid() == parent else os._exit(9))
+
+    monkeypatch.setattr(items, "items_for", dying_in_workers)
+    assert verify("--no-cache", "--jobs", "2") == alone
