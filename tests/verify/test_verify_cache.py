@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -290,22 +290,36 @@ def test_workers_say_what_one_process_says(course: Path, few: None, broken: bool
     assert (alone[0] == 1) is broken
 
 
-def test_a_check_that_fails_in_a_worker_is_run_again_here(course: Path, few: None,
+def test_a_check_that_fails_in_a_worker_is_run_again_here(course: Path, few: None, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    edit(course / "solutions" / "week-worked.yaml", *FALSE_STEP)
     alone = verify("--no-cache", "--jobs", "1")
+    assert alone[0] == 1
     parent = os.getpid()
     real = items.items_for
+    ran = tmp_path / "a worker ran"
 
-    def failing_in_workers(path: Path, known: object = None) -> Iterator[items.Item]:
+    Check = Callable[[], list[items.Problem]]
+
+    def in_workers(run: Check, then: Callable[[], object]) -> Check:
+        def checked() -> list[items.Problem]:
+            if os.getpid() == parent:
+                return run()
+            ran.touch()
+            then()
+            return []
+        return checked
+
+    def failing(path: Path, known: object = None) -> Iterator[items.Item]:
         for item in real(path, known):  # type: ignore[arg-type]
-            yield dataclasses.replace(item, run=lambda run=item.run: run() if os.getpid() == parent else 1 / 0)
+            yield dataclasses.replace(item, run=in_workers(item.run, lambda: 1 / 0))
 
-    monkeypatch.setattr(items, "items_for", failing_in_workers)
-    assert verify("--no-cache", "--jobs", "2") == alone
-
-    def dying_in_workers(path: Path, known: object = None) -> Iterator[items.Item]:
+    def dying(path: Path, known: object = None) -> Iterator[items.Item]:
         for item in real(path, known):  # type: ignore[arg-type]
-            yield dataclasses.replace(item, run=lambda run=item.run: run() if os.getpid() == parent else os._exit(9))
+            yield dataclasses.replace(item, run=in_workers(item.run, lambda: os._exit(9)))
 
-    monkeypatch.setattr(items, "items_for", dying_in_workers)
-    assert verify("--no-cache", "--jobs", "2") == alone
+    for checks in (failing, dying):
+        monkeypatch.setattr(items, "items_for", checks)
+        ran.unlink(missing_ok=True)
+        assert verify("--no-cache", "--jobs", "2") == alone
+        assert ran.exists()
