@@ -39,8 +39,9 @@ def verify(
                                                "itself (you may delete it, and students read the diagnosis).")
     ] = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for the checks (default: the "
-                                                             "CPUs, at most 4; 1 checks in this process).")
+        int | None, typer.Option("--jobs", "-j", min=1, metavar="N", show_default=False,
+                                 help="Worker processes for the checks of files not in the cache. Default: the "
+                                      "number of cores, at most 4; 1 checks in this process.")
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Check every file again, without reading or writing the cache of "
