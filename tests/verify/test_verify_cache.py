@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -323,3 +325,25 @@ def test_a_check_that_fails_in_a_worker_is_run_again_here(course: Path, few: Non
         ran.unlink(missing_ok=True)
         assert verify("--no-cache", "--jobs", "2") == alone
         assert ran.exists()
+
+
+def test_an_interrupt_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the workers check: they are stopped (killed), not left to finish their checks."""
+    checks = [items.Item("f.yaml", f"c{i}", lambda: time.sleep(60) or []) for i in range(workers.FEWEST)]
+    statuses: list[int] = []
+    real_waitpid = os.waitpid
+
+    def waitpid(pid: int, options: int) -> tuple[int, int]:
+        found = real_waitpid(pid, options)
+        statuses.append(found[1])
+        return found
+
+    def interrupted(read: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "waitpid", waitpid)
+    monkeypatch.setattr(workers, "_results", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        workers.run_all(checks, 2)
+    assert len(statuses) == 2  # each worker reaped
+    assert all(os.WIFSIGNALED(s) and os.WTERMSIG(s) == signal.SIGKILL for s in statuses), statuses
