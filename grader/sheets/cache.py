@@ -123,8 +123,10 @@ def installed_version(module: str, distribution: str | None = None) -> str:
     `<distribution>-*.dist-info` beside the package. Anything else (a source checkout on the path, two
     dist-infos) asks the module itself: the same text its `__version__` gives."""
     spec = importlib.util.find_spec(module)
-    if spec is None or spec.origin is None:
+    if spec is None:
         return "absent"
+    if spec.origin is None:  # not a plain package in a folder: ask it
+        return str(importlib.import_module(module).__version__)
     site = Path(spec.origin).parent.parent
     wanted = _normal(distribution or module)
     try:
