@@ -13,7 +13,9 @@ is this checkout's (benchmarks/latency.py, generate_class.py). Figures:
   baseline's own time does not depend on the grader, so it is measured once and both ratios use it;
 - `python -m grader check sigmoid.a 'σ(x)^2'` (a wrong answer) and `... 'σ(x)(1-σ(x))'` (a right one),
   sheet cache warm, against `python -c 'import sympy'`: medians of `--runs`;
-- `python -m grader verify` of the bundled bank (its course folder), median of 3.
+- `python -m grader verify` of the bundled bank (its course folder), median of 3: cold (GRADER_NO_CACHE=1)
+  and warm (its results' cache filled by an untimed run; a tree without that cache runs cold again).
+  benchmarks/verify_speed.py has more verify figures (one sheet edited, one job).
 Nothing here is a test: on a shared machine read the load average first.
 """
 
@@ -161,12 +163,16 @@ def main() -> None:
                     checks.setdefault(f"{name} {which}", []).append(
                         wall([sys.executable, "-m", "grader", "check", *CHECKS[which]], envs[name], tree,
                              f"{name} {which}"))
-        verify: dict[str, list[float]] = {name: [] for name in trees}
+        verify: dict[str, list[float]] = {f"{name} {how}": [] for name in trees for how in ("cold", "warm")}
+        command = [sys.executable, "-m", "grader", "verify"]
+        for name, tree in trees.items():  # untimed: fills the results' cache of a tree that has one
+            wall(command, envs[name], tree)
         for _ in range(3):
             for name, tree in trees.items():
                 loads["verify"].append(load())
-                command = [sys.executable, "-m", "grader", "verify"]
-                verify[name].append(wall(command, envs[name], tree, f"{name} verify"))
+                cold_env = {**envs[name], "GRADER_NO_CACHE": "1"}  # a tree without the cache ignores it
+                verify[f"{name} cold"].append(wall(command, cold_env, tree, f"{name} verify cold"))
+                verify[f"{name} warm"].append(wall(command, envs[name], tree, f"{name} verify warm"))
         began = load()
         naive_s = naive_seconds(min(args.students, 10_000), args.naive_timeout)
         loads["naive"] = [began, load()]
@@ -207,8 +213,9 @@ def main() -> None:
            *(f"{med[f'{n} {w}']:.2f} s; {med[f'{n} {w}'] / med['sympy']:.2f}×" for n in trees)) for w in CHECKS),
         *((f"the same ({w}), CPU time, median", *(cmd_cpu(f"{n} {w}") for n in trees)) for w in CHECKS),
         ("`python -c 'import sympy'`, median (CPU time)", f"{med['sympy']:.2f} s ({cmd_cpu('sympy')})", ""),
-        ("`grader verify` of the bundled bank, median of 3 (CPU time)",
-         *(f"{statistics.median(verify[n]):.2f} s ({cmd_cpu(n + ' verify')})" for n in trees)),
+        *((f"`grader verify` of the bundled bank, {how}, median of 3 (CPU time)",
+           *(f"{statistics.median(verify[f'{n} {how}']):.2f} s ({cmd_cpu(f'{n} verify {how}')})" for n in trees))
+          for how in ("cold", "warm")),
     ]
     print(f"before: {trees['before']}\nafter: {trees['after']}\n")
     print("load average (1 min) during: " + "; ".join(f"{k} {span(v)}" for k, v in loads.items()) + "\n")

@@ -38,6 +38,15 @@ def verify(
         bool, typer.Option("--diagnosis", help="Also note each written mistake the automatic diagnosis finds by "
                                                "itself (you may delete it, and students read the diagnosis).")
     ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, metavar="N", show_default=False,
+                                 help="Worker processes for the checks of files not in the cache. Default: the "
+                                      "number of cores, at most 4; 1 checks in this process.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Check every file again, without reading or writing the cache of "
+                                              "results (also GRADER_NO_CACHE=1).")
+    ] = False,
 ) -> None:
     """Check that exercise sheets and worked solutions are valid and correct.
 
@@ -54,6 +63,11 @@ def verify(
     else the bundled sheets, and stderr says which. A problem found in several variants of a
     randomised question is said once, naming them.
 
+    Results are cached by content (in $GRADER_CACHE_DIR, else $XDG_CACHE_HOME/grader, else
+    ~/.cache/grader: the verify/ folder): a file is checked again only when it, the sheet its
+    solutions solve, the grader or its maths libraries changed, and a run from the cache says
+    exactly what a full run says. --no-cache (or GRADER_NO_CACHE=1) checks everything again.
+
     Exit status: 0 all hold; 1 a problem was found; 2 usage error.
 
     \b
@@ -63,13 +77,16 @@ def verify(
       grader verify exercises/my-sheet.yaml           # with its worked solutions
       grader verify --format github                   # annotations for GitHub Actions
       grader verify --diagnosis                       # which written mistakes are found automatically
+      grader verify --no-cache                        # check every file again
     """
     from grader.verify.run import verify_report  # lazy: keeps `grader --help` fast (no sympy)
+    from grader.verify.workers import default_jobs
 
     for name in paths or []:
         if not Path(name).exists():
             fail(f"no such file or folder: {name}")
-    report = verify_report(paths or [], diagnosis=diagnosis)
+    report = verify_report(paths or [], diagnosis=diagnosis, cache=not no_cache,
+                           jobs=jobs or default_jobs())
     problems = report.problems
     if output is Format.json:
         typer.echo(json.dumps({"ok": not problems, "problems": [p.__dict__ for p in problems],

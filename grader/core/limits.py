@@ -28,11 +28,14 @@ MAX_SUM_EXPONENT = 10_000
 DEFAULT_SECONDS = 3.0  # wall time for grading one answer
 
 _deadline: float | None = None
+overruns = 0  # budgets that ran out so far in this process: a result reached meanwhile may differ next time
 
 
 def check() -> None:
     """Raise BudgetExceeded if the current budget has run out."""
+    global overruns
     if _deadline is not None and time.monotonic() > _deadline:
+        overruns += 1
         raise BudgetExceeded(seconds=round(_budget, 3))
 
 
@@ -50,6 +53,8 @@ REPEAT_SECONDS = 0.05  # a raise that lands in a gc callback or a __del__ is swa
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    global overruns
+    overruns += 1
     signal.setitimer(signal.ITIMER_REAL, REPEAT_SECONDS)  # stopped by time_limit's exit once the raise lands
     raise BudgetExceeded(seconds=round(_budget, 3))
 

@@ -15,12 +15,16 @@ turns it off. Entries are pickles, so a folder that other users can write to is 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import os
 import pickle
+import re
 import sys
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 try:  # hashlib's own import loads OpenSSL (~5 ms of a `grader check`): take BLAKE2 directly
     from _blake2 import blake2b
@@ -29,7 +33,9 @@ except ImportError:  # another Python implementation
 
 from grader import sheets
 from grader.core import caches
-from grader.sheets.model import Sheet
+
+if TYPE_CHECKING:
+    from grader.sheets.model import Sheet
 
 _FORMAT = b"grader-sheet-cache-1"
 _MAX_ENTRIES = 64  # one entry per (sheet content, code version): prune the oldest beyond this
@@ -57,8 +63,9 @@ def load(spec: str | None = None) -> Sheet:
     return sheet
 
 
-def cache_dir() -> Path | None:
-    """The folder for entries (created if need be), or None when caching is off or unsafe."""
+def cache_dir(kind: str = "sheets") -> Path | None:
+    """The folder for entries of `kind` (created if need be), or None when caching is off or unsafe.
+    `sheets` holds parsed sheets; `verify` the results of `grader verify` (grader.verify.cache)."""
     if os.environ.get("GRADER_NO_CACHE"):
         return None
     base = os.environ.get("GRADER_CACHE_DIR")
@@ -67,7 +74,7 @@ def cache_dir() -> Path | None:
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
         folder = (Path(xdg) if xdg else Path.home() / ".cache") / "grader"
-    folder = folder / "sheets"
+    folder = folder / kind
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = folder.stat()
@@ -97,12 +104,9 @@ def code_fingerprint() -> str:
 
 def source_fingerprint(package: Path) -> str:
     """A hash of every .py file under `package` (names and bytes) and the versions of what builds a sheet."""
-    import mpmath
-    import sympy
-    import yaml
-
     digest = blake2b(digest_size=32)
-    for part in (sys.version, sympy.__version__, mpmath.__version__, yaml.__version__):
+    versions = (installed_version("sympy"), installed_version("mpmath"), installed_version("yaml", "PyYAML"))
+    for part in (sys.version, *versions):
         digest.update(part.encode() + b"\0")
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0")
@@ -113,6 +117,36 @@ def source_fingerprint(package: Path) -> str:
 caches.register("sheets.code_fingerprint", code_fingerprint)
 
 
+def installed_version(module: str, distribution: str | None = None) -> str:
+    """The version of the package `module` that an import would load, without importing it (sympy's import
+    is ~0.4 s, which a warm `grader verify` does without): from the `Version:` of the one
+    `<distribution>-*.dist-info` beside the package. Anything else (a source checkout on the path, two
+    dist-infos) asks the module itself: the same text its `__version__` gives."""
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        return "absent"
+    if spec.origin is None:  # not a plain package in a folder: ask it
+        return str(importlib.import_module(module).__version__)
+    site = Path(spec.origin).parent.parent
+    wanted = _normal(distribution or module)
+    try:
+        infos = [p for p in site.iterdir() if p.name.endswith(".dist-info") and _normal(p.name.split("-")[0]) == wanted]
+        if len(infos) == 1 and (info := infos[0] / "METADATA").is_file():
+            with info.open(encoding="utf-8") as metadata:
+                for line in metadata:
+                    if not line.strip():
+                        break  # the headers end at the first blank line
+                    if line.startswith("Version:"):
+                        return line.removeprefix("Version:").strip()
+    except OSError:
+        pass
+    return str(importlib.import_module(module).__version__)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 def _read(entry: Path, key: str) -> Sheet | None:
     try:
         raw = entry.read_bytes()
@@ -121,6 +155,8 @@ def _read(entry: Path, key: str) -> Sheet | None:
     header = _FORMAT + key.encode()
     if not raw.startswith(header):
         return None
+    from grader.sheets.model import Sheet  # the unpickling has imported it by now
+
     try:
         sheet = pickle.loads(raw[len(header):])
     except Exception:  # a truncated or foreign entry: rebuild it
@@ -133,21 +169,32 @@ def _write(folder: Path, entry: Path, key: str, sheet: Sheet) -> None:
         body = pickle.dumps(sheet, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # something in the sheet cannot be pickled: just do not cache it
         return
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")  # not *.pickle: never pruned
+    if write_atomically(entry, _FORMAT + key.encode() + body):
+        prune(folder, "*.pickle", _MAX_ENTRIES)
+
+
+def write_atomically(entry: Path, data: bytes) -> bool:
+    """Write `data` to `entry` through a temporary file in its folder and `os.replace`: a reader sees the old
+    entry or the whole new one, never part of it. False if it could not be written."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")  # never pruned
+    except OSError:
+        return False
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(_FORMAT + key.encode() + body)
+            out.write(data)
         os.replace(temporary, entry)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        return
-    _prune(folder)
+        return False
+    return True
 
 
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.pickle"), key=_mtime)
-    for old in entries[:-_MAX_ENTRIES]:
+def prune(folder: Path, pattern: str, keep: int) -> None:
+    """Remove all but the `keep` newest entries matching `pattern` (by modification time)."""
+    entries = sorted(folder.glob(pattern), key=_mtime)
+    for old in entries[:-keep] if keep else entries:
         with contextlib.suppress(OSError):
             old.unlink()
 

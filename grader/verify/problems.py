@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from grader.core.errors import GraderError, SheetError, SheetErrors, describe, problem_words
-from grader.sheets.yaml_nodes import Where
+
+if TYPE_CHECKING:
+    from grader.sheets.yaml_nodes import Where
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,19 @@
 """`grader verify`: are sheets and worked solutions valid and correct? For authors and their CI.
 
-Work is split into named items (one per sheet, part and solution) so the pytest plugin can show
-each as a test; `verify_paths` runs them all. Problems carry file:line:col.
+Work is split into named items (one per sheet, part and solution: grader.verify.items) so the pytest
+plugin can show each as a test; `verify_paths` runs them all. Problems carry file:line:col. This module
+imports no sympy: a run whose files' checks are all recorded (grader.verify.cache) needs none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from grader.core import limits
-from grader.core.errors import BudgetExceeded, GraderError
+from grader.core.errors import GraderError
 from grader.sheets.bundled import bundled_dir
 from grader.sheets.course import (
     course_root,
@@ -21,14 +23,9 @@ from grader.sheets.course import (
     solutions_for,
     solved_sheet,
 )
-from grader.sheets.files import load as load_sheet
-from grader.sheets.model import Part, Question, Sheet
-from grader.sheets.variants import verified
-from grader.verify.coverage import covered
-from grader.verify.parts import check_part
-from grader.verify.problems import Item, Problem, at, from_errors
-from grader.verify.prose import prose_problems
-from grader.verify.variants import labelled, merged, solution_items  # every variant of a randomised question
+from grader.verify.cache import Run, Snapshot, Store, moment, open_store
+from grader.verify.problems import Item, Problem
+from grader.verify.said_once import merged  # the variants of a randomised question: each problem once
 
 # --- finding files --------------------------------------------------------------------------------
 
@@ -111,44 +108,6 @@ def yaml_files(paths: Iterable[str]) -> list[Path]:
     return plan(paths).files
 
 
-# --- items ----------------------------------------------------------------------------------------
-
-
-def items_for(path: Path, sheets: Mapping[str, Path] | None = None) -> Iterator[Item]:
-    """The checks of one file: loading it, then one item per part or worked solution. `sheets`: the
-    sheets checked with it, by id (a solutions file's sheet is looked for there first)."""
-    shown = str(path)
-    if not path.is_file():
-        yield Item(shown, "exists", lambda: [Problem(shown, 1, 1, "no such file")])
-        return
-    yield Item(shown, "texts", lambda: prose_problems(shown, path.read_text(encoding="utf-8", errors="replace")))
-    if is_solutions_file(path):
-        yield from solution_items(path, sheets)
-        return
-    try:
-        sheet = load_sheet(shown)
-    except GraderError as err:
-        problems = from_errors(err)
-        yield Item(shown, "sheet", lambda: problems)
-        return
-    yield Item(shown, "sheet", lambda: [])
-    for question in sheet.questions:
-        for label, variant, asked in verified(sheet, question):  # label: "" or `[alpha=0.1]`
-            for part in asked.parts:
-                yield Item(shown, part.address + label, labelled(_part_check(variant, asked, part), label), label)
-
-
-def _part_check(sheet: Sheet, question: Question, part: Part) -> Callable[[], list[Problem]]:
-    def run() -> list[Problem]:
-        try:
-            with limits.time_limit(30.0):
-                return check_part(sheet, question, part)
-        except BudgetExceeded:
-            return [at(part.where, f"checking `{part.address}` took longer than 30 s")]
-
-    return run
-
-
 @dataclass(frozen=True)
 class Report:
     problems: list[Problem]
@@ -161,35 +120,107 @@ class Report:
     solutions: int = 0
 
 
-def verify_report(paths: Iterable[str], *, diagnosis: bool = False) -> Report:
-    """Check the files (`plan`); with `diagnosis`, also note the written mistakes the diagnosis finds."""
+def verify_report(paths: Iterable[str], *, diagnosis: bool = False, cache: bool = False, jobs: int = 1) -> Report:
+    """Check the files (`plan`); with `diagnosis`, also note the written mistakes the diagnosis finds. With
+    `cache`, a file whose checks were recorded for the same content is not checked again (grader.verify.cache);
+    with `jobs` > 1, the checks run in that many worker processes (grader.verify.workers). The report is the
+    same either way."""
     todo = plan(paths)
     problems: list[Problem] = list(todo.problems)
     seen: set[tuple[Path, int, int, str]] = set()  # a sheet's problems also come with its solutions'
     items = solutions = 0
     notes = list(todo.notes)
-    for path in todo.files:
-        solutions += path.is_file() and is_solutions_file(path)
-        runs = [(item, item.run()) for item in items_for(path, todo.sheets)]
-        if diagnosis and path.is_file() and not is_solutions_file(path) and not any(found for _, found in runs):
-            notes += _covered(path)
+    store = open_store(todo.sheets) if cache else None
+    start = moment()
+    files = [_File.of(path, todo.sheets, store) for path in todo.files]
+    found, cut = _run([item for f in files for item in f.todo], jobs)
+    keep = store is not None and not cut and moment() == start  # no budget ran out: the same next time
+    for f in files:
+        solutions += f.path.is_file() and is_solutions_file(f.path)
+        runs = f.runs(found, store if keep else None)
+        if diagnosis and f.path.is_file() and not is_solutions_file(f.path) and not any(p for _, p in runs):
+            notes += _covered(f, store, keep and moment() == start)
         items += len(runs)
         for p in merged(runs):  # the variants of a randomised question: each problem once
             key = (Path(p.path).resolve(), p.line, p.col, p.message)
             if key not in seen:
                 seen.add(key)
                 problems.append(p)
+    if store:
+        store.close()
     return Report(problems, len(todo.files), items, todo.origin, todo.added, notes, len(todo.files) - solutions,
                   solutions)
 
 
-def _covered(path: Path) -> list[Problem]:
+@dataclass
+class _File:
+    """A file of the run: its checks as recorded, or those to run (with what its record needs)."""
+
+    path: Path
+    snap: Snapshot | None = None
+    recorded: list[Run] | None = None
+    todo: list[Item] = field(default_factory=list)
+    sheet_id: str | None = None  # a solutions file's sheet, and that sheet before the checks (Store.save_runs)
+    sheet_before: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, path: Path, known: Mapping[str, Path], store: Store | None) -> _File:
+        snap = store.snapshot(path) if store else None
+        recorded = store.runs(path, snap) if store and snap else None
+        if recorded is not None:
+            return cls(path, snap, recorded)
+        from grader.verify.items import items_for, sheet_named  # lazy: a run from the cache imports no sympy
+
+        sheet_id = sheet_named(path) if snap and snap.solutions else None
+        sheet_before = store.sheet_of(path, sheet_id) if store and snap and sheet_id is not None else None
+        return cls(path, snap, None, list(items_for(path, known)), sheet_id, sheet_before)
+
+    def runs(self, found: Iterator[list[Problem]], store: Store | None) -> list[tuple[Item, list[Problem]]]:
+        """Each check and what it found: as recorded, or the next of `found` (then recorded in `store`)."""
+        if self.recorded is not None:
+            return [(Item(str(self.path), name, partial(list, problems), variant), problems)
+                    for name, variant, problems in self.recorded]
+        runs = [(item, next(found)) for item in self.todo]
+        if store and self.snap:
+            store.save_runs(self.path, self.snap, [(item.name, item.variant, problems) for item, problems in runs],
+                            self.sheet_id, self.sheet_before)
+        return runs
+
+
+def _run(todo: list[Item], jobs: int) -> tuple[Iterator[list[Problem]], bool]:
+    """What each check found, in order, and whether a budget ran out or a fallback was taken in any."""
+    if not todo:
+        return iter([]), False
+    from grader.verify.workers import run_all  # lazy: a run from the cache imports no sympy
+
+    done = run_all(todo, jobs)
+    return iter([problems for problems, _ in done]), any(cut for _, cut in done)
+
+
+def _covered(f: _File, store: Store | None, keep: bool) -> list[Problem]:
     """Notes on the written mistakes the diagnosis finds by itself (a sheet that loads and checks clean)."""
+    recorded = store.notes(f.snap) if store and f.snap else None
+    if recorded is not None:
+        return recorded
+    from grader.sheets.files import load as load_sheet  # lazy: a run from the cache imports no sympy
+    from grader.verify.coverage import covered
+
+    start = moment()
     try:
-        return covered(load_sheet(str(path)))
+        notes = covered(load_sheet(str(f.path)))
     except GraderError:
-        return []
+        notes = []
+    if store and f.snap and keep and moment() == start:
+        store.save_notes(f.path, f.snap, notes)
+    return notes
 
 
 def verify_paths(paths: Iterable[str]) -> list[Problem]:
     return verify_report(paths).problems
+
+
+def items_for(path: Path, sheets: Mapping[str, Path] | None = None) -> Iterator[Item]:
+    """The checks of one file (grader.verify.items.items_for), for the pytest plugin."""
+    from grader.verify.items import items_for as checks  # lazy: keeps this module free of sympy
+
+    return checks(path, sheets)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from grader.core import limits
 from grader.core.errors import BudgetExceeded, GraderError
-from grader.sheets.course import find_sheet
 from grader.sheets.files import load as load_sheet
 from grader.sheets.model import Sheet
 from grader.sheets.solutions import Math, Solution, SolutionFile
@@ -24,6 +23,7 @@ from grader.sheets.solutions import load as load_solutions
 from grader.sheets.variants import scoped
 from grader.verify.final_result import check_result
 from grader.verify.problems import Item, Problem, from_errors
+from grader.verify.solved import sheet_for
 from grader.verify.steps import Counts, PartCheck
 
 PART_SECONDS = 120.0
@@ -84,21 +84,6 @@ def solution_counts(path: Path) -> dict[str, Counts]:
 
 def _runner(sheet: Sheet, solution: Solution, lines: list[str]) -> Callable[[], list[Problem]]:
     return lambda: check_solution(sheet, solution, lines).problems
-
-
-def sheet_for(path: Path, sheet_id: str, known: Mapping[str, Path] | None = None) -> str | None:
-    """The file of the sheet `sheet_id` that the solutions at `path` solve (grader.sheets.course.find_sheet:
-    among the files checked, beside, or bundled), named as the author would (relative to the working
-    folder when inside it) so that its problems read like those of `grader verify` on it."""
-    found = find_sheet(path, sheet_id, known)
-    if found is None:
-        return None
-    if known and known.get(sheet_id) == found:
-        return str(found)
-    try:
-        return str(found.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(found)
 
 
 def _load(path: Path, known: Mapping[str, Path] | None = None) -> tuple[SolutionFile, Sheet, list[str]] | list[Problem]:

@@ -28,6 +28,7 @@ EXPECTED = [
     "parsing.sheet_functions",
     "parsing.symbols",
     "serve.filled_solutions",
+    "serve.solution_addresses",
     "sheets.code_fingerprint",
     "sheets.expanded_definitions",
     "sheets.loaded",

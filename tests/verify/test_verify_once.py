@@ -125,7 +125,7 @@ def test_a_variant_s_problem_points_into_the_line_as_written(tmp_path: Path) -> 
 
 def test_many_variants_with_several_parameters_are_named_shortly() -> None:
     from grader.verify.problems import Item, Problem
-    from grader.verify.variants import merged
+    from grader.verify.said_once import merged
 
     labels = [f"[k={k}, m={m}]" for k in (1, 2, 3) for m in (1, 2)]
     runs = [(Item("s.yaml", f"q.a{label}", lambda: [], label),
