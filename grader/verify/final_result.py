@@ -63,9 +63,14 @@ def _check(pc: PartCheck, part: Part, final: Piece, *, group: bool) -> None:
             what = "target" if part.kind == "derivation" else "answer"
             pc.problem(final.math, final.parsed.start, f"the result `{final.parsed.text}` is not the {what} of "
                        f"`{part.address}`, `{reference.text}` ({d.verdict}: {d.detail})")
-    else:
+    elif group:
         pc.problem(pc.solution.where, 0, f"the solution of `{pc.solution.address}` cannot be checked against "
                    f"`{part.address}` ({part.kind} part)", "give that part its own solution")
+    else:  # a choice part's own solution: no maths says "yes"
+        how = (f"answer it within a solution of the parts around it, `{part.address.rsplit('.', 1)[0]}:`, which "
+               "checks a yes/no part about differentiability against the one-sided values of its result")
+        pc.problem(pc.solution.where, 0, f"a worked solution of its own cannot be checked for `{part.address}`: "
+                   f"it is a {part.kind} part, and no `result` says its choice", how)
 
 
 def _is_the_derivative(pc: PartCheck, part: Part, value: sympy.Basic) -> bool:

@@ -58,3 +58,20 @@ def test_a_wrong_number_answer_is_reported_at_the_sheet_not_at_the_correct_solut
     problems = verify_paths([str(sheet), str(solutions)])
     assert [(p.path, p.line) for p in problems] == [(str(sheet), line)], [p.text() for p in problems]
     assert "`relu.b.right`" in problems[0].message and f"{solutions}:" in problems[0].message
+
+
+def test_a_choice_parts_own_solution_is_told_where_it_can_be_checked(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """It said "the solution of `relu.b.differentiable` cannot be checked against `relu.b.differentiable`
+    (give that part its own solution)": its own solution was what it had."""
+    _, solutions = copy(tmp_path, "activation-derivatives")
+    with solutions.open("a", encoding="utf-8") as out:
+        out.write("  relu.b.differentiable:\n    steps:\n      - say: 'The one-sided slopes differ.'\n"
+                  "        prose: true\n    result: 'ReLU(x) = x'\n")
+    monkeypatch.chdir(tmp_path)
+    texts = [p.text() for p in verify_paths(["exercises", "solutions"])]
+    said = [t for t in texts if "relu.b.differentiable" in t and "choice part" in t]
+    assert len(said) == 1, texts
+    assert "a worked solution of its own cannot be checked for `relu.b.differentiable`" in said[0]
+    assert "within a solution of the parts around it, `relu.b:`" in said[0]
+    assert "give that part its own solution" not in said[0]
