@@ -66,8 +66,8 @@ def load(spec: str | None = None) -> Sheet:
 def cache_dir(kind: str = "sheets") -> Path | None:
     """The folder for entries of `kind` (created if need be), or None when caching is off or unsafe.
     `sheets` holds parsed sheets; `verify` the results of `grader verify` (grader.verify.cache)."""
-    if os.environ.get("GRADER_NO_CACHE"):
-        return None
+    if os.environ.get("GRADER_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no", "off"):
+        return None  # GRADER_NO_CACHE=1 turns caching off; =0 (or false, no, off) leaves it on, as it reads
     base = os.environ.get("GRADER_CACHE_DIR")
     if base:
         folder = Path(base)

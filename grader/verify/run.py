@@ -49,12 +49,14 @@ def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
     names = list(paths)
     origin = ""
     if not names:
-        root = course_root(cwd or Path.cwd())
-        folders = [root / "exercises", root / "solutions"] if root else \
-            [bundled_dir("exercises"), bundled_dir("solutions")]
-        names = [str(_shown(f)) for f in folders if f.is_dir()]
-        origin = f"the course folder {root} ({', '.join(f.name + '/' for f in folders if f.is_dir())})" if root \
-            else "the bundled sheets (no `exercises/` folder here or above)"
+        here = cwd or Path.cwd()
+        roots = [r] if (r := course_root(here) or _solutions_root(here)) else _courses_below(here)
+        folders = [f for root in roots for f in (root / "exercises", root / "solutions") if f.is_dir()] if roots \
+            else [bundled_dir("exercises"), bundled_dir("solutions")]
+        names = [str(_shown(f)) for f in folders]
+        origin = ("the course folder" + ("s" if len(roots) > 1 else "") + " " + ", ".join(
+            f"{root} ({', '.join(f.name + '/' for f in folders if f.parent == root)})" for root in roots)) if roots \
+            else "the bundled sheets (no `exercises/` or `solutions/` folder here, above or just below)"
     given: list[Path] = []
     for name in names:
         p = Path(name)
@@ -78,6 +80,35 @@ def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
                                  f"no worked solutions were checked for `{sid}`: no solutions file with "
                                  f"`sheet: {sid}` in `solutions/` beside it (give its file too if it is elsewhere)"))
     return Plan(files, sheets, origin, notes, added, problems)
+
+
+def _solutions_root(start: Path) -> Path | None:
+    """The nearest folder, `start` or above, holding `solutions/` (a course whose sheets are gone, or
+    whose solutions solve the bundled sheets): its worked solutions are checked, never skipped for the
+    bundled sheets'."""
+    here = start.resolve()
+    return next((f for f in [here, *here.parents] if (f / "solutions").is_dir()), None)
+
+
+def _courses_below(start: Path, depth: int = 3) -> list[Path]:
+    """Course folders (holding `exercises/`) below `start`, at most `depth` levels down, none inside
+    another's or in a hidden or installed-packages folder: `grader verify` at a repository's root checks
+    the course in its `course/` folder, as CI runs it."""
+    found: list[Path] = []
+    level = [start.resolve()]
+    for _ in range(depth):
+        level = sorted(d for f in level for d in _folders(f) if not any(d.is_relative_to(c) for c in found))
+        found += [d for d in level if (d / "exercises").is_dir()]
+        level = [d for d in level if d not in found]
+    return found
+
+
+def _folders(folder: Path) -> list[Path]:
+    try:
+        return [d for d in folder.iterdir() if d.is_dir() and not d.is_symlink() and not d.name.startswith(".")
+                and d.name not in ("node_modules", "site-packages", "__pycache__", "venv")]
+    except OSError:
+        return []
 
 
 def _id_line(sheet: Path) -> int:

@@ -169,3 +169,15 @@ def test_no_cache_when_turned_off_or_unsafe(tmp_path: Path, monkeypatch: pytest.
     assert sheet_cache.cache_dir() is None
     (tmp_path / "sheets").chmod(0o700)
     assert sheet_cache.cache_dir() == tmp_path / "sheets"
+
+
+@pytest.mark.parametrize(("value", "off"), [("1", True), ("yes", True), ("0", False), ("false", False),
+                                            ("no", False), ("", False)])
+def test_grader_no_cache_reads_as_it_says(value: str, off: bool, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """GRADER_NO_CACHE=0 turned the caches off: any value did."""
+    from grader.sheets.cache import cache_dir
+
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GRADER_NO_CACHE", value)
+    assert (cache_dir("verify") is None) is off

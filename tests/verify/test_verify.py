@@ -89,12 +89,21 @@ def test_pre_commit_hook_runs_verify(repo: Path) -> None:
     hook = hooks[0]
     assert hook["entry"] == "grader verify"
     assert re.search(hook["files"], SHEET)
+    # the whole course at every commit: a renamed sheet id or a deleted sheet touches no file it would check
+    assert hook["pass_filenames"] is False and hook["always_run"] is True
     entry = [sys.executable, "-m", "grader", *hook["entry"].split()[1:]]
-    ok = subprocess.run([*entry, str(repo / SHEET)], capture_output=True, text=True, timeout=120)
+    ok = subprocess.run(entry, capture_output=True, text=True, timeout=120, cwd=repo)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     corrupt(repo, "          - answer: sech(x)\n", "          - answer: sech(x)^2\n")
-    bad = subprocess.run([*entry, str(repo / SHEET)], capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(entry, capture_output=True, text=True, timeout=120, cwd=repo)
     assert bad.returncode == 1
+    corrupt(repo, "          - answer: sech(x)^2\n", "          - answer: sech(x)\n")
+    corrupt(repo, "\nid: activation-derivatives\n", "\nid: my-sheet\n")  # an id of the author's own
+    corrupt(repo, "\nsheet: activation-derivatives\n", "\nsheet: my-sheet\n", "solutions/activation-derivatives.yaml")
+    assert subprocess.run(entry, capture_output=True, text=True, timeout=120, cwd=repo).returncode == 0
+    (repo / SHEET).unlink()  # a sheet deleted: its worked solutions name a sheet there is none of
+    gone = subprocess.run(entry, capture_output=True, text=True, timeout=120, cwd=repo)
+    assert gone.returncode == 1, gone.stdout + gone.stderr
 
 
 @pytest.mark.system  # starts `python -m grader` in a subprocess

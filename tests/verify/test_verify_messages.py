@@ -75,3 +75,34 @@ def test_a_choice_parts_own_solution_is_told_where_it_can_be_checked(tmp_path: P
     assert "a worked solution of its own cannot be checked for `relu.b.differentiable`" in said[0]
     assert "within a solution of the parts around it, `relu.b:`" in said[0]
     assert "give that part its own solution" not in said[0]
+
+
+def test_without_a_course_here_or_above_verify_finds_the_one_below_or_the_solutions_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`grader verify` at a repository's root whose course is in `course/`, or in a course whose last sheet
+    was deleted, checked the bundled sheets instead and passed (exit 0) with the course's solutions wrong."""
+    from grader.verify.run import verify_report
+
+    course = tmp_path / "repo" / "course"
+    course.mkdir(parents=True)
+    sheet, solutions = copy(course, "activation-derivatives")
+    edit(solutions, "result: '\\sigma''(x) = \\frac{e^{-x}}", "result: '\\sigma''(x) = \\frac{e^{x}}")
+    monkeypatch.chdir(tmp_path / "repo")
+    report = verify_report([])
+    assert report.origin == f"the course folder {course.resolve()} (exercises/, solutions/)"
+    assert any(p.path == "course/solutions/activation-derivatives.yaml" for p in report.problems), report.problems
+
+    sheet.unlink()  # its last sheet deleted: the solutions name a sheet there is none of
+    sheet.parent.rmdir()
+    (solutions.parent / "mine.yaml").write_text(solutions.read_text(encoding="utf-8").replace(
+        "sheet: activation-derivatives", "sheet: my-course-sheet"), encoding="utf-8")
+    monkeypatch.chdir(course)
+    report = verify_report([])
+    assert report.origin == f"the course folder {course.resolve()} (solutions/)"
+    assert any("my-course-sheet" in p.text() for p in report.problems), report.problems
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    assert verify_report([]).origin.startswith("the bundled sheets")
