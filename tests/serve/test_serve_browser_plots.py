@@ -119,3 +119,26 @@ def test_at_phone_width_a_huge_answer_stays_inside_the_screen_and_the_plot_text_
         svg)
     assert heights and min(heights) >= 13  # 17 units at about 0.69 px a unit: 11.7 px type (13 units was 8.4 px)
     assert not _errors(browser)
+
+
+def test_a_plot_that_cannot_be_fetched_leaves_its_link(practice_server: str, chromium: Callable[[], Any]) -> None:
+    """The server restarting when the page asked for the plot: the slot was removed without a word."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser = chromium()
+    browser.get(practice_server + "sheets/activation-derivatives/q/tanh")
+    _answer(browser, "tanh.a", "1+tanh(x)^2")
+    _plotted(browser, "tanh.a")
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/plot?n=*"]})
+    try:
+        browser.refresh()
+        css = "#tanh\\.a .verdict p.plot-none a"
+        WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, css))
+        link = browser.find_element(By.CSS_SELECTOR, css)
+        assert link.text == "The plot could not be loaded: open it"
+        assert "/parts/tanh.a/plot?n=1" in link.get_attribute("href")
+        assert not browser.find_elements(By.CSS_SELECTOR, "#tanh\\.a .plot-slot")
+    finally:
+        browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
