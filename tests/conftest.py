@@ -243,3 +243,11 @@ class PageChecks:
 def page_checks() -> PageChecks:
     """console_errors, requested and drawn_charts, for a browser test."""
     return PageChecks()
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The caches' folder (GRADER_CACHE_DIR), empty and in tmp_path, with caching on."""
+    monkeypatch.delenv("GRADER_NO_CACHE", raising=False)
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"

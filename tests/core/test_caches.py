@@ -105,10 +105,8 @@ def test_a_decision_cut_short_by_time_is_not_kept(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("GRADER_NO_CACHE", raising=False)
-    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache" / "sheets"
+def cache_dir(cache_home: Path) -> Path:
+    return cache_home / "sheets"
 
 
 @pytest.fixture

@@ -67,11 +67,9 @@ ALL_FORMATS = [[], ["--diagnosis"], ["--format", "json"], ["--format", "github"]
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def folder(cache_home: Path) -> Path:
     """The cache's own folder, empty; GRADER_NO_CACHE unset."""
-    monkeypatch.delenv("GRADER_NO_CACHE", raising=False)
-    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "cache" / "verify"
+    return cache_home / "verify"
 
 
 @pytest.fixture
