@@ -51,6 +51,8 @@ MAX_BODY = 4 * limits.MAX_DERIVATION_CHARS  # bytes of a form: the longest answe
 KILL_GRACE = 2.0  # seconds past the grading budget before the worker is killed
 MAX_WAITING = 3  # a student's answers waiting for a worker or being graded: more is a flood, refused
 MISSING_SECONDS = 120.0  # an attempt id skipped for this long was a rolled-back insert, not a slow commit
+
+
 def plot_workers() -> Workers:
     """The worker that draws a server's plots: its own, at a lower CPU priority (nice 10), so that when
     the machine's cores are busy, drawing takes what the grades leave (a plot takes ten times a grade's
@@ -734,9 +736,10 @@ async def reveal(state: _State, what: str, request: Request) -> Response:
 async def plot_page(state: _State, request: Request) -> Response:
     """The plot of a student's graded wrong answer (`?n=`: the how-manyth answer to the part, so that a
     page shows the plot of the answer it shows, whatever another tab sent since). The question page's
-    script puts its figure under the verdict; without a script, a link opens this page. Drawn in a
-    worker when asked, not while grading (ten times a grade's time); not urgent, so under a class's
-    load the grades go first and a plot waits up to PLOT_WAIT seconds, then the page says so."""
+    script puts its figure under the verdict; without a script, a link opens this page. Drawn when
+    asked, not while grading (ten times a grade's time), by the drawing worker (`plot_workers`, nice
+    10: on busy cores the grades go first); a plot waits up to PLOT_WAIT seconds for it, then the page
+    says the server is busy."""
     found = _part_of(state, request)
     student = _student(state, request)
     if found is None or student is None:
@@ -777,6 +780,8 @@ async def _plot(state: _State, request: Request, loaded: pages.Loaded, student: 
         return None, True
     data = done.value if done.failure is None else None  # a failure: no plot, not asked again
     if data is None and done.seconds >= 0.9 * seconds and state.plot_tries.get(key, 0) < PLOT_TRIES - 1:
+        if len(state.plot_tries) >= PLOTS_KEPT:
+            state.plot_tries.clear()
         state.plot_tries[key] = state.plot_tries.get(key, 0) + 1  # out of time: on busy cores, maybe; asked again
         return None, True
     state.plot_tries.pop(key, None)
