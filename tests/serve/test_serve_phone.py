@@ -81,18 +81,26 @@ def _sign_in(browser: Any, link: str) -> None:
     _settle(browser)
 
 
+def _answered_on_a_phone(chromium: Callable[[], Any], url: str, link: str, address: str, text: str) -> Any:
+    """A student signed in on a phone who has answered `address` with `text` (the page after it)."""
+    from selenium.webdriver.common.by import By
+
+    phone = _phone(chromium)
+    _sign_in(phone, link)
+    phone.get(f"{url}/sheets/{SHEET}/q/{address.split('.')[0]}")
+    _settle(phone)
+    box = phone.find_element(By.CSS_SELECTOR, f'section[data-part="{address}"] input[name=answer]')
+    box.send_keys(text)
+    box.submit()
+    _settle(phone)
+    return phone
+
+
 def test_pages_fit_a_phone_and_have_no_serious_accessibility_violation(server, chromium, page_checks) -> None:
     from selenium.webdriver.common.by import By
 
     url, links = server
-    ada = _phone(chromium)
-    _sign_in(ada, links["s001"])
-    ada.get(f"{url}/sheets/{SHEET}/q/sigmoid")
-    _settle(ada)
-    box = ada.find_element(By.CSS_SELECTOR, 'section[data-part="sigmoid.a"] input[name=answer]')
-    box.send_keys("e^(-x)/(1+e^(-x))^2")
-    box.submit()
-    _settle(ada)
+    ada = _answered_on_a_phone(chromium, url, links["s001"], "sigmoid.a", "e^(-x)/(1+e^(-x))^2")
     assert "Worked solution" in ada.find_element(By.ID, "sigmoid.a").text
     assert ada.find_elements(By.CSS_SELECTOR, ".katex .katex-mathml math")  # MathML kept for screen readers
     # How the answer was read is a formula at full size (display style), not the small maths of a sentence.
@@ -171,18 +179,10 @@ def test_the_instructor_s_wrong_answers_are_readable_on_a_phone(server, chromium
     """The cold trial: at 390 px the "Common wrong answers" column was ~112 px (a word a line) and the
     sheet's id filled every Part cell. Now each part is a block with its wrong answers the full width,
     and the sheet is named once, on the first page and after each refresh alike."""
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, links = server
-    ada = _phone(chromium)
-    _sign_in(ada, links["s001"])
-    ada.get(f"{url}/sheets/{SHEET}/q/relu")
-    _settle(ada)
-    box = ada.find_element(By.CSS_SELECTOR, 'section[data-part="relu.a"] input[name=answer]')
-    box.send_keys("max(0, x) + 0*x")
-    box.submit()
-    _settle(ada)
+    _answered_on_a_phone(chromium, url, links["s001"], "relu.a", "max(0, x) + 0*x")
     teacher = _phone(chromium)
     _sign_in(teacher, links["*instructor*"])
     teacher.get(f"{url}/instructor")
