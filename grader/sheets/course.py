@@ -104,21 +104,23 @@ def solutions_for(sheet: Path, sid: str) -> list[Path]:
     return [p for place in places for p in _yaml_in(place) if is_solutions_file(p) and solved_sheet(p) == sid]
 
 
-def course_root(start: Path) -> Path | None:
-    """The nearest folder, `start` or above it, holding an `exercises/` folder: the course folder."""
-    found = exercise_folders([start])
+def course_root(start: Path, holding: str = "exercises") -> Path | None:
+    """The nearest folder, `start` or above it, holding an `exercises/` folder: the course folder
+    (`holding="solutions"`: the nearest holding `solutions/`)."""
+    found = exercise_folders([start], holding)
     return found[0].parent if found else None
 
 
-def exercise_folders(starts: Iterable[Path]) -> list[Path]:
-    """The `exercises/` folders of `starts` and of their parents, nearest first, each once (absolute)."""
+def exercise_folders(starts: Iterable[Path], name: str = "exercises") -> list[Path]:
+    """The `exercises/` folders (or those called `name`) of `starts` and of their parents, nearest first,
+    each once (absolute)."""
     out: list[Path] = []
     seen: set[Path] = set()
     for start in starts:
         here = start.resolve()
         here = here if here.is_dir() else here.parent
         for folder in [here, *here.parents]:
-            candidate = folder / "exercises"
+            candidate = folder / name
             if candidate not in seen and candidate.is_dir():
                 seen.add(candidate)
                 out.append(candidate)

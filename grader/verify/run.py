@@ -50,7 +50,9 @@ def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
     origin = ""
     if not names:
         here = cwd or Path.cwd()
-        roots = [r] if (r := course_root(here) or _solutions_root(here)) else _courses_below(here)
+        # a course whose sheets are gone, or whose solutions solve the bundled sheets, is still checked: never
+        # the bundled sheets in its place
+        roots = [r] if (r := course_root(here) or course_root(here, "solutions")) else _courses_below(here)
         folders = [f for root in roots for f in (root / "exercises", root / "solutions") if f.is_dir()] if roots \
             else [bundled_dir("exercises"), bundled_dir("solutions")]
         names = [str(_shown(f)) for f in folders]
@@ -80,14 +82,6 @@ def plan(paths: Iterable[str], cwd: Path | None = None) -> Plan:
                                  f"no worked solutions were checked for `{sid}`: no solutions file with "
                                  f"`sheet: {sid}` in `solutions/` beside it (give its file too if it is elsewhere)"))
     return Plan(files, sheets, origin, notes, added, problems)
-
-
-def _solutions_root(start: Path) -> Path | None:
-    """The nearest folder, `start` or above, holding `solutions/` (a course whose sheets are gone, or
-    whose solutions solve the bundled sheets): its worked solutions are checked, never skipped for the
-    bundled sheets'."""
-    here = start.resolve()
-    return next((f for f in [here, *here.parents] if (f / "solutions").is_dir()), None)
 
 
 def _courses_below(start: Path, depth: int = 3) -> list[Path]:
