@@ -101,40 +101,37 @@ def variant_of(sheet: Sheet, question: Question, seed: int) -> str:
     return variants.label(question.values) if variants.variant_count(question) > 1 else ""
 
 
-_filled: dict[tuple[str, int], SolutionFile | None] = {}
+_filled: dict[tuple[str, int], tuple[SolutionFile | None, dict[str, str]]] = {}
 caches.register("serve.filled_solutions", _filled)
 MAX_FILLED = 4096  # (sheet, seed) pairs: a class of 1000 on four randomised sheets
+
+
+def _filled_for(loaded: Loaded, seed: int) -> tuple[SolutionFile | None, dict[str, str]]:
+    """This seed's worked solutions (`filled_solutions`) and which of them answers each part
+    (`solution_address`), made once per (sheet, seed)."""
+    key = (loaded.path, seed)
+    if key not in _filled:
+        if len(_filled) >= MAX_FILLED:
+            _filled.clear()
+        filled = variants.fill_solutions(loaded.solutions, variants.pick(loaded.sheet, seed))
+        answering = {}
+        for part in loaded.sheet.parts:
+            worked = filled.for_part(part) if filled is not None else None
+            answering[part] = worked.address if worked is not None else part
+        _filled[key] = filled, answering
+    return _filled[key]
 
 
 def filled_solutions(loaded: Loaded, seed: int) -> SolutionFile | None:
     """The worked solutions with the values of this seed's variants: a third of a question page's
     time on a randomised sheet, so filled once per (sheet, seed)."""
-    key = (loaded.path, seed)
-    if key not in _filled:
-        if len(_filled) >= MAX_FILLED:
-            _filled.clear()
-        _filled[key] = variants.fill_solutions(loaded.solutions, variants.pick(loaded.sheet, seed))
-    return _filled[key]
-
-
-_answering: dict[tuple[str, int], dict[str, str]] = {}
-caches.register("serve.solution_addresses", _answering)
+    return _filled_for(loaded, seed)[0]
 
 
 def solution_address(loaded: Loaded, seed: int, address: str) -> str:
     """The address of the worked solution that answers `address`: its own, or its group's (relu.b).
-    Looked up for every pair of parts of a question page: one table per (sheet, seed)."""
-    key = (loaded.path, seed)
-    table = _answering.get(key)
-    if table is None:
-        if len(_answering) >= MAX_FILLED:
-            _answering.clear()
-        filled = filled_solutions(loaded, seed)
-        table = _answering[key] = {}
-        for part in loaded.sheet.parts:
-            worked = filled.for_part(part) if filled is not None else None
-            table[part] = worked.address if worked is not None else part
-    return table.get(address, address)
+    Looked up for every pair of parts of a question page, so from a table made with the solutions."""
+    return _filled_for(loaded, seed)[1].get(address, address)
 
 
 def ended_by_solution(loaded: Loaded, seed: int, reveals: dict[str, Reveal]) -> set[str]:

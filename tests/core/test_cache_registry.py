@@ -28,7 +28,6 @@ EXPECTED = [
     "parsing.sheet_functions",
     "parsing.symbols",
     "serve.filled_solutions",
-    "serve.solution_addresses",
     "sheets.code_fingerprint",
     "sheets.expanded_definitions",
     "sheets.loaded",
