@@ -77,6 +77,12 @@ def serve(
                             "hours after the launch (then: open the activity from the LMS again).")
     ] = 30.0,
     solutions_path: SolutionsOption = None,
+    prepare: Annotated[
+        bool | None, typer.Option("--prepare/--no-prepare",
+                                  help="Before opening, prepare every part of every sheet (each variant) in the "
+                                       "grading workers, so that a class arriving at once is graded at full speed "
+                                       "(seconds to start; at most 30). Default: in class mode (--class, --lti).")
+    ] = None,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
     read, verdicts and feedback, hints and worked solutions. Progress is kept in SQLite (or, for several
@@ -100,10 +106,14 @@ def serve(
     from grader.serve import workers  # lazy: keeps `grader --help` fast (the server and sympy load only here)
 
     sys.setswitchinterval(0.0005)  # the event loop and the threads waiting on workers share one GIL: hand over sooner
-    # first: their forkserver starts while the sheets load (with --workers, each server process starts its own)
-    pool = workers.Workers(jobs=jobs) if servers == 1 else None
+    if prepare is None:
+        prepare = roster is not None or lti is not None
+    # first: their forkserver starts while the sheets load (with --workers, each server process starts its own);
+    # to prepare the sheets' parts, it starts after they are loaded (`_prepared_workers`)
+    pool = workers.Workers(jobs=jobs) if servers == 1 and not prepare else None
     try:
-        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path, (servers, jobs), lti)
+        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path, (servers, jobs), lti,
+               prepare)
     finally:
         if pool is not None:
             pool.close()
@@ -111,7 +121,7 @@ def serve(
 
 def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
            links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None,
-           servers: tuple[int, int] = (1, 2), lti: str | None = None) -> None:
+           servers: tuple[int, int] = (1, 2), lti: str | None = None, prepare: bool = False) -> None:
     import socket
 
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
@@ -149,14 +159,45 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
         from grader.serve.lti import keys, routes  # lazy: the LTI extra loads only with --lti
 
         tool = routes.Tool(platforms, keys.load(opened), public_url=url)
+    own = _prepared_workers(loaded, servers) if prepare else None
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
         if (roster is not None or tool is not None) and where.kind == "sqlite":
             _make_private(path)
-        _run(listener, loaded, opened, pool, host, port, roster, members, links, url, session_days, servers, tool)
+        _run(listener, loaded, opened, own or pool, host, port, roster, members, links, url, session_days, servers,
+             tool, prepare)
     finally:
         listener.close()
         opened.close()
+        if own is not None:
+            own.close()
+
+
+PREPARED = ("grader.serve.work", "grader.serve.prepared")  # the forkserver's preload that prepares the parts
+
+
+def _prepared_workers(loaded: dict[str, pages.Loaded], servers: tuple[int, int]) -> Workers | None:
+    """The grading workers, forked from a forkserver that has loaded the sheets and prepared their parts
+    (grader.serve.prepared): the time this takes is said. With --workers N, None: each server process
+    starts its own the same way (`_one_server`)."""
+    import os
+    import time
+
+    from grader.serve import work, workers
+
+    os.environ[work.PLAN] = work.plan([one.path for one in loaded.values()])  # read by the forkserver
+    count = len(work.preparations([(one.path, one.sheet) for one in loaded.values()]))
+    each = " in each server process" if servers[0] > 1 else ""
+    typer.echo(f"grader serve: preparing {count} part{'' if count == 1 else 's'} for grading{each} (each variant "
+               f"counted; at most {work.PREPARE_SECONDS:g} s)…", err=True)
+    if servers[0] > 1:
+        return None
+    began = time.monotonic()
+    pool = workers.Workers(jobs=servers[1], preload=PREPARED)  # returns once the forkserver has prepared them
+    took = time.monotonic() - began
+    rest = "; the rest are prepared by their first answer" if took >= work.PREPARE_SECONDS else ""
+    typer.echo(f"grader serve: prepared in {took:.1f} s{rest}", err=True)
+    return pool
 
 
 def _platforms(given: str) -> tuple[Platform, ...]:
@@ -223,7 +264,8 @@ def _moved(old: str, new: str, links: Path) -> str:
 
 def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers | None,
          host: str, port: int, roster: Path | None, members: list[classroom.Member], links: Path | None,
-         url: str | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None = None) -> None:
+         url: str | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None = None,
+         prepare: bool = False) -> None:
     import socket
 
     import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
@@ -281,7 +323,7 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
     kept = database.where
     database.close()  # each server process opens its own connection
     typer.echo(f"{servers[0]} server processes on port {bound}, {servers[1]} grading workers each", err=True)
-    _prefork(servers[0], lambda: _one_server(listener, loaded, kept, servers[1], settings))
+    _prefork(servers[0], lambda: _one_server(listener, loaded, kept, servers[1], settings, prepare))
 
 
 def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | None:
@@ -295,15 +337,17 @@ def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | No
 
 
 def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where: database.Location, jobs: int,
-                settings: web.Settings) -> None:
-    """One of `--workers N` server processes: its own grading workers and database connection, accepting
-    on the socket they all share."""
+                settings: web.Settings, prepare: bool = False) -> None:
+    """One of `--workers N` server processes: its own grading workers (with `prepare`, forked from a
+    forkserver that prepared the parts: `_prepared_workers`) and database connection, accepting on the
+    socket they all share."""
     import uvicorn
 
     from grader.serve import app as web
     from grader.serve import store, workers
 
-    pool, drawing = workers.Workers(jobs=jobs), web.plot_workers()
+    pool = workers.Workers(jobs=jobs, preload=PREPARED) if prepare else workers.Workers(jobs=jobs)
+    drawing = web.plot_workers()
     try:
         opened = store.Store(where)
         config = uvicorn.Config(web.create_app(loaded, opened, pool, settings, _sender(opened, settings), drawing),

@@ -1,13 +1,18 @@
 """What a worker process runs: grade one answer, draw a wrong one's plot, preview how an answer
 reads, or tell whether two wrong answers are equal (to group them on the instructor page). Sheets
-load once per worker."""
+load once per worker; in class mode they are loaded, and their parts prepared, once before any
+worker is forked (`prepare_parts`, run in the workers' forkserver by grader.serve.prepared)."""
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from grader.core import limits
-from grader.grading.grade import grade
+from grader.core.errors import BudgetExceeded
+from grader.grading.grade import grade, prepare
 from grader.grading.plots import plot_at
 from grader.grading.preview import PREVIEW_SECONDS, preview_lines
 from grader.grading.results import Point
@@ -15,15 +20,71 @@ from grader.grading.wrong_answers import fingerprint, same
 from grader.sheets import cache, variants
 from grader.sheets.model import Sheet
 
-__all__ = ["PREVIEW_SECONDS", "grade_answer", "plot_answer", "preview", "same_answers"]
+__all__ = ["PLAN", "PREPARE_SECONDS", "PREVIEW_SECONDS", "grade_answer", "plan", "plot_answer", "preparations",
+           "prepare_parts", "prepared", "preview", "same_answers"]
 _sheets: dict[str, Sheet] = {}
+PLAN = "GRADER_SERVE_PREPARE"  # the environment variable grader.serve.prepared reads (`plan`)
+PREPARE_SECONDS = 30.0  # at most this long before a class server opens; the rest are prepared by their first answer
+_prepared: list[tuple[str, str, int]] = []  # what prepare_parts did in this process (or the one it was forked from)
 
 
-def _sheet(path: str, seed: int, address: str) -> Sheet:
+def _loaded(path: str) -> Sheet:
     sheet = _sheets.get(path)
     if sheet is None:
         sheet = _sheets[path] = cache.load(path)
-    return variants.scoped(variants.pick(sheet, seed), address)
+    return sheet
+
+
+def _sheet(path: str, seed: int, address: str) -> Sheet:
+    return variants.scoped(variants.pick(_loaded(path), seed), address)
+
+
+def preparations(sheets: Sequence[tuple[str, Sheet]]) -> list[tuple[str, str, int]]:
+    """Every (sheet path, part, variant) of the sheets served, the first variant of every part first,
+    then the second of those that have one, and so on: so that a budget that runs out leaves the most
+    students' parts prepared."""
+    counts = [(path, part.address, variants.variant_count(q)) for path, sheet in sheets
+              for q in sheet.questions for part in q.parts]
+    most = max((count for _, _, count in counts), default=0)
+    return [(path, address, index) for index in range(most) for path, address, count in counts if index < count]
+
+
+def plan(paths: Sequence[str], seconds: float = PREPARE_SECONDS) -> str:
+    """The value of PLAN that has the workers' forkserver prepare these sheets (`prepare_parts`)."""
+    return json.dumps({"sheets": list(paths), "seconds": seconds})
+
+
+def prepare_parts(paths: Sequence[str], seconds: float) -> int:
+    """Load the sheets at `paths` and prepare each of their parts at each variant (`preparations`,
+    grader.grading.grade.prepare: the reference and known mistakes compiled and evaluated, the part's
+    own answer graded), until `seconds` run out; the rest are prepared by their first answer, as
+    without this. A sheet that fails to load is left to the answers, which say why. Returns how many
+    parts were prepared."""
+    end = time.monotonic() + seconds
+    sheets = []
+    for path in paths:
+        try:
+            sheets.append((path, _loaded(path)))
+        except Exception:  # the server loaded it a moment ago; an answer to it will say what is wrong
+            continue
+    for path, address, index in preparations(sheets):
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        try:
+            with limits.time_limit(left):
+                prepare(variants.for_task(_sheets[path], address, index), address)
+        except BudgetExceeded:
+            break
+        except Exception:  # that part is prepared by its first answer instead
+            continue
+        _prepared.append((path, address, index))
+    return len(_prepared)
+
+
+def prepared() -> list[tuple[str, str, int]]:
+    """The (sheet path, part, variant) this worker was born with prepared."""
+    return list(_prepared)
 
 
 def grade_answer(path: str, seed: int, address: str, answer: str, seconds: float) -> dict[str, Any]:

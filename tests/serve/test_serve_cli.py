@@ -12,7 +12,10 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from grader import sheets
 from grader.cli import app
+from grader.serve import work
+from grader.sheets.bundled import resolve
 
 
 def test_an_unknown_sheet_is_named_with_the_sheets_there_are(tmp_path: Path) -> None:
@@ -48,6 +51,7 @@ def serve_class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *options: str) 
     import uvicorn
 
     monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    monkeypatch.setenv(work.PLAN, "")  # restored afterwards: class mode sets it for its workers' forkserver
     roster = tmp_path / "roster.csv"
     if not roster.exists():
         roster.write_text(ROSTER, encoding="utf-8")
@@ -163,3 +167,14 @@ def test_without_sheets_it_serves_the_course_folders_else_the_bundled_ones(tmp_p
     assert list(pages.load_sheets([])) == ["week-1"]
     monkeypatch.chdir(tmp_path)  # no course here: the bundled sheets
     assert "activation-derivatives" in pages.load_sheets([])
+
+
+@pytest.mark.parametrize(("options", "prepares"), [((), True), (("--no-prepare",), False)])
+def test_class_mode_prepares_unless_told_not_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                options: tuple[str, ...], prepares: bool) -> None:
+    result = serve_class(tmp_path, monkeypatch, "--port", "0", *options)
+    assert result.exit_code == 0, result.output
+    count = len(sheets.load(str(resolve("activation-derivatives"))).parts)
+    said = f"grader serve: preparing {count} parts for grading"
+    assert (said in result.stderr) is prepares
+    assert ("grader serve: prepared in " in result.stderr) is prepares

@@ -1,0 +1,129 @@
+"""Class mode prepares every part before it opens: the grading workers are forked from a forkserver
+that loaded the sheets and prepared their parts (grader.serve.prepared), so that no worker, nor the
+replacement of one killed by a hostile answer, makes a class wait while it prepares."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader import sheets
+from grader.core import caches
+from grader.grading.grade import grade
+from grader.serve import work
+from grader.sheets import variants
+from grader.sheets.bundled import resolve
+from grader.sheets.model import Expression
+
+PIECEWISE = str(resolve("piecewise-activations"))  # questions of 3 variants beside questions of one
+SIGMOID = str(resolve("activation-derivatives"))
+
+
+def test_every_part_at_every_variant_is_planned_the_first_variants_first() -> None:
+    sheet = sheets.load(PIECEWISE)
+    planned = work.preparations([(PIECEWISE, sheet)])
+    wanted = {(PIECEWISE, part.address, i) for q in sheet.questions for part in q.parts
+              for i in range(variants.variant_count(q))}
+    assert set(planned) == wanted and len(planned) == len(wanted)
+    indexes = [index for _, _, index in planned]
+    assert indexes == sorted(indexes) and indexes[-1] == 2  # a budget that runs out leaves later variants
+    assert [a for _, a, i in planned if i == 0] == list(sheet.parts)
+
+
+def test_preparing_stops_when_its_time_is_up_and_skips_a_sheet_it_cannot_load(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\nquestions: [\n", encoding="utf-8")
+    code = textwrap.dedent(f"""
+        import json
+        from grader.serve import work
+        nothing = work.prepare_parts([{str(broken)!r}, {SIGMOID!r}], 0.0)
+        everything = work.prepare_parts([{str(broken)!r}, {SIGMOID!r}], 60.0)
+        print(json.dumps([nothing, everything, work.prepared()]))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    nothing, everything, done = json.loads(out.stdout)
+    assert nothing == 0
+    assert everything == len(sheets.load(SIGMOID).parts) and {path for path, _, _ in done} == {SIGMOID}
+
+
+def _entries() -> dict[str, int]:
+    sizes: dict[str, Any] = caches.registered()
+    return {name: cache.cache_info().currsize if hasattr(cache, "cache_info") else len(cache)
+            for name, cache in sizes.items()}
+
+
+def test_what_is_prepared_is_what_grading_a_students_variant_uses() -> None:
+    """Prepared by variant index, used by a student's seed: grading each part's own answer at each
+    variant, as the server's worker does, then finds everything in the caches (nothing is added)."""
+    caches.clear()
+    work.prepare_parts([PIECEWISE], 120.0)
+    sheet = sheets.load(PIECEWISE)
+    graded = 0
+    for question in sheet.questions:
+        count = variants.variant_count(question)
+        seeds = {variants.index_for(seed, sheet.id, question.id, count): seed for seed in range(200)}
+        assert len(seeds) == count
+        for part in question.parts:
+            for seed in seeds.values():
+                scoped = work._sheet(PIECEWISE, seed, part.address)
+                answer = getattr(scoped.part(part.address).expects, "answer", None)
+                if isinstance(answer, Expression):
+                    before = _entries()
+                    grade(scoped, part.address, answer.text, pretty=False)
+                    assert _entries() == before, (part.address, seed)
+                    graded += 1
+    assert graded > len(sheet.parts)  # other variants too
+
+
+def _workers_born(preload: str) -> dict[str, Any]:
+    """In a fresh process (a forkserver is one per process): what a worker and the replacement of a
+    worker killed at its deadline were born with prepared."""
+    code = textwrap.dedent(f"""
+        import json, os, time
+        from grader.serve import work
+        from grader.serve.workers import Workers
+        os.environ[work.PLAN] = work.plan([{SIGMOID!r}])
+        pool = Workers(jobs=1, preload={preload})
+        first = pool.run(work.prepared, deadline=10).value
+        assert pool.run(time.sleep, 30, deadline=0.5).failure == "timeout"
+        replacement = pool.run(work.prepared, deadline=10).value
+        graded = pool.run(work.grade_answer, {SIGMOID!r}, 0, "sigmoid.a", "σ(x)(1-σ(x))", 3.0, deadline=10).value
+        pool.close()
+        print(json.dumps({{"first": first, "replacement": replacement, "status": [graded["status"]]}}))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def test_every_worker_and_every_replacement_is_born_with_the_parts_prepared() -> None:
+    born = _workers_born('("grader.serve.work", "grader.serve.prepared")')
+    parts = list(sheets.load(SIGMOID).parts)
+    assert [address for _, address, _ in born["first"]] == parts
+    assert born["replacement"] == born["first"]
+    assert born["status"] == ["correct"]
+
+
+def test_without_the_prepared_preload_workers_are_born_with_nothing_prepared() -> None:
+    born = _workers_born('("grader.serve.work",)')
+    assert born["first"] == born["replacement"] == [] and born["status"] == ["correct"]
+
+
+def test_practice_mode_prepares_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from grader.cli import app
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    monkeypatch.setenv(work.PLAN, "")  # restored afterwards: the command sets it for its forkserver
+    for options, prepares in (((), False), (("--prepare",), True)):
+        result = CliRunner().invoke(app, ["serve", "activation-derivatives", "--jobs", "1", "--port", "0",
+                                          "--db", str(tmp_path / "p.sqlite"), *options])
+        assert result.exit_code == 0, result.output
+        assert ("preparing" in result.stderr) is prepares
