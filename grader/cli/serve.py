@@ -122,7 +122,6 @@ def serve(
 def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
            links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None,
            servers: tuple[int, int] = (1, 2), lti: str | None = None, prepare: bool = False) -> None:
-    import socket
 
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
     from grader.serve import classroom, database, pages, store
@@ -160,7 +159,7 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
 
         tool = routes.Tool(platforms, keys.load(opened), public_url=url)
     own = _prepared_workers(loaded, servers) if prepare else None
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener = tcp_listener(host)
     try:
         if (roster is not None or tool is not None) and where.kind == "sqlite":
             _make_private(path)
@@ -171,6 +170,16 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
         opened.close()
         if own is not None:
             own.close()
+
+
+def tcp_listener(host: str) -> socket.socket:
+    """The server's listening socket, named TCP (not protocol 0): asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on connections whose socket says IPPROTO_TCP, and with it on, every reply on a
+    kept-alive connection written in two parts (uvicorn: headers, then body) waited for the browser's
+    delayed ACK: 40 ms a page on Linux, up to 200 ms on Windows (benchmarks/README.md)."""
+    import socket
+
+    return socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
 
 
 PREPARED = ("grader.serve.work", "grader.serve.prepared")  # the forkserver's preload that prepares the parts

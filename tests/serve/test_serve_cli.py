@@ -178,3 +178,32 @@ def test_class_mode_prepares_unless_told_not_to(tmp_path: Path, monkeypatch: pyt
     said = f"grader serve: preparing {count} parts for grading"
     assert (said in result.stderr) is prepares
     assert ("grader serve: prepared in " in result.stderr) is prepares
+
+
+def test_the_servers_connections_send_at_once_without_waiting_for_an_ack() -> None:
+    """A listener of protocol 0 made asyncio leave Nagle's algorithm on for every connection it accepted
+    (it sets TCP_NODELAY only where the socket says IPPROTO_TCP): each page on a kept-alive connection,
+    written as headers then body, then waited for the browser's delayed ACK, 40 ms on Linux."""
+    import asyncio
+
+    from grader.cli.serve import tcp_listener
+
+    async def accepted_nodelay() -> int:
+        listener = tcp_listener("127.0.0.1")
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            seen.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(on_connect, sock=listener)  # as uvicorn serves on it
+        _, client = await asyncio.open_connection(*listener.getsockname()[:2])
+        try:
+            return await asyncio.wait_for(seen, 10)
+        finally:
+            client.close()
+            server.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0
