@@ -101,15 +101,16 @@ def variant_of(sheet: Sheet, question: Question, seed: int) -> str:
     return variants.label(question.values) if variants.variant_count(question) > 1 else ""
 
 
-_filled: dict[tuple[str, int], tuple[SolutionFile | None, dict[str, str]]] = {}
+_filled: dict[tuple[str, tuple[int, ...]], tuple[SolutionFile | None, dict[str, str]]] = {}
 caches.register("serve.filled_solutions", _filled)
-MAX_FILLED = 4096  # (sheet, seed) pairs: a class of 1000 on four randomised sheets
+MAX_FILLED = 4096  # (sheet, variants) pairs
 
 
 def _filled_for(loaded: Loaded, seed: int) -> tuple[SolutionFile | None, dict[str, str]]:
     """This seed's worked solutions (`filled_solutions`) and which of them answers each part
-    (`solution_address`), made once per (sheet, seed)."""
-    key = (loaded.path, seed)
+    (`solution_address`), made once per sheet and choice of variants (`variants.chosen`): once per
+    sheet for a sheet without parameters, not once per student (300 at a class's first sign-in)."""
+    key = (loaded.path, variants.chosen(loaded.sheet, seed))
     if key not in _filled:
         if len(_filled) >= MAX_FILLED:
             _filled.clear()
@@ -124,7 +125,7 @@ def _filled_for(loaded: Loaded, seed: int) -> tuple[SolutionFile | None, dict[st
 
 def filled_solutions(loaded: Loaded, seed: int) -> SolutionFile | None:
     """The worked solutions with the values of this seed's variants: a third of a question page's
-    time on a randomised sheet, so filled once per (sheet, seed)."""
+    time on a randomised sheet, so filled once per choice of variants."""
     return _filled_for(loaded, seed)[0]
 
 

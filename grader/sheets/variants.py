@@ -154,15 +154,20 @@ def seed_for_student(student: str) -> int:
     return int.from_bytes(digest[:8], "big") % 1_000_000
 
 
+def chosen(sheet: Sheet, seed: int | None) -> tuple[int, ...]:
+    """The variant `seed` picks for each question (None: the first): two seeds with the same choice
+    pick the same sheet (`pick`), so what is made from it can be kept by the choice."""
+    return tuple(0 if seed is None else index_for(seed, sheet.id, q.id, variant_count(q)) for q in sheet.questions)
+
+
 def pick(sheet: Sheet, seed: int | None) -> Sheet:
     """The sheet with each randomised question at the variant `seed` picks (None: the first)."""
     if not parameterised(sheet):
         return sheet
-    chosen = tuple(at(q, 0 if seed is None else index_for(seed, sheet.id, q.id, variant_count(q)))
-                   for q in sheet.questions)
-    if all(a is b for a, b in zip(chosen, sheet.questions, strict=True)):
+    questions = tuple(at(q, index) for q, index in zip(sheet.questions, chosen(sheet, seed), strict=True))
+    if all(a is b for a, b in zip(questions, sheet.questions, strict=True)):
         return sheet
-    return replace(sheet, questions=chosen)
+    return replace(sheet, questions=questions)
 
 
 def at(question: Question, index: int) -> Question:

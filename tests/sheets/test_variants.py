@@ -25,6 +25,7 @@ from grader.sheets.variants import (
     MAX_VERIFIED,
     Filler,
     at_index,
+    chosen,
     fill_solutions,
     index_for,
     pick,
@@ -313,3 +314,13 @@ def test_fill_solutions_leaves_plain_sheets_alone(kinks: Sheet) -> None:
     filled = fill_solutions(solutions.load_for(kinks), pick(kinks, 7))
     assert filled is not None
     assert "0.2" in filled.solutions["leaky_relu.a"].result.latex  # type: ignore[union-attr]
+
+
+def test_the_choice_of_variants_is_what_picks_the_sheet(smooth: Sheet) -> None:
+    """Two seeds with the same `chosen` indices pick equal sheets: what is made from the picked sheet
+    (the class server's filled worked solutions) is kept by the choice, not by the seed."""
+    by_choice: dict[tuple[int, ...], Sheet] = {}
+    for seed in range(40):
+        choice = chosen(smooth, seed)
+        assert by_choice.setdefault(choice, pick(smooth, seed)) == pick(smooth, seed)
+    assert len(by_choice) == 3 and chosen(smooth, None) == (0,) * len(smooth.questions)
