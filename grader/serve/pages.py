@@ -101,15 +101,21 @@ def variant_of(sheet: Sheet, question: Question, seed: int) -> str:
     return variants.label(question.values) if variants.variant_count(question) > 1 else ""
 
 
-_filled: dict[tuple[str, tuple[int, ...]], tuple[SolutionFile | None, dict[str, str]]] = {}
+_Filled = tuple[SolutionFile | None, dict[str, str]]
+_filled: dict[tuple[str, tuple[int, ...]], _Filled] = {}
 caches.register("serve.filled_solutions", _filled)
-MAX_FILLED = 4096  # (sheet, variants) pairs
+_by_seed: dict[tuple[str, int], _Filled] = {}  # the same, found by seed without hashing the choice again
+caches.register("serve.filled_by_seed", _by_seed)
+MAX_FILLED = 4096  # (sheet, variants) pairs, and (sheet, seed) pairs: a class of 1000 on four sheets
 
 
-def _filled_for(loaded: Loaded, seed: int) -> tuple[SolutionFile | None, dict[str, str]]:
+def _filled_for(loaded: Loaded, seed: int) -> _Filled:
     """This seed's worked solutions (`filled_solutions`) and which of them answers each part
     (`solution_address`), made once per sheet and choice of variants (`variants.chosen`): once per
     sheet for a sheet without parameters, not once per student (300 at a class's first sign-in)."""
+    found = _by_seed.get((loaded.path, seed))
+    if found is not None:
+        return found
     key = (loaded.path, variants.chosen(loaded.sheet, seed))
     if key not in _filled:
         if len(_filled) >= MAX_FILLED:
@@ -120,6 +126,9 @@ def _filled_for(loaded: Loaded, seed: int) -> tuple[SolutionFile | None, dict[st
             worked = filled.for_part(part) if filled is not None else None
             answering[part] = worked.address if worked is not None else part
         _filled[key] = filled, answering
+    if len(_by_seed) >= MAX_FILLED:
+        _by_seed.clear()
+    _by_seed[(loaded.path, seed)] = _filled[key]
     return _filled[key]
 
 
@@ -138,14 +147,16 @@ def solution_address(loaded: Loaded, seed: int, address: str) -> str:
 def ended_by_solution(loaded: Loaded, seed: int, reveals: dict[str, Reveal]) -> set[str]:
     """The parts whose worked solution the student asked to see: no answer is graded after that. A
     group's solution (relu.b) shown under one sub-part ends every sub-part it answers."""
-    shown = {solution_address(loaded, seed, address) for address, r in reveals.items() if r.solution}
-    return {address for address in loaded.sheet.parts if solution_address(loaded, seed, address) in shown}
+    answering = _filled_for(loaded, seed)[1]
+    shown = {answering.get(address, address) for address, r in reveals.items() if r.solution}
+    return {address for address, solution in answering.items() if solution in shown}
 
 
 def enders(loaded: Loaded, seed: int, address: str) -> tuple[str, ...]:
     """The parts under which "Show the solution" ends `address`: those its worked solution answers too."""
-    mine = solution_address(loaded, seed, address)
-    return tuple(a for a in loaded.sheet.parts if solution_address(loaded, seed, a) == mine)
+    answering = _filled_for(loaded, seed)[1]
+    mine = answering.get(address, address)
+    return tuple(a for a, solution in answering.items() if solution == mine)
 
 
 def _over(attempts: list[Attempt], address: str) -> bool:

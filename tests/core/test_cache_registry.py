@@ -27,6 +27,7 @@ EXPECTED = [
     "parsing.parsed",
     "parsing.sheet_functions",
     "parsing.symbols",
+    "serve.filled_by_seed",
     "serve.filled_solutions",
     "sheets.code_fingerprint",
     "sheets.expanded_definitions",

@@ -11,9 +11,10 @@ from grader.sheets import variants
 
 def test_worked_solutions_are_filled_once_per_choice_of_variants_as_each_seed_needs() -> None:
     loaded = pages.load_sheets(["smooth-activations", "activation-derivatives"])
-    kept = caches.registered()["serve.filled_solutions"]
-    assert isinstance(kept, dict)
+    kept, by_seed = caches.registered()["serve.filled_solutions"], caches.registered()["serve.filled_by_seed"]
+    assert isinstance(kept, dict) and isinstance(by_seed, dict)
     kept.clear()
+    by_seed.clear()
     smooth, plain = loaded["smooth-activations"], loaded["activation-derivatives"]
     for seed in range(40):
         for one in (smooth, plain):
