@@ -28,6 +28,7 @@ MAX_SUM_EXPONENT = 10_000
 DEFAULT_SECONDS = 3.0  # wall time for grading one answer
 
 _deadline: float | None = None
+_alarm_set = False  # _on_alarm is SIGALRM's handler, put there by the outermost time_limit of the main thread
 overruns = 0  # budgets that ran out so far in this process: a result reached meanwhile may differ next time
 
 
@@ -62,7 +63,7 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Run the body with a wall-clock budget; nested budgets never extend an outer one."""
-    global _deadline, _budget
+    global _deadline, _budget, _alarm_set
     outer_deadline, outer_budget = _deadline, _budget
     new_deadline = time.monotonic() + seconds
     if outer_deadline is not None and outer_deadline < new_deadline:
@@ -71,19 +72,26 @@ def time_limit(seconds: float) -> Iterator[None]:
         _budget = seconds
     _deadline = new_deadline
     use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    old_handler = None
-    if use_alarm:
+    mine = use_alarm and not _alarm_set  # the handler is installed (and put back) by the outermost budget only:
+    old_handler = None  # signal.signal is a sixth of grading an answer already seen, nested budgets called it 3 times
+    if mine:
         old_handler = signal.signal(signal.SIGALRM, _on_alarm)
+        _alarm_set = True
+    if use_alarm:
         signal.setitimer(signal.ITIMER_REAL, max(new_deadline - time.monotonic(), 0.001))
     try:
         yield
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        if mine:
             signal.signal(signal.SIGALRM, old_handler)
+            _alarm_set = False
         _deadline, _budget = outer_deadline, outer_budget
         if use_alarm and _deadline is not None:
-            signal.signal(signal.SIGALRM, _on_alarm)
+            if not _alarm_set:  # an outer budget set in another thread: the alarm is this thread's to ring
+                signal.signal(signal.SIGALRM, _on_alarm)
+                _alarm_set = True
             signal.setitimer(signal.ITIMER_REAL, max(_deadline - time.monotonic(), 0.001))
 
 # A wrong answer's plot (grader.grading.plots): evaluations of both functions together, and wall time.
