@@ -61,16 +61,14 @@ def test_after_an_inner_budget_the_outer_ones_alarm_still_rings_and_the_handler_
 def test_nested_budgets_install_the_handler_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """signal.signal (its enum conversions) was a sixth of grading an answer already seen: each nested
     budget installed the handler, put the old one back, and installed it again for the outer one."""
-    import signal
-
     calls = []
-    real = signal.signal
+    real = limits._set_handler
 
     def counted(signum: int, handler: object) -> object:
         calls.append(handler)
-        return real(signum, handler)  # type: ignore[arg-type]
+        return real(signum, handler)
 
-    monkeypatch.setattr(signal, "signal", counted)
+    monkeypatch.setattr(limits, "_set_handler", counted)
     with limits.time_limit(5):
         for _ in range(3):
             with limits.time_limit(1), limits.time_limit(0.5):
