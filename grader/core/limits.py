@@ -28,10 +28,10 @@ MAX_SUM_EXPONENT = 10_000
 DEFAULT_SECONDS = 3.0  # wall time for grading one answer
 
 _deadline: float | None = None
-_alarm_set = False  # _on_alarm is SIGALRM's handler, put there by the outermost time_limit of the main thread
-# signal.signal without its enum conversions (a failed Handlers(fn) lookup per call: a tenth of grading an
-# answer already seen); it takes and returns the same handlers, so what is put back is what was there
+# signal.signal and getsignal without their enum conversions (a failed Handlers(fn) lookup per call: a tenth
+# of grading an answer already seen); they take and return the same handlers, so what is put back was there
 _set_handler = getattr(signal, "_signal", signal).signal
+_get_handler = getattr(signal, "_signal", signal).getsignal
 overruns = 0  # budgets that ran out so far in this process: a result reached meanwhile may differ next time
 
 
@@ -66,7 +66,7 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Run the body with a wall-clock budget; nested budgets never extend an outer one."""
-    global _deadline, _budget, _alarm_set
+    global _deadline, _budget
     outer_deadline, outer_budget = _deadline, _budget
     new_deadline = time.monotonic() + seconds
     if outer_deadline is not None and outer_deadline < new_deadline:
@@ -75,11 +75,11 @@ def time_limit(seconds: float) -> Iterator[None]:
         _budget = seconds
     _deadline = new_deadline
     use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    mine = use_alarm and not _alarm_set  # the handler is installed (and put back) by the outermost budget only:
-    old_handler = None  # signal.signal is a sixth of grading an answer already seen, nested budgets called it 3 times
-    if mine:
-        old_handler = _set_handler(signal.SIGALRM, _on_alarm)
-        _alarm_set = True
+    # The handler is installed, and the one before put back, by the outermost budget only (nested ones, 3
+    # an answer, each called signal.signal three times: a sixth of grading an answer already seen). Whose
+    # it is is asked each time, never remembered: an alarm inside a `finally` may skip putting it back.
+    mine = use_alarm and _get_handler(signal.SIGALRM) is not _on_alarm
+    old_handler = _set_handler(signal.SIGALRM, _on_alarm) if mine else None
     if use_alarm:
         signal.setitimer(signal.ITIMER_REAL, max(new_deadline - time.monotonic(), 0.001))
     try:
@@ -89,13 +89,12 @@ def time_limit(seconds: float) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
         if mine:
             _set_handler(signal.SIGALRM, old_handler)
-            _alarm_set = False
         _deadline, _budget = outer_deadline, outer_budget
         if use_alarm and _deadline is not None:
-            if not _alarm_set:  # an outer budget set in another thread: the alarm is this thread's to ring
+            if _get_handler(signal.SIGALRM) is not _on_alarm:  # an outer budget of another thread: ring it here
                 _set_handler(signal.SIGALRM, _on_alarm)
-                _alarm_set = True
             signal.setitimer(signal.ITIMER_REAL, max(_deadline - time.monotonic(), 0.001))
+
 
 # A wrong answer's plot (grader.grading.plots): evaluations of both functions together, and wall time.
 # Past either, no plot is drawn (never a partial one that might join a line across a pole).

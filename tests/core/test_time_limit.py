@@ -74,3 +74,19 @@ def test_nested_budgets_install_the_handler_once(monkeypatch: pytest.MonkeyPatch
             with limits.time_limit(1), limits.time_limit(0.5):
                 sum(range(10))
     assert len(calls) == 2  # installed by the outermost, put back by it
+
+
+def test_a_budget_rings_even_when_another_handler_was_put_in_meanwhile() -> None:
+    """Whose handler is installed is asked at each budget, never remembered from an outer one."""
+    import signal
+
+    def theirs(signum: int, frame: object) -> None:
+        raise AssertionError("a handler of someone else's rang")
+
+    with pytest.raises(BudgetExceeded), limits.time_limit(5):
+        before = signal.signal(signal.SIGALRM, theirs)  # as code run under the budget might
+        try:
+            with limits.time_limit(0.05):
+                _spin()
+        finally:
+            signal.signal(signal.SIGALRM, before)
