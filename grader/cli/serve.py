@@ -182,7 +182,7 @@ def tcp_listener(host: str) -> socket.socket:
     return socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
 
 
-PREPARED = ("grader.serve.work", "grader.serve.prepared")  # the forkserver's preload that prepares the parts
+PREPARED = ("grader.serve.prepared",)  # the forkserver's preload: it imports grader.serve.work and prepares the parts
 
 
 def _prepared_workers(loaded: dict[str, pages.Loaded], servers: tuple[int, int]) -> Workers | None:
@@ -192,9 +192,9 @@ def _prepared_workers(loaded: dict[str, pages.Loaded], servers: tuple[int, int])
     import os
     import time
 
-    from grader.serve import work, workers
+    from grader.serve import prepared, work, workers
 
-    os.environ[work.PLAN] = work.plan([one.path for one in loaded.values()])  # read by the forkserver
+    os.environ[prepared.PLAN] = prepared.plan([one.path for one in loaded.values()], work.PREPARE_SECONDS)
     count = len(work.preparations([(one.path, one.sheet) for one in loaded.values()]))
     each = " in each server process" if servers[0] > 1 else ""
     typer.echo(f"grader serve: preparing {count} part{'' if count == 1 else 's'} for grading{each} (each variant "
@@ -202,7 +202,11 @@ def _prepared_workers(loaded: dict[str, pages.Loaded], servers: tuple[int, int])
     if servers[0] > 1:
         return None
     began = time.monotonic()
-    pool = workers.Workers(jobs=servers[1], preload=PREPARED)  # returns once the forkserver has prepared them
+    try:
+        pool = workers.Workers(jobs=servers[1], preload=PREPARED)  # returns once the forkserver has prepared them
+    except (EOFError, OSError) as err:  # the forkserver was stopped on its own (kill), not with the server
+        fail(f"the grading workers stopped while the sheets' parts were prepared ({type(err).__name__}): start "
+             "grader serve again (or with --no-prepare)")
     took = time.monotonic() - began
     rest = "; the rest are prepared by their first answer" if took >= work.PREPARE_SECONDS else ""
     typer.echo(f"grader serve: prepared in {took:.1f} s{rest}", err=True)

@@ -5,9 +5,9 @@ answer, starts with them prepared. Without it each worker paid, at its first ans
 variant, tens of milliseconds to load and prepare, and a class arriving at once waited for it: at
 300 students the first seconds' grade p99 was 200–340 ms (benchmarks/README.md).
 
-The server says what to prepare in the environment variable `work.PLAN` (`work.plan`: the sheets'
-paths and the seconds it may take), which the forkserver inherits: a preload is imported by name, with
-no arguments. Nothing else imports this module.
+The server says what to prepare in the environment variable PLAN (`plan`: the sheets' paths and the
+seconds it may take), which the forkserver inherits: a preload is imported by name, with no
+arguments.
 """
 
 from __future__ import annotations
@@ -15,13 +15,25 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 
-from grader.serve import work
+PLAN = "GRADER_SERVE_PREPARE"  # the environment variable the server sets (`plan`) for the forkserver it starts
+
+
+def plan(paths: list[str], seconds: float) -> str:
+    """The value of PLAN that has the forkserver prepare these sheets (`work.prepare_parts`) in `seconds`."""
+    return json.dumps({"sheets": paths, "seconds": seconds})
+
+
+def _leave(signum: int, frame: object) -> None:
+    os._exit(130)
 
 
 def _prepare() -> None:
+    from grader.serve import work
+
     try:
-        wanted = json.loads(os.environ.get(work.PLAN) or "null")
+        wanted = json.loads(os.environ.get(PLAN) or "null")
         if wanted:
             work.prepare_parts([str(p) for p in wanted["sheets"]], float(wanted["seconds"]))
     except Exception:  # never stop the forkserver: workers without the parts prepared still grade
@@ -29,4 +41,9 @@ def _prepare() -> None:
     gc.freeze()  # what was prepared is shared with every worker: their cyclic GC never scans it nor copies its pages
 
 
-_prepare()
+if os.environ.get(PLAN):  # the forkserver of a class server; imported anywhere else (a test), nothing happens
+    # Ctrl-C reaches the whole process group: the server is stopping, and so are we, quietly. A forkserver
+    # ignores SIGINT only once it serves; while it imported and prepared, it printed a KeyboardInterrupt
+    # traceback. So this is set first, before the grader (and sympy) are imported.
+    signal.signal(signal.SIGINT, _leave)
+    _prepare()

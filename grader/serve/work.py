@@ -5,7 +5,6 @@ worker is forked (`prepare_parts`, run in the workers' forkserver by grader.serv
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -20,10 +19,9 @@ from grader.grading.wrong_answers import fingerprint, same
 from grader.sheets import cache, variants
 from grader.sheets.model import Sheet
 
-__all__ = ["PLAN", "PREPARE_SECONDS", "PREVIEW_SECONDS", "grade_answer", "plan", "plot_answer", "preparations",
-           "prepare_parts", "prepared", "preview", "same_answers"]
+__all__ = ["PREPARE_SECONDS", "PREVIEW_SECONDS", "grade_answer", "plot_answer", "preparations", "prepare_parts",
+           "prepared", "preview", "same_answers"]
 _sheets: dict[str, Sheet] = {}
-PLAN = "GRADER_SERVE_PREPARE"  # the environment variable grader.serve.prepared reads (`plan`)
 PREPARE_SECONDS = 30.0  # at most this long before a class server opens; the rest are prepared by their first answer
 _prepared: list[tuple[str, str, int]] = []  # what prepare_parts did in this process (or the one it was forked from)
 
@@ -47,11 +45,6 @@ def preparations(sheets: Sequence[tuple[str, Sheet]]) -> list[tuple[str, str, in
               for q in sheet.questions for part in q.parts]
     most = max((count for _, _, count in counts), default=0)
     return [(path, address, index) for index in range(most) for path, address, count in counts if index < count]
-
-
-def plan(paths: Sequence[str], seconds: float = PREPARE_SECONDS) -> str:
-    """The value of PLAN that has the workers' forkserver prepare these sheets (`prepare_parts`)."""
-    return json.dumps({"sheets": list(paths), "seconds": seconds})
 
 
 def prepare_parts(paths: Sequence[str], seconds: float) -> int:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from grader import sheets
 from grader.cli import app
-from grader.serve import work
+from grader.serve import prepared
 from grader.sheets.bundled import resolve
 
 
@@ -51,7 +51,7 @@ def serve_class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *options: str) 
     import uvicorn
 
     monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
-    monkeypatch.setenv(work.PLAN, "")  # restored afterwards: class mode sets it for its workers' forkserver
+    monkeypatch.setenv(prepared.PLAN, "")  # restored afterwards: class mode sets it for its workers' forkserver
     roster = tmp_path / "roster.csv"
     if not roster.exists():
         roster.write_text(ROSTER, encoding="utf-8")

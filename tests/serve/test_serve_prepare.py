@@ -16,7 +16,7 @@ import pytest
 from grader import sheets
 from grader.core import caches
 from grader.grading.grade import grade
-from grader.serve import work
+from grader.serve import prepared, work
 from grader.sheets import variants
 from grader.sheets.bundled import resolve
 from grader.sheets.model import Expression
@@ -88,7 +88,8 @@ def _workers_born(preload: str) -> dict[str, Any]:
         import json, os, time
         from grader.serve import work
         from grader.serve.workers import Workers
-        os.environ[work.PLAN] = work.plan([{SIGMOID!r}])
+        from grader.serve import prepared
+        os.environ[prepared.PLAN] = prepared.plan([{SIGMOID!r}], 60.0)
         pool = Workers(jobs=1, preload={preload})
         first = pool.run(work.prepared, deadline=10).value
         assert pool.run(time.sleep, 30, deadline=0.5).failure == "timeout"
@@ -102,7 +103,7 @@ def _workers_born(preload: str) -> dict[str, Any]:
 
 
 def test_every_worker_and_every_replacement_is_born_with_the_parts_prepared() -> None:
-    born = _workers_born('("grader.serve.work", "grader.serve.prepared")')
+    born = _workers_born('("grader.serve.prepared",)')
     parts = list(sheets.load(SIGMOID).parts)
     assert [address for _, address, _ in born["first"]] == parts
     assert born["replacement"] == born["first"]
@@ -121,9 +122,35 @@ def test_practice_mode_prepares_only_when_asked(tmp_path: Path, monkeypatch: pyt
     from grader.cli import app
 
     monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
-    monkeypatch.setenv(work.PLAN, "")  # restored afterwards: the command sets it for its forkserver
+    monkeypatch.setenv(prepared.PLAN, "")  # restored afterwards: the command sets it for its forkserver
     for options, prepares in (((), False), (("--prepare",), True)):
         result = CliRunner().invoke(app, ["serve", "activation-derivatives", "--jobs", "1", "--port", "0",
                                           "--db", str(tmp_path / "p.sqlite"), *options])
         assert result.exit_code == 0, result.output
         assert ("preparing" in result.stderr) is prepares
+
+
+@pytest.mark.system
+def test_ctrl_c_while_preparing_stops_everything_quietly(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group; the forkserver, still importing its preload, printed a
+    KeyboardInterrupt traceback, and only ignores SIGINT once it serves."""
+    import os
+    import signal
+    import time
+
+    (tmp_path / "roster.csv").write_text("student id,name\ns1,Ada\n", encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grader", "serve", "--class", "roster.csv", "--db", "class.sqlite", "--port", "0"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
+    assert server.stderr is not None
+    assert "preparing" in server.stderr.readline()
+    time.sleep(0.5)  # the bundled sheets take seconds to prepare
+    os.killpg(server.pid, signal.SIGINT)
+    _, err = server.communicate(timeout=30)
+    assert "Traceback" not in err and "prepared in" not in err, err
+    end = time.monotonic() + 10  # the resource tracker leaves when the last process holding its pipe has
+    while (left := subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.split()) \
+            and time.monotonic() < end:
+        time.sleep(0.2)
+    assert left == []
