@@ -13,6 +13,7 @@ from itertools import pairwise
 from grader.core import limits
 from grader.core.errors import ParseError
 from grader.equivalence import compare
+from grader.grading import feedback
 from grader.grading.diagnosis import diagnose, step_slip
 from grader.grading.findings import Outcome, match_mistake, point_of
 from grader.grading.labels import wrong_function
@@ -119,6 +120,10 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
     steps: list[Step] = []
     expanded = [sheet.expand(p.expr) for _, p in pieces]
     first = compare(sheet.expand(expects.start.expr), expanded[0], variables)
+    if first.verdict == "unknown":  # neither proven nor refuted: no verdict (as for an expression part), never wrong
+        return Outcome("invalid", 0.0, feedback.undecided_step("the derivative this part is about",
+                                                              f"line {pieces[0][0]}"),
+                       first.method, first.detail, None, lines=lines)
     first_point = point_of(first.counterexample) if first.counterexample else None
     steps.append(_step(pieces[0], first.verdict == "equivalent", first.method, first_point))
     if first.verdict != "equivalent":
@@ -145,6 +150,10 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
         return _too_short(expects, distinct, lines)
     for i in range(1, len(pieces)):
         d = compare(expanded[i - 1], expanded[i], variables)
+        if d.verdict == "unknown":
+            return Outcome("invalid", 0.0, feedback.undecided_step(_label(pieces[i - 1], per_line),
+                                                                  _label(pieces[i], per_line)),
+                           d.method, d.detail, None, steps=tuple(steps), lines=lines)
         point = point_of(d.counterexample) if d.counterexample else None
         steps.append(_step(pieces[i], d.verdict == "equivalent", d.method, point))
         if d.verdict != "equivalent":
@@ -179,6 +188,9 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
                  f"{', '.join(outside)}. {rule.message}").strip()
         return Outcome("incorrect", rule.score, words, "form", "", None, steps=tuple(steps), lines=lines)
     end = compare(sheet.expand(expects.target.expr), expanded[-1 if forward else 0], variables)
+    if end.verdict == "unknown":
+        return Outcome("invalid", 0.0, feedback.undecided_step("the required result", "your chain's end"),
+                       end.method, end.detail, None, steps=tuple(steps), lines=lines)
     if end.verdict != "equivalent":  # cannot happen when start == target; kept for sheets where it may
         return Outcome("incorrect", 0.0, "Every step follows, but the chain does not end at the required result.",
                        end.method, end.detail, None, steps=tuple(steps), lines=lines)

@@ -66,6 +66,14 @@ def undecided() -> str:
     )
 
 
+def undecided_step(before: str, after: str) -> str:
+    """A derivation whose step (or first line) could be neither proven nor refuted in time: no verdict."""
+    return (
+        f"Could not decide within the time allowed whether {after} follows from {before}. "
+        "Write it in a simpler form and try again."
+    )
+
+
 def too_slow(seconds: float) -> str:
     return f"This answer took longer than {seconds:g} s to check; write it in a simpler form."
 

@@ -211,3 +211,24 @@ def test_an_empty_derivation_is_invalid_like_an_empty_expression(sheet: Sheet, t
     result = grade(sheet, "sigmoid.b", text)
     assert result.status == "invalid" and result.decided_by == "parse"  # no attempt used, not "too short"
     assert result.parse_error is not None and result.parse_error.kind == "empty"
+
+
+ONES = "*".join(f"(sin({7 * k}x)^2+cos({7 * k}x)^2)" for k in range(1, 14))  # 1, which no proof here reaches
+
+
+def test_a_first_line_that_can_be_neither_proven_nor_refuted_is_no_verdict_and_costs_no_attempt(sheet: Sheet) -> None:
+    """Equal to the derivative (times 1), but undecided: it was graded `incorrect`, "not the derivative
+    this part is about" (a false reject costing an attempt), where the same expression as an answer to
+    sigmoid.a is `invalid`."""
+    answer = f"e^-x/(1+e^-x)^2*{ONES}\n= 1/(1+e^-x) · e^-x/(1+e^-x)\n= σ(x)(1-σ(x))"
+    result = grade(sheet, "sigmoid.b", answer)
+    assert result.status == "invalid" and result.score == 0, result.feedback
+    assert "Could not decide" in result.feedback and "line 1" in result.feedback
+    assert grade(sheet, "sigmoid.a", f"e^-x/(1+e^-x)^2*{ONES}").status == "invalid"
+
+
+def test_an_undecided_step_is_no_verdict_and_names_the_lines(sheet: Sheet) -> None:
+    answer = f"e^-x/(1+e^-x)^2\n= e^-x/(1+e^-x)^2*{ONES}\n= σ(x)(1-σ(x))"
+    result = grade(sheet, "sigmoid.b", answer)
+    assert result.status == "invalid", result.feedback
+    assert "whether line 2 follows from line 1" in result.feedback
