@@ -81,7 +81,8 @@ def serve(
         bool | None, typer.Option("--prepare/--no-prepare",
                                   help="Before opening, prepare every part of every sheet (each variant) in the "
                                        "grading workers, so that a class arriving at once is graded at full speed "
-                                       "(seconds to start; at most 30). Default: in class mode (--class, --lti).")
+                                       "(seconds to start: at most 30 of preparing). Default: in class mode "
+                                       "(--class, --lti).")
     ] = None,
 ) -> None:
     """Practise in the browser: the sheets' questions typeset, a live preview of how your answer is
@@ -103,23 +104,13 @@ def serve(
     """
     import sys
 
-    from grader.serve import workers  # lazy: keeps `grader --help` fast (the server and sympy load only here)
-
     sys.setswitchinterval(0.0005)  # the event loop and the threads waiting on workers share one GIL: hand over sooner
     if prepare is None:
         prepare = roster is not None or lti is not None
-    # first: their forkserver starts while the sheets load (with --workers, each server process starts its own);
-    # to prepare the sheets' parts, it starts after they are loaded (`_prepared_workers`)
-    pool = workers.Workers(jobs=jobs) if servers == 1 and not prepare else None
-    try:
-        _serve(pool, sheets, host, port, db, roster, links, url, session_days, solutions_path, (servers, jobs), lti,
-               prepare)
-    finally:
-        if pool is not None:
-            pool.close()
+    _serve(sheets, host, port, db, roster, links, url, session_days, solutions_path, (servers, jobs), lti, prepare)
 
 
-def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
+def _serve(sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
            links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None,
            servers: tuple[int, int] = (1, 2), lti: str | None = None, prepare: bool = False) -> None:
 
@@ -158,18 +149,14 @@ def _serve(pool: Workers | None, sheets: list[str] | None, host: str, port: int,
         from grader.serve.lti import keys, routes  # lazy: the LTI extra loads only with --lti
 
         tool = routes.Tool(platforms, keys.load(opened), public_url=url)
-    own = _prepared_workers(loaded, servers) if prepare else None
     listener = tcp_listener(host)
     try:
         if (roster is not None or tool is not None) and where.kind == "sqlite":
             _make_private(path)
-        _run(listener, loaded, opened, own or pool, host, port, roster, members, links, url, session_days, servers,
-             tool, prepare)
+        _run(listener, loaded, opened, host, port, roster, members, links, url, session_days, servers, tool, prepare)
     finally:
         listener.close()
         opened.close()
-        if own is not None:
-            own.close()
 
 
 def tcp_listener(host: str) -> socket.socket:
@@ -185,31 +172,41 @@ def tcp_listener(host: str) -> socket.socket:
 PREPARED = ("grader.serve.prepared",)  # the forkserver's preload: it imports grader.serve.work and prepares the parts
 
 
-def _prepared_workers(loaded: dict[str, pages.Loaded], servers: tuple[int, int]) -> Workers | None:
-    """The grading workers, forked from a forkserver that has loaded the sheets and prepared their parts
-    (grader.serve.prepared): the time this takes is said. With --workers N, None: each server process
-    starts its own the same way (`_one_server`)."""
+def _plan_workers(loaded: dict[str, pages.Loaded], servers: tuple[int, int], prepare: bool) -> None:
+    """Have the grading workers' forkserver (grader.serve.prepared) load the sheets as they are now, so
+    that every worker, and every replacement, grades the sheets the pages show, even after a file is
+    edited or removed (it was read at each worker's first answer); and, with `prepare`, prepare their
+    parts (said here)."""
     import os
+
+    from grader.serve import prepared, work
+
+    seconds = work.PREPARE_SECONDS if prepare else 0.0
+    os.environ[prepared.PLAN] = prepared.plan([one.path for one in loaded.values()], seconds)
+    if prepare:
+        count = len(work.preparations([(one.path, one.sheet) for one in loaded.values()]))
+        parts = sum(len(one.sheet.parts) for one in loaded.values())
+        each = ", in each server process before it answers" if servers[0] > 1 else ""
+        typer.echo(f"grader serve: preparing the {parts} part{'' if parts == 1 else 's'} for grading, each variant: "
+                   f"{count} in all{each} (at most {seconds:g} s; --no-prepare opens at once)…", err=True)
+
+
+def _workers(loaded: dict[str, pages.Loaded], servers: tuple[int, int], prepare: bool) -> Workers:
+    """This server's grading workers (`_plan_workers`); with `prepare`, the time preparing took is said."""
     import time
 
-    from grader.serve import prepared, work, workers
+    from grader.serve import work, workers
 
-    os.environ[prepared.PLAN] = prepared.plan([one.path for one in loaded.values()], work.PREPARE_SECONDS)
-    count = len(work.preparations([(one.path, one.sheet) for one in loaded.values()]))
-    each = " in each server process" if servers[0] > 1 else ""
-    typer.echo(f"grader serve: preparing {count} part{'' if count == 1 else 's'} for grading{each} (each variant "
-               f"counted; at most {work.PREPARE_SECONDS:g} s)…", err=True)
-    if servers[0] > 1:
-        return None
     began = time.monotonic()
     try:
-        pool = workers.Workers(jobs=servers[1], preload=PREPARED)  # returns once the forkserver has prepared them
+        pool = workers.Workers(jobs=servers[1], preload=PREPARED)  # returns once the forkserver is ready
     except (EOFError, OSError) as err:  # the forkserver was stopped on its own (kill), not with the server
-        fail(f"the grading workers stopped while the sheets' parts were prepared ({type(err).__name__}): start "
-             "grader serve again (or with --no-prepare)")
+        fail(f"the grading workers stopped before they started ({type(err).__name__}): start grader serve again")
     took = time.monotonic() - began
-    rest = "; the rest are prepared by their first answer" if took >= work.PREPARE_SECONDS else ""
-    typer.echo(f"grader serve: prepared in {took:.1f} s{rest}", err=True)
+    if prepare:
+        rest = ("; the time allowed ran out, the parts not prepared yet are prepared by their first answer"
+                if took >= work.PREPARE_SECONDS else "")
+        typer.echo(f"grader serve: prepared in {took:.1f} s{rest}", err=True)
     return pool
 
 
@@ -275,16 +272,11 @@ def _moved(old: str, new: str, links: Path) -> str:
             f"with {' and '.join(keep) or '--url ' + old}; otherwise send every student their new link.")
 
 
-def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers | None,
+def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store,
          host: str, port: int, roster: Path | None, members: list[classroom.Member], links: Path | None,
          url: str | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None = None,
          prepare: bool = False) -> None:
     import socket
-
-    import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
-
-    from grader.serve import app as web
-    from grader.serve import classroom
 
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -292,6 +284,26 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
         listener.listen(2048)  # before the URL is printed: a browser opened at once waits in the backlog
     except OSError as err:
         fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
+    _plan_workers(loaded, servers, prepare)  # after the port is ours: a port in use is said before any waiting
+    pool = _workers(loaded, servers, prepare) if servers[0] == 1 else None  # with --workers, each server's own
+    try:
+        _open(listener, loaded, database, pool, host, url=url, roster=roster, members=members,
+              links=links, session_days=session_days, servers=servers, tool=tool, prepare=prepare)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers | None,
+          host: str, *, url: str | None, roster: Path | None, members: list[classroom.Member],
+          links: Path | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None,
+          prepare: bool) -> None:
+    """Say where the server is and serve: in this process with `pool`, else in `--workers N` processes."""
+    import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
+
+    from grader.serve import app as web
+    from grader.serve import classroom
+
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     base, note = _base(host, shown, bound, url)
@@ -336,7 +348,7 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
     kept = database.where
     database.close()  # each server process opens its own connection
     typer.echo(f"{servers[0]} server processes on port {bound}, {servers[1]} grading workers each", err=True)
-    _prefork(servers[0], lambda: _one_server(listener, loaded, kept, servers[1], settings, prepare))
+    _prefork(servers[0], lambda: _one_server(listener, loaded, kept, servers[1], settings))
 
 
 def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | None:
@@ -350,16 +362,16 @@ def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | No
 
 
 def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where: database.Location, jobs: int,
-                settings: web.Settings, prepare: bool = False) -> None:
-    """One of `--workers N` server processes: its own grading workers (with `prepare`, forked from a
-    forkserver that prepared the parts: `_prepared_workers`) and database connection, accepting on the
-    socket they all share."""
+                settings: web.Settings) -> None:
+    """One of `--workers N` server processes: its own grading workers (forked from a forkserver that
+    loaded the sheets and, with --prepare, prepared their parts: `_plan_workers`) and database connection,
+    accepting on the socket they all share."""
     import uvicorn
 
     from grader.serve import app as web
     from grader.serve import store, workers
 
-    pool = workers.Workers(jobs=jobs, preload=PREPARED) if prepare else workers.Workers(jobs=jobs)
+    pool = workers.Workers(jobs=jobs, preload=PREPARED)  # the forkserver loads (and prepares) the sheets: _plan_workers
     drawing = web.plot_workers()
     try:
         opened = store.Store(where)

@@ -1,13 +1,15 @@
-"""Imported by the grading workers' forkserver (multiprocessing's preload; `grader serve` in class
-mode names it): loads the sheets served and prepares their parts (`work.prepare_parts`) before the
-first worker is forked, so that every worker, and every replacement of a worker killed by a hostile
-answer, starts with them prepared. Without it each worker paid, at its first answer to each part and
-variant, tens of milliseconds to load and prepare, and a class arriving at once waited for it: at
-300 students the first seconds' grade p99 was 200–340 ms (benchmarks/README.md).
+"""Imported by the grading workers' forkserver (multiprocessing's preload; `grader serve` names it):
+loads the sheets served and, in class mode, prepares their parts (`work.prepare_parts`) before the
+first worker is forked. So every worker, and every replacement of one killed by a hostile answer,
+grades the sheets as the server loaded them (each worker read the file at its first answer: after an
+edit, workers graded different versions, and a removed file was "could not be checked") and starts
+with the parts prepared (each worker paid tens of milliseconds at its first answer to each part and
+variant, and a class arriving at once waited for it: at 300 students the first seconds' grade p99 was
+200–340 ms; benchmarks/README.md).
 
-The server says what to prepare in the environment variable PLAN (`plan`: the sheets' paths and the
-seconds it may take), which the forkserver inherits: a preload is imported by name, with no
-arguments.
+The server says what to do in the environment variable PLAN (`plan`: the sheets' paths and the
+seconds preparing may take, 0 for none), which the forkserver inherits: a preload is imported by name,
+with no arguments.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ def _prepare() -> None:
     try:
         wanted = json.loads(os.environ.get(PLAN) or "null")
         if wanted:
-            work.prepare_parts([str(p) for p in wanted["sheets"]], float(wanted["seconds"]))
+            server = os.getppid()  # killed on its own (SIGTERM to it alone), it leaves us preparing for nobody
+            work.prepare_parts([str(p) for p in wanted["sheets"]], float(wanted["seconds"]),
+                               lambda: os.getppid() == server)
     except Exception:  # never stop the forkserver: workers without the parts prepared still grade
         return
     gc.freeze()  # what was prepared is shared with every worker: their cyclic GC never scans it nor copies its pages

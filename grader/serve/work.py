@@ -6,7 +6,7 @@ worker is forked (`prepare_parts`, run in the workers' forkserver by grader.serv
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from grader.core import limits
@@ -47,12 +47,12 @@ def preparations(sheets: Sequence[tuple[str, Sheet]]) -> list[tuple[str, str, in
     return [(path, address, index) for index in range(most) for path, address, count in counts if index < count]
 
 
-def prepare_parts(paths: Sequence[str], seconds: float) -> int:
+def prepare_parts(paths: Sequence[str], seconds: float, going: Callable[[], bool] = lambda: True) -> int:
     """Load the sheets at `paths` and prepare each of their parts at each variant (`preparations`,
     grader.grading.grade.prepare: the reference and known mistakes compiled and evaluated, the part's
     own answer graded), until `seconds` run out; the rest are prepared by their first answer, as
-    without this. A sheet that fails to load is left to the answers, which say why. Returns how many
-    parts were prepared."""
+    without this, or until `going()` says to stop (the server is gone). A sheet that fails to load is
+    left to the answers, which say why. Returns how many parts were prepared."""
     end = time.monotonic() + seconds
     sheets = []
     for path in paths:
@@ -62,7 +62,7 @@ def prepare_parts(paths: Sequence[str], seconds: float) -> int:
             continue
     for path, address, index in preparations(sheets):
         left = end - time.monotonic()
-        if left <= 0:
+        if left <= 0 or not going():
             break
         try:
             with limits.time_limit(left):

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from grader import sheets
 from grader.cli import app
-from grader.serve import prepared
+from grader.serve import prepared, work
 from grader.sheets.bundled import resolve
 
 
@@ -175,7 +175,7 @@ def test_class_mode_prepares_unless_told_not_to(tmp_path: Path, monkeypatch: pyt
     result = serve_class(tmp_path, monkeypatch, "--port", "0", *options)
     assert result.exit_code == 0, result.output
     count = len(sheets.load(str(resolve("activation-derivatives"))).parts)
-    said = f"grader serve: preparing {count} parts for grading"
+    said = f"grader serve: preparing the {count} parts for grading, each variant: {count} in all"
     assert (said in result.stderr) is prepares
     assert ("grader serve: prepared in " in result.stderr) is prepares
 
@@ -207,3 +207,46 @@ def test_the_servers_connections_send_at_once_without_waiting_for_an_ack() -> No
             server.close()
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_a_port_in_use_is_said_before_any_preparing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        result = serve_class(tmp_path, monkeypatch, "--port", str(taken.getsockname()[1]))
+    assert result.exit_code == 2
+    assert "cannot listen" in result.output and "preparing" not in result.output
+
+
+def test_every_mode_has_its_workers_load_the_sheets_as_the_server_did(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Practice mode's workers read a sheet file at their first answer: edited meanwhile, the class was
+    graded against two versions. Every mode's forkserver now loads the sheets at start (seconds 0: load,
+    prepare nothing; --prepare and class mode: prepare too)."""
+    import json
+    import os
+
+    import uvicorn
+
+    from grader.serve import workers
+
+    made: list[tuple[tuple[str, ...], dict[str, object]]] = []
+
+    class Recorded:
+        def __init__(self, jobs: int, preload: tuple[str, ...] = ("grader.serve.work",), nice: int = 0) -> None:
+            if not nice:  # the grading workers (the plots' have nice 10)
+                made.append((preload, json.loads(os.environ[prepared.PLAN])))
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(workers, "Workers", Recorded)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)
+    monkeypatch.setenv(prepared.PLAN, "")
+    for options in ((), ("--prepare",)):
+        result = CliRunner().invoke(app, ["serve", "activation-derivatives", "--jobs", "1", "--port", "0",
+                                          "--db", str(tmp_path / "p.sqlite"), *options])
+        assert result.exit_code == 0, result.output
+    sheet = str(resolve("activation-derivatives"))
+    assert made == [(("grader.serve.prepared",), {"sheets": [sheet], "seconds": 0.0}),
+                    (("grader.serve.prepared",), {"sheets": [sheet], "seconds": work.PREPARE_SECONDS})]

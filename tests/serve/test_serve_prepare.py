@@ -81,7 +81,7 @@ def test_what_is_prepared_is_what_grading_a_students_variant_uses() -> None:
     assert graded > len(sheet.parts)  # other variants too
 
 
-def _workers_born(preload: str) -> dict[str, Any]:
+def _workers_born(preload: str, seconds: float = 60.0) -> dict[str, Any]:
     """In a fresh process (a forkserver is one per process): what a worker and the replacement of a
     worker killed at its deadline were born with prepared."""
     code = textwrap.dedent(f"""
@@ -89,7 +89,7 @@ def _workers_born(preload: str) -> dict[str, Any]:
         from grader.serve import work
         from grader.serve.workers import Workers
         from grader.serve import prepared
-        os.environ[prepared.PLAN] = prepared.plan([{SIGMOID!r}], 60.0)
+        os.environ[prepared.PLAN] = prepared.plan([{SIGMOID!r}], {seconds})
         pool = Workers(jobs=1, preload={preload})
         first = pool.run(work.prepared, deadline=10).value
         assert pool.run(time.sleep, 30, deadline=0.5).failure == "timeout"
@@ -153,4 +153,89 @@ def test_ctrl_c_while_preparing_stops_everything_quietly(tmp_path: Path) -> None
     while (left := subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.split()) \
             and time.monotonic() < end:
         time.sleep(0.2)
+    assert left == []
+
+
+def test_every_worker_grades_the_sheet_as_the_server_loaded_it_after_the_file_is_edited(tmp_path: Path) -> None:
+    """Each worker read the sheet file at its first answer: after an edit, two workers of one class
+    graded the same answer differently (and a removed file made every answer "could not be checked").
+    Now the forkserver loads the sheets at start, with or without preparing the parts."""
+    sheet = tmp_path / "exercises" / "week1.yaml"
+    sheet.parent.mkdir()
+    sheet.write_text(Path(SIGMOID).read_text(encoding="utf-8"), encoding="utf-8")
+    code = textwrap.dedent(f"""
+        import json, os, pathlib, time
+        from grader.serve import prepared, work
+        from grader.serve.workers import Workers
+        os.environ[prepared.PLAN] = prepared.plan([{str(sheet)!r}], 0.0)
+        pool = Workers(jobs=1, preload=("grader.serve.prepared",))
+        path = pathlib.Path({str(sheet)!r})
+        path.write_text(path.read_text().replace("sigmoid", "logistic"))  # no part sigmoid.a any more
+        def status():
+            done = pool.run(work.grade_answer, str(path), 0, "sigmoid.a", "σ(x)(1-σ(x))", 3.0, deadline=10)
+            return done.value["status"] if done.value else done.failure
+        first = status()
+        assert pool.run(time.sleep, 30, deadline=0.5).failure == "timeout"  # a replacement worker
+        second = status()
+        path.unlink()
+        third = status()
+        pool.close()
+        print(json.dumps([first, second, third]))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(out.stdout) == ["correct", "correct", "correct"]
+
+
+MANY = """\
+id: many
+title: Many variants
+variables: [z]
+questions:
+  - id: pw
+    title: A power
+    parameters:
+      a: [VALUES]
+      k: [VALUES]
+    statement: Let $f(z) = {a} z^{{k}}$.
+    function: a*z^k
+    parts:
+      - id: a
+        ask: Find $f'(z)$.
+        kind: expression
+        answer: a*k*z^(k-1)
+        derivative: true
+      - id: b
+        ask: Find $f''(z)$.
+        kind: expression
+        answer: a*k*(k-1)*z^(k-2)
+""".replace("VALUES", ", ".join(str(i) for i in range(2, 32)))  # 900 variants: 1800 parts, ~10 s to prepare
+
+
+@pytest.mark.system
+def test_a_server_stopped_alone_while_preparing_leaves_no_forkserver_preparing(tmp_path: Path) -> None:
+    """SIGTERM to the server process alone (a supervisor's stop): its forkserver went on preparing, for
+    nobody, for up to 30 s of a core."""
+    import os
+    import signal
+    import time
+
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "exercises" / "many.yaml").write_text(MANY, encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("student id,name\ns1,Ada\n", encoding="utf-8")
+    log = tmp_path / "server.log"
+    with log.open("w") as out:  # a file, as a supervisor keeps the log (a pipe's reader going away ended it too)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "grader", "serve", "--class", "roster.csv", "--db", "class.sqlite", "--port", "0"],
+            cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    end = time.monotonic() + 60
+    while "each variant: 1800 in all" not in log.read_text(encoding="utf-8") and time.monotonic() < end:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    os.kill(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+    end = time.monotonic() + 4  # the part being prepared is finished first (milliseconds)
+    while (left := subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True).stdout.split()) \
+            and time.monotonic() < end:
+        time.sleep(0.2)
+    subprocess.run(["pkill", "-g", str(server.pid)], check=False)
     assert left == []
