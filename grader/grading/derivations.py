@@ -120,13 +120,17 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
     steps: list[Step] = []
     expanded = [sheet.expand(p.expr) for _, p in pieces]
     first = compare(sheet.expand(expects.start.expr), expanded[0], variables)
-    if first.verdict == "unknown":  # neither proven nor refuted: no verdict (as for an expression part), never wrong
-        return Outcome("invalid", 0.0, feedback.undecided_step("the derivative this part is about",
-                                                              f"line {pieces[0][0]}"),
-                       first.method, first.detail, None, lines=lines)
+    # A line neither proven nor refuted is no verdict (as for an expression part), never wrong; the lines
+    # after it are still checked, so that a step shown wrong after it is said (incorrect), not hidden.
+    undecided: Outcome | None = None
+    if first.verdict == "unknown":
+        undecided = Outcome("invalid", 0.0, feedback.undecided_step("the derivative this part is about",
+                                                                    f"line {pieces[0][0]}"),
+                            first.method, first.detail, None, lines=lines)
     first_point = point_of(first.counterexample) if first.counterexample else None
-    steps.append(_step(pieces[0], first.verdict == "equivalent", first.method, first_point))
-    if first.verdict != "equivalent":
+    if undecided is None:  # an undecided line is marked neither right nor wrong
+        steps.append(_step(pieces[0], first.verdict == "equivalent", first.method, first_point))
+    if first.verdict not in ("equivalent", "unknown"):
         words = "Your first line is not the derivative this part is about."
         slip = diagnose(sheet, part, expanded[0], variables) if part.derivative else None
         if slip is not None:
@@ -150,10 +154,11 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
         return _too_short(expects, distinct, lines)
     for i in range(1, len(pieces)):
         d = compare(expanded[i - 1], expanded[i], variables)
-        if d.verdict == "unknown":
-            return Outcome("invalid", 0.0, feedback.undecided_step(_label(pieces[i - 1], per_line),
-                                                                  _label(pieces[i], per_line)),
-                           d.method, d.detail, None, steps=tuple(steps), lines=lines)
+        if d.verdict == "unknown":  # not marked; the lines after it are still checked
+            undecided = undecided or Outcome(
+                "invalid", 0.0, feedback.undecided_step(_label(pieces[i - 1], per_line), _label(pieces[i], per_line)),
+                d.method, d.detail, None, steps=tuple(steps), lines=lines)
+            continue
         point = point_of(d.counterexample) if d.counterexample else None
         steps.append(_step(pieces[i], d.verdict == "equivalent", d.method, point))
         if d.verdict != "equivalent":
@@ -164,6 +169,8 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
                 words += f" {said}"
             return Outcome("incorrect", 0.0, words, d.method, d.detail, None, point, said, steps=tuple(steps),
                            lines=lines)
+    if undecided is not None:
+        return undecided
     head, tail = pieces[0][1], pieces[-1][1]
     is_target = [p.expr == expects.target.expr for p in (head, tail)]
     # Without a `final_form`, the required form is the target as written: a chain that never writes it shows

@@ -221,7 +221,7 @@ def test_a_first_line_that_can_be_neither_proven_nor_refuted_is_no_verdict_and_c
     this part is about" (a false reject costing an attempt), where the same expression as an answer to
     sigmoid.a is `invalid`."""
     answer = f"e^-x/(1+e^-x)^2*{ONES}\n= 1/(1+e^-x) · e^-x/(1+e^-x)\n= σ(x)(1-σ(x))"
-    result = grade(sheet, "sigmoid.b", answer)
+    result = grade(sheet, "sigmoid.b", answer, seconds=30)  # each undecided comparison takes ~2 s: not the budget
     assert result.status == "invalid" and result.score == 0, result.feedback
     assert "Could not decide" in result.feedback and "line 1" in result.feedback
     assert grade(sheet, "sigmoid.a", f"e^-x/(1+e^-x)^2*{ONES}").status == "invalid"
@@ -229,6 +229,14 @@ def test_a_first_line_that_can_be_neither_proven_nor_refuted_is_no_verdict_and_c
 
 def test_an_undecided_step_is_no_verdict_and_names_the_lines(sheet: Sheet) -> None:
     answer = f"e^-x/(1+e^-x)^2\n= e^-x/(1+e^-x)^2*{ONES}\n= σ(x)(1-σ(x))"
-    result = grade(sheet, "sigmoid.b", answer)
+    result = grade(sheet, "sigmoid.b", answer, seconds=30)
     assert result.status == "invalid", result.feedback
     assert "whether line 2 follows from line 1" in result.feedback
+
+
+def test_a_wrong_step_after_an_undecided_one_is_still_said(sheet: Sheet) -> None:
+    """An undecided line made the whole chain `invalid`, hiding a wrong last line (found by the cold trial)."""
+    answer = f"e^-x/(1+e^-x)^2\n= e^-x/(1+e^-x)^2*{ONES}\n= σ(x)(1+σ(x))"
+    result = grade(sheet, "sigmoid.b", answer, seconds=30)
+    assert result.status == "incorrect", result.feedback
+    assert "Line 3 does not follow from line 2" in result.feedback
