@@ -113,7 +113,6 @@ def serve(
 def _serve(sheets: list[str] | None, host: str, port: int, db: str | None, roster: Path | None,
            links: Path | None, url: str | None, session_days: float, solutions_path: str | None = None,
            servers: tuple[int, int] = (1, 2), lti: str | None = None, prepare: bool = False) -> None:
-
     from grader.core.errors import GraderError, describe  # lazy: keeps `grader --help` fast
     from grader.serve import classroom, database, pages, store
 
@@ -288,7 +287,7 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
     pool = _workers(loaded, servers, prepare) if servers[0] == 1 else None  # with --workers, each server's own
     try:
         _open(listener, loaded, database, pool, host, url=url, roster=roster, members=members,
-              links=links, session_days=session_days, servers=servers, tool=tool, prepare=prepare)
+              links=links, session_days=session_days, servers=servers, tool=tool)
     finally:
         if pool is not None:
             pool.close()
@@ -296,8 +295,7 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
 
 def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store, pool: Workers | None,
           host: str, *, url: str | None, roster: Path | None, members: list[classroom.Member],
-          links: Path | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None,
-          prepare: bool) -> None:
+          links: Path | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None) -> None:
     """Say where the server is and serve: in this process with `pool`, else in `--workers N` processes."""
     import uvicorn  # lazy: keeps `grader --help` fast (the server and sympy load only here)
 

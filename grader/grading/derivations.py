@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from grader.core import limits
 from grader.core.errors import ParseError
-from grader.equivalence import compare
+from grader.equivalence import Decision, compare
 from grader.grading import feedback
 from grader.grading.diagnosis import diagnose, step_slip
 from grader.grading.findings import Outcome, match_mistake, point_of
@@ -124,9 +124,7 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
     # after it are still checked, so that a step shown wrong after it is said (incorrect), not hidden.
     undecided: Outcome | None = None
     if first.verdict == "unknown":
-        undecided = Outcome("invalid", 0.0, feedback.undecided_step("the derivative this part is about",
-                                                                    f"line {pieces[0][0]}"),
-                            first.method, first.detail, None, lines=lines)
+        undecided = _undecided("the derivative this part is about", f"line {pieces[0][0]}", first, steps, lines)
     first_point = point_of(first.counterexample) if first.counterexample else None
     if undecided is None:  # an undecided line is marked neither right nor wrong
         steps.append(_step(pieces[0], first.verdict == "equivalent", first.method, first_point))
@@ -155,9 +153,8 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
     for i in range(1, len(pieces)):
         d = compare(expanded[i - 1], expanded[i], variables)
         if d.verdict == "unknown":  # not marked; the lines after it are still checked
-            undecided = undecided or Outcome(
-                "invalid", 0.0, feedback.undecided_step(_label(pieces[i - 1], per_line), _label(pieces[i], per_line)),
-                d.method, d.detail, None, steps=tuple(steps), lines=lines)
+            undecided = undecided or _undecided(_label(pieces[i - 1], per_line), _label(pieces[i], per_line), d,
+                                                steps, lines)
             continue
         point = point_of(d.counterexample) if d.counterexample else None
         steps.append(_step(pieces[i], d.verdict == "equivalent", d.method, point))
@@ -196,8 +193,7 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
         return Outcome("incorrect", rule.score, words, "form", "", None, steps=tuple(steps), lines=lines)
     end = compare(sheet.expand(expects.target.expr), expanded[-1 if forward else 0], variables)
     if end.verdict == "unknown":
-        return Outcome("invalid", 0.0, feedback.undecided_step("the required result", "your chain's end"),
-                       end.method, end.detail, None, steps=tuple(steps), lines=lines)
+        return _undecided("the required result", "your chain's end", end, steps, lines)
     if end.verdict != "equivalent":  # cannot happen when start == target; kept for sheets where it may
         return Outcome("incorrect", 0.0, "Every step follows, but the chain does not end at the required result.",
                        end.method, end.detail, None, steps=tuple(steps), lines=lines)
@@ -206,6 +202,12 @@ def grade_derivation(sheet: Sheet, part: Part, expects: DerivationAnswer, answer
                    + part.correct_feedback, "derivation",
                    f"{len(pieces)} expressions, {len(pieces) - 1} step{'s' if len(pieces) != 2 else ''} checked{how}",
                    None,
+                   steps=tuple(steps), lines=lines)
+
+
+def _undecided(before: str, after: str, decision: Decision, steps: list[Step], lines: tuple[str, ...]) -> Outcome:
+    """No verdict (`invalid`, no attempt used) for a line neither proven nor refuted to follow from `before`."""
+    return Outcome("invalid", 0.0, feedback.undecided_step(before, after), decision.method, decision.detail, None,
                    steps=tuple(steps), lines=lines)
 
 

@@ -1,7 +1,7 @@
 """What a worker process runs: grade one answer, draw a wrong one's plot, preview how an answer
 reads, or tell whether two wrong answers are equal (to group them on the instructor page). Sheets
-load once per worker; in class mode they are loaded, and their parts prepared, once before any
-worker is forked (`prepare_parts`, run in the workers' forkserver by grader.serve.prepared)."""
+are loaded once, before any worker is forked, and in class mode their parts prepared (`prepare_parts`,
+run in the workers' forkserver by grader.serve.prepared); a sheet not loaded there loads at its first use."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def prepare_parts(paths: Sequence[str], seconds: float, going: Callable[[], bool
     grader.grading.grade.prepare: the reference and known mistakes compiled and evaluated, the part's
     own answer graded), until `seconds` run out; the rest are prepared by their first answer, as
     without this, or until `going()` says to stop (the server is gone). A sheet that fails to load is
-    left to the answers, which say why. Returns how many parts were prepared."""
-    end = time.monotonic() + seconds
+    left to the answers, which say why. Returns how many parts this call prepared."""
+    end, before = time.monotonic() + seconds, len(_prepared)
     sheets = []
     for path in paths:
         try:
@@ -72,7 +72,7 @@ def prepare_parts(paths: Sequence[str], seconds: float, going: Callable[[], bool
         except Exception:  # that part is prepared by its first answer instead
             continue
         _prepared.append((path, address, index))
-    return len(_prepared)
+    return len(_prepared) - before
 
 
 def prepared() -> list[tuple[str, str, int]]:
