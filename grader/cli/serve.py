@@ -339,6 +339,7 @@ def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: st
         try:
             config = uvicorn.Config(web.create_app(loaded, database, pool, settings, _sender(database, settings),
                                                    drawing), log_level="warning")
+            web.settle()
             uvicorn.Server(config).run(sockets=[listener])
         finally:
             drawing.close()
@@ -375,6 +376,7 @@ def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where:
         opened = store.Store(where)
         config = uvicorn.Config(web.create_app(loaded, opened, pool, settings, _sender(opened, settings), drawing),
                                 log_level="warning")
+        web.settle()
         uvicorn.Server(config).run(sockets=[listener])
     finally:
         pool.close()

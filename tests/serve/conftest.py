@@ -13,6 +13,17 @@ import pytest
 from grader.serve.workers import Workers
 
 
+@pytest.fixture(autouse=True)
+def settled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """`grader serve` run in this process (its server stubbed) records that it settled the process
+    (`app.settle`: the GC frozen, the GIL's switch interval) instead of doing it to the test process."""
+    from grader.serve import app
+
+    calls: list[str] = []
+    monkeypatch.setattr(app, "settle", lambda: calls.append("settle"))
+    return calls
+
+
 @pytest.fixture(scope="module")
 def workers() -> Iterator[Workers]:
     pool = Workers(jobs=1)

@@ -250,3 +250,33 @@ def test_every_mode_has_its_workers_load_the_sheets_as_the_server_did(tmp_path: 
     sheet = str(resolve("activation-derivatives"))
     assert made == [(("grader.serve.prepared",), {"sheets": [sheet], "seconds": 0.0}),
                     (("grader.serve.prepared",), {"sheets": [sheet], "seconds": work.PREPARE_SECONDS})]
+
+
+def test_the_server_freezes_what_it_loaded_just_before_serving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               settled: list[str]) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: settled.append("run"))
+    monkeypatch.setenv(prepared.PLAN, "")
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    result = CliRunner().invoke(app, ["serve", "activation-derivatives", "--jobs", "1", "--class",
+                                      str(tmp_path / "roster.csv"), "--db", str(tmp_path / "class.sqlite"),
+                                      "--port", "0", "--no-prepare"])
+    assert result.exit_code == 0, result.output
+    assert settled == ["settle", "run"]
+
+
+def test_settling_freezes_what_is_loaded_for_the_cyclic_gc(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from grader.serve import app as web
+
+    monkeypatch.undo()  # the real settle, not the recorder tests/serve/conftest.py puts in
+    frozen = gc.get_freeze_count()
+    probe = [object()]  # a container the cyclic GC tracks, made before settling
+    try:
+        web.settle()
+        assert gc.get_freeze_count() > frozen
+        assert not any(o is probe for o in gc.get_objects())  # frozen: in no generation, never scanned
+    finally:
+        gc.unfreeze()
