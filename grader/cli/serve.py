@@ -316,25 +316,30 @@ def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: st
         except OSError as err:
             fail(f"cannot write the links {links}: {err}")
         moved = _moved(old, base, links) if old is not None and old != base else ""
-    where = "this computer only" if host in ("127.0.0.1", "localhost", "::1") else "other computers can connect"
-    typer.echo(f"grader serve: {base}/  (listening on {shown}:{bound}: {where}; Ctrl-C stops)")
-    if roster is not None:
-        count = f"{len(members)} student{'' if len(members) == 1 else 's'}"
-        typer.echo(f"class mode: {count}; sign-in links (and the instructor's) in {links}{note}")
-    if moved:
-        typer.echo(f"grader: {moved}", err=True)
-    typer.echo(f"progress: {database.where.shown}   sheets: {', '.join(loaded)}", err=True)
     if not database.shared:
         database.clear_claims()  # answers a killed server was grading: never stored, so their parts reopen
-    if tool is not None:
-        typer.echo(f"LTI: {len(tool.platforms)} platform registration(s); the LMS's settings at {base}/lti/config",
-                   err=True)
-        if not base.startswith("https://"):
-            typer.echo("grader: warning: LMSs launch tools over https only, and an LMS page frames the tool only "
-                       "from https (its cookies are Secure): put the server behind HTTPS and give --public-url "
-                       "https://…", err=True)
     settings = web.Settings(class_mode=roster is not None or tool is not None, session_days=session_days, lti=tool)
+    where = "this computer only" if host in ("127.0.0.1", "localhost", "::1") else "other computers can connect"
+
+    def announce() -> None:
+        """Where the server is and what it serves: said once it answers (every server process prepared)."""
+        typer.echo(f"grader serve: {base}/  (listening on {shown}:{bound}: {where}; Ctrl-C stops)")
+        if roster is not None:
+            count = f"{len(members)} student{'' if len(members) == 1 else 's'}"
+            typer.echo(f"class mode: {count}; sign-in links (and the instructor's) in {links}{note}")
+        if moved:
+            typer.echo(f"grader: {moved}", err=True)
+        typer.echo(f"progress: {database.where.shown}   sheets: {', '.join(loaded)}", err=True)
+        if tool is not None:
+            typer.echo(f"LTI: {len(tool.platforms)} platform registration(s); the LMS's settings at "
+                       f"{base}/lti/config", err=True)
+            if not base.startswith("https://"):
+                typer.echo("grader: warning: LMSs launch tools over https only, and an LMS page frames the tool "
+                           "only from https (its cookies are Secure): put the server behind HTTPS and give "
+                           "--public-url https://…", err=True)
+
     if pool is not None:
+        announce()
         drawing = web.plot_workers()
         try:
             config = uvicorn.Config(web.create_app(loaded, database, pool, settings, _sender(database, settings),
@@ -346,8 +351,9 @@ def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: st
         return
     kept = database.where
     database.close()  # each server process opens its own connection
-    typer.echo(f"{servers[0]} server processes on port {bound}, {servers[1]} grading workers each", err=True)
-    _prefork(servers[0], lambda: _one_server(listener, loaded, kept, servers[1], settings))
+    each = f"{servers[1]} grading worker{'' if servers[1] == 1 else 's'} each"
+    typer.echo(f"grader serve: starting {servers[0]} server processes on port {bound}, {each}…", err=True)
+    _prefork(servers[0], lambda ready: _one_server(listener, loaded, kept, servers[1], settings, ready), announce)
 
 
 def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | None:
@@ -361,10 +367,10 @@ def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | No
 
 
 def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where: database.Location, jobs: int,
-                settings: web.Settings) -> None:
+                settings: web.Settings, ready: Callable[[], None]) -> None:
     """One of `--workers N` server processes: its own grading workers (forked from a forkserver that
     loaded the sheets and, with --prepare, prepared their parts: `_plan_workers`) and database connection,
-    accepting on the socket they all share."""
+    accepting on the socket they all share; `ready` is called once it is about to answer."""
     import uvicorn
 
     from grader.serve import app as web
@@ -377,31 +383,42 @@ def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where:
         config = uvicorn.Config(web.create_app(loaded, opened, pool, settings, _sender(opened, settings), drawing),
                                 log_level="warning")
         web.settle()
+        ready()
         uvicorn.Server(config).run(sockets=[listener])
     finally:
         pool.close()
         drawing.close()
 
 
-def _prefork(count: int, child: Callable[[], None]) -> None:
+def _prefork(count: int, child: Callable[[Callable[[], None]], None], ready: Callable[[], None]) -> None:
     """Start `count` processes running `child` (forked: they share the listening socket) and keep that
-    many running: one that dies unasked (killed, crashed) is replaced. Ctrl-C or SIGTERM stops them all."""
+    many running: one that dies unasked (killed, crashed) is replaced. `ready` is called once each of the
+    first `count` has said it answers (the `child`'s argument): before, the URL was printed while they
+    still prepared, and the students' first pages waited up to the preparing's 30 s. Ctrl-C or SIGTERM
+    stops them all."""
     import os
+    import select
     import signal
     import time
 
     running: dict[int, float] = {}
     stopping = False
     quick_deaths = 0
+    said, tell = os.pipe()  # each child writes a byte to `tell` once it answers
+
+    def answering() -> None:
+        with contextlib.suppress(OSError):  # a replacement's word, after the parent stopped listening
+            os.write(tell, b".")
 
     def spawn() -> None:
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.close(said)
             code = 0
             try:
-                child()
+                child(answering)
             except BaseException as err:  # a server process must end here, never return to the parent's code
                 typer.echo(f"grader: server process {os.getpid()} stopped: {err}", err=True)
                 code = 1
@@ -416,18 +433,11 @@ def _prefork(count: int, child: Callable[[], None]) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    for _ in range(count):
-        spawn()
-    while running:
-        try:
-            pid, status = os.wait()
-        except ChildProcessError:
-            break
+    def ended(pid: int, status: int) -> None:
+        nonlocal quick_deaths
         began = running.pop(pid, None)
         if began is None or stopping:
-            continue
+            return
         quick_deaths = quick_deaths + 1 if time.monotonic() - began < 5 else 0
         how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
         if quick_deaths >= 3:
@@ -435,3 +445,27 @@ def _prefork(count: int, child: Callable[[], None]) -> None:
             fail(f"server processes keep stopping at start ({how}): see the messages above")
         typer.echo(f"grader: server process {pid} ended ({how}); starting another", err=True)
         spawn()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    began = time.monotonic()
+    for _ in range(count):
+        spawn()
+    waiting = count
+    while waiting > 0 and not stopping:
+        if select.select([said], [], [], 0.2)[0]:
+            waiting -= len(os.read(said, waiting))
+        with contextlib.suppress(ChildProcessError):
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid:
+                ended(pid, status)
+    os.close(said)
+    if not stopping:
+        typer.echo(f"grader serve: {count} server processes ready in {time.monotonic() - began:.1f} s", err=True)
+        ready()
+    while running:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        ended(pid, status)

@@ -185,6 +185,23 @@ def test_workers_n_serves_one_port_from_n_processes_and_replaces_one_killed(
     assert process.returncode == 0 and not any(Path(f"/proc/{pid}").exists() for pid in first)
 
 
+def test_workers_n_prints_the_address_once_every_server_process_answers(tmp_path: Path, pg_url: str) -> None:
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    process, base = start(tmp_path, pg_url, "--workers", "2")  # the class's parts prepared, in each process
+    try:
+        assert process.stderr is not None
+        os.set_blocking(process.stderr.fileno(), False)
+        said = process.stderr.read() or ""  # what was said before the address
+        assert "grader serve: 2 server processes ready in" in said, said
+        assert len(_children(process.pid)) == 2
+        cookie, token = session(base, links(tmp_path)["s001"])
+        assert post(base, cookie, token, "x", "sigmoid.a") == 303
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    assert process.returncode == 0
+
+
 def test_workers_n_on_a_sqlite_file_is_refused_with_what_to_do(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "grader", "serve", "--db", str(tmp_path / "c.sqlite"),
                              "--workers", "2"], capture_output=True, text=True, timeout=120)
