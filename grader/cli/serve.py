@@ -133,6 +133,7 @@ def _serve(sheets: list[str] | None, host: str, port: int, db: str | None, roste
             which = "any part" if len(missing) == len(one.sheet.parts) else ", ".join(missing)
             typer.echo(f"grader: warning: no worked solution for {which} of `{sheet_id}`: students see the expected "
                        "answer only (give the solutions file with --solutions PATH)", err=True)
+    listener = _listen(host, port)  # before the database is opened: a port in use leaves nothing behind
     path = where.path
     if (roster is not None or lti is not None) and where.kind == "sqlite":
         _create_private(path)
@@ -148,7 +149,6 @@ def _serve(sheets: list[str] | None, host: str, port: int, db: str | None, roste
         from grader.serve.lti import keys, routes  # lazy: the LTI extra loads only with --lti
 
         tool = routes.Tool(platforms, keys.load(opened), public_url=url)
-    listener = tcp_listener(host)
     try:
         if (roster is not None or tool is not None) and where.kind == "sqlite":
             _make_private(path)
@@ -166,6 +166,20 @@ def tcp_listener(host: str) -> socket.socket:
     import socket
 
     return socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    import socket
+
+    listener = tcp_listener(host)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(2048)  # before the URL is printed: a browser opened at once waits in the backlog
+    except OSError as err:
+        listener.close()
+        fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
+    return listener
 
 
 PREPARED = ("grader.serve.prepared",)  # the forkserver's preload: it imports grader.serve.work and prepares the parts
@@ -275,14 +289,6 @@ def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: sto
          host: str, port: int, roster: Path | None, members: list[classroom.Member], links: Path | None,
          url: str | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None = None,
          prepare: bool = False) -> None:
-    import socket
-
-    try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen(2048)  # before the URL is printed: a browser opened at once waits in the backlog
-    except OSError as err:
-        fail(f"cannot listen on {host}:{port}: {err.strerror}; choose another --port")
     _plan_workers(loaded, servers, prepare)  # after the port is ours: a port in use is said before any waiting
     pool = _workers(loaded, servers, prepare) if servers[0] == 1 else None  # with --workers, each server's own
     try:

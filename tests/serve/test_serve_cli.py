@@ -34,6 +34,7 @@ def test_a_port_in_use_is_said_so(tmp_path: Path) -> None:
             app, ["serve", "activation-derivatives", "--port", str(port), "--db", str(tmp_path / "p.sqlite")])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert list(tmp_path.iterdir()) == []  # no database file left behind by a start that failed
 
 
 def test_the_help_names_the_options_and_an_example() -> None:
@@ -216,6 +217,7 @@ def test_a_port_in_use_is_said_before_any_preparing(tmp_path: Path, monkeypatch:
         result = serve_class(tmp_path, monkeypatch, "--port", str(taken.getsockname()[1]))
     assert result.exit_code == 2
     assert "cannot listen" in result.output and "preparing" not in result.output
+    assert not (tmp_path / "class.sqlite").exists() and not (tmp_path / "class.links.csv").exists()
 
 
 def test_every_mode_has_its_workers_load_the_sheets_as_the_server_did(tmp_path: Path,
