@@ -396,6 +396,22 @@ def _one_server(listener: socket.socket, loaded: dict[str, pages.Loaded], where:
         drawing.close()
 
 
+def _orphaned_ends(alive: int) -> None:
+    """In a `--workers` server process: stop (SIGTERM, as the parent would) once the parent is gone, killed
+    -9 included, when `alive`, the read end of a pipe only the parent can write to, reads end of file.
+    Orphans kept serving on the port, and the server started again said the port was in use."""
+    import os
+    import signal
+    import threading
+
+    def watch() -> None:
+        while os.read(alive, 1):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _prefork(count: int, child: Callable[[Callable[[], None]], None], ready: Callable[[], None]) -> None:
     """Start `count` processes running `child` (forked: they share the listening socket) and keep that
     many running: one that dies unasked (killed, crashed) is replaced. `ready` is called once each of the
@@ -411,6 +427,8 @@ def _prefork(count: int, child: Callable[[Callable[[], None]], None], ready: Cal
     stopping = False
     quick_deaths = 0
     said, tell = os.pipe()  # each child writes a byte to `tell` once it answers
+    listening = True  # the parent reads `said` until the first `count` have answered, then closes it
+    alive, life = os.pipe()  # `life` stays open in the parent alone: a child reads end of file once it is gone
 
     def answering() -> None:
         with contextlib.suppress(OSError):  # a replacement's word, after the parent stopped listening
@@ -421,9 +439,12 @@ def _prefork(count: int, child: Callable[[Callable[[], None]], None], ready: Cal
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            os.close(said)
             code = 0
             try:
+                if listening:
+                    os.close(said)
+                os.close(life)
+                _orphaned_ends(alive)
                 child(answering)
             except BaseException as err:  # a server process must end here, never return to the parent's code
                 typer.echo(f"grader: server process {os.getpid()} stopped: {err}", err=True)
@@ -465,6 +486,7 @@ def _prefork(count: int, child: Callable[[Callable[[], None]], None], ready: Cal
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid:
                 ended(pid, status)
+    listening = False
     os.close(said)
     if not stopping:
         typer.echo(f"grader serve: {count} server processes ready in {time.monotonic() - began:.1f} s", err=True)

@@ -164,25 +164,43 @@ def _children(pid: int) -> set[int]:
 def test_workers_n_serves_one_port_from_n_processes_and_replaces_one_killed(
         tmp_path: Path, pg_url: str, query: Any) -> None:
     (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
-    process, base = start(tmp_path, pg_url, "--workers", "2")
+    process, base = start(tmp_path, pg_url, "--workers", "2", "--no-prepare")
     try:
-        deadline = time.monotonic() + 60
-        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
         first = _children(process.pid)
-        assert len(first) == 2
+        assert len(first) == 2  # the address is printed once both answer
         cookie, token = session(base, links(tmp_path)["s001"])
         os.kill(min(first), signal.SIGKILL)
         codes = [post(base, cookie, token, w, p) for w, p in (("x", "sigmoid.a"), ("x", "tanh.a"))]
         assert codes == [303, 303]
+        deadline = time.monotonic() + 60
         while len(_children(process.pid) - first) < 1 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert len(_children(process.pid)) == 2 and max(first) in _children(process.pid)  # one new, one kept
-        assert len(query(pg_url, "SELECT id FROM attempts")) == 2
+        new = _children(process.pid) - first
+        assert len(new) == 1 and max(first) in _children(process.pid)  # one new, one kept
+        os.kill(max(first), signal.SIGKILL)  # now the replacement alone serves, once it is ready
+        assert post(base, cookie, token, "x", "relu.a") == 303
+        assert new <= _children(process.pid)
+        assert len(query(pg_url, "SELECT id FROM attempts")) == 3
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
-    assert process.returncode == 0 and not any(Path(f"/proc/{pid}").exists() for pid in first)
+        _, said = process.communicate(timeout=60)
+    assert process.returncode == 0 and not any(Path(f"/proc/{pid}").exists() for pid in first | new)
+    assert "Traceback" not in said and said.count("starting another") == 2, said
+
+
+def test_workers_n_server_processes_stop_when_the_main_process_is_killed(tmp_path: Path, pg_url: str) -> None:
+    (tmp_path / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    process, base = start(tmp_path, pg_url, "--workers", "2", "--no-prepare")
+    children = _children(process.pid)
+    assert len(children) == 2
+    process.kill()
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children)  # orphans kept the port and served
+    with pytest.raises(URLError):
+        _opener(CookieJar()).open(f"{base}/", timeout=5)
 
 
 def test_workers_n_prints_the_address_once_every_server_process_answers(tmp_path: Path, pg_url: str) -> None:
