@@ -90,6 +90,7 @@ def test_a_mistake_in_a_call_is_one_line_not_a_traceback() -> None:
         gn.check("sigmoid.a", object())
 
 
+@pytest.mark.system  # grades the saved file with `python -m grader grade` in a subprocess
 def test_answer_and_save_write_the_file_practice_save_writes(tmp_path: Path) -> None:
     shown = gn.answer("sigmoid.a", "e^-x/(1+e^-x)^2", student="s1")
     assert "Recorded for sigmoid.a." in shown.plain() and r"\[\frac{e^{- x}}{\left(1 + e^{- x}\right)^{2}}\]" \

@@ -128,6 +128,7 @@ def _stored(db: Path, student: int | None = None) -> list[tuple[str, int, int | 
             + ("" if student is None else f" AND student_id = {int(student)}") + " ORDER BY id")]
 
 
+@pytest.mark.system  # against a `python -m grader serve` process (the klass fixture)
 def test_concurrent_answers_from_threads_get_at_most_the_attempts_allowed_and_the_export_agrees(klass) -> None:
     url, links, db = klass
     cookies, csrf = _session(url, links["s001"])
@@ -154,6 +155,7 @@ def test_concurrent_answers_from_threads_get_at_most_the_attempts_allowed_and_th
     assert ada.answers["sigmoid.a"] in ([RIGHT] if best == 2 else WRONGS)
 
 
+@pytest.mark.system  # a `python -m grader serve` process, answered from a pool of spawned processes
 def test_concurrent_answers_from_several_processes_get_at_most_the_attempts_allowed(klass) -> None:
     url, links, db = klass
     cookies, csrf = _session(url, links["s002"])
@@ -168,6 +170,7 @@ def test_concurrent_answers_from_several_processes_get_at_most_the_attempts_allo
     assert [s[2] for s in counted] == list(range(1, len(counted) + 1))
 
 
+@pytest.mark.system  # against a `python -m grader serve` process (the practice fixture)
 def test_concurrent_answers_in_practice_mode_get_at_most_the_attempts_allowed(practice) -> None:
     url, db = practice
     cookies, csrf = _session(url, None)
@@ -195,6 +198,7 @@ def _claim(db: str, token: str, start: Any, finish: bool) -> str:
     return str(claim.number)
 
 
+@pytest.mark.system  # a pool of eight spawned processes
 def test_claims_taken_at_once_from_several_processes_on_one_file_give_one_number_each(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite"
     token, _ = Store(db).new_student()

@@ -91,6 +91,7 @@ def _answer(browser: tuple[Any, str], url: str, part: str, text: str) -> int:
         return int(err.code)
 
 
+@pytest.mark.system  # a server on a port (uvicorn, in a thread) with its own worker process
 def test_a_flood_of_budget_eating_answers_delays_anothers_answer_by_one_job_at_most(server) -> None:
     url, links = server
     ada, emile = _browser(url, links["s001"]), _browser(url, links["s002"])
@@ -118,6 +119,7 @@ def test_a_flood_of_budget_eating_answers_delays_anothers_answer_by_one_job_at_m
     assert _answer(emile, url, "relu.b.right", "1") == 303
 
 
+@pytest.mark.system  # starts two worker processes and keeps them busy
 def test_a_students_jobs_never_run_two_at_a_time() -> None:
     pool = Workers(jobs=2)
     try:
@@ -136,6 +138,7 @@ def test_a_students_jobs_never_run_two_at_a_time() -> None:
         pool.close()
 
 
+@pytest.mark.system  # the order in which jobs sleeping in the worker process get it (starts the module's pool)
 def test_the_free_worker_goes_to_the_student_who_used_least(workers: Workers) -> None:
     started: list[str] = []
     lock = threading.Lock()

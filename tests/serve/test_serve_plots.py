@@ -134,6 +134,7 @@ def _app(db: Path, pool: Workers, drawing: Workers | None = None) -> TestClient:
     return TestClient(app)  # type: ignore[arg-type]
 
 
+@pytest.mark.system  # starts a grading worker process of its own beside the module's drawing one
 def test_a_plot_is_drawn_once_by_the_drawing_workers_and_kept(tmp_path: Path, workers: Workers,
                                                               counted: list[Any]) -> None:
     grading = Workers(jobs=1)
@@ -149,6 +150,7 @@ def test_a_plot_is_drawn_once_by_the_drawing_workers_and_kept(tmp_path: Path, wo
     assert counted == [work.plot_answer] and all(page == first for page in again)
 
 
+@pytest.mark.system  # starts a worker process of its own and keeps it busy
 def test_when_no_worker_is_free_in_time_the_page_says_so_and_is_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

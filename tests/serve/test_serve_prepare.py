@@ -36,6 +36,7 @@ def test_every_part_at_every_variant_is_planned_the_first_variants_first() -> No
     assert [a for _, a, i in planned if i == 0] == list(sheet.parts)
 
 
+@pytest.mark.system  # prepares in a fresh `python -c` process
 def test_preparing_stops_when_its_time_is_up_and_skips_a_sheet_it_cannot_load(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: broken\nquestions: [\n", encoding="utf-8")
@@ -102,6 +103,7 @@ def _workers_born(preload: str, seconds: float = 60.0) -> dict[str, Any]:
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
+@pytest.mark.system  # a fresh `python -c` process with its own forkserver and workers
 def test_every_worker_and_every_replacement_is_born_with_the_parts_prepared() -> None:
     born = _workers_born('("grader.serve.prepared",)')
     parts = list(sheets.load(SIGMOID).parts)
@@ -110,6 +112,7 @@ def test_every_worker_and_every_replacement_is_born_with_the_parts_prepared() ->
     assert born["status"] == ["correct"]
 
 
+@pytest.mark.system  # a fresh `python -c` process with its own forkserver and workers
 def test_without_the_prepared_preload_workers_are_born_with_nothing_prepared() -> None:
     born = _workers_born('("grader.serve.work",)')
     assert born["first"] == born["replacement"] == [] and born["status"] == ["correct"]
@@ -156,6 +159,7 @@ def test_ctrl_c_while_preparing_stops_everything_quietly(tmp_path: Path) -> None
     assert left == []
 
 
+@pytest.mark.system  # a fresh `python -c` process with its own forkserver and its worker (and a replacement)
 def test_every_worker_grades_the_sheet_as_the_server_loaded_it_after_the_file_is_edited(tmp_path: Path) -> None:
     """Each worker read the sheet file at its first answer: after an edit, two workers of one class
     graded the same answer differently (and a removed file made every answer "could not be checked").

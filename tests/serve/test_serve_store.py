@@ -95,6 +95,7 @@ def _start(where: str) -> int:
     return Store(where).version()
 
 
+@pytest.mark.system  # a pool of four spawned processes
 def test_servers_starting_together_migrate_once(pg_url: str, query: Any) -> None:
     import multiprocessing
 
@@ -144,6 +145,7 @@ def _enrol(where: str, links: str, start: Any) -> None:
     classroom.enrol(store, [classroom.Member(f"s{i:03}", f"S{i}") for i in range(40)], Path(links), "http://h")
 
 
+@pytest.mark.system  # a pool of three spawned processes and a multiprocessing manager process
 def test_servers_starting_together_on_one_class_write_links_that_all_sign_in(pg_url: str, tmp_path: Path) -> None:
     import csv
     import multiprocessing

@@ -20,6 +20,7 @@ def pool() -> Iterator[Workers]:
     workers.close()
 
 
+@pytest.mark.system  # the module's worker process (the pool fixture): killed at its deadline, replaced
 def test_a_job_past_its_deadline_is_killed_and_the_next_one_runs(pool: Workers) -> None:
     began = time.monotonic()
     stalled = pool.run(time.sleep, 30, deadline=0.5)
@@ -30,22 +31,26 @@ def test_a_job_past_its_deadline_is_killed_and_the_next_one_runs(pool: Workers) 
     assert after.failure is None and after.value["status"] == "correct"
 
 
+@pytest.mark.system  # the module's worker process (the pool fixture): killed at its deadline, replaced
 def test_a_worker_that_dies_is_replaced(pool: Workers) -> None:
     assert pool.run(os._exit, 3, deadline=5).failure == "crash"
     assert pool.run(abs, -2, deadline=5).value == 2
 
 
+@pytest.mark.system  # runs the job in the module's worker process (the pool fixture)
 def test_an_exception_in_a_job_is_reported_by_name(pool: Workers) -> None:
     done = pool.run(int, "not a number", deadline=5)
     assert done.failure == "error" and done.detail == "ValueError"
 
 
+@pytest.mark.system  # grades in the module's worker process (the pool fixture)
 def test_grading_within_the_budget_says_invalid_when_time_runs_out(pool: Workers) -> None:
     path = str(resolve("activation-derivatives"))
     done = pool.run(work.grade_answer, path, 0, "sigmoid.a", "e^(-x)/(1+e^(-x))^2", 0.000001, deadline=10)
     assert done.value["status"] == "invalid" and "took longer than" in done.value["feedback"]
 
 
+@pytest.mark.system  # starts two worker processes, one stalled
 def test_a_stalled_job_does_not_stall_the_other_worker() -> None:
     import threading
 
@@ -62,6 +67,7 @@ def test_a_stalled_job_does_not_stall_the_other_worker() -> None:
         workers.close()
 
 
+@pytest.mark.system  # the order in which waiting jobs get the module's worker process
 def test_a_waiting_grade_gets_the_next_free_worker_before_a_waiting_preview(pool: Workers) -> None:
     import threading
 
@@ -83,6 +89,7 @@ def test_a_waiting_grade_gets_the_next_free_worker_before_a_waiting_preview(pool
     assert min(ran, key=ran.__getitem__) == "grade"
 
 
+@pytest.mark.system  # starts a worker process and runs 61 jobs in it
 def test_each_waiting_job_is_woken_once_not_at_every_change(monkeypatch: pytest.MonkeyPatch) -> None:
     """At 300 students the jobs waiting for a worker were all woken at every change, each scanning the
     queue to ask whether it was next: quadratic work under the lock the event loop takes to read `used`
@@ -119,6 +126,7 @@ def test_each_waiting_job_is_woken_once_not_at_every_change(monkeypatch: pytest.
         pool.close()
 
 
+@pytest.mark.system  # starts the plots' worker process and asks its niceness
 def test_the_plot_workers_yield_the_cpu_to_the_grades() -> None:
     """A plot takes ten times a grade's CPU: its worker runs at nice 10, so busy cores go to the grades."""
     from grader.serve import app
