@@ -133,7 +133,7 @@ def test_the_plot_workers_yield_the_cpu_to_the_grades() -> None:
 
     drawing = app.plot_workers()
     try:
-        assert drawing.run(os.nice, 0, deadline=10).value == os.nice(0) + 10
+        assert drawing.run(os.nice, 0, deadline=10).value == min(os.nice(0) + 10, 19)  # 19: the most there is
     finally:
         drawing.close()
 
