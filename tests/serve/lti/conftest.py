@@ -3,8 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from joserfc.jwk import RSAKey
+
+_MADE: dict[int, list[Any]] = {}  # the RSA private keys made so far in this process, by size in bits
+
+
+@pytest.fixture(autouse=True)
+def _rsa_keys_made_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Making a 2048-bit RSA key takes 0.05-0.2 s, and an LTI test makes two or more (the fake platform's,
+    the tool's at its first start in `keys.load`, a stranger's): over the LTI tests, most of their time.
+    The n-th key a test makes is the n-th this process made (for an earlier test, or now), so the keys
+    within a test are all different, as fresh ones are; each test has its own database and platform, so
+    none meets another test's key. Only the random prime search is skipped: joserfc builds the key, its
+    parameters and kid as it would (RSAKey.generate_key calls its binding's generate_private_key)."""
+    made = RSAKey.binding.generate_private_key
+    count: dict[int, int] = {}
+
+    def generate_private_key(size: int) -> Any:
+        keys = _MADE.setdefault(size, [])
+        count[size] = count.get(size, 0) + 1
+        while len(keys) < count[size]:
+            keys.append(made(size))
+        return keys[count[size] - 1]
+
+    monkeypatch.setattr(RSAKey.binding, "generate_private_key", staticmethod(generate_private_key))
+    yield
 
 
 @pytest.fixture
