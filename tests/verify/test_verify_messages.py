@@ -77,6 +77,7 @@ def test_a_choice_parts_own_solution_is_told_where_it_can_be_checked(tmp_path: P
     assert "give that part its own solution" not in said[0]
 
 
+@pytest.mark.system  # its last check, with no course anywhere, verifies the whole bundled bank
 def test_without_a_course_here_or_above_verify_finds_the_one_below_or_the_solutions_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
