@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
+from grader.batch.submissions import Submission, read
 
-from grader.batch.submissions import Submission, read  # noqa: E402
+# nbformat and nbclient are imported by the tests that use them (importorskip: skipped without them), not
+# here: importing nbformat builds jsonschema's grammars, ~1 s in every pytest process that collects this file.
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "notebooks" / "activation-derivatives.ipynb"
 
@@ -27,6 +27,7 @@ def test_the_example_is_what_grader_template_writes() -> None:
 
 
 def test_the_example_is_committed_without_outputs() -> None:
+    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.read(EXAMPLE, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -47,6 +48,8 @@ def _fill(nb: object, address: str, old: str, new: str) -> None:
 
 @pytest.mark.system
 def test_the_example_runs_and_each_output_is_typeset(tmp_path: Path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
     shutil.copy(EXAMPLE, tmp_path / "student.ipynb")
     nb = nbformat.read(tmp_path / "student.ipynb", as_version=4)
     _fill(nb, "sigmoid.a", 'r""', 'r"e^-x/(1+e^-x)"')  # the square dropped: incorrect
