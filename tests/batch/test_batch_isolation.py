@@ -62,6 +62,7 @@ def _answer(batch: Batch, student: str, address: str = "sigmoid.a") -> tuple[str
     return answer.status, answer.error
 
 
+@pytest.mark.system  # the batch fixture's two worker processes: hung, crashed, out of memory, killed, replaced
 @pytest.mark.parametrize(
     ("student", "words"),
     [
@@ -80,6 +81,7 @@ def test_a_misbehaving_answer_is_an_error_for_that_answer_alone(batch: Batch, st
     assert _answer(batch, student, "tanh.a")[0] == "correct"  # the same student's other answers are graded
 
 
+@pytest.mark.system  # the batch fixture's two worker processes: hung, crashed, out of memory, killed, replaced
 def test_everyone_else_is_graded(batch: Batch) -> None:
     assert _answer(batch, "s6-" + RIGHT.lower())[0] == "correct"
     assert all(r.readable for r in batch.rows)
@@ -114,6 +116,7 @@ def _double(n: int) -> int:
     return 2 * n
 
 
+@pytest.mark.system  # starts two worker processes; one dies and is replaced
 def test_pool_keeps_task_order_and_replaces_a_dead_worker() -> None:
     with WorkerPool(_double, jobs=2, deadline=5.0, memory_mb=512) as pool:
         results = pool.run([1, 2, 3, 4, 5])
@@ -123,6 +126,7 @@ def test_pool_keeps_task_order_and_replaces_a_dead_worker() -> None:
         assert pool.run([6]) == [12]  # the pool is usable again
 
 
+@pytest.mark.system  # starts the pool's worker processes
 def test_pool_with_more_workers_than_tasks() -> None:
     done: list[int] = []
     with WorkerPool(_double, jobs=8, deadline=5.0, memory_mb=512) as pool:
@@ -140,6 +144,7 @@ def _nothing(n: int) -> None:
     return None
 
 
+@pytest.mark.system  # starts the pool's worker processes
 def test_pool_passes_none_through_as_a_result() -> None:
     with WorkerPool(_nothing, jobs=2, deadline=5.0, memory_mb=512) as pool:
         assert pool.run([1, 2, 3]) == [None, None, None]

@@ -280,6 +280,7 @@ def few(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "FEWEST", 1)
 
 
+@pytest.mark.system  # verify's two worker processes against this process's run
 @pytest.mark.parametrize("broken", [False, True])
 def test_workers_say_what_one_process_says(course: Path, few: None, broken: bool) -> None:
     if broken:
@@ -290,6 +291,7 @@ def test_workers_say_what_one_process_says(course: Path, few: None, broken: bool
     assert (alone[0] == 1) is broken
 
 
+@pytest.mark.system  # verify's worker processes, one raising, one dying
 def test_a_check_that_fails_in_a_worker_is_run_again_here(course: Path, few: None, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     edit(course / "solutions" / "week-worked.yaml", *FALSE_STEP)
@@ -325,6 +327,7 @@ def test_a_check_that_fails_in_a_worker_is_run_again_here(course: Path, few: Non
         assert ran.exists()
 
 
+@pytest.mark.system  # starts two worker processes and has them killed
 def test_an_interrupt_stops_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C while the workers check: they are stopped (killed), not left to finish their checks."""
     checks = [items.Item("f.yaml", f"c{i}", lambda: time.sleep(60) or []) for i in range(workers.FEWEST)]
