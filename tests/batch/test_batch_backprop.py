@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grader.batch.grade import grade_paths
+
+pytestmark = pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 
 SUBMISSION = """\
 student: ana

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from grader.cli import app
@@ -22,6 +23,7 @@ def _grade(*args: str) -> Result:
     return CliRunner().invoke(app, ["grade", *args, "--jobs", "2"])
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_changes_name_each_changed_part_with_old_and_new_verdicts(tmp_path: Path) -> None:
     _write(tmp_path / "in", "ana", {"relu.a": "Heaviside(x)", "tanh.a": "1 - tanh(x)"})
     _write(tmp_path / "in", "bob", {"relu.a": "Heaviside(x)"})
@@ -49,6 +51,7 @@ def test_compare_with_a_folder_without_results_fails_before_grading(tmp_path: Pa
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_assignment_names_the_canvas_and_moodle_column(tmp_path: Path) -> None:
     _write(tmp_path / "in", "ana", {"relu.a": "Heaviside(x)"})
     result = _grade(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-f", "canvas,moodle",

@@ -13,11 +13,14 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from grader.batch.grade import grade_paths
 from grader.batch.model import Batch, Row
 from grader.cli import app
+
+pytestmark = pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 
 RIGHT = {"sigmoid.a": "e^(-x)/(1+e^(-x))^2", "tanh.a": "sech(x)^2", "relu.a": "Heaviside(x)"}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from grader.batch.reports.feedback import unique_names
@@ -27,6 +28,7 @@ def _class(folder: Path) -> None:
     (folder / "d.json").write_text("{not json", encoding="utf-8")
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_every_student_gets_one_file_with_answers_verdicts_and_solutions(tmp_path: Path) -> None:
     _class(tmp_path / "in")
     result = CliRunner().invoke(app, ["grade", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
@@ -48,6 +50,7 @@ def test_every_student_gets_one_file_with_answers_verdicts_and_solutions(tmp_pat
     assert "could not be read" in unreadable and "0 of" in unreadable
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_rerun_gives_the_same_bytes(tmp_path: Path) -> None:
     _class(tmp_path / "in")
     outs = []
@@ -59,6 +62,7 @@ def test_rerun_gives_the_same_bytes(tmp_path: Path) -> None:
     assert outs[0] == outs[1] and len(outs[0]) == 4
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_duplicate_ids_write_no_feedback_until_a_policy_is_chosen(tmp_path: Path) -> None:
     for name in ("x.json", "y.json"):
         _write(tmp_path / "in", name, {"student": "same", "answers": {"relu.a": "Heaviside(x)"}})
@@ -74,6 +78,7 @@ def test_names_are_safe_and_distinct_ignoring_case() -> None:
     assert unique_names(["a/b", "a_b", "A_B", "..", "", "é"]) == ["a_b", "a_b-2", "A_B-3", "_", "_-2", "_-3"]
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_rerun_with_fewer_students_leaves_no_old_per_student_file(tmp_path: Path) -> None:
     for student in ("ana", "ben", "cy"):
         _write(tmp_path / "in", f"{student}.json", {"student": student, "answers": {"relu.a": "Heaviside(x)"}})

@@ -89,6 +89,7 @@ def test_everyone_else_is_graded(batch: Batch) -> None:
     assert next(r for r in batch.rows if r.student == "s0-hang").status.startswith("grading error: sigmoid.a;")
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_each_distinct_answer_is_graded_once(tmp_path: Path) -> None:
     log = tmp_path / "tasks.log"
 

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from grader.cli import app
 
+pytestmark = pytest.mark.system  # grades with batch's worker pool: forks its worker processes
+
 
 def test_a_class_built_for_known_figures(tmp_path: Path) -> None:
     """`grader grade` on twelve students (negative discrimination is flagged from 10): sigmoid.a

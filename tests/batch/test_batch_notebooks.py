@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from grader.batch import notebooks
@@ -87,6 +88,7 @@ def test_the_last_answer_counts_and_a_cell_that_is_not_python_is_reported() -> N
                            "`relu.a` is answered 2 times; the last one counts (cell 2 (tagged answer:relu.a))"]
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_class_of_notebooks_is_graded_like_yaml_files_and_a_rerun_is_the_same_bytes(tmp_path: Path) -> None:
     marker = tmp_path / "keep-me"
     marker.write_text("x")
@@ -105,6 +107,7 @@ def test_a_class_of_notebooks_is_graded_like_yaml_files_and_a_rerun_is_the_same_
     assert marker.exists()
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_gradescope_autograde_takes_a_notebook(tmp_path: Path) -> None:
     folder = tmp_path / "submission"
     folder.mkdir()
@@ -117,6 +120,7 @@ def test_gradescope_autograde_takes_a_notebook(tmp_path: Path) -> None:
     assert data["score"] == 2
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_sheet_file_named_in_use_is_left_to_the_batchs_sheet(tmp_path: Path) -> None:
     """A student who worked on `gn.use("course/hw.yaml")` is graded against --sheet, not refused
     because a file name is not the sheet's id."""

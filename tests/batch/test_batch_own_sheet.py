@@ -93,6 +93,7 @@ def _csv(path: Path) -> list[list[str]]:
 # --- defect 2: the sheet the files name is found in the course's exercises/ -----------------------
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_the_sheet_is_found_by_id_above_the_submissions(course: Path, tmp_path: Path) -> None:
     """Graded from outside the course folder: the submissions' parent folder holds exercises/."""
     batch = grade_paths([str(_class(course))], jobs=2)
@@ -101,6 +102,7 @@ def test_the_sheet_is_found_by_id_above_the_submissions(course: Path, tmp_path: 
     assert batch.sheet_source.endswith("exercises/my-sheet-file.yaml")
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_the_sheet_is_found_from_the_course_folder(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     subs = _class(course)
     elsewhere = course.parent / "elsewhere"
@@ -114,6 +116,7 @@ def test_the_sheet_is_found_from_the_course_folder(course: Path, monkeypatch: py
     assert [row[-1] for row in _csv(course / "grades" / "canvas.csv")[2:]] == ["2", "2", "2"]
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_sheet_that_cannot_be_found_is_an_error_with_a_fix_that_works(course: Path, tmp_path: Path) -> None:
     subs = _class(course)
     (course / "exercises" / "my-sheet-file.yaml").rename(tmp_path / "moved.yaml")
@@ -129,6 +132,7 @@ def test_a_sheet_that_cannot_be_found_is_an_error_with_a_fix_that_works(course: 
     assert [row[-1] for row in _csv(out / "canvas.csv")[2:]] == ["2", "2", "2"]
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_sheet_given_by_its_id_is_found_in_the_course(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     subs = _class(course)
     monkeypatch.chdir(course)
@@ -137,6 +141,7 @@ def test_a_sheet_given_by_its_id_is_found_in_the_course(course: Path, monkeypatc
     assert "Sheet `nn-derivs`" in result.stdout and "Mean score: 2.00 / 3" in result.stdout and subs.is_dir()
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_file_naming_another_sheet_is_told_a_working_command(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     subs = _class(course)
     (course / "exercises" / "other.yaml").write_text(SHEET.replace("id: nn-derivs", "id: hw2"), encoding="utf-8")
@@ -149,6 +154,7 @@ def test_a_file_naming_another_sheet_is_told_a_working_command(course: Path, mon
     assert grade_paths(["subs/z.json"], sheet="exercises/other.yaml", jobs=1).rows[0].total == 2
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_sheet_no_file_answers_is_an_error(course: Path, tmp_path: Path) -> None:
     subs = _class(course)
     result = _grade(str(subs), "--sheet", "activation-derivatives", "--out", str(tmp_path / "out"),
@@ -162,6 +168,7 @@ def test_a_sheet_no_file_answers_is_an_error(course: Path, tmp_path: Path) -> No
 # --- --duplicates latest: the submission's own time, and which time was used ---------------------
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_latest_uses_the_submissions_own_time(course: Path, tmp_path: Path) -> None:
     import os
 
@@ -188,6 +195,7 @@ def test_latest_uses_the_submissions_own_time(course: Path, tmp_path: Path) -> N
                                       "(`submitted:`))")
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_csv_without_a_time_column_is_as_new_as_its_file(course: Path, tmp_path: Path) -> None:
     import os
 
@@ -202,6 +210,7 @@ def test_a_csv_without_a_time_column_is_as_new_as_its_file(course: Path, tmp_pat
     assert kept.file.endswith("r.csv:2") and kept.total == 1
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_submitted_time_that_cannot_be_read_is_a_note(course: Path) -> None:
     _sub(course / "subs", "s1.json", {"student": "s1", "sheet": "nn-derivs", "submitted": "last Tuesday",
                                       "answers": RIGHT})
@@ -213,6 +222,7 @@ def test_a_submitted_time_that_cannot_be_read_is_a_note(course: Path) -> None:
 # --- ids that are not ids: no `student:`, or the template's placeholder --------------------------
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_the_templates_placeholder_is_not_a_student_id(course: Path, tmp_path: Path) -> None:
     subs = course / "subs"
     (subs).mkdir()
@@ -230,6 +240,7 @@ def test_the_templates_placeholder_is_not_a_student_id(course: Path, tmp_path: P
         in result.stdout
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_file_without_student_is_told_its_id_and_variants_come_from_its_name(course: Path) -> None:
     subs = course / "subs"
     _sub(subs, "Ana Lopez - s1023 - homework3.json", {"sheet": "nn-derivs", "answers": RIGHT})
@@ -252,6 +263,7 @@ def _commands(text: str, start: str) -> list[list[str]]:
     return [shlex.split(line.split(start, 1)[1]) for line in text.splitlines() if start in line]
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_the_commands_a_template_prints_work_for_a_sheet_file(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(course)
     made = CliRunner().invoke(app, ["template", "exercises/my-sheet-file.yaml"])
@@ -268,6 +280,7 @@ def test_the_commands_a_template_prints_work_for_a_sheet_file(course: Path, monk
     assert "Mean score: 1.00 / 3" in graded.stdout
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_practice_save_prints_a_command_that_works(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(course)
     done = CliRunner().invoke(app, ["practice", "exercises/my-sheet-file.yaml", "--question", "loss.w", "--student",
@@ -300,6 +313,7 @@ def test_a_blank_template_of_a_randomised_sheet_shows_no_variants_values(course:
 # --- feedback keeps a chain's `=`; summary.md counts only the files that count -----------------
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_feedback_writes_a_chain_with_its_equals_signs(tmp_path: Path) -> None:
     _sub(tmp_path / "in", "a.json", {"student": "a", "answers": {"sigmoid.a": "x"}})
     out = tmp_path / "out"
@@ -309,6 +323,7 @@ def test_feedback_writes_a_chain_with_its_equals_signs(tmp_path: Path) -> None:
     assert [line[:6] for line in chain if line] == ["    d/", "    = ", "    = "]  # d/dx σ(x) = -u⁻²·(-e⁻ˣ) = ...
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_summary_figures_count_only_the_file_each_student_counts(tmp_path: Path) -> None:
     import os
 
@@ -337,6 +352,7 @@ def _yaml_file(folder: Path, name: str, text: str) -> None:
     (folder / name).write_text(text, encoding="utf-8")
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_file_indented_with_tabs_is_read_and_told_to_use_spaces(tmp_path: Path) -> None:
     _yaml_file(tmp_path, "a.yaml", "student: a\nanswers:\n\tsigmoid.a: 'σ(x)(1-σ(x))'\n\tsigmoid.b: |-\n"
                                    "\t\te^(-x)/(1+e^(-x))^2\n\t\t= 1/(1+e^(-x)) * e^(-x)/(1+e^(-x))\n"
@@ -347,6 +363,7 @@ def test_a_file_indented_with_tabs_is_read_and_told_to_use_spaces(tmp_path: Path
            "spaces (YAML allows no tabs there)" in row.status
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_tabs_mixed_with_spaces_are_not_guessed_at(tmp_path: Path) -> None:
     _yaml_file(tmp_path, "a.yaml", "student: a\nanswers:\n  sigmoid.a: 'x'\n\ttanh.a: 'x'\n")
     (row,) = grade_paths([str(tmp_path)], jobs=1).rows
@@ -354,6 +371,7 @@ def test_tabs_mixed_with_spaces_are_not_guessed_at(tmp_path: Path) -> None:
                              "(YAML allows no tabs there)"
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_latex_in_double_quotes_costs_only_its_answer(tmp_path: Path) -> None:
     _yaml_file(tmp_path, "a.yaml", 'student: a\nanswers:\n  sigmoid.a: "\\sigma(x)(1-\\sigma(x))"\n'
                                    "  tanh.a: 'sech(x)^2'\n  relu.a: \"\\xi\"  # two broken lines\n")
@@ -369,6 +387,7 @@ def test_latex_in_double_quotes_costs_only_its_answer(tmp_path: Path) -> None:
     assert any("part `sigmoid.a`: This answer is in double quotes" in w for w in batch.warnings)
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_what_cannot_be_repaired_safely_is_unreadable_in_words(tmp_path: Path) -> None:
     _yaml_file(tmp_path, "a.yaml", 'student: "\\sigma"\nanswers:\n  tanh.a: x\n')  # the id: never guessed
     _yaml_file(tmp_path, "b.yaml", 'student: b\nanswers:\n  tanh.a: "sech(x)^2 +\n    \\sigma"\n')  # two lines
@@ -379,6 +398,7 @@ def test_what_cannot_be_repaired_safely_is_unreadable_in_words(tmp_path: Path) -
                                  "single quotes for LaTeX ('\\sigma(x)'), or a block (|-)")
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_wrong_answer_right_for_another_variant_is_reported(course: Path) -> None:
     """Students who answered the first variant's question (a blank template showed it) are not marked
     wrong silently: the answer scores 0 for their own variant, and a note says which variant it fits."""
@@ -402,6 +422,7 @@ def test_a_wrong_answer_right_for_another_variant_is_reported(course: Path) -> N
 # --- docs/authoring.md, section 7: its commands, run in a course folder -------------------------
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_the_authoring_guides_grading_commands_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import re
     import shlex
@@ -439,6 +460,7 @@ def test_the_readmes_submission_example_reads_with_its_time(tmp_path: Path) -> N
     assert got.when == "2026-12-07 09:15 (`submitted:`)" and got.submitted is not None
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_file_for_another_sheet_never_counts_over_a_students_answer(course: Path, tmp_path: Path) -> None:
     import os
 
@@ -454,6 +476,7 @@ def test_a_file_for_another_sheet_never_counts_over_a_students_answer(course: Pa
         assert "(this file answers another sheet)" in (out / "grades.csv").read_text(encoding="utf-8")
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_latex_in_a_json_string_is_told_to_double_its_backslashes(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text('{"student": "a", "answers": {"sigmoid.a": "\\sigma(x)"}}', encoding="utf-8")
     (row,) = grade_paths([str(tmp_path)], jobs=1).rows

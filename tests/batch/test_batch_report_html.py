@@ -46,6 +46,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "out" / "report.html"
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_same_class_same_bytes(report: Path, tmp_path: Path) -> None:
     ran = CliRunner().invoke(app, ["grade", str(report.parents[1] / "subs"), "--out", str(tmp_path), "--jobs", "1"])
     assert ran.exit_code == 0, ran.output

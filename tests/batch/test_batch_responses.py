@@ -40,6 +40,7 @@ def _outcome(batch: Batch) -> list[tuple[str, float, list[tuple[str, str, float]
     return [(r.student, r.total, [(a.address, a.status, a.points) for a in r.answers]) for r in batch.rows]
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_csv_grades_the_same_as_the_yaml_files(tmp_path: Path) -> None:
     for student, answers in CLASS.items():
         (tmp_path / "yaml").mkdir(exist_ok=True)
@@ -83,6 +84,7 @@ def test_columns_must_name_headers_the_csv_has(tmp_path: Path) -> None:
 # --- issue 21: a CSV whose headers are no part is an error, with the --columns that would map them ---
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_csv_whose_headers_are_no_part_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("Timestamp,Email Address,Q1 (sigmoid),Q2,Name\n"
                                     "2026-12-07 09:15,a@x.org,σ(x)(1-σ(x)),x,Ana\n", encoding="utf-8")
@@ -109,6 +111,7 @@ def test_no_part_column_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert "--columns Q1=sigmoid.a" in result.stderr
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_columns_that_map_to_no_part_are_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "r.csv").write_text("Email,Q1\na,x\n", encoding="utf-8")
     with pytest.raises(UsageError) as caught:

@@ -84,6 +84,7 @@ def test_every_export_names_the_variant(batch: Batch) -> None:
         "dan": "leaky_relu: alpha=0.2", "eve": "leaky_relu: alpha=0.01"}
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_a_sheet_without_variants_adds_no_columns(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps({"student": "a", "answers": {"relu.a": "Heaviside(x)"}}))
     plain = grade_paths([str(tmp_path)], jobs=1)

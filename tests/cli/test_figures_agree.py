@@ -88,6 +88,7 @@ def _class(tmp_path_factory: pytest.TempPathFactory, sheet: str, sent: dict[str,
     return figures[0], page, out
 
 
+@pytest.mark.system  # grades a class through the app's worker process, then with batch's forked workers
 def test_a_randomised_sheet_too(tmp_path_factory: pytest.TempPathFactory) -> None:
     served, _, out = _class(tmp_path_factory, RANDOMISED, SENT_RANDOMISED)
     batch = json.loads((out / "results.json").read_text(encoding="utf-8"))["summary"]["item_analysis"]

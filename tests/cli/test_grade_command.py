@@ -31,6 +31,7 @@ def _grade(*args: str) -> Result:
     return CliRunner().invoke(app, ["grade", *args, "--jobs", "2"])
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_exit_0_when_every_file_is_read(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "a", RIGHT)
     _write(tmp_path / "in", "b.json", "b", {"sigmoid.a": "x"})  # wrong and missing answers: still exit 0
@@ -39,6 +40,7 @@ def test_exit_0_when_every_file_is_read(tmp_path: Path) -> None:
     assert "full marks: 1 of 2" in result.stdout
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_exit_1_when_a_file_cannot_be_read(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "a", RIGHT)
     (tmp_path / "in" / "b.yaml").write_text("answers: [")
@@ -53,7 +55,8 @@ def test_exit_1_when_a_file_cannot_be_read(tmp_path: Path) -> None:
     [
         (["nowhere/"], "no such file or folder"),
         (["EMPTY"], "no submission files"),
-        (["IN", "--sheet", "no-such-sheet"], "no sheet `no-such-sheet`: it is not bundled"),
+        pytest.param(["IN", "--sheet", "no-such-sheet"], "no sheet `no-such-sheet`: it is not bundled",
+                     marks=pytest.mark.system),  # the files are read by batch's forked workers first
         (["IN", "--format", "excel"], "unknown format `excel`"),
         (["IN", "--fail-under", "120"], ""),
         (["IN", "--timeout", "0"], ""),
@@ -69,6 +72,7 @@ def test_exit_2_for_usage_and_sheet_errors(tmp_path: Path, args: list[str], word
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_exit_2_for_a_broken_sheet_file(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "a", RIGHT)
     (tmp_path / "sheet.yaml").write_text("id: broken\n")
@@ -77,6 +81,7 @@ def test_exit_2_for_a_broken_sheet_file(tmp_path: Path) -> None:
     assert "sheet.yaml:" in result.stderr
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_fail_under(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "a", RIGHT)
     _write(tmp_path / "in", "b.json", "b", {**RIGHT, "tanh.a": "sech(x)"})  # 14 of 16 points: 87.5 %
@@ -88,6 +93,7 @@ def test_fail_under(tmp_path: Path) -> None:
     assert _grade(str(tmp_path / "in" / "a.json"), *out, "--fail-under", "100").exit_code == 0  # a student's CI
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_wrong_answers_are_grouped_by_equivalence(tmp_path: Path) -> None:
     forms = {
         "-e^(-x)/(1+e^(-x))^2": 3, "-exp(-x)*(1+exp(-x))^(-2)": 2, "-1/(4cosh(x/2)^2)": 1,  # the sign error
@@ -111,6 +117,7 @@ def test_wrong_answers_are_grouped_by_equivalence(tmp_path: Path) -> None:
     assert [(g.forms, g.count) for g in choice.wrong] == [((("Yes", 9), ("yes", 1)), 10)]  # one choice
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_the_sheet_a_submission_names(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "a", RIGHT, sheet="activation-derivatives")
     _write(tmp_path / "in", "c.json", "c", RIGHT)  # no `sheet:`: counts for the default sheet
@@ -124,6 +131,7 @@ def test_the_sheet_a_submission_names(tmp_path: Path) -> None:
            "exercises/ folder)" in result.stderr
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_as_many_files_for_two_sheets_is_an_error(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "a", RIGHT, sheet="activation-derivatives")
     _write(tmp_path / "in", "b.json", "b", RIGHT, sheet="smooth-activations")
@@ -134,6 +142,7 @@ def test_as_many_files_for_two_sheets_is_an_error(tmp_path: Path) -> None:
     assert "grader grade FILES --sheet activation-derivatives" in result.stderr
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_duplicate_students_are_graded_and_reported(tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.json", "same", RIGHT)
     _write(tmp_path / "in", "b.json", "same", RIGHT)
@@ -148,6 +157,7 @@ def test_duplicate_students_are_graded_and_reported(tmp_path: Path) -> None:
     assert [p.parent.name for p in (tmp_path / "out" / "gradescope").glob("*/results.json")] == ["same"]
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_reports_are_replaced_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A run that fails while writing leaves the previous reports whole and no temporary files."""
     _write(tmp_path / "in", "a.json", "a", RIGHT)
@@ -166,6 +176,7 @@ def test_reports_are_replaced_atomically(tmp_path: Path, monkeypatch: pytest.Mon
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_results_json_is_valid_and_sorted(tmp_path: Path) -> None:
     _write(tmp_path / "in", "b.json", "b", {"sigmoid.a": "sigma'(x)"})
     _write(tmp_path / "in", "a.json", "a", RIGHT)
@@ -180,6 +191,7 @@ def test_results_json_is_valid_and_sorted(tmp_path: Path) -> None:
     assert data["submissions"][1]["answers"]["tanh.a"]["status"] == "missing"
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_grading_a_folder_twice_does_not_read_its_own_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _write(tmp_path, "a.json", "a", RIGHT)
     monkeypatch.chdir(tmp_path)

@@ -89,6 +89,7 @@ def test_the_answer_that_counts_is_the_best_scored_the_last_of_equals_and_a_read
     assert export.sheet_ids(class_db) == [SHEET]
 
 
+@pytest.mark.system  # grade --db grades with batch's worker pool: forks its worker processes
 def test_grading_the_database_is_byte_identical_to_grading_the_same_answers_as_files(class_db: Path,
                                                                                      tmp_path: Path) -> None:
     out = tmp_path / "from-db"
@@ -117,6 +118,7 @@ def test_grading_the_database_is_byte_identical_to_grading_the_same_answers_as_f
     assert len(reports) > 5 and "feedback/s01.md" in reports
 
 
+@pytest.mark.system  # grade --db grades with batch's worker pool: forks its worker processes
 def test_each_student_is_exported_once_with_the_score_the_server_showed(class_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "grades"
     assert grade("--db", str(class_db), "--out", str(out)).exit_code == 0
@@ -132,6 +134,7 @@ def test_each_student_is_exported_once_with_the_score_the_server_showed(class_db
     assert graded[("s01", "leaky_relu.b.left")] > 0 and graded[("s02", "leaky_relu.b.left")] == 0
 
 
+@pytest.mark.system  # grade --db grades with batch's worker pool: forks its worker processes
 def test_an_export_that_differs_from_what_the_server_showed_says_so(class_db: Path, tmp_path: Path) -> None:
     """Cold trial (issue 22): on a loaded machine the export's regrading timed out on a right answer and the
     Canvas file held 3 points where the browser showed 6, without a word. Now every difference is said."""
@@ -160,6 +163,7 @@ def test_an_answer_the_server_could_not_check_in_time_is_no_answer(class_db: Pat
     assert "leaky_relu.a" not in exported["s05"]  # never the answer to grade: it could score what the server never did
 
 
+@pytest.mark.system  # grade --db grades with batch's worker pool: forks its worker processes
 def test_a_rerun_gives_the_same_bytes(class_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "grades"
     assert grade("--db", str(class_db), "--out", str(out)).exit_code == 0
@@ -169,6 +173,7 @@ def test_a_rerun_gives_the_same_bytes(class_db: Path, tmp_path: Path) -> None:
     assert _files(out, answers=True) == first  # an earlier export's extra file is not graded again
 
 
+@pytest.mark.system  # grade --db grades with batch's worker pool: forks its worker processes
 def test_several_sheets_need_sheet_and_wrong_files_are_sentences(class_db: Path, tmp_path: Path) -> None:
     other = tmp_path / "two.sqlite"
     other.write_bytes(class_db.read_bytes())

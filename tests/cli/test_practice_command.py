@@ -123,6 +123,7 @@ def test_help_has_examples() -> None:
         assert result.exit_code == 0 and "Examples:" in result.stdout
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_save_writes_a_submission_that_grades_as_the_session_did(tmp_path: Path) -> None:
     """The saved file reads back to the answers typed (LaTeX backslashes and a derivation intact),
     and a randomised sheet's file grades against the variants the student was asked."""

@@ -79,6 +79,7 @@ def test_practice_says_when_a_sheet_has_no_worked_solutions(course: Path) -> Non
     assert "No worked solutions were found" not in result.stdout and "The partial in w" in result.stdout
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_grade_feedback_has_the_worked_solutions_found_or_named(course: Path, tmp_path: Path) -> None:
     (course / "answers").mkdir()
     (course / "answers" / "ana.yaml").write_text("student: ana\nsheet: hw3-loss\nanswers:\n  loss.a: '2(wx+b-y)'\n",

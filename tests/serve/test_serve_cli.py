@@ -64,6 +64,7 @@ def links_of(tmp_path: Path) -> list[str]:
     return [row["link"] for row in csv.DictReader((tmp_path / "class.links.csv").open(encoding="utf-8"))]
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_class_mode_counts_one_student_and_several_students(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = serve_class(tmp_path, monkeypatch, "--port", "0")
     assert result.exit_code == 0, result.output
@@ -73,6 +74,7 @@ def test_class_mode_counts_one_student_and_several_students(tmp_path: Path, monk
     assert "class mode: 2 students;" in result.stdout
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_the_links_are_built_from_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = serve_class(tmp_path, monkeypatch, "--port", "0", "--url", "http://192.168.1.20:8000/")
     assert result.exit_code == 0, result.output
@@ -80,6 +82,7 @@ def test_the_links_are_built_from_url(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "grader serve: http://192.168.1.20:8000/" in result.stdout
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_a_wildcard_host_builds_the_links_from_this_machines_name(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "gethostname", lambda: "lab-pc")
@@ -96,6 +99,7 @@ def test_a_bad_url_is_refused_before_anything_is_written(tmp_path: Path, monkeyp
     assert not (tmp_path / "class.sqlite").exists()
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_links_sent_for_another_port_are_warned_about(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert serve_class(tmp_path, monkeypatch, "--port", "0").exit_code == 0
     old = links_of(tmp_path)[0].split("/signin/")[0]
@@ -111,6 +115,7 @@ def test_links_sent_for_another_port_are_warned_about(tmp_path: Path, monkeypatc
     assert "already sent" not in same.stderr
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_the_class_database_is_readable_by_its_owner_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert serve_class(tmp_path, monkeypatch, "--port", "0").exit_code == 0
     files = [tmp_path / name for name in ("class.sqlite", "class.sqlite-wal", "class.sqlite-shm", "class.links.csv")]
@@ -139,6 +144,7 @@ def test_another_kind_of_database_url_is_refused_with_what_to_give(tmp_path: Pat
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_class_mode_on_postgresql_writes_the_links_in_the_current_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_url: str) -> None:
     import uvicorn
@@ -170,6 +176,7 @@ def test_without_sheets_it_serves_the_course_folders_else_the_bundled_ones(tmp_p
     assert "activation-derivatives" in pages.load_sheets([])
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 @pytest.mark.parametrize(("options", "prepares"), [((), True), (("--no-prepare",), False)])
 def test_class_mode_prepares_unless_told_not_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 options: tuple[str, ...], prepares: bool) -> None:
@@ -220,6 +227,7 @@ def test_a_port_in_use_is_said_before_any_preparing(tmp_path: Path, monkeypatch:
     assert not (tmp_path / "class.sqlite").exists() and not (tmp_path / "class.links.csv").exists()
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_every_mode_has_its_workers_load_the_sheets_as_the_server_did(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Practice mode's workers read a sheet file at their first answer: edited meanwhile, the class was
@@ -254,6 +262,7 @@ def test_every_mode_has_its_workers_load_the_sheets_as_the_server_did(tmp_path: 
                     (("grader.serve.prepared",), {"sheets": [sheet], "seconds": work.PREPARE_SECONDS})]
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_the_server_freezes_what_it_loaded_just_before_serving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                settled: list[str]) -> None:
     import uvicorn

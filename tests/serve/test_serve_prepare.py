@@ -118,6 +118,7 @@ def test_without_the_prepared_preload_workers_are_born_with_nothing_prepared() -
     assert born["first"] == born["replacement"] == [] and born["status"] == ["correct"]
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_practice_mode_prepares_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import uvicorn
     from typer.testing import CliRunner

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from grader.serve.app import paragraphs
 
 
@@ -16,6 +18,7 @@ def test_prose_is_escaped_before_any_tag() -> None:
     assert str(paragraphs("**<script>** `x<1`")[0]) == "<strong>&lt;script&gt;</strong> <code>x&lt;1</code>"
 
 
+@pytest.mark.system  # starts a worker process (Workers) for the app whose page it reads
 def test_each_answer_box_and_button_names_its_part_for_screen_readers() -> None:
     import tempfile
     from pathlib import Path

@@ -238,6 +238,7 @@ def test_practice_seed_picks_the_variant(smooth: Sheet) -> None:
 # --- batch grading ------------------------------------------------------------------------------------
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_batch_seeds_from_student_id_or_file_and_records_them(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -272,6 +273,7 @@ def test_batch_seeds_from_student_id_or_file_and_records_them(tmp_path: Path) ->
     assert ben["seed"] == 7 and ben["variant"] == {"elu": {"alpha": "0.5"}, "leaky_relu": {"alpha": "0.2"}}
 
 
+@pytest.mark.system  # grades with batch's worker pool: forks its worker processes
 def test_batch_rejects_a_bad_seed(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("student: a\nseed: -3\nanswers: {}\n", encoding="utf-8")
     batch = grade_paths([str(tmp_path)], jobs=1)

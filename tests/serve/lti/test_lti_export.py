@@ -19,6 +19,8 @@ from grader.serve import pages
 from grader.serve.store import Store
 from grader.serve.workers import Workers
 
+pytestmark = pytest.mark.system  # grade --db grades with batch's worker pool: forks its worker processes
+
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
