@@ -321,6 +321,7 @@ def test_the_verdict_says_how_the_answer_was_read(client: TestClient) -> None:
             '{\\left(1 + e^{- x}\\right)^{2}}"><code>-exp(-x)/(1 + exp(-x))**2</code></span></p>') in part
 
 
+@pytest.mark.system  # the module's worker process is killed at the deadline and a new one forked
 def test_an_answer_whose_worker_is_killed_at_the_deadline_is_invalid_and_costs_no_attempt(
     loaded: dict[str, pages.Loaded], tmp_path: Path, workers: Workers
 ) -> None:
