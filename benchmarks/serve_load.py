@@ -887,6 +887,7 @@ def measure(folder: Path, students: int, seconds: float, jobs: int, kill_at: flo
     rows = [r for r in stored(where) if r[0] not in hostile]  # the flood is not checked
     run.acknowledged = [a for a in run.acknowledged if a[0] not in hostile]
     found = figures(run, kill, rows, began, seconds, server_cpu, client_cpu)
+    found["calls"] = [(c.what, round(c.began - began, 4), round(c.ended - c.began, 4), c.status) for c in run.calls]
     found["hostile_students"] = len(hostile)
     found["over_limit"] = over_limit(where)
     busy, total = busy_ended[0] - busy_began[0], busy_ended[1] - busy_began[1]
@@ -917,6 +918,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="also write the Markdown table here")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--keep", type=Path, help="keep the database, links and server logs in this folder")
+    parser.add_argument("--calls", type=Path, help="also write every request here, a JSON line each: what, sent"
+                        " (s from the start), took (s), status (to see what a slow window held)")
     parser.add_argument("--profile", type=Path, help="run the server under cProfile, its stats to this file"
                         " (the main thread only; use --kill-at 0, a killed server writes none)")
     args = parser.parse_args()
@@ -939,6 +942,9 @@ def main() -> int:
         found = measure(folder, args.students, args.seconds, args.jobs, kill_at, args.seed, args.profile,
                         not args.no_instructor, args.hostile, args.db, args.servers)
 
+    calls = found.pop("calls")
+    if args.calls:
+        args.calls.write_text("".join(json.dumps(c) + "\n" for c in calls), encoding="utf-8")
     found.update(commit=_commit(), command=command, jobs=args.jobs, load_average_before=load_before[0],
                  load_average_after=os.getloadavg()[0], cpus=os.cpu_count())
     header = (f"`{command}` on {found['date']}, commit {found['commit']}: {args.students} students for "
