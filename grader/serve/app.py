@@ -64,7 +64,7 @@ def plot_workers() -> Workers:
 def settle() -> None:
     """Called once the server has loaded everything, just before it serves: what is loaded lives as long
     as the process, so it is frozen for the cyclic GC, which otherwise scanned it all at each full
-    collection (the event loop stood still 60–130 ms, twice in 20 s at 300 students)."""
+    collection (the event loop stood still 90–100 ms, once or twice in 20 s at 300 students)."""
     gc.freeze()
 
 
