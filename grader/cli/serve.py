@@ -311,14 +311,14 @@ def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: st
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     base, note = _base(host, shown, bound, url)
-    moved = ""
+    moved = anew = ""
     if roster is not None:
         kept = database.where
         links = links or (kept.path.with_suffix(".links.csv") if kept.kind == "sqlite" else
                           Path(f"{kept.name}.links.csv"))
         old = classroom.links_base(links)
         try:
-            classroom.enrol(database, members, links, base)
+            anew = _replaced(classroom.enrol(database, members, links, base), links)
         except OSError as err:
             fail(f"cannot write the links {links}: {err}")
         moved = _moved(old, base, links) if old is not None and old != base else ""
@@ -335,6 +335,8 @@ def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: st
             typer.echo(f"class mode: {count}; sign-in links (and the instructor's) in {links}{note}")
         if moved:
             typer.echo(f"grader: {moved}", err=True)
+        if anew:
+            typer.echo(f"grader: warning: {anew}", err=True)
         typer.echo(f"progress: {database.where.shown}   sheets: {', '.join(loaded)}", err=True)
         if tool is not None:
             typer.echo(f"LTI: {len(tool.platforms)} platform registration(s); the LMS's settings at "
@@ -360,6 +362,21 @@ def _open(listener: socket.socket, loaded: dict[str, pages.Loaded], database: st
     each = f"{servers[1]} grading worker{'' if servers[1] == 1 else 's'} each"
     typer.echo(f"grader serve: starting {servers[0]} server processes on port {bound}, {each}…", err=True)
     _prefork(servers[0], lambda ready: _one_server(listener, loaded, kept, servers[1], settings, ready), announce)
+
+
+def _replaced(ids: list[str], links: Path) -> str:
+    """The words for links made anew in place of links members had (`classroom.enrol`), or ""."""
+    from grader.serve import classroom
+
+    if not ids:
+        return ""
+    students = [i for i in ids if i != classroom.INSTRUCTOR]
+    who = f"{len(students)} students" if len(students) > 3 else ", ".join(students)
+    if classroom.INSTRUCTOR in ids:
+        who = f"{who} and the instructor" if who else "the instructor"
+    return (f"new sign-in links for {who}: {links} did not hold the links made before, which "
+            f"sign nobody in any more. Send the new ones from {links}; to keep links already sent, start "
+            "grader serve with --links naming the file written then")
 
 
 def _sender(database: store.Store, settings: web.Settings) -> outbox.Sender | None:

@@ -180,21 +180,25 @@ def check_url(url: str, option: str = "--url") -> str:
     return url.strip().rstrip("/")
 
 
-def enrol(store: Store, members: list[Member], links: Path, base_url: str) -> None:
+def enrol(store: Store, members: list[Member], links: Path, base_url: str) -> list[str]:
     """Create (or keep) each member's link and the instructor's, and write them all to `links`. Servers
     starting together on one class take turns (the links file read and written under one lock), so the
-    later ones keep the links the first wrote."""
+    later ones keep the links the first wrote. Returns the roster ids whose earlier link was replaced
+    (`links` did not hold it): the link they were sent signs them in no more."""
     with store.exclusive("grader:enrol"):
-        _enrol(store, members, links, base_url)
+        return _enrol(store, members, links, base_url)
 
 
-def _enrol(store: Store, members: list[Member], links: Path, base_url: str) -> None:
+def _enrol(store: Store, members: list[Member], links: Path, base_url: str) -> list[str]:
     old = _old_tokens(links)
     rows = []
+    replaced = []
     for member, role in [(Member(INSTRUCTOR, "instructor"), "instructor")] + [(m, "student") for m in members]:
-        fresh = store.enrol(member.id, member.name, role, seed_for_student(member.id), old.get(member.id))
+        fresh, anew = store.enrol(member.id, member.name, role, seed_for_student(member.id), old.get(member.id))
         token = fresh if fresh is not None else old[member.id]
         rows.append((member.id, member.name, f"{base_url.rstrip('/')}/signin/{token}"))
+        if anew:
+            replaced.append(member.id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
@@ -211,3 +215,4 @@ def _enrol(store: Store, members: list[Member], links: Path, base_url: str) -> N
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return replaced

@@ -435,14 +435,15 @@ class Store:
         self._db.execute("DELETE FROM sessions WHERE token_hash = ? OR expires_at < ?",
                          (token_hash(token), time.time()))
 
-    def enrol(self, roster_id: str, name: str, role: str, seed: int, token: str | None) -> str | None:
+    def enrol(self, roster_id: str, name: str, role: str, seed: int, token: str | None) -> tuple[str | None, bool]:
         """Make sure the roster's member exists. `token` is the link they were sent before: kept if it
-        still signs them in; otherwise (new member, or the link was lost) a new token is returned."""
+        still signs them in; otherwise (new member, or the link was lost) a new token is returned, with
+        whether it replaced a link the member had (which then signs nobody in)."""
         with self._db.write("roster:" + roster_id):
             row = self._db.execute("SELECT id, token_hash FROM students WHERE roster_id = ?", (roster_id,)).fetchone()
             if row is not None and token is not None and same_hash(token, str(row[1])):
                 self._db.execute("UPDATE students SET name = ? WHERE id = ?", (name, row[0]))
-                return None
+                return None, False
             fresh = secrets.token_urlsafe(32)
             if row is None:
                 self._db.execute(
@@ -453,7 +454,7 @@ class Store:
                 self._db.execute("UPDATE students SET token_hash = ?, name = ? WHERE id = ?",
                                  (token_hash(fresh), name, row[0]))
                 self._db.execute("DELETE FROM sessions WHERE student_id = ?", (row[0],))  # a new link: old sessions end
-            return fresh
+            return fresh, row is not None
 
     def roster(self) -> list[tuple[str, str]]:
         """The class students as (roster id, name), by id."""

@@ -291,3 +291,20 @@ def test_settling_freezes_what_is_loaded_for_the_cyclic_gc(monkeypatch: pytest.M
         assert not any(o is probe for o in gc.get_objects())  # frozen: in no generation, never scanned
     finally:
         gc.unfreeze()
+
+
+def test_links_made_anew_in_place_of_links_sent_are_warned_about(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    first = serve_class(tmp_path, monkeypatch, "--port", "0")
+    assert first.exit_code == 0, first.output
+    assert "new sign-in links" not in first.output  # a new class: nobody had a link
+    sent = [link.rsplit("/", 1)[1] for link in links_of(tmp_path)]  # the tokens (port 0: another port each run)
+    again = serve_class(tmp_path, monkeypatch, "--port", "0")  # the same links file: the links are kept
+    assert again.exit_code == 0 and "new sign-in links" not in again.output
+    assert [link.rsplit("/", 1)[1] for link in links_of(tmp_path)] == sent
+    elsewhere = tmp_path / "elsewhere.links.csv"  # started with another links file (another folder)
+    moved = serve_class(tmp_path, monkeypatch, "--port", "0", "--links", str(elsewhere))
+    assert moved.exit_code == 0, moved.output
+    assert ("grader: warning: new sign-in links for s1 and the instructor: " f"{elsewhere} did not hold the links"
+            in " ".join(moved.output.split()))
+    assert "--links" in moved.output
