@@ -293,6 +293,7 @@ def test_settling_freezes_what_is_loaded_for_the_cyclic_gc(monkeypatch: pytest.M
         gc.unfreeze()
 
 
+@pytest.mark.system  # the server it runs in this process starts its worker processes (from a forkserver)
 def test_links_made_anew_in_place_of_links_sent_are_warned_about(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     first = serve_class(tmp_path, monkeypatch, "--port", "0")
