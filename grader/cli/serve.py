@@ -152,7 +152,7 @@ def _serve(sheets: list[str] | None, host: str, port: int, db: str | None, roste
     try:
         if (roster is not None or tool is not None) and where.kind == "sqlite":
             _make_private(path)
-        _run(listener, loaded, opened, host, port, roster, members, links, url, session_days, servers, tool, prepare)
+        _run(listener, loaded, opened, host, roster, members, links, url, session_days, servers, tool, prepare)
     finally:
         listener.close()
         opened.close()
@@ -286,7 +286,7 @@ def _moved(old: str, new: str, links: Path) -> str:
 
 
 def _run(listener: socket.socket, loaded: dict[str, pages.Loaded], database: store.Store,
-         host: str, port: int, roster: Path | None, members: list[classroom.Member], links: Path | None,
+         host: str, roster: Path | None, members: list[classroom.Member], links: Path | None,
          url: str | None, session_days: float, servers: tuple[int, int], tool: routes.Tool | None = None,
          prepare: bool = False) -> None:
     _plan_workers(loaded, servers, prepare)  # after the port is ours: a port in use is said before any waiting
